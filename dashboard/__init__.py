@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: ``app.py`` routes, ``views/`` draw, ``loaders.py`` reads the warehouse."""

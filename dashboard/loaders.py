@@ -1,0 +1,28 @@
+"""Typed loaders: each runs one file of queries/ on a read-only connection and caches the result."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+import queries
+from etl import warehouse
+from etl.settings import cached_settings
+
+TTL = cached_settings().cache_ttl_seconds
+
+
+def _frame(name: str, **params) -> pl.DataFrame:
+    with warehouse.read(cached_settings().warehouse) as con:
+        return queries.run(con, name, **params).pl()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def ingest_runs(limit: int = 20) -> pl.DataFrame:
+    return _frame("status/ingest_runs.sql", limit=limit)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def warehouse_status() -> dict:
+    frame = _frame("status/warehouse.sql")
+    return frame.row(0, named=True)

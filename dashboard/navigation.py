@@ -1,0 +1,32 @@
+"""Which pages exist and which roles may open them: the one place that decides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dashboard.users import ROLES
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    file: str  # relative to dashboard/
+    title: str
+    url_path: str
+    icon: str
+    roles: frozenset[str]
+
+
+ALL = frozenset(ROLES)
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("views/overview.py", "Overview", "overview", ":material/home:", ALL),
+    PageSpec("views/usage.py", "Usage trends", "usage", ":material/monitoring:", frozenset({"marketing", "admin"})),
+)
+
+
+def pages_for(role: str) -> list[PageSpec]:
+    return [page for page in PAGES if role in page.roles]
+
+
+def may_open(role: str, file: str) -> bool:
+    return any(page.file == file and role in page.roles for page in PAGES)

@@ -1,0 +1,117 @@
+"""Dashboard accounts: argon2 hashes in ``secrets_dir/users.json`` (0600), lock-out after repeated failures.
+
+No streamlit import here: the CLI (``vcar users add``) and the login page share this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from etl.errors import ConfigError, InputError
+from etl.keystore import check_private, ensure_secrets_dir, write_private
+
+ROLES = ("marketing", "manager", "compliance", "admin")
+USERS_FILE = "users.json"
+LOGIN_STATE_FILE = "login_state.json"
+MIN_PASSWORD = 10
+_NAME = re.compile(r"[a-z][a-z0-9_.-]{1,31}")
+_hasher = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+
+
+def _load(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    check_private(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ConfigError(f"{path} is not valid JSON; restore it from a backup or remove it") from None
+
+
+def _save(path: Path, data: dict) -> None:
+    write_private(path, json.dumps(data, indent=2, sort_keys=True).encode("utf-8"))
+
+
+def list_users(secrets_dir: Path) -> list[User]:
+    data = _load(secrets_dir / USERS_FILE)
+    return [User(name, entry["role"]) for name, entry in sorted(data.items())]
+
+
+def add_user(secrets_dir: Path, name: str, role: str, password: str, *, replace: bool = False) -> User:
+    """Create (or with ``replace``, reset) an account. The password is kept only as an argon2 hash."""
+    if role not in ROLES:
+        raise ConfigError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    if not _NAME.fullmatch(name):
+        raise ConfigError(f"user name {name!r}: use 2-32 lower-case letters, digits, '.', '_' or '-'")
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"password for {name}: at least {MIN_PASSWORD} characters")
+    ensure_secrets_dir(secrets_dir)
+    path = secrets_dir / USERS_FILE
+    data = _load(path)
+    if name in data and not replace:
+        raise InputError(f"user {name} exists already (use --replace to reset the password)")
+    data[name] = {"role": role, "hash": _hasher.hash(password), "created_at": _now().isoformat()}
+    _save(path, data)
+    return User(name, role)
+
+
+def new_password() -> str:
+    """A random password for generated (demo) accounts: 16 URL-safe characters."""
+    return secrets.token_urlsafe(12)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: User | None
+    message: str
+
+
+def authenticate(
+    secrets_dir: Path, name: str, password: str, *, max_failures: int, lock_minutes: int
+) -> LoginResult:
+    """Check a password; after ``max_failures`` failures in a row the account is locked for a while."""
+    users = _load(secrets_dir / USERS_FILE)
+    state_path = secrets_dir / LOGIN_STATE_FILE
+    state = _load(state_path)
+    entry = state.get(name, {"failures": 0, "locked_until": None})
+    now = _now()
+    if entry.get("locked_until") and dt.datetime.fromisoformat(entry["locked_until"]) > now:
+        return LoginResult(None, "This account is locked after repeated failed logins. Try again later.")
+    record = users.get(name)
+    ok = False
+    if record is not None:
+        try:
+            ok = _hasher.verify(record["hash"], password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            ok = False
+    else:
+        _hasher.hash(password)  # same cost for unknown names: no user enumeration by timing
+    if ok:
+        state.pop(name, None)
+        _save(state_path, state)
+        return LoginResult(User(name, record["role"]), "")
+    failures = entry.get("failures", 0) + 1
+    locked_until = (now + dt.timedelta(minutes=lock_minutes)).isoformat() if failures >= max_failures else None
+    state[name] = {"failures": 0 if locked_until else failures, "locked_until": locked_until}
+    _save(state_path, state)
+    if locked_until:
+        return LoginResult(None, "This account is locked after repeated failed logins. Try again later.")
+    return LoginResult(None, "Wrong user name or password.")

@@ -1,0 +1,1 @@
+"""One module per page; each is UI only and calls dashboard.loaders."""

@@ -1,0 +1,23 @@
+"""Errors for people: each carries one line that says what and where, and the CLI exit code."""
+
+from __future__ import annotations
+
+
+class VcarError(Exception):
+    """An expected failure: printed as one line, never as a traceback."""
+
+    exit_code = 1
+
+
+class ConfigError(VcarError):
+    """A wrong setting, argument or config file (exit 2)."""
+
+    exit_code = 2
+
+
+class InputError(VcarError):
+    """A file or value from outside that cannot be used (exit 1)."""
+
+
+class WarehouseBusy(VcarError):
+    """The warehouse stayed locked by another process longer than we wait."""

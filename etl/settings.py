@@ -1,0 +1,189 @@
+"""The one settings module: typed, env prefix ``VCAR_``, optional TOML file named by ``VCAR_CONFIG``.
+
+Precedence: explicit arguments > environment > TOML file > defaults. A bad value raises
+:class:`etl.errors.ConfigError` with one line naming the key, so every command can stop with exit 2.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
+
+from etl.errors import ConfigError
+
+DEFAULT_STATIC_EXTENSIONS = (
+    "css js mjs map png jpg jpeg gif webp avif svg ico bmp tif tiff "
+    "woff woff2 ttf otf eot mp4 webm mp3 ogg wav m4a mov avi pdf zip"
+).split()
+DEFAULT_STATIC_PATHS = ["/robots.txt", "/sitemap.xml", "/favicon.ico"]
+
+
+def demo_geoip_db() -> Path | None:
+    """The GeoLite2-City file shipped in the ``maxminddb-geolite2`` package, if it is installed."""
+    try:
+        import _maxminddb_geolite2  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    path = Path(_maxminddb_geolite2.__file__).parent / "GeoLite2-City.mmdb"
+    return path if path.is_file() else None
+
+
+class _TomlFileSource(PydanticBaseSettingsSource):
+    """Reads the TOML file named by ``VCAR_CONFIG`` (flat keys, same names as the settings)."""
+
+    def __init__(self, settings_cls: type[BaseSettings]) -> None:
+        super().__init__(settings_cls)
+        self._data = _read_toml(os.environ.get("VCAR_CONFIG"))
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        known = set(self.settings_cls.model_fields)
+        unknown = sorted(set(self._data) - known)
+        if unknown:
+            raise ConfigError(f"config file {os.environ['VCAR_CONFIG']}: unknown key {unknown[0]!r}")
+        return dict(self._data)
+
+
+def _read_toml(path: str | None) -> dict[str, Any]:
+    if not path:
+        return {}
+    file = Path(path)
+    if not file.is_file():
+        raise ConfigError(f"VCAR_CONFIG: file {path} does not exist")
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {path}: not valid TOML ({exc})") from None
+    return data.get("vcar", data)
+
+
+class Settings(BaseSettings):
+    """Everything a command may be told. Each field is documented in README's Configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="VCAR_", extra="forbid", validate_default=True)
+
+    warehouse: Path = Field(Path("data/warehouse.duckdb"), description="DuckDB warehouse file")
+    geoip_db: Path | None = Field(
+        default_factory=demo_geoip_db,
+        description="MaxMind City/Country .mmdb; default: the demo GeoLite2 file if installed, else none",
+    )
+    timezone: str = Field("Asia/Shanghai", description="IANA time zone of reporting days")
+    secrets_dir: Path = Field(Path("data/secrets"), description="salts, keys and users file (mode 0700)")
+    business_calendar: list[str] = Field(
+        default_factory=lambda: ["CN"], description='public-holiday calendars, e.g. ["CN"] or ["GB-ENG"]'
+    )
+    k_min: int = Field(5, ge=1, description="smallest count shown to the marketing role")
+    site_host: str = Field("www.vcar.example", min_length=1, description="site host for logs without a vhost")
+    salt_retention_days: int = Field(2, ge=1, le=30, description="days a daily visitor salt is kept")
+    event_retention_days: int = Field(90, ge=1, description="days pseudonymized events are kept")
+    visit_gap_minutes: int = Field(30, ge=1, description="gap that ends a visit")
+    static_extensions: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_STATIC_EXTENSIONS), description="path endings that are static assets"
+    )
+    static_paths: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_STATIC_PATHS), description="paths that are never pageviews"
+    )
+    query_allowlist: list[str] = Field(
+        default_factory=list, description="query parameters kept besides utm_* (e.g. ['lang'])"
+    )
+    contact_paths: list[str] = Field(default_factory=lambda: ["/contact"], description="the contact page paths")
+    log_regex: str | None = Field(None, description="custom log format: a regex with named groups")
+    batch_lines: int = Field(200_000, ge=1_000, description="lines parsed per batch")
+    session_idle_minutes: int = Field(30, ge=1, description="dashboard session expiry after idle time")
+    login_max_failures: int = Field(5, ge=1, description="failed logins before an account is locked")
+    login_lock_minutes: int = Field(15, ge=1, description="how long a locked account stays locked")
+    cache_ttl_seconds: int = Field(300, ge=1, description="dashboard data cache lifetime")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)") from None
+        return value
+
+    @field_validator("business_calendar")
+    @classmethod
+    def _known_calendars(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("needs at least one calendar, e.g. ['CN']")
+        for code in value:
+            calendar_for(code)  # raises ValueError naming the code
+        return value
+
+    @field_validator("geoip_db")
+    @classmethod
+    def _geoip_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"file {value} does not exist")
+        return value
+
+    @field_validator("log_regex")
+    @classmethod
+    def _regex_has_groups(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            compiled = re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regex ({exc})") from None
+        missing = {"ip", "time", "request"} - set(compiled.groupindex)
+        if missing and not {"ip", "time", "method", "path"} <= set(compiled.groupindex):
+            raise ValueError("needs named groups ip, time and request (or method and path)")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, _TomlFileSource(settings_cls)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def calendar_for(code: str):
+    """A ``holidays`` calendar for ``CN`` or ``GB-ENG`` style codes; ValueError if unknown."""
+    import holidays
+
+    country, _, subdiv = code.partition("-")
+    try:
+        return holidays.country_holidays(country, subdiv=subdiv or None)
+    except (NotImplementedError, KeyError, ValueError):
+        raise ValueError(f"unknown business calendar {code!r} (use e.g. CN, DE-BY or GB-ENG)") from None
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings, turning any validation problem into one ConfigError line that names the key."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"]) or "settings"
+        msg = err["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"setting {key} (VCAR_{key.split('.')[0].upper()}): {msg}") from None
+    except SettingsError as exc:
+        raise ConfigError(f"settings: {exc}") from None
+
+
+@lru_cache(maxsize=1)
+def cached_settings() -> Settings:
+    """Settings for a long-running process (the dashboard): read once."""
+    return load_settings()

@@ -1,0 +1,141 @@
+"""The DuckDB warehouse: connections, lock handling and ordered migrations.
+
+DuckDB lets one process write and, while it writes, nobody else open the file. So writers hold a connection
+only for one short transaction, readers open read-only, and both retry with backoff while the other holds
+the lock: neither the dashboard nor the ETL fails because the other is running.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from etl.errors import WarehouseBusy
+from queries import sql_text
+
+MIGRATIONS = "migrations"
+_LOCK_WORDS = ("lock", "Conflicting", "being used by another process")
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    return any(word in str(exc) for word in _LOCK_WORDS)
+
+
+def _open(path: Path, *, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+            if not _is_lock_error(exc) or time.monotonic() >= deadline:
+                if _is_lock_error(exc):
+                    raise WarehouseBusy(
+                        f"warehouse {path} stayed locked by another process for {wait_seconds:.0f} s; try again"
+                    ) from None
+                raise
+            time.sleep(delay * random.uniform(0.5, 1.5))
+            delay = min(delay * 2, 0.5)
+
+
+@contextlib.contextmanager
+def write(path: Path, *, wait_seconds: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One short write transaction: committed when the block ends, rolled back on any error."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = _open(path, read_only=False, wait_seconds=wait_seconds)
+    try:
+        migrate(con)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+    finally:
+        con.close()
+
+
+@contextlib.contextmanager
+def read(path: Path, *, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection; creates and migrates the warehouse first if it does not exist yet."""
+    if not path.exists():
+        with write(path, wait_seconds=wait_seconds):
+            pass
+    con = _open(path, read_only=True, wait_seconds=wait_seconds)
+    try:
+        if schema_version(con) < latest_version():
+            con.close()
+            with write(path, wait_seconds=wait_seconds):
+                pass
+            con = _open(path, read_only=True, wait_seconds=wait_seconds)
+        yield con
+    finally:
+        con.close()
+
+
+def migration_files() -> list[tuple[int, str]]:
+    """(version, name) of every migration, in order. File names are ``NNNN_what.sql``."""
+    from importlib.resources import files
+
+    found = []
+    for entry in files("queries").joinpath(MIGRATIONS).iterdir():
+        match = re.fullmatch(r"(\d{4})_[a-z0-9_]+\.sql", entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name))
+    return sorted(found)
+
+
+def latest_version() -> int:
+    files = migration_files()
+    return files[-1][0] if files else 0
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply the migrations newer than the warehouse, each in its own transaction; returns those applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+        "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+    )
+    current = schema_version(con)
+    applied = []
+    for version, name in migration_files():
+        if version <= current:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql_text(f"{MIGRATIONS}/{name}"))
+            con.execute("INSERT INTO schema_version (version, name) VALUES ($v, $n)", {"v": version, "n": name})
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied
+
+
+def tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Every base table of the warehouse and its columns (for the inventory check)."""
+    rows = con.execute(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
+    ).fetchall()
+    out: dict[str, list[str]] = {}
+    for table, column in rows:
+        out.setdefault(table, []).append(column)
+    return out

@@ -1,0 +1,49 @@
+"""Every SQL the product runs, one result per file, with ``$name`` parameters.
+
+``run(con, "usage/kpis.sql", start=..., end=...)`` checks that the parameters given are exactly the ones the
+file uses, then binds them: a value never becomes SQL text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+_PARAM = re.compile(r"(?<![\w$])\$([a-z_][a-z0-9_]*)")
+_COMMENT_OR_STRING = re.compile(r"--[^\n]*|'(?:[^']|'')*'")
+
+
+@lru_cache(maxsize=None)
+def sql_text(name: str) -> str:
+    """The text of ``queries/<name>``."""
+    return files("queries").joinpath(name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
+def parameters(name: str) -> frozenset[str]:
+    """The ``$name`` parameters a query file uses (comments and string literals ignored)."""
+    return frozenset(_PARAM.findall(_COMMENT_OR_STRING.sub(" ", sql_text(name))))
+
+
+def bind(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The SQL and its parameters, after checking they match exactly."""
+    wanted, given = parameters(name), set(params)
+    if wanted != given:
+        missing, extra = sorted(wanted - given), sorted(given - wanted)
+        raise TypeError(f"queries/{name}: missing parameters {missing}, unexpected {extra}")
+    return sql_text(name), params
+
+
+def run(con, name: str, **params: Any):
+    """Execute a query file on a DuckDB connection and return the cursor."""
+    sql, bound = bind(name, params)
+    return con.execute(sql, bound) if bound else con.execute(sql)
+
+
+def rows(con, name: str, **params: Any) -> list[dict[str, Any]]:
+    """A query file's result as a list of dicts (column name -> value)."""
+    cur = run(con, name, **params)
+    columns = [d[0] for d in cur.description]
+    return [dict(zip(columns, row, strict=True)) for row in cur.fetchall()]

@@ -25,7 +25,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 users_app = typer.Typer(help="Manage dashboard accounts (stored as argon2 hashes in secrets_dir).", no_args_is_help=True)
+ingest_app = typer.Typer(help="Load data into the warehouse.", no_args_is_help=True)
+report_app = typer.Typer(help="Print reports computed from the warehouse.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+app.add_typer(ingest_app, name="ingest")
+app.add_typer(report_app, name="report")
+
+
+@app.callback()
+def _check_settings() -> None:
+    """Validate settings before any command runs: a wrong value stops here with one line and exit 2."""
+    load_settings()
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 DEMO_DIR = Path("data/sample")
@@ -140,6 +150,57 @@ def users_list(as_json: JsonFlag = False) -> None:
         as_json,
         "\n".join(f"{u.name}\t{u.role}" for u in found) or "no users",
     )
+
+
+@ingest_app.command("logs")
+def ingest_logs_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Log files, folders or glob patterns (plain or .gz).")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="auto | combined | common | vcombined | nginx-json | caddy-json | custom")
+    ] = "auto",
+    as_json: JsonFlag = False,
+) -> None:
+    """Parse, pseudonymize and load web access logs; only lines not loaded before are read."""
+    from etl.ingest_logs import ingest_paths
+
+    stats = ingest_paths(settings(), paths, fmt=fmt)
+    emit(stats.as_dict(), as_json, stats.summary())
+
+
+@report_app.command("usage")
+def report_usage(
+    date_from: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD), in the reporting time zone.")],
+    date_to: Annotated[str, typer.Option("--to", help="Last day (YYYY-MM-DD), inclusive.")],
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Rows per list.")] = 10,
+    as_json: JsonFlag = False,
+) -> None:
+    """Website usage for a date range: visitors, visits, pageviews, bounce rate, pages, sources, countries."""
+    from etl.reports import usage_report
+
+    start, end = _parse_date(date_from, "--from"), _parse_date(date_to, "--to")
+    if end < start:
+        raise ConfigError("--to is before --from")
+    report = usage_report(settings(), start, end, limit)
+    human = (
+        f"{report['from']} .. {report['to']} ({report['timezone']}): {report['visitors']} visitors, "
+        f"{report['visits']} visits, {report['pageviews']} pageviews, bounce rate {report['bounce_rate']}, "
+        f"{report['requests']} requests of which {report['bot_requests']} from bots"
+    )
+    emit(report, as_json, human)
+
+
+@app.command()
+def retention(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would go; change nothing.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Delete pseudonymized rows past event_retention_days and destroy salts past salt_retention_days."""
+    from etl.retention import apply_retention
+
+    cfg = settings()
+    result = apply_retention(cfg, today=dt.datetime.now(cfg.tz).date(), dry_run=dry_run)
+    verb = "would delete" if dry_run else "deleted"
+    emit(result, as_json, f"{verb} {result['deleted']} and {len(result['salts_destroyed'])} salts")
 
 
 def ensure_demo_users(cfg: Settings) -> dict[str, str]:

@@ -47,3 +47,18 @@ def rows(con, name: str, **params: Any) -> list[dict[str, Any]]:
     cur = run(con, name, **params)
     columns = [d[0] for d in cur.description]
     return [dict(zip(columns, row, strict=True)) for row in cur.fetchall()]
+
+
+def statements(name: str) -> list[str]:
+    """The statements of a multi-statement file (our files end each statement with ';' at a line end)."""
+    text = _COMMENT_OR_STRING.sub(lambda m: m.group(0) if m.group(0).startswith("'") else "", sql_text(name))
+    return [part.strip() for part in re.split(r";\s*(?:\n|$)", text) if part.strip()]
+
+
+def run_all(con, name: str, **params: Any) -> None:
+    """Execute every statement of a file in order, each bound to the parameters it uses."""
+    bind(name, params)
+    for statement in statements(name):
+        used = set(_PARAM.findall(_COMMENT_OR_STRING.sub(" ", statement)))
+        subset = {key: params[key] for key in used}
+        con.execute(statement, subset) if subset else con.execute(statement)

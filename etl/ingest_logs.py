@@ -1,0 +1,341 @@
+"""``vcar ingest logs``: files in, warehouse out. All I/O of the log pipeline lives here.
+
+Per file: read new lines in batches -> ``transform`` (pure) -> stage the batch as Parquet -> one short write
+transaction that loads the staged events, records rejects, advances the manifest and rebuilds the touched
+days' aggregates. A run killed at any point leaves the warehouse as it was before that file; the next run
+picks up where the manifest says.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import glob
+import gzip
+import hashlib
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import polars as pl
+
+import queries
+from etl import keystore, warehouse
+from etl.enrich import GeoLocator, classify_user_agent
+from etl.errors import ConfigError, InputError
+from etl.logparse import FORMATS, detect_format
+from etl.pseudonymize import keyed_id
+from etl.settings import Settings
+from etl.transform import EVENT_SCHEMA, TransformContext, transform
+
+READ_BLOCK = 8 * 1024 * 1024
+UA_KEY_NAME = "user_agent"
+
+
+@dataclass
+class IngestStats:
+    files: int = 0
+    lines_read: int = 0
+    lines_loaded: int = 0
+    lines_rejected: int = 0
+    lines_skipped_already_loaded: int = 0
+    bot_requests: int = 0
+    seconds: float = 0.0
+    days: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        out = asdict(self)
+        out["seconds"] = round(self.seconds, 3)
+        del out["days"]
+        return out
+
+    def summary(self) -> str:
+        return (
+            f"{self.files} files, {self.lines_read} lines read: {self.lines_loaded} loaded, {self.lines_rejected} "
+            f"rejected, {self.lines_skipped_already_loaded} already loaded; {self.bot_requests} bot requests "
+            f"({self.seconds:.1f} s)"
+        )
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files, directories (their files, sorted oldest rotation first) and glob patterns."""
+    found: list[Path] = []
+    for path in paths:
+        text = str(path)
+        if any(ch in text for ch in "*?["):
+            matches = sorted(Path(p) for p in glob.glob(text) if Path(p).is_file())
+            if not matches:
+                raise InputError(f"no file matches {text}")
+            found.extend(matches)
+        elif path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError(f"{path}: no such file or directory")
+    return _rotation_order(found)
+
+
+def _rotation_order(files: list[Path]) -> list[Path]:
+    """Oldest first: dated and numbered rotations before the live file (access.log.2.gz, .1, access.log)."""
+
+    def key(p: Path) -> tuple:
+        name = p.name.removesuffix(".gz")
+        stem, _, suffix = name.rpartition(".")
+        if suffix.isdigit() and len(suffix) <= 3:
+            return (str(p.parent), stem, 0, -int(suffix))
+        return (str(p.parent), name.split("-")[0], 1 if "-" not in name else 0, name)
+
+    return sorted(dict.fromkeys(files), key=key)
+
+
+def _open_binary(path: Path) -> BinaryIO:
+    raw = open(path, "rb")  # noqa: SIM115 - closed by the caller
+    magic = raw.read(2)
+    raw.seek(0)
+    if magic == b"\x1f\x8b":
+        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+    return raw
+
+
+def _is_gzip(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(2) == b"\x1f\x8b"
+
+
+def file_identity(path: Path) -> str | None:
+    """Hash of the first line: the same file keeps it when logrotate renames or compresses it."""
+    try:
+        with _open_binary(path) as fh:
+            first = fh.readline(4096)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise InputError(f"{path}: cannot read ({type(exc).__name__})") from None
+    if not first:
+        return None
+    return hashlib.sha256(first).hexdigest()[:24]
+
+
+def _decode(block: bytes) -> list[str]:
+    text = block.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+def read_lines(fh: BinaryIO, skip_bytes: int, batch_lines: int, *, take_unterminated: bool) -> Iterator[tuple[list[str], int]]:
+    """Yield (lines, bytes consumed by them) from ``skip_bytes`` on, in batches of about ``batch_lines``.
+
+    An unterminated last line is yielded only when ``take_unterminated`` (a compressed, finished file); in
+    a live file it may still be being written, so it waits for the next run."""
+    if skip_bytes:
+        try:
+            fh.seek(skip_bytes)
+        except OSError:
+            remaining = skip_bytes
+            while remaining:
+                chunk = fh.read(min(remaining, READ_BLOCK))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+    pending: list[str] = []
+    pending_bytes = 0
+    carry = b""
+    while True:
+        try:
+            block = fh.read(READ_BLOCK)
+        except (OSError, EOFError, gzip.BadGzipFile):
+            block = b""  # a truncated .gz: what was read is used
+        if not block:
+            break
+        block = carry + block
+        cut = block.rfind(b"\n")
+        if cut < 0:
+            carry = block
+            continue
+        complete, carry = block[: cut + 1], block[cut + 1 :]
+        lines = _decode(complete[:-1])
+        pending.extend(lines)
+        pending_bytes += len(complete)
+        if len(pending) >= batch_lines:
+            yield pending, pending_bytes
+            pending, pending_bytes = [], 0
+    if carry and take_unterminated:
+        pending.extend(_decode(carry))
+        pending_bytes += len(carry)
+    if pending:
+        yield pending, pending_bytes
+
+
+class UserAgentCatalog:
+    """Each distinct user agent is parsed once ever: known keys come from the warehouse."""
+
+    def __init__(self, key: bytes, known: dict[int, tuple[bool, str | None]]) -> None:
+        self._key = key
+        self._known = known
+        self._by_text: dict[str, tuple[int, bool, str | None]] = {}
+        self.pending: list[dict] = []
+
+    def pending_frame(self) -> pl.DataFrame:
+        return pl.DataFrame(self.pending, schema_overrides={"ua_key": pl.UInt64})
+
+    def frame(self, uas: list[str]) -> pl.DataFrame:
+        rows = []
+        for ua in uas:
+            hit = self._by_text.get(ua)
+            if hit is None:
+                ua_key = keyed_id(self._key, ua)
+                known = self._known.get(ua_key)
+                if known is None:
+                    info = classify_user_agent(ua)
+                    known = (info.is_bot, info.bot_reason)
+                    self._known[ua_key] = known
+                    self.pending.append({"ua_key": ua_key, **asdict(info)})
+                hit = self._by_text[ua] = (ua_key, *known)
+            rows.append((ua, *hit))
+        return pl.DataFrame(
+            rows, schema={"ua": pl.String, "ua_key": pl.UInt64, "is_bot": pl.Boolean, "bot_reason": pl.String},
+            orient="row",
+        )  # fmt: skip
+
+
+def geo_frame(locator: GeoLocator, ips: list[str]) -> pl.DataFrame:
+    rows = []
+    for ip in ips:
+        info = locator.lookup(ip)
+        rows.append((ip, info.country, info.subdivision, info.city))
+    return pl.DataFrame(
+        rows, schema={"ip": pl.String, "country": pl.String, "subdivision": pl.String, "city": pl.String},
+        orient="row",
+    )  # fmt: skip
+
+
+def ingest_paths(cfg: Settings, paths: list[Path], *, fmt: str = "auto", today: dt.date | None = None) -> IngestStats:
+    """Load every new line of ``paths``; returns the run's counts (also recorded in ``ingest_runs``)."""
+    if fmt not in FORMATS:
+        raise ConfigError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+    if fmt == "custom" and not cfg.log_regex:
+        raise ConfigError("--format custom needs the log_regex setting (VCAR_LOG_REGEX)")
+    files = expand_paths(paths)
+    started = time.monotonic()
+    started_at = dt.datetime.now(dt.UTC)
+    run_id = uuid.uuid4().hex[:12]
+    stats = IngestStats()
+    keystore.ensure_secrets_dir(cfg.secrets_dir)
+    with warehouse.read(cfg.warehouse) as con:
+        known = {k: (b, r) for k, b, r in queries.run(con, "logs/known_user_agents.sql").fetchall()}
+    catalog = UserAgentCatalog(keystore.key(cfg.secrets_dir, UA_KEY_NAME), known)
+    locator = GeoLocator(cfg.geoip_db)
+    salts: dict[dt.date, bytes] = {}
+
+    def salt_for(day: dt.date) -> bytes:
+        if day not in salts:
+            salts[day] = keystore.daily_salt(cfg.secrets_dir, day)  # type: ignore[assignment]
+        return salts[day]
+
+    try:
+        for path in files:
+            stats.files += 1
+            _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, stats)
+    except BaseException:
+        _record_run(cfg, run_id, started_at, stats, "failed")
+        raise
+    finally:
+        locator.close()
+    from etl.retention import apply_retention
+
+    apply_retention(cfg, today=today or dt.datetime.now(cfg.tz).date())
+    stats.seconds = time.monotonic() - started
+    _record_run(cfg, run_id, started_at, stats, "ok")
+    return stats
+
+
+def _record_run(cfg: Settings, run_id: str, started_at: dt.datetime, stats: IngestStats, status: str) -> None:
+    with contextlib.suppress(Exception), warehouse.write(cfg.warehouse) as con:
+        queries.run(
+            con, "status/record_run.sql", run_id=run_id, kind="logs", started_at=started_at, files=stats.files,
+            lines_read=stats.lines_read, lines_loaded=stats.lines_loaded, lines_rejected=stats.lines_rejected,
+            lines_skipped=stats.lines_skipped_already_loaded, status=status,
+        )  # fmt: skip
+
+
+def _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, stats: IngestStats) -> None:
+    file_key = file_identity(path)
+    if file_key is None:
+        return  # an empty file has no lines to read
+    disk_size = path.stat().st_size
+    with warehouse.read(cfg.warehouse) as con:
+        done = queries.run(con, "logs/manifest_entry.sql", file_key=file_key).fetchone()
+    lines_done, bytes_done, last_size, last_name = done if done else (0, 0, None, None)
+    if done and last_size == disk_size and last_name == path.name:
+        stats.lines_read += lines_done
+        stats.lines_skipped_already_loaded += lines_done
+        return
+    file_fmt = fmt
+    if fmt == "auto":
+        with _open_binary(path) as fh:
+            sample = _decode(fh.read(64 * 1024))[:50]
+        file_fmt = cfg.log_regex and "custom" or detect_format(sample) or ""
+        if not file_fmt:
+            raise InputError(f"{path}: no known log format in the first lines (give --format or log_regex)")
+    ctx = TransformContext(
+        fmt=file_fmt, timezone=cfg.timezone, site_host=cfg.site_host, salt_for=salt_for,
+        user_agents=catalog.frame, geo=lambda ips: geo_frame(locator, ips),
+        static_extensions=tuple(cfg.static_extensions), static_paths=tuple(cfg.static_paths),
+        custom_regex=cfg.log_regex,
+    )  # fmt: skip
+    stage = Path(tempfile.mkdtemp(prefix=".vcar-stage-", dir=cfg.warehouse.parent))
+    try:
+        new_lines = new_bytes = loaded = rejected = bots = 0
+        days: set[dt.date] = set()
+        with _open_binary(path) as fh:
+            for n, (lines, consumed) in enumerate(
+                read_lines(fh, bytes_done, cfg.batch_lines, take_unterminated=_is_gzip(path))
+            ):
+                start = lines_done + new_lines + 1
+                batch = pl.DataFrame({"line_no": pl.int_range(start, start + len(lines), eager=True), "line": lines})
+                events, rejects = transform(batch, ctx)
+                events.with_columns(pl.lit(file_key).alias("file_key")).write_parquet(stage / f"e{n:06d}.parquet")
+                if rejects.height:
+                    rejects.write_parquet(stage / f"r{n:06d}.parquet")
+                new_lines += len(lines)
+                new_bytes += consumed
+                loaded += events.height
+                rejected += rejects.height
+                bots += int(events["is_bot"].sum() or 0)
+                days.update(events["day"].unique().to_list())
+        _load_file(cfg, stage, run_id, file_key, path.name, disk_size, lines_done + new_lines,
+                   bytes_done + new_bytes, catalog, sorted(days))  # fmt: skip
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    stats.lines_read += lines_done + new_lines
+    stats.lines_skipped_already_loaded += lines_done
+    stats.lines_loaded += loaded
+    stats.lines_rejected += rejected
+    stats.bot_requests += bots
+    stats.days.extend(str(d) for d in days)
+
+
+def _load_file(cfg, stage: Path, run_id, file_key, name, disk_size, lines_done, bytes_done, catalog, days) -> None:
+    """One transaction: events, rejects, new user agents, the manifest and the touched days' aggregates."""
+    with warehouse.write(cfg.warehouse) as con:
+        if catalog.pending:
+            con.register("new_user_agents", catalog.pending_frame().to_arrow())
+            queries.run(con, "logs/insert_user_agents.sql")
+            con.unregister("new_user_agents")
+        if any(stage.glob("e*.parquet")):
+            queries.run(con, "logs/insert_events.sql", files=str(stage / "e*.parquet"))
+        if any(stage.glob("r*.parquet")):
+            queries.run(con, "logs/insert_rejects.sql", files=str(stage / "r*.parquet"), run_id=run_id,
+                        file_key=file_key, file_name=name)  # fmt: skip
+        queries.run(con, "logs/upsert_manifest.sql", file_key=file_key, file_name=name, lines_done=lines_done,
+                    bytes_done=bytes_done, disk_size=disk_size)  # fmt: skip
+        if days:
+            queries.run_all(con, "logs/rebuild_days.sql", days=days, gap_seconds=cfg.visit_gap_minutes * 60,
+                            tz=cfg.timezone)  # fmt: skip
+    catalog.pending.clear()
+
+
+EVENT_COLUMNS = [*EVENT_SCHEMA, "file_key"]

@@ -1,0 +1,133 @@
+"""The log transform: a pure function from a batch of raw lines to pseudonymized events and rejects.
+
+``transform(batch, ctx)`` takes a polars frame (``line_no``, ``line``) and returns two frames. Everything
+that touches the outside (salts, the user-agent catalogue, GeoIP) comes in through ``ctx`` as callables, so
+the same function can run on a few rows in a test or inside a distributed engine's Arrow batches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+
+from etl.logparse import parse_lines
+from etl.pseudonymize import classify_source, put_visitor_id, query_param, referrer_host, reject_excerpt, scrub_paths
+
+EVENT_SCHEMA = {
+    "day": pl.Date,
+    "ts": pl.Datetime("us"),
+    "visitor_id": pl.UInt64,
+    "host": pl.String,
+    "method": pl.String,
+    "path": pl.String,
+    "status": pl.Int32,
+    "bytes": pl.Int64,
+    "referrer_host": pl.String,
+    "source": pl.String,
+    "source_kind": pl.String,
+    "utm_source": pl.String,
+    "utm_medium": pl.String,
+    "utm_campaign": pl.String,
+    "ua_key": pl.UInt64,
+    "country": pl.String,
+    "subdivision": pl.String,
+    "city": pl.String,
+    "is_bot": pl.Boolean,
+    "bot_reason": pl.String,
+    "is_pageview": pl.Boolean,
+    "line_no": pl.Int64,
+}
+REJECT_SCHEMA = {"line_no": pl.Int64, "reason": pl.String, "excerpt": pl.String}
+
+
+@dataclass(frozen=True)
+class TransformContext:
+    fmt: str
+    timezone: str
+    site_host: str
+    salt_for: Callable[[dt.date], bytes]
+    # distinct user agents -> frame(ua, ua_key, is_bot, bot_reason); distinct ips -> frame(ip, country, ...)
+    user_agents: Callable[[list[str]], pl.DataFrame]
+    geo: Callable[[list[str]], pl.DataFrame]
+    static_extensions: tuple[str, ...]
+    static_paths: tuple[str, ...]
+    custom_regex: str | None = None
+
+
+def transform(batch: pl.DataFrame, ctx: TransformContext) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Raw lines -> (events, rejects). The named steps below run in order."""
+    parsed = parse_lines(batch, ctx.fmt, ctx.custom_regex)
+    good, rejects = drop_unparsed(parsed, batch)
+    if good.is_empty():
+        return pl.DataFrame(schema=EVENT_SCHEMA), rejects
+    good = put_day(good, ctx.timezone)
+    good = good.with_columns(pl.coalesce(pl.col("host").str.to_lowercase(), pl.lit(ctx.site_host)).alias("host"))
+    good = put_user_agent(good, ctx)
+    good = put_geo(good, ctx)
+    salts = {day: ctx.salt_for(day) for day in good["day"].unique().to_list()}
+    good = put_visitor_id(good, salts)
+    good = scrub(good, ctx.site_host)
+    good = mark_pageviews(good, ctx.static_extensions, ctx.static_paths)
+    return good.select([pl.col(name).cast(dtype) for name, dtype in EVENT_SCHEMA.items()]), rejects
+
+
+def drop_unparsed(parsed: pl.DataFrame, batch: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split parsed rows from rejects; a reject keeps its line number, reason and a masked excerpt."""
+    bad = parsed.filter(pl.col("reject_reason").is_not_null()).select("line_no", "reject_reason")
+    if bad.is_empty():
+        rejects = pl.DataFrame(schema=REJECT_SCHEMA)
+    else:
+        lines = bad.join(batch, on="line_no", how="left")
+        rejects = pl.DataFrame(
+            {
+                "line_no": lines["line_no"],
+                "reason": lines["reject_reason"],
+                "excerpt": [reject_excerpt(line or "") for line in lines["line"].to_list()],
+            },
+            schema=REJECT_SCHEMA,
+        )
+    return parsed.filter(pl.col("reject_reason").is_null()).drop("reject_reason"), rejects
+
+
+def put_day(frame: pl.DataFrame, timezone: str) -> pl.DataFrame:
+    """Reporting day in the configured time zone; ``ts`` kept as naive UTC."""
+    return frame.with_columns(
+        pl.col("ts").dt.convert_time_zone(timezone).dt.date().alias("day"),
+        pl.col("ts").dt.replace_time_zone(None).alias("ts"),
+    )
+
+
+def put_user_agent(frame: pl.DataFrame, ctx: TransformContext) -> pl.DataFrame:
+    frame = frame.with_columns(pl.col("ua").fill_null(""))
+    info = ctx.user_agents(frame["ua"].unique().to_list())
+    return frame.join(info, on="ua", how="left")
+
+
+def put_geo(frame: pl.DataFrame, ctx: TransformContext) -> pl.DataFrame:
+    info = ctx.geo(frame["ip"].unique().to_list())
+    return frame.join(info, on="ip", how="left")
+
+
+def scrub(frame: pl.DataFrame, site_host: str) -> pl.DataFrame:
+    """Path without query string or personal data; UTM tags; referrer reduced to host and source."""
+    frame = frame.with_columns(
+        scrub_paths(frame["target"]).alias("path"),
+        query_param("utm_source").alias("utm_source"),
+        query_param("utm_medium").alias("utm_medium"),
+        query_param("utm_campaign").alias("utm_campaign"),
+        referrer_host().alias("referrer_host"),
+    )
+    source, kind = classify_source([site_host, *frame["host"].unique().to_list()])
+    return frame.with_columns(source.alias("source"), kind.alias("source_kind"))
+
+
+def mark_pageviews(frame: pl.DataFrame, static_extensions: tuple[str, ...], static_paths: tuple[str, ...]) -> pl.DataFrame:
+    """A pageview is a human GET answered 2xx or 304 whose path is not a static asset."""
+    ext = pl.col("path").str.to_lowercase().str.extract(r"\.([a-z0-9]{1,8})$")
+    static = ext.is_in(list(static_extensions)).fill_null(False) | pl.col("path").is_in(list(static_paths))
+    ok_status = pl.col("status").is_between(200, 299) | (pl.col("status") == 304)
+    pageview = ~pl.col("is_bot") & (pl.col("method") == "GET") & ok_status & ~static
+    return frame.with_columns(pageview.alias("is_pageview"))

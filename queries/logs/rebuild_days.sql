@@ -1,0 +1,119 @@
+-- Rebuild every derived log table for the reporting days in $days (a list of dates), from `events`.
+-- Run inside the load transaction, so readers see either the old days or the new ones, never half.
+-- Parameters: $days (DATE[]), $gap_seconds (visit gap), $tz (reporting time zone)
+
+-- 1. Clients that fetched /robots.txt that day are bots for all their requests of that day.
+UPDATE events
+SET is_bot = true, is_pageview = false, bot_reason = 'fetched_robots_txt'
+WHERE list_contains($days, day)
+  AND NOT is_bot
+  AND visitor_id IN (SELECT visitor_id FROM events WHERE list_contains($days, day) AND path = '/robots.txt');
+
+DELETE FROM visits WHERE list_contains($days, day);
+DELETE FROM agg_daily WHERE list_contains($days, day);
+DELETE FROM agg_pages WHERE list_contains($days, day);
+DELETE FROM agg_hourly WHERE list_contains($days, day);
+DELETE FROM agg_status WHERE list_contains($days, day);
+DELETE FROM agg_bots WHERE list_contains($days, day);
+
+-- 2. Visits: one row per visit; a gap of $gap_seconds or more between pageviews starts a new visit.
+INSERT INTO visits
+WITH pageviews AS (
+    SELECT e.day, e.visitor_id, e.ts, e.path, e.source, e.source_kind, e.utm_campaign, e.country, e.subdivision,
+           u.device, u.browser, u.os,
+           lag(e.ts) OVER (PARTITION BY e.day, e.visitor_id ORDER BY e.ts, e.line_no) AS prev_ts,
+           e.line_no
+    FROM events e JOIN user_agents u USING (ua_key)
+    WHERE list_contains($days, e.day) AND e.is_pageview
+),
+numbered AS (
+    SELECT *,
+           sum(CASE WHEN prev_ts IS NULL OR epoch(ts) - epoch(prev_ts) >= $gap_seconds THEN 1 ELSE 0 END)
+               OVER (PARTITION BY day, visitor_id ORDER BY ts, line_no ROWS UNBOUNDED PRECEDING) AS visit_no
+    FROM pageviews
+),
+final AS (
+    SELECT day, visitor_id, visit_no,
+           min(ts) AS started_at,
+           max(ts) AS ended_at,
+           count(*) AS pageviews,
+           arg_min(path, (ts, line_no)) AS entry_page,
+           arg_max(path, (ts, line_no)) AS exit_page,
+           arg_min(source, (ts, line_no)) AS source,
+           arg_min(source_kind, (ts, line_no)) AS source_kind,
+           arg_min(utm_campaign, (ts, line_no)) AS utm_campaign,
+           any_value(country) AS country,
+           any_value(subdivision) AS subdivision,
+           any_value(device) AS device,
+           any_value(browser) AS browser,
+           any_value(os) AS os
+    FROM numbered
+    GROUP BY day, visitor_id, visit_no
+)
+SELECT * FROM final;
+
+-- 3. Daily aggregate: a visitor counts once, under the dimensions of their first visit of the day.
+INSERT INTO agg_daily
+SELECT day, country, subdivision, device, browser, os, source, source_kind, utm_campaign,
+       count(*) FILTER (WHERE visit_no = 1) AS visitors,
+       count(*) AS visits,
+       count(*) FILTER (WHERE pageviews = 1) AS bounces,
+       sum(pageviews) AS pageviews,
+       sum(epoch(ended_at) - epoch(started_at))::BIGINT AS duration_s
+FROM visits
+WHERE list_contains($days, day)
+GROUP BY ALL;
+
+-- 4. Pages.
+INSERT INTO agg_pages
+WITH pv AS (
+    SELECT e.day, e.path, e.country, u.device, e.visitor_id
+    FROM events e JOIN user_agents u USING (ua_key)
+    WHERE list_contains($days, e.day) AND e.is_pageview
+),
+views AS (
+    SELECT day, path, country, device, count(*) AS pageviews, count(DISTINCT visitor_id) AS visitors
+    FROM pv GROUP BY ALL
+),
+entries AS (
+    SELECT day, entry_page AS path, country, device, count(*) AS entries,
+           count(*) FILTER (WHERE pageviews = 1) AS bounces
+    FROM visits WHERE list_contains($days, day) GROUP BY ALL
+)
+SELECT v.day, v.path, v.country, v.device, v.pageviews, v.visitors,
+       coalesce(n.entries, 0) AS entries, coalesce(n.bounces, 0) AS bounces
+FROM views v
+LEFT JOIN entries n
+  ON n.day = v.day AND n.path = v.path AND n.country IS NOT DISTINCT FROM v.country
+ AND n.device IS NOT DISTINCT FROM v.device;
+
+-- 5. Hourly totals in the reporting time zone.
+INSERT INTO agg_hourly
+WITH req AS (
+    SELECT day, hour(timezone($tz, timezone('UTC', ts))) AS hour,
+           count(*) AS requests,
+           count(*) FILTER (WHERE is_bot) AS bot_requests,
+           count(*) FILTER (WHERE is_pageview) AS pageviews
+    FROM events WHERE list_contains($days, day) GROUP BY ALL
+),
+vis AS (
+    SELECT day, hour(timezone($tz, timezone('UTC', started_at))) AS hour, count(*) AS visits
+    FROM visits WHERE list_contains($days, day) GROUP BY ALL
+)
+SELECT r.day, r.hour, r.requests, r.bot_requests, r.pageviews, coalesce(v.visits, 0)
+FROM req r LEFT JOIN vis v USING (day, hour);
+
+-- 6. Status classes.
+INSERT INTO agg_status
+SELECT day,
+       CASE WHEN status BETWEEN 200 AND 599 THEN (status // 100)::VARCHAR || 'xx' ELSE 'other' END AS status_class,
+       is_bot, count(*) AS requests
+FROM events WHERE list_contains($days, day) GROUP BY ALL;
+
+-- 7. Bots per crawler and reason.
+INSERT INTO agg_bots
+SELECT e.day, coalesce(u.bot_name, u.browser || ' (fetched robots.txt)') AS bot_name, coalesce(e.bot_reason, u.bot_reason) AS bot_reason,
+       count(*) AS requests, count(DISTINCT e.visitor_id) AS clients
+FROM events e JOIN user_agents u USING (ua_key)
+WHERE list_contains($days, e.day) AND e.is_bot
+GROUP BY ALL;

@@ -14,7 +14,7 @@ TTL = cached_settings().cache_ttl_seconds
 
 def _frame(name: str, **params) -> pl.DataFrame:
     with warehouse.read(cached_settings().warehouse) as con:
-        return queries.run(con, name, **params).pl()
+        return pl.from_arrow(queries.run(con, name, **params).to_arrow_table())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -26,3 +26,16 @@ def ingest_runs(limit: int = 20) -> pl.DataFrame:
 def warehouse_status() -> dict:
     frame = _frame("status/warehouse.sql")
     return frame.row(0, named=True)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def usage(start, end, limit: int = 15) -> dict:
+    from etl.reports import usage_report
+
+    return usage_report(cached_settings(), start, end, limit)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def data_range() -> tuple:
+    frame = _frame("usage/data_range.sql")
+    return frame.row(0)

@@ -84,9 +84,7 @@ class LoginResult:
     message: str
 
 
-def authenticate(
-    secrets_dir: Path, name: str, password: str, *, max_failures: int, lock_minutes: int
-) -> LoginResult:
+def authenticate(secrets_dir: Path, name: str, password: str, *, max_failures: int, lock_minutes: int) -> LoginResult:
     """Check a password; after ``max_failures`` failures in a row the account is locked for a while."""
     users = _load(secrets_dir / USERS_FILE)
     state_path = secrets_dir / LOGIN_STATE_FILE

@@ -24,7 +24,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-users_app = typer.Typer(help="Manage dashboard accounts (stored as argon2 hashes in secrets_dir).", no_args_is_help=True)
+users_app = typer.Typer(
+    help="Manage dashboard accounts (stored as argon2 hashes in secrets_dir).", no_args_is_help=True
+)
 ingest_app = typer.Typer(help="Load data into the warehouse.", no_args_is_help=True)
 report_app = typer.Typer(help="Print reports computed from the warehouse.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
@@ -36,6 +38,7 @@ app.add_typer(report_app, name="report")
 def _check_settings() -> None:
     """Validate settings before any command runs: a wrong value stops here with one line and exit 2."""
     load_settings()
+
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 DEMO_DIR = Path("data/sample")

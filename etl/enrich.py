@@ -86,8 +86,8 @@ def classify_user_agent(ua: str | None) -> UserAgentInfo:
         version = re.search(r"MicroMessenger/(\d+)", text)
         browser_major = version.group(1) if version else ""
     if HEADLESS.search(text):
-        return UserAgentInfo("bot", family, browser_major, os_.family, os_major, True, "HeadlessChrome"
-                             if "HeadlessChrome" in text else HEADLESS.search(text).group(0), "headless_browser")  # fmt: skip
+        name = HEADLESS.search(text).group(0)
+        return UserAgentInfo("bot", family, browser_major, os_.family, os_major, True, name, "headless_browser")
     combined, _ = _crawler_patterns()
     if AI_AND_TOOLS.search(text) or combined.search(text):
         return UserAgentInfo("bot", family, browser_major, os_.family, os_major, True, _bot_name(text), "crawler_list")

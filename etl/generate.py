@@ -149,14 +149,28 @@ CRAWLERS: list[tuple[str, str, int]] = [
     ("Googlebot", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", 20),
     ("Baiduspider", "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)", 25),
     ("bingbot", "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)", 8),
-    ("Bytespider", "Mozilla/5.0 (Linux; Android 5.0) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 "
-     "(compatible; Bytespider; spider-feedback@bytedance.com)", 12),
-    ("GPTBot", "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)",
-     6),
-    ("ClaudeBot", "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; ClaudeBot/1.0; "
-     "+claudebot@anthropic.com)", 4),
-    ("PetalBot", "Mozilla/5.0 (Linux; Android 7.0;) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 "
-     "(compatible; PetalBot;+https://webmaster.petalsearch.com/site/petalbot)", 5),
+    (
+        "Bytespider",
+        "Mozilla/5.0 (Linux; Android 5.0) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 "
+        "(compatible; Bytespider; spider-feedback@bytedance.com)",
+        12,
+    ),
+    (
+        "GPTBot",
+        "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)",
+        6,
+    ),
+    (
+        "ClaudeBot",
+        "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; ClaudeBot/1.0; +claudebot@anthropic.com)",
+        4,
+    ),
+    (
+        "PetalBot",
+        "Mozilla/5.0 (Linux; Android 7.0;) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 "
+        "(compatible; PetalBot;+https://webmaster.petalsearch.com/site/petalbot)",
+        5,
+    ),
     ("YandexBot", "Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)", 3),
     ("AhrefsBot", "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)", 4),
     ("Sogou", "Sogou web spider/4.0(+http://www.sogou.com/docs/help/webmasters.htm#07)", 4),
@@ -321,7 +335,9 @@ def _day_volume(rng: random.Random, day: dt.date, base: int, index: int) -> int:
 def _start_of_visit(rng: random.Random, day: dt.date, network: SampleNetwork) -> dt.datetime:
     """Visitors browse in their local working hours, with an evening bump."""
     local_tz = SERVER_TZ if network.country == "CN" else ZoneInfo("Europe/Berlin")
-    hour = _weighted(rng, list(range(24)), [1, 1, 1, 1, 1, 1, 2, 4, 7, 10, 11, 10, 8, 9, 10, 10, 9, 8, 6, 6, 7, 6, 4, 2])
+    hour = _weighted(
+        rng, list(range(24)), [1, 1, 1, 1, 1, 1, 2, 4, 7, 10, 11, 10, 8, 9, 10, 10, 9, 8, 6, 6, 7, 6, 4, 2]
+    )
     local = dt.datetime.combine(day, dt.time(hour, rng.randrange(60), rng.randrange(60)), local_tz)
     start = dt.datetime.combine(day, dt.time(0), SERVER_TZ)
     end = start + dt.timedelta(days=1) - dt.timedelta(hours=2)
@@ -346,8 +362,9 @@ def _visit(
             out.add(when, _line(visitor.ip, when, "GET", page, 301, 0, referrer, visitor.ua))
             when += dt.timedelta(milliseconds=150)
             page = REDIRECTS[page]
-        out.add(when, _line(visitor.ip, when, "GET", page + query, status, rng.randint(8_000, 60_000), referrer,
-                            visitor.ua))
+        out.add(
+            when, _line(visitor.ip, when, "GET", page + query, status, rng.randint(8_000, 60_000), referrer, visitor.ua)
+        )
         here = site + page
         assets = ASSETS if n == 0 else ASSETS[:1]
         for i, asset in enumerate(assets + ([rng.choice(PAGE_IMAGES)] if rng.random() < 0.5 else [])):
@@ -360,8 +377,19 @@ def _visit(
             t = when + dt.timedelta(milliseconds=200)
             out.add(t, _line(visitor.ip, t, "GET", "/contact/thanks", 200, 5_120, here, visitor.ua))
         if rng.random() < 0.01:  # a stray GET of the form, personal data in the query string
-            out.add(when, _line(visitor.ip, when, "GET", "/contact?email=li.wei%40qq.com&mobile=%2B8613800138000",
-                                200, 9_000, here, visitor.ua))
+            out.add(
+                when,
+                _line(
+                    visitor.ip,
+                    when,
+                    "GET",
+                    "/contact?email=li.wei%40qq.com&mobile=%2B8613800138000",
+                    200,
+                    9_000,
+                    here,
+                    visitor.ua,
+                ),
+            )
         if rng.random() < 0.02:
             out.add(when, _line(visitor.ip, when, "GET", rng.choice(NOT_FOUND), 404, 512, here, visitor.ua))
         referrer, query = here, ""

@@ -73,12 +73,18 @@ def expand_paths(paths: list[Path]) -> list[Path]:
                 raise InputError(f"no file matches {text}")
             found.extend(matches)
         elif path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")))
+            found.extend(sorted(p for p in path.iterdir() if p.is_file() and _looks_like_log(p)))
         elif path.is_file():
             found.append(path)
         else:
             raise InputError(f"{path}: no such file or directory")
     return _rotation_order(found)
+
+
+def _looks_like_log(path: Path) -> bool:
+    """In a folder, take log files (access.log, access.log.1, access.log-20261110.gz, ...), not the rest."""
+    name = path.name.lower()
+    return not name.startswith(".") and "log" in name and not name.endswith((".duckdb", ".wal", ".tmp"))
 
 
 def _rotation_order(files: list[Path]) -> list[Path]:
@@ -125,7 +131,9 @@ def _decode(block: bytes) -> list[str]:
     return [line.removesuffix("\r") for line in text.split("\n")]
 
 
-def read_lines(fh: BinaryIO, skip_bytes: int, batch_lines: int, *, take_unterminated: bool) -> Iterator[tuple[list[str], int]]:
+def read_lines(
+    fh: BinaryIO, skip_bytes: int, batch_lines: int, *, take_unterminated: bool
+) -> Iterator[tuple[list[str], int]]:
     """Yield (lines, bytes consumed by them) from ``skip_bytes`` on, in batches of about ``batch_lines``.
 
     An unterminated last line is yielded only when ``take_unterminated`` (a compressed, finished file); in

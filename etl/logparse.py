@@ -117,9 +117,9 @@ def parse_json_lines(frame: pl.DataFrame, fmt: str) -> pl.DataFrame:
     out = pl.concat([frame, parsed], how="horizontal")
     iso = pl.col("time").str.to_datetime(time_zone="UTC", strict=False, time_unit="us")
     clf = pl.col("time").str.strptime(pl.Datetime("us", "UTC"), "%d/%b/%Y:%H:%M:%S %z", strict=False)
-    epoch = pl.from_epoch((pl.col("epoch") * 1_000_000).cast(pl.Int64, strict=False), time_unit="us").dt.replace_time_zone(
-        "UTC"
-    )
+    epoch = pl.from_epoch(
+        (pl.col("epoch") * 1_000_000).cast(pl.Int64, strict=False), time_unit="us"
+    ).dt.replace_time_zone("UTC")
     out = out.with_columns(
         pl.coalesce(epoch, iso, clf).alias("ts"),
         pl.col("status").cast(pl.Int32, strict=False).alias("status_n"),

@@ -120,9 +120,7 @@ def classify_source(own_hosts: list[str]) -> tuple[pl.Expr, pl.Expr]:
 def mask_ip_text(text: str) -> str:
     """Mask every IPv4 to /24 and IPv6 to /48 inside free text (reject excerpts)."""
     text = re.sub(r"\b(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}\b", r"\1.0", text)
-    return re.sub(
-        r"\b([0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4})(?::[0-9A-Fa-f]{0,4}){1,5}\b", r"\1::", text
-    )
+    return re.sub(r"\b([0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4})(?::[0-9A-Fa-f]{0,4}){1,5}\b", r"\1::", text)
 
 
 def reject_excerpt(line: str) -> str:

@@ -19,10 +19,10 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from etl.errors import ConfigError
 
-DEFAULT_STATIC_EXTENSIONS = (
-    "css js mjs map png jpg jpeg gif webp avif svg ico bmp tif tiff "
-    "woff woff2 ttf otf eot mp4 webm mp3 ogg wav m4a mov avi pdf zip"
-).split()
+DEFAULT_STATIC_EXTENSIONS = [
+    "css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "bmp", "tif", "tiff",
+    "woff", "woff2", "ttf", "otf", "eot", "mp4", "webm", "mp3", "ogg", "wav", "m4a", "mov", "avi", "pdf", "zip",
+]  # fmt: skip
 DEFAULT_STATIC_PATHS = ["/robots.txt", "/sitemap.xml", "/favicon.ico"]
 
 

@@ -124,7 +124,9 @@ def scrub(frame: pl.DataFrame, site_host: str) -> pl.DataFrame:
     return frame.with_columns(source.alias("source"), kind.alias("source_kind"))
 
 
-def mark_pageviews(frame: pl.DataFrame, static_extensions: tuple[str, ...], static_paths: tuple[str, ...]) -> pl.DataFrame:
+def mark_pageviews(
+    frame: pl.DataFrame, static_extensions: tuple[str, ...], static_paths: tuple[str, ...]
+) -> pl.DataFrame:
     """A pageview is a human GET answered 2xx or 304 whose path is not a static asset."""
     ext = pl.col("path").str.to_lowercase().str.extract(r"\.([a-z0-9]{1,8})$")
     static = ext.is_in(list(static_extensions)).fill_null(False) | pl.col("path").is_in(list(static_paths))

@@ -20,7 +20,7 @@ from etl.errors import WarehouseBusy
 from queries import sql_text
 
 MIGRATIONS = "migrations"
-_LOCK_WORDS = ("lock", "Conflicting", "being used by another process")
+_LOCK_WORDS = ("lock", "Conflicting", "being used by another process", "different configuration")
 
 
 def _is_lock_error(exc: Exception) -> bool:

@@ -7,7 +7,7 @@ file uses, then binds them: a value never becomes SQL text.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 from typing import Any
 
@@ -15,13 +15,13 @@ _PARAM = re.compile(r"(?<![\w$])\$([a-z_][a-z0-9_]*)")
 _COMMENT_OR_STRING = re.compile(r"--[^\n]*|'(?:[^']|'')*'")
 
 
-@lru_cache(maxsize=None)
+@cache
 def sql_text(name: str) -> str:
     """The text of ``queries/<name>``."""
     return files("queries").joinpath(name).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def parameters(name: str) -> frozenset[str]:
     """The ``$name`` parameters a query file uses (comments and string literals ignored)."""
     return frozenset(_PARAM.findall(_COMMENT_OR_STRING.sub(" ", sql_text(name))))

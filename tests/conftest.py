@@ -1,0 +1,106 @@
+"""Shared fixtures: settings pointing at a temp folder, a tiny GeoIP database, a small generated warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from etl.sample_networks import NETWORKS
+
+START = dt.date(2026, 11, 2)
+DAYS = 3
+TODAY = START + dt.timedelta(days=DAYS - 1)
+
+
+def build_mmdb(path: Path) -> Path:
+    """A tiny GeoIP2-City database placing the sample networks where GeoLite2 does."""
+    from mmdb_writer import MMDBWriter
+    from netaddr import IPSet
+
+    writer = MMDBWriter(ip_version=6, ipv4_compatible=True, database_type="GeoIP2-City", languages=["en"])
+    for net in NETWORKS:
+        record = {
+            "country": {"iso_code": net.country, "names": {"en": net.country}},
+            "subdivisions": [{"iso_code": net.subdivision.split("-", 1)[1], "names": {"en": net.subdivision_name}}],
+        }
+        if net.city:
+            record["city"] = {"names": {"en": net.city}}
+        writer.insert_network(IPSet([net.cidr]), record)
+    writer.to_db_file(str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def mmdb(tmp_path_factory) -> Path:
+    return build_mmdb(tmp_path_factory.mktemp("geo") / "test-city.mmdb")
+
+
+def env_for(root: Path, mmdb: Path) -> dict[str, str]:
+    return {
+        "VCAR_WAREHOUSE": str(root / "warehouse.duckdb"),
+        "VCAR_SECRETS_DIR": str(root / "secrets"),
+        "VCAR_GEOIP_DB": str(mmdb),
+        "VCAR_TIMEZONE": "Asia/Shanghai",
+    }
+
+
+@pytest.fixture
+def settings_env(tmp_path, mmdb, monkeypatch):
+    """Settings for one test: its own warehouse and secrets under tmp_path."""
+    from etl.settings import cached_settings, load_settings
+
+    for key in [k for k in os.environ if k.startswith("VCAR_")]:
+        monkeypatch.delenv(key)
+    for key, value in env_for(tmp_path, mmdb).items():
+        monkeypatch.setenv(key, value)
+    cached_settings.cache_clear()
+    yield load_settings()
+    cached_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory) -> Path:
+    """Three days of generated data (seed 42)."""
+    from etl.generate import generate
+
+    out = tmp_path_factory.mktemp("sample")
+    generate(out, days=DAYS, start=START, seed=42, visitors_per_day=120)
+    return out
+
+
+@pytest.fixture(scope="session")
+def loaded(tmp_path_factory, mmdb, sample):
+    """A warehouse with the sample logs ingested, built once per session. Yields (env dict, stats)."""
+    from etl.ingest_logs import ingest_paths
+    from etl.settings import load_settings
+
+    root = tmp_path_factory.mktemp("warehouse")
+    env = env_for(root, mmdb)
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        stats = ingest_paths(load_settings(), [sample / "logs"], today=TODAY)
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return env, stats
+
+
+@pytest.fixture
+def loaded_env(loaded, monkeypatch):
+    from etl.settings import cached_settings
+
+    env, _ = loaded
+    for key in [k for k in os.environ if k.startswith("VCAR_")]:
+        monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    cached_settings.cache_clear()
+    yield env
+    cached_settings.cache_clear()

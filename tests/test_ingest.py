@@ -1,0 +1,140 @@
+"""Incremental, idempotent ingest; bad input never crashes; counts always reconcile."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl import keystore
+from etl.ingest_logs import ingest_paths
+from etl.pseudonymize import visitor_id
+from tests.test_log_metrics import CHROME, line
+
+REAL_LOG = Path(__file__).resolve().parents[2] / "shared" / "real-logs" / "apache_combined_elastic_examples.log"
+DAY = dt.date(2026, 11, 10)
+
+
+def reconciles(stats) -> bool:
+    return stats.lines_read == stats.lines_loaded + stats.lines_rejected + stats.lines_skipped_already_loaded
+
+
+def count(cfg, sql: str) -> int:
+    with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
+        return con.execute(sql).fetchone()[0]
+
+
+def test_sample_ingest_reconciles_and_rerun_loads_nothing(loaded, loaded_env, sample):
+    from etl.settings import load_settings
+
+    _, first = loaded
+    assert first.lines_loaded > 1000 and reconciles(first)
+    again = ingest_paths(load_settings(), [sample / "logs"], today=DAY)
+    assert again.lines_loaded == 0
+    assert again.lines_skipped_already_loaded == first.lines_read
+    assert reconciles(again)
+
+
+def test_appended_lines_load_once_and_rotation_is_not_reloaded(settings_env, tmp_path):
+    log = tmp_path / "access.log"
+    log.write_text(line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/") + "\n")
+    assert ingest_paths(settings_env, [log], today=DAY).lines_loaded == 1
+    with open(log, "a") as fh:
+        fh.write(line("1.2.2.10", "10/Nov/2026:10:05:00 +0800", "/about") + "\n")
+    second = ingest_paths(settings_env, [log], today=DAY)
+    assert (second.lines_loaded, second.lines_skipped_already_loaded) == (1, 1)
+    rotated = tmp_path / "access.log-20261110.gz"
+    with gzip.open(rotated, "wb") as fh:
+        fh.write(log.read_bytes())
+    log.unlink()
+    third = ingest_paths(settings_env, [tmp_path], today=DAY)
+    assert third.lines_loaded == 0 and third.lines_skipped_already_loaded == 2
+    assert count(settings_env, "SELECT count(*) FROM events") == 2
+    assert count(settings_env, "SELECT sum(pageviews) FROM agg_daily") == 2
+
+
+def test_unterminated_last_line_of_a_live_file_waits_for_the_next_run(settings_env, tmp_path):
+    log = tmp_path / "access.log"
+    full = line("1.2.2.10", "10/Nov/2026:10:05:00 +0800", "/about")
+    log.write_text(line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/") + "\n" + full[:30])
+    assert ingest_paths(settings_env, [log], today=DAY).lines_loaded == 1
+    log.write_text(line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/") + "\n" + full + "\n")
+    assert ingest_paths(settings_env, [log], today=DAY).lines_loaded == 1
+    assert count(settings_env, "SELECT count(*) FROM events") == 2
+
+
+@pytest.mark.parametrize(
+    "bad, reason",
+    [
+        ("this is not a log line", "unparsable_line"),
+        ('1.2.2.10 - - [99/Foo/2026:10:00:00 +0800] "GET / HTTP/1.1" 200 1 "-" "x"', "bad_timestamp"),
+        ('1.2.2.10 - - [10/Nov/2026:10:00:00 +0800] "garbage" 200 1 "-" "x"', "bad_request_line"),
+        ('1.2.2.10 - - [10/Nov/2026:10:00:00 +0800] "GET / HTTP/1.1" 999 1 "-" "x"', "bad_status"),
+        ("1.2.2.10 " + "A" * 100_000, "line_too_long"),
+    ],
+)
+def test_bad_lines_are_rejected_with_reason_and_masked(settings_env, tmp_path, bad, reason):
+    log = tmp_path / "access.log"
+    good = line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/")
+    log.write_text(good + "\n" + bad + "\n" + good + "\n")
+    stats = ingest_paths(settings_env, [log], today=DAY)
+    assert (stats.lines_loaded, stats.lines_rejected) == (2, 1) and reconciles(stats)
+    with duckdb.connect(str(settings_env.warehouse), read_only=True) as con:
+        line_no, got, excerpt = con.execute("SELECT line_no, reason, excerpt FROM log_rejects").fetchone()
+    assert (line_no, got) == (2, reason)
+    assert "1.2.2.10" not in excerpt
+
+
+def test_invalid_utf8_nul_bytes_and_empty_files_never_crash(settings_env, tmp_path):
+    good = line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/").encode()
+    (tmp_path / "a.log").write_bytes(good + b"\n\xff\xfe\x00garbage\x00\n" + good.replace(b"/ ", b"/\xe4\xb8 ") + b"\n")
+    (tmp_path / "b.log").write_bytes(b"")
+    other = line("1.2.2.77", "10/Nov/2026:11:00:00 +0800", "/").encode()
+    with gzip.open(tmp_path / "c.log.gz", "wb") as fh:
+        fh.write(other + b"\n" + other[:40])  # truncated last line of a finished file
+    stats = ingest_paths(settings_env, [tmp_path], today=DAY)
+    assert reconciles(stats)
+    assert stats.lines_read == 5
+    assert stats.lines_rejected == 2
+
+
+def test_a_file_that_is_not_a_log_is_refused_with_one_line(settings_env, tmp_path):
+    from etl.errors import InputError
+
+    (tmp_path / "notes.txt").write_text("hello\nworld\n")
+    with pytest.raises(InputError, match="notes.txt: no known log format"):
+        ingest_paths(settings_env, [tmp_path / "notes.txt"], today=DAY)
+
+
+@pytest.mark.skipif(not REAL_LOG.exists(), reason="shared/real-logs not present beside the checkout")
+def test_the_real_apache_log_parses(settings_env, tmp_path):
+    shutil.copy(REAL_LOG, tmp_path / "access.log")
+    stats = ingest_paths(settings_env, [tmp_path / "access.log"], today=dt.date(2015, 5, 21))
+    assert reconciles(stats)
+    assert stats.lines_read == 10_000
+    assert stats.lines_loaded >= 9_990
+    assert 0.05 < stats.bot_requests / stats.lines_loaded < 0.9
+
+
+def test_visitor_ids_differ_across_days_and_die_with_the_salt(settings_env, tmp_path):
+    log = tmp_path / "access.log"
+    log.write_text(
+        line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/")
+        + "\n"
+        + line("1.2.2.10", "11/Nov/2026:10:00:00 +0800", "/")
+        + "\n"
+    )
+    ingest_paths(settings_env, [log], today=dt.date(2026, 11, 11))
+    with duckdb.connect(str(settings_env.warehouse), read_only=True) as con:
+        ids = dict(con.execute("SELECT day, visitor_id FROM events ORDER BY day").fetchall())
+    assert ids[dt.date(2026, 11, 10)] != ids[dt.date(2026, 11, 11)]
+    salt = keystore.daily_salt(settings_env.secrets_dir, dt.date(2026, 11, 11), create=False)
+    assert visitor_id(salt, "1.2.2.10", CHROME, settings_env.site_host) == ids[dt.date(2026, 11, 11)]
+    # two days later the salt of the 10th and the 11th are destroyed: nobody can recompute those ids
+    ingest_paths(settings_env, [log], today=dt.date(2026, 11, 13))
+    assert keystore.daily_salt(settings_env.secrets_dir, dt.date(2026, 11, 11), create=False) is None
+    assert keystore.salt_days(settings_env.secrets_dir) == []

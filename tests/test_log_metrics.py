@@ -1,0 +1,125 @@
+"""Known answers for every metric definition, on small hand-written logs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from etl.ingest_logs import ingest_paths
+from etl.reports import usage_report
+
+CHROME = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+)
+FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+DAY = dt.date(2026, 11, 10)
+
+
+def line(
+    ip: str, time: str, path: str, ua: str = CHROME, status: int = 200, method: str = "GET", ref: str = "-"
+) -> str:
+    return f'{ip} - - [{time}] "{method} {path} HTTP/1.1" {status} 100 "{ref}" "{ua}"'
+
+
+def run(cfg, tmp_path: Path, lines: list[str], day: dt.date = DAY, end: dt.date | None = None) -> dict:
+    log = tmp_path / "access.log"
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ingest_paths(cfg, [log], today=day)
+    return usage_report(cfg, day, end or day)
+
+
+def test_one_ip_with_two_browsers_is_two_visitors(settings_env, tmp_path):
+    report = run(settings_env, tmp_path, [
+        line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/"),
+        line("1.2.2.10", "10/Nov/2026:10:01:00 +0800", "/", ua=FIREFOX),
+    ])  # fmt: skip
+    assert report["visitors"] == 2
+    assert report["visits"] == 2
+
+
+def test_one_browser_on_two_ips_is_two_visitors(settings_env, tmp_path):
+    report = run(settings_env, tmp_path, [
+        line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/"),
+        line("1.2.2.11", "10/Nov/2026:10:01:00 +0800", "/about"),
+    ])  # fmt: skip
+    assert report["visitors"] == 2
+
+
+def test_a_gap_of_30_minutes_starts_a_new_visit(settings_env, tmp_path):
+    report = run(settings_env, tmp_path, [
+        line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/"),
+        line("1.2.2.10", "10/Nov/2026:10:29:59 +0800", "/products/"),
+        line("1.2.2.10", "10/Nov/2026:10:59:59 +0800", "/contact"),
+    ])  # fmt: skip
+    assert report["visitors"] == 1
+    assert report["visits"] == 2
+    assert report["pageviews"] == 3
+    assert report["bounce_rate"] == 0.5  # the second visit has one pageview
+    assert {p["path"]: p["visits"] for p in report["entry_pages"]} == {"/": 1, "/contact": 1}
+
+
+def test_reporting_day_follows_the_configured_time_zone(settings_env, tmp_path):
+    # 23:30 UTC on the 9th is 07:30 on the 10th in Shanghai
+    report = run(settings_env, tmp_path, [line("1.2.2.10", "09/Nov/2026:23:30:00 +0000", "/")])
+    assert [d["date"] for d in report["by_day"]] == ["2026-11-10"]
+
+
+def test_304_counts_and_static_assets_and_errors_do_not(settings_env, tmp_path):
+    report = run(settings_env, tmp_path, [
+        line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/", status=304),
+        line("1.2.2.10", "10/Nov/2026:10:00:01 +0800", "/static/site.css"),
+        line("1.2.2.10", "10/Nov/2026:10:00:02 +0800", "/logo.PNG"),
+        line("1.2.2.10", "10/Nov/2026:10:00:03 +0800", "/missing", status=404),
+        line("1.2.2.10", "10/Nov/2026:10:00:04 +0800", "/contact", method="POST", status=303),
+        line("1.2.2.10", "10/Nov/2026:10:00:05 +0800", "/products/", status=301),
+    ])  # fmt: skip
+    assert report["requests"] == 6
+    assert report["pageviews"] == 1
+
+
+def test_bots_are_kept_out_and_reported_with_a_reason(settings_env, tmp_path):
+    report = run(settings_env, tmp_path, [
+        line("66.249.66.1", "10/Nov/2026:10:00:00 +0800", "/", ua=GOOGLEBOT),
+        line("45.155.205.9", "10/Nov/2026:10:00:00 +0800", "/", ua="curl/8.5.0"),
+        line("45.155.205.8", "10/Nov/2026:10:00:00 +0800", "/", ua="-"),
+        line("1.2.2.50", "10/Nov/2026:10:00:00 +0800", "/robots.txt"),
+        line("1.2.2.50", "10/Nov/2026:10:00:09 +0800", "/products/"),
+        line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/"),
+    ])  # fmt: skip
+    assert report["pageviews"] == 1
+    assert report["visitors"] == 1
+    assert report["bot_requests"] == 5
+    reasons = {b["bot_reason"] for b in report["bots"]}
+    assert {"crawler_list", "automation_client", "empty_user_agent", "fetched_robots_txt"} <= reasons
+    assert any(b["bot_name"] == "Googlebot" for b in report["bots"])
+
+
+def test_query_strings_and_personal_data_never_reach_paths(settings_env, tmp_path):
+    report = run(settings_env, tmp_path, [
+        line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/contact?email=a%40b.cn&mobile=%2B8613800138000"),
+        line("1.2.2.11", "10/Nov/2026:10:00:00 +0800", "/?utm_source=wechat&utm_campaign=autumn&x=secret"),
+    ])  # fmt: skip
+    paths = {p["path"] for p in report["top_pages"]}
+    assert paths == {"/contact", "/"}
+    assert report["campaigns"][0]["campaign"] == "autumn"
+    assert {s["source"] for s in report["sources"]} == {"Direct", "wechat"}
+
+
+def test_referrers_become_host_and_source(settings_env, tmp_path):
+    report = run(settings_env, tmp_path, [
+        line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/", ref="https://www.baidu.com/link?url=abc&wd=secret"),
+        line("1.2.2.11", "10/Nov/2026:10:00:00 +0800", "/", ref="https://www.linkedin.com/feed/"),
+        line("1.2.2.11", "10/Nov/2026:10:00:05 +0800", "/about", ref="https://www.vcar.example/"),
+    ])  # fmt: skip
+    assert {s["source"]: s["visits"] for s in report["sources"]} == {"Baidu": 1, "LinkedIn": 1}
+
+
+def test_visitors_over_a_range_are_the_sum_of_daily_visitors(settings_env, tmp_path):
+    report = run(settings_env, tmp_path, [
+        line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/"),
+        line("1.2.2.10", "11/Nov/2026:10:00:00 +0800", "/"),
+    ], day=DAY + dt.timedelta(days=1), end=DAY + dt.timedelta(days=1))  # fmt: skip
+    both = usage_report(settings_env, DAY, DAY + dt.timedelta(days=1))
+    assert report["visitors"] == 1
+    assert both["visitors"] == 2  # ids are not linkable across days, by design

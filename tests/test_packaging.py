@@ -11,12 +11,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_wheel_ships_every_query_file(tmp_path):
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path),
-         str(ROOT)],  # fmt: skip
-        check=True,
-        capture_output=True,
-    )
+    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
+    subprocess.run([*command, "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
     wheel = next(tmp_path.glob("vcar_insights-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {str(p.relative_to(ROOT)) for p in (ROOT / "queries").rglob("*.sql")}

@@ -1,0 +1,87 @@
+"""Benchmark: end-to-end `vcar ingest logs` on a large generated combined log, against GoAccess if installed.
+
+Prints lines/s, peak RSS and the ratio. Usage: python benchmarks/ingest_logs.py [--lines N]
+(default 2,000,000: ~10 requests per visitor-day, a few thousand distinct user agents, ~100k distinct IPs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from etl.generate import BROWSERS, CRAWLERS, PAGES, _clf_time, random_host
+from etl.sample_networks import NETWORKS
+
+
+def write_log(path: Path, lines: int, seed: int = 1) -> None:
+    """~10 requests per visitor-day; UAs varied by version number to reach a few thousand distinct strings."""
+    rng = random.Random(seed)
+    uas = [b[0].replace("131.0.0.0", f"131.0.{v}.{w}") for b in BROWSERS for v in range(20) for w in range(12)]
+    uas += [c[1] for c in CRAWLERS]
+    ips = [random_host(rng, rng.choice(NETWORKS).cidr) for _ in range(100_000)]
+    paths = [p for p, _ in PAGES] + ["/static/css/site.css", "/static/js/app.js", "/static/img/logo.svg"]
+    start = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    seconds = 7 * 86_400
+    with open(path, "w", encoding="utf-8") as fh:
+        written = 0
+        while written < lines:
+            ip, ua = rng.choice(ips), rng.choice(uas)
+            t = start + dt.timedelta(seconds=rng.randrange(seconds))
+            for _ in range(min(10, lines - written)):
+                t += dt.timedelta(seconds=rng.randint(1, 120))
+                fh.write(f'{ip} - - [{_clf_time(t)}] "GET {rng.choice(paths)} HTTP/1.1" 200 {rng.randint(100, 90_000)} '
+                         f'"https://www.baidu.com/s?wd=obd" "{ua}"\n')  # fmt: skip
+                written += 1
+
+
+def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) * 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lines", type=int, default=2_000_000)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="vcar-bench-"))
+    try:
+        log = work / "access.log"
+        t0 = time.perf_counter()
+        write_log(log, args.lines)
+        print(f"generated {args.lines:,} lines ({log.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s")
+        env = os.environ | {"VCAR_WAREHOUSE": str(work / "w.duckdb"), "VCAR_SECRETS_DIR": str(work / "secrets")}
+        vcar = [sys.executable, "-m", "etl.cli", "ingest", "logs", str(log), "--json"]
+        seconds, rss = run_measured(vcar, env)
+        ours = args.lines / seconds
+        print(f"vcar ingest: {seconds:.1f} s, {ours:,.0f} lines/s, peak RSS {rss / 2**20:.0f} MiB")
+        goaccess = shutil.which("goaccess")
+        if goaccess:
+            cmd = [goaccess, str(log), "--log-format=COMBINED", "-o", str(work / "report.json")]
+            g_seconds, g_rss = run_measured(cmd, env)
+            theirs = args.lines / g_seconds
+            print(f"goaccess: {g_seconds:.1f} s, {theirs:,.0f} lines/s (peak RSS of the children so far "
+                  f"{g_rss / 2**20:.0f} MiB)")  # fmt: skip
+            print(f"ratio vcar/goaccess: {ours / theirs:.2f}x")
+        else:
+            print("goaccess not installed (apt-get install goaccess): no comparison")
+        print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

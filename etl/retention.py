@@ -25,7 +25,5 @@ def apply_retention(cfg: Settings, *, today: dt.date, dry_run: bool = False) -> 
         "events_before": cutoff.isoformat(),
         "deleted": counts,
         "salts_destroyed": [d.isoformat() for d in salts],
-        "salts_kept": [d.isoformat() for d in keystore.salt_days(cfg.secrets_dir) if d >= first_salt_kept]
-        if not dry_run
-        else [d.isoformat() for d in keystore.salt_days(cfg.secrets_dir) if d >= first_salt_kept],
+        "salts_kept": [d.isoformat() for d in keystore.salt_days(cfg.secrets_dir) if d >= first_salt_kept],
     }

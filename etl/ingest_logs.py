@@ -292,7 +292,7 @@ def _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, stats: Inge
         fmt=file_fmt, timezone=cfg.timezone, site_host=cfg.site_host, salt_for=salt_for,
         user_agents=catalog.frame, geo=lambda ips: geo_frame(locator, ips),
         static_extensions=tuple(cfg.static_extensions), static_paths=tuple(cfg.static_paths),
-        custom_regex=cfg.log_regex,
+        custom_regex=cfg.log_regex, keep_params=tuple(cfg.query_allowlist),
     )  # fmt: skip
     stage = Path(tempfile.mkdtemp(prefix=".vcar-stage-", dir=cfg.warehouse.parent))
     try:

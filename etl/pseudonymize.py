@@ -54,23 +54,29 @@ def put_visitor_id(frame: pl.DataFrame, salts: Mapping[dt.date, bytes]) -> pl.Da
     return frame.join(keys, on=["day", "ip", "ua", "host"], how="left", nulls_equal=True)
 
 
-def scrub_paths(paths: pl.Series) -> pl.Series:
+def scrub_paths(paths: pl.Series, keep_params: tuple[str, ...] = ()) -> pl.Series:
     """Decode, strip personal data and long tokens, cap the length. Applied once per distinct path."""
     distinct = paths.unique()
-    clean = [scrub_path(p) for p in distinct.to_list()]
+    clean = [scrub_path(p, keep_params) for p in distinct.to_list()]
     mapping = dict(zip(distinct.to_list(), clean, strict=True))
     return paths.replace_strict(mapping, return_dtype=pl.String)
 
 
-def scrub_path(path: str | None) -> str:
-    """``/contact?email=a@b.cn`` -> ``/contact``; e-mails, phone numbers and tokens in the path are masked."""
+def scrub_path(path: str | None, keep_params: tuple[str, ...] = ()) -> str:
+    """``/contact?email=a@b.cn`` -> ``/contact``; e-mails, phone numbers and tokens in the path are masked.
+
+    Query parameters named in ``keep_params`` (the ``query_allowlist`` setting) stay, their values scrubbed too;
+    UTM tags are kept in their own columns, not in the path."""
     if not path:
         return "/"
-    path = path.split("?", 1)[0].split("#", 1)[0]
+    path, _, query = path.split("#", 1)[0].partition("?")
+    kept = [pair for pair in query.split("&") if pair.partition("=")[0] in keep_params] if keep_params else []
     if "://" in path[:12]:  # absolute-form request target (proxies)
         path = "/" + path.split("://", 1)[1].partition("/")[2]
     path = unquote(path, errors="replace")
     path = re.sub(EMAIL, "[email]", path)
+    if kept:
+        path += "?" + "&".join(unquote(pair, errors="replace") for pair in kept)
     path = re.sub(LONG_TOKEN, "[token]", path)
     path = re.sub(PHONE, "[phone]", path)
     path = "".join(ch if ch.isprintable() else "\ufffd" for ch in path)

@@ -55,6 +55,7 @@ class TransformContext:
     static_extensions: tuple[str, ...]
     static_paths: tuple[str, ...]
     custom_regex: str | None = None
+    keep_params: tuple[str, ...] = ()
 
 
 def transform(batch: pl.DataFrame, ctx: TransformContext) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -69,7 +70,7 @@ def transform(batch: pl.DataFrame, ctx: TransformContext) -> tuple[pl.DataFrame,
     good = put_geo(good, ctx)
     salts = {day: ctx.salt_for(day) for day in good["day"].unique().to_list()}
     good = put_visitor_id(good, salts)
-    good = scrub(good, ctx.site_host)
+    good = scrub(good, ctx.site_host, ctx.keep_params)
     good = mark_pageviews(good, ctx.static_extensions, ctx.static_paths)
     return good.select([pl.col(name).cast(dtype) for name, dtype in EVENT_SCHEMA.items()]), rejects
 
@@ -111,10 +112,10 @@ def put_geo(frame: pl.DataFrame, ctx: TransformContext) -> pl.DataFrame:
     return frame.join(info, on="ip", how="left")
 
 
-def scrub(frame: pl.DataFrame, site_host: str) -> pl.DataFrame:
+def scrub(frame: pl.DataFrame, site_host: str, keep_params: tuple[str, ...] = ()) -> pl.DataFrame:
     """Path without query string or personal data; UTM tags; referrer reduced to host and source."""
     frame = frame.with_columns(
-        scrub_paths(frame["target"]).alias("path"),
+        scrub_paths(frame["target"], keep_params).alias("path"),
         query_param("utm_source").alias("utm_source"),
         query_param("utm_medium").alias("utm_medium"),
         query_param("utm_campaign").alias("utm_campaign"),

@@ -123,3 +123,13 @@ def test_visitors_over_a_range_are_the_sum_of_daily_visitors(settings_env, tmp_p
     both = usage_report(settings_env, DAY, DAY + dt.timedelta(days=1))
     assert report["visitors"] == 1
     assert both["visitors"] == 2  # ids are not linkable across days, by design
+
+
+def test_allow_listed_query_parameters_stay_in_the_path(settings_env, tmp_path, monkeypatch):
+    from etl.settings import load_settings
+
+    monkeypatch.setenv("VCAR_QUERY_ALLOWLIST", '["lang"]')
+    report = run(load_settings(), tmp_path, [
+        line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/products/?lang=de&email=a%40b.cn&session=abc"),
+    ])  # fmt: skip
+    assert [p["path"] for p in report["top_pages"]] == ["/products/?lang=de"]

@@ -109,7 +109,9 @@ def dashboard(
 
 
 def _serve(port: int, host: str) -> None:
-    app_file = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    import dashboard
+
+    app_file = Path(dashboard.__file__).resolve().parent / "app.py"
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(app_file),
         "--server.port", str(port), "--server.address", host, "--server.headless", "true",
@@ -240,25 +242,15 @@ def demo(
         start = dt.date.today() - dt.timedelta(days=days - 1)
         result = run_generate(DEMO_DIR, days=days, start=start, seed=42, visitors_per_day=600)
         say(f"generated {result.log_lines} log lines, {result.inquiries} inquiries in {DEMO_DIR}")
-    for step in demo_ingest_steps():
-        say(step(cfg))
+    from etl.ingest_logs import ingest_paths
+
+    say(f"logs: {ingest_paths(cfg, [DEMO_DIR / 'logs']).summary()}")
     logins = ensure_demo_users(cfg)
     say("demo logins (generated for this machine, kept in secrets_dir):")
     for name, password in logins.items():
         say(f"  {name:<18} {password}")
     if serve:
         _serve(port, host)
-
-
-def demo_ingest_steps() -> list:
-    """What the demo loads, in order. Each step returns one line for the person watching."""
-    from etl import ingest_logs
-
-    def logs(cfg: Settings) -> str:
-        stats = ingest_logs.ingest_paths(cfg, [DEMO_DIR / "logs"], fmt="auto")
-        return f"logs: {stats.summary()}"
-
-    return [logs]
 
 
 def main() -> None:

@@ -16,14 +16,6 @@ AUTOMATION = re.compile(
 HEADLESS = re.compile(r"HeadlessChrome|PhantomJS|Puppeteer|Playwright|Selenium|Lighthouse", re.IGNORECASE)
 AI_AND_TOOLS = re.compile(r"\b(GPTBot|ChatGPT-User|ClaudeBot|Claude-Web|anthropic-ai|PerplexityBot|Bytespider|"
                           r"CCBot|Amazonbot|Applebot|PetalBot|meta-externalagent)\b", re.IGNORECASE)  # fmt: skip
-BOT_REASONS = (
-    "empty_user_agent",
-    "automation_client",
-    "headless_browser",
-    "crawler_list",
-    "ua_database",
-    "fetched_robots_txt",
-)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -31,7 +31,7 @@ from etl.errors import ConfigError, InputError
 from etl.logparse import FORMATS, detect_format
 from etl.pseudonymize import keyed_id
 from etl.settings import Settings
-from etl.transform import EVENT_SCHEMA, TransformContext, transform
+from etl.transform import TransformContext, transform
 
 READ_BLOCK = 8 * 1024 * 1024
 UA_KEY_NAME = "user_agent"
@@ -46,12 +46,10 @@ class IngestStats:
     lines_skipped_already_loaded: int = 0
     bot_requests: int = 0
     seconds: float = 0.0
-    days: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         out = asdict(self)
         out["seconds"] = round(self.seconds, 3)
-        del out["days"]
         return out
 
     def summary(self) -> str:
@@ -234,6 +232,7 @@ def ingest_paths(cfg: Settings, paths: list[Path], *, fmt: str = "auto", today: 
     keystore.ensure_secrets_dir(cfg.secrets_dir)
     with warehouse.read(cfg.warehouse) as con:
         known = {k: (b, r) for k, b, r in queries.run(con, "logs/known_user_agents.sql").fetchall()}
+        manifest = {row[0]: row[1:] for row in queries.run(con, "logs/manifest.sql").fetchall()}
     catalog = UserAgentCatalog(keystore.key(cfg.secrets_dir, UA_KEY_NAME), known)
     locator = GeoLocator(cfg.geoip_db)
     salts: dict[dt.date, bytes] = {}
@@ -246,9 +245,10 @@ def ingest_paths(cfg: Settings, paths: list[Path], *, fmt: str = "auto", today: 
     try:
         for path in files:
             stats.files += 1
-            _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, stats)
+            _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, manifest, stats)
     except BaseException:
-        _record_run(cfg, run_id, started_at, stats, "failed")
+        with contextlib.suppress(Exception):  # the original error matters more than its record
+            _record_run(cfg, run_id, started_at, stats, "failed")
         raise
     finally:
         locator.close()
@@ -261,7 +261,7 @@ def ingest_paths(cfg: Settings, paths: list[Path], *, fmt: str = "auto", today: 
 
 
 def _record_run(cfg: Settings, run_id: str, started_at: dt.datetime, stats: IngestStats, status: str) -> None:
-    with contextlib.suppress(Exception), warehouse.write(cfg.warehouse) as con:
+    with warehouse.write(cfg.warehouse) as con:
         queries.run(
             con, "status/record_run.sql", run_id=run_id, kind="logs", started_at=started_at, files=stats.files,
             lines_read=stats.lines_read, lines_loaded=stats.lines_loaded, lines_rejected=stats.lines_rejected,
@@ -269,13 +269,13 @@ def _record_run(cfg: Settings, run_id: str, started_at: dt.datetime, stats: Inge
         )  # fmt: skip
 
 
-def _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, stats: IngestStats) -> None:
+def _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, manifest: dict, stats: IngestStats) -> None:
+    """Read and load one file's new lines; ``manifest`` (file_key -> progress) is updated as files load."""
     file_key = file_identity(path)
     if file_key is None:
         return  # an empty file has no lines to read
     disk_size = path.stat().st_size
-    with warehouse.read(cfg.warehouse) as con:
-        done = queries.run(con, "logs/manifest_entry.sql", file_key=file_key).fetchone()
+    done = manifest.get(file_key)
     lines_done, bytes_done, last_size, last_name = done if done else (0, 0, None, None)
     if done and last_size == disk_size and last_name == path.name:
         stats.lines_read += lines_done
@@ -318,12 +318,12 @@ def _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, stats: Inge
                    bytes_done + new_bytes, catalog, sorted(days))  # fmt: skip
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+    manifest[file_key] = (lines_done + new_lines, bytes_done + new_bytes, disk_size, path.name)
     stats.lines_read += lines_done + new_lines
     stats.lines_skipped_already_loaded += lines_done
     stats.lines_loaded += loaded
     stats.lines_rejected += rejected
     stats.bot_requests += bots
-    stats.days.extend(str(d) for d in days)
 
 
 def _load_file(cfg, stage: Path, run_id, file_key, name, disk_size, lines_done, bytes_done, catalog, days) -> None:
@@ -344,6 +344,3 @@ def _load_file(cfg, stage: Path, run_id, file_key, name, disk_size, lines_done, 
             queries.run_all(con, "logs/rebuild_days.sql", days=days, gap_seconds=cfg.visit_gap_minutes * 60,
                             tz=cfg.timezone)  # fmt: skip
     catalog.pending.clear()
-
-
-EVENT_COLUMNS = [*EVENT_SCHEMA, "file_key"]

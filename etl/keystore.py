@@ -76,8 +76,9 @@ def daily_salt(secrets_dir: Path, day: dt.date, *, create: bool = True) -> bytes
         return read_private(path)
     if not create:
         return None
-    write_private(path, secrets.token_bytes(32))
-    return read_private(path)
+    salt = secrets.token_bytes(32)
+    write_private(path, salt)
+    return salt
 
 
 def salt_days(secrets_dir: Path) -> list[dt.date]:

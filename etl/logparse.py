@@ -13,27 +13,21 @@ import polars as pl
 
 FORMATS = ("auto", "combined", "common", "vcombined", "nginx-json", "caddy-json", "custom")
 
-_Q = r'"((?:[^"\\]|\\.)*)"'
-_CLF = r"(\S+) \S+ (?:\S+|\"[^\"]*\") \[([^\]]+)\] " + _Q + r" (\d{3}) (\d+|-)"
-REGEXES = {
-    "combined": r"^" + _CLF + r" " + _Q + r" " + _Q,
-    "common": r"^" + _CLF + r"\s*$",
-    "vcombined": r"^(\S+?)(?::\d+)? " + _CLF + r" " + _Q + r" " + _Q,
-}
-GROUPS = {
-    "combined": ["ip", "time", "request", "status", "bytes", "referrer", "ua"],
-    "common": ["ip", "time", "request", "status", "bytes"],
-    "vcombined": ["host", "ip", "time", "request", "status", "bytes", "referrer", "ua"],
-}
-PARSED_COLUMNS = ["host", "ip", "ts", "method", "target", "status", "bytes", "referrer", "ua"]
-REJECT_REASONS = (
-    "unparsable_line",
-    "line_too_long",
-    "bad_timestamp",
-    "bad_request_line",
-    "bad_status",
-    "bad_ip",
+
+def _quoted(name: str) -> str:
+    return rf'"(?P<{name}>(?:[^"\\]|\\.)*)"'
+
+
+_CLF = (
+    r"(?P<ip>\S+) \S+ (?:\S+|\"[^\"]*\") \[(?P<time>[^\]]+)\] "
+    + _quoted("request")
+    + r" (?P<status>\d{3}) (?P<bytes>\d+|-)"
 )
+REGEXES = {
+    "combined": "^" + _CLF + " " + _quoted("referrer") + " " + _quoted("ua"),
+    "common": "^" + _CLF + r"\s*$",
+    "vcombined": r"^(?P<host>\S+?)(?::\d+)? " + _CLF + " " + _quoted("referrer") + " " + _quoted("ua"),
+}
 MAX_LINE_BYTES = 16_384
 
 
@@ -61,22 +55,12 @@ def _safe_json(text: str) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
-def _regex_columns(frame: pl.DataFrame, pattern: str, names: list[str]) -> pl.DataFrame:
-    """Extract capture groups into named columns (null everywhere when the line does not match)."""
-    named = re.sub(r"\((?!\?)", "(?P<__g>", pattern)
-    counter = iter(range(len(names)))
-    named = re.sub(r"\?P<__g>", lambda _m: f"?P<{names[next(counter)]}>", named)
-    return frame.with_columns(pl.col("line").str.extract_groups(named).alias("_g")).unnest("_g")
-
-
 def parse_text_lines(frame: pl.DataFrame, fmt: str, custom_regex: str | None = None) -> pl.DataFrame:
     """Parse combined/common/vcombined (or a custom named-group regex) lines."""
-    if fmt == "custom":
-        if not custom_regex:
-            raise ValueError("custom format needs the log_regex setting")
-        out = frame.with_columns(pl.col("line").str.extract_groups(custom_regex).alias("_g")).unnest("_g")
-    else:
-        out = _regex_columns(frame, REGEXES[fmt], GROUPS[fmt])
+    if fmt == "custom" and not custom_regex:
+        raise ValueError("custom format needs the log_regex setting")
+    pattern = custom_regex if fmt == "custom" else REGEXES[fmt]
+    out = frame.with_columns(pl.col("line").str.extract_groups(pattern).alias("_g")).unnest("_g")
     for column in ("host", "referrer", "ua", "bytes", "request", "method", "path"):
         if column not in out.columns:
             out = out.with_columns(pl.lit(None, dtype=pl.String).alias(column))

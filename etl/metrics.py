@@ -31,7 +31,6 @@ METRICS: tuple[Metric, ...] = (
     Metric("visit_duration", "Visit duration", "mean seconds from a visit's first to its last pageview"),
     Metric("entry_page", "Entry page", "the first page of a visit"),
 )
-BY_KEY = {m.key: m for m in METRICS}
 
 
 def ratio(numerator: float, denominator: float) -> float | None:

@@ -138,3 +138,10 @@ def test_users_add_reads_password_from_stdin(tmp_path):
     assert json.loads(out.stdout) == {"name": "anna", "role": "compliance"}
     assert "correct horse" not in (tmp_path / "s" / "users.json").read_text()
     assert vcar("users", "add", "bob", "--role", "boss", env=env, stdin="long enough pw\n").returncode == 2
+
+
+def test_every_metric_of_the_registry_is_defined_in_readme():
+    from etl.metrics import METRICS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert [m.key for m in METRICS if f"| `{m.key}` |" not in readme] == []

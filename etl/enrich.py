@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import polars as pl
+
 AUTOMATION = re.compile(
     r"^(?:curl|wget|python-requests|python-urllib|python-httpx|aiohttp|go-http-client|okhttp|java|"
     r"apache-httpclient|libwww-perl|scrapy|node-fetch|axios|httpie|postmanruntime|php|ruby|powershell)\b",
@@ -16,6 +18,11 @@ AUTOMATION = re.compile(
 HEADLESS = re.compile(r"HeadlessChrome|PhantomJS|Puppeteer|Playwright|Selenium|Lighthouse", re.IGNORECASE)
 AI_AND_TOOLS = re.compile(r"\b(GPTBot|ChatGPT-User|ClaudeBot|Claude-Web|anthropic-ai|PerplexityBot|Bytespider|"
                           r"CCBot|Amazonbot|Applebot|PetalBot|meta-externalagent)\b", re.IGNORECASE)  # fmt: skip
+
+
+# The format carries no user agent (Common Log Format, a custom regex without a ``ua`` group): nothing is
+# known of the client, which is not the same as a client that sent an empty one (an automation sign).
+NOT_LOGGED = "\x00(not logged)"
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,8 @@ def classify_user_agent(ua: str | None) -> UserAgentInfo:
     """Device, browser and OS of one user-agent string, and whether (and why) it is a bot."""
     from user_agents import parse
 
+    if ua == NOT_LOGGED:
+        return UserAgentInfo("other", "(not logged)", "", "(not logged)", "", False, None, None)
     text = (ua or "").strip()
     if text in ("", "-"):
         return UserAgentInfo("bot", "unknown", "", "unknown", "", True, "(empty user agent)", "empty_user_agent")
@@ -101,7 +110,14 @@ UNKNOWN_GEO = GeoInfo(None, None, None, None)
 
 
 class GeoLocator:
-    """GeoIP lookups, cached per IPv4 /24 and IPv6 /48 (the usual size of a database network or smaller)."""
+    """GeoIP lookups, each database network looked up once.
+
+    Addresses are grouped by their IPv4 /24 or IPv6 /48. One lookup per group tells the size of the database
+    network that holds it: when that network covers the whole group, its answer serves every address of the
+    group; when it is smaller (a /26 city block, say) the group's addresses are looked up one by one, so the
+    cache never blurs two networks the database tells apart."""
+
+    PER_ADDRESS = object()
 
     def __init__(self, path: Path | None) -> None:
         self._reader = None
@@ -109,33 +125,78 @@ class GeoLocator:
             import maxminddb
 
             self._reader = maxminddb.open_database(str(path))
-        self._cache: dict[str, GeoInfo] = {}
+        self._groups: dict[str, object] = {}
+        self._addresses: dict[str, GeoInfo] = {}
 
     def lookup(self, ip: str) -> GeoInfo:
         if self._reader is None:
             return UNKNOWN_GEO
-        key = network_key(ip)
-        if key is None:
+        group = network_key(ip)
+        if group is None:
             return UNKNOWN_GEO
-        hit = self._cache.get(key)
+        hit = self._groups.get(group)
         if hit is None:
-            hit = self._cache[key] = self._read(ip)
-        return hit
+            info, prefix = self._read(ip)
+            hit = self._groups[group] = info if prefix <= (24 if "." in group else 48) else self.PER_ADDRESS
+        if hit is self.PER_ADDRESS:
+            if ip not in self._addresses:
+                if len(self._addresses) > 500_000:
+                    self._addresses.clear()
+                self._addresses[ip] = self._read(ip)[0]
+            return self._addresses[ip]
+        return hit  # type: ignore[return-value]
 
-    def _read(self, ip: str) -> GeoInfo:
+    def frame(self, ips: list[str]) -> pl.DataFrame:
+        """(ip, country, subdivision, city) for distinct addresses.
+
+        The group of an address is cut from its text where that is unambiguous (dotted IPv4; IPv6 whose first
+        three hextets are written out), so most addresses never go through Python."""
+        schema = {"ip": pl.String, "country": pl.String, "subdivision": pl.String, "city": pl.String}
+        frame = pl.DataFrame({"ip": ips}, schema={"ip": pl.String})
+        if self._reader is None or not ips:
+            return frame.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in list(schema)[1:])
+        ip = pl.col("ip")
+        v4 = ip.str.contains(r"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$")
+        v6 = ip.str.extract(r"^([0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}):").str.to_lowercase()
+        frame = frame.with_columns(
+            pl.when(v4).then(ip.str.replace(r"\.\d+$", ".0/24")).otherwise(v6 + "::/48").alias("group")
+        )
+        rows: list[tuple] = []
+        firsts = frame.drop_nulls("group").group_by("group").agg(pl.col("ip").first())
+        for group, first in firsts.iter_rows():
+            hit = self._groups.get(group)
+            if hit is None:
+                info, prefix = self._read(first)
+                hit = self._groups[group] = (
+                    info if prefix <= (24 if group.endswith("/24") else 48) else self.PER_ADDRESS
+                )
+            if hit is not self.PER_ADDRESS:
+                rows.append((group, *self._fields(hit)))  # type: ignore[arg-type]
+        by_group = pl.DataFrame(rows, schema={"group": pl.String} | {k: schema[k] for k in list(schema)[1:]},
+                                orient="row")  # fmt: skip
+        grouped = frame.join(by_group, on="group", how="inner").select(list(schema))
+        rest = frame.join(by_group, on="group", how="anti", nulls_equal=False)["ip"].to_list()
+        singles = [(ip, *self._fields(self.lookup(ip))) for ip in rest]
+        return pl.concat([grouped, pl.DataFrame(singles, schema=schema, orient="row")])
+
+    @staticmethod
+    def _fields(info: GeoInfo) -> tuple:
+        return info.country, info.subdivision, info.city
+
+    def _read(self, ip: str) -> tuple[GeoInfo, int]:
         try:
-            record = self._reader.get(ip)
+            record, prefix = self._reader.get_with_prefix_len(ip)
         except ValueError:
-            return UNKNOWN_GEO
+            return UNKNOWN_GEO, 128
         if not isinstance(record, dict):
-            return UNKNOWN_GEO
+            return UNKNOWN_GEO, prefix
         country = (record.get("country") or record.get("registered_country") or {}).get("iso_code")
         subs = record.get("subdivisions") or []
         sub = subs[0] if subs else {}
         sub_code = f"{country}-{sub['iso_code']}" if country and sub.get("iso_code") else None
         names = sub.get("names") or {}
         city = ((record.get("city") or {}).get("names") or {}).get("en")
-        return GeoInfo(country, sub_code, names.get("en"), city)
+        return GeoInfo(country, sub_code, names.get("en"), city), prefix
 
     def close(self) -> None:
         if self._reader is not None:

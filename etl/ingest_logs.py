@@ -13,6 +13,7 @@ import datetime as dt
 import glob
 import gzip
 import hashlib
+import io
 import shutil
 import tempfile
 import time
@@ -129,9 +130,26 @@ def _decode(block: bytes) -> list[str]:
     return [line.removesuffix("\r") for line in text.split("\n")]
 
 
+def _decode_series(blocks: list[bytes]) -> pl.Series:
+    """Newline-terminated blocks -> one line per element, decoded leniently (bad bytes become U+FFFD).
+
+    polars' CSV reader with a separator that does not occur splits lines in native code; when the separator
+    byte does occur, or the count differs from the newlines, the lines are split in Python instead."""
+    data = b"".join(blocks)
+    expected = data.count(b"\n")
+    if b"\x1f" not in data:
+        lines = pl.read_csv(
+            io.BytesIO(data), has_header=False, separator="\x1f", quote_char=None, new_columns=["line"],
+            encoding="utf8-lossy", infer_schema=False, comment_prefix=None,
+        )["line"]  # fmt: skip
+        if lines.len() == expected:
+            return lines.fill_null("").str.replace_all("\x00", "\ufffd", literal=True)
+    return pl.Series("line", _decode(data[:-1]), dtype=pl.String)
+
+
 def read_lines(
     fh: BinaryIO, skip_bytes: int, batch_lines: int, *, take_unterminated: bool
-) -> Iterator[tuple[list[str], int]]:
+) -> Iterator[tuple[pl.Series, int]]:
     """Yield (lines, bytes consumed by them) from ``skip_bytes`` on, in batches of about ``batch_lines``.
 
     An unterminated last line is yielded only when ``take_unterminated`` (a compressed, finished file); in
@@ -146,8 +164,8 @@ def read_lines(
                 if not chunk:
                     break
                 remaining -= len(chunk)
-    pending: list[str] = []
-    pending_bytes = 0
+    pending: list[bytes] = []
+    pending_lines = pending_bytes = 0
     carry = b""
     while True:
         try:
@@ -162,17 +180,17 @@ def read_lines(
             carry = block
             continue
         complete, carry = block[: cut + 1], block[cut + 1 :]
-        lines = _decode(complete[:-1])
-        pending.extend(lines)
+        pending.append(complete)
+        pending_lines += complete.count(b"\n")
         pending_bytes += len(complete)
-        if len(pending) >= batch_lines:
-            yield pending, pending_bytes
-            pending, pending_bytes = [], 0
+        if pending_lines >= batch_lines:
+            yield _decode_series(pending), pending_bytes
+            pending, pending_lines, pending_bytes = [], 0, 0
     if carry and take_unterminated:
-        pending.extend(_decode(carry))
+        pending.append(carry + b"\n")
         pending_bytes += len(carry)
     if pending:
-        yield pending, pending_bytes
+        yield _decode_series(pending), pending_bytes
 
 
 class UserAgentCatalog:
@@ -205,17 +223,6 @@ class UserAgentCatalog:
             rows, schema={"ua": pl.String, "ua_key": pl.UInt64, "is_bot": pl.Boolean, "bot_reason": pl.String},
             orient="row",
         )  # fmt: skip
-
-
-def geo_frame(locator: GeoLocator, ips: list[str]) -> pl.DataFrame:
-    rows = []
-    for ip in ips:
-        info = locator.lookup(ip)
-        rows.append((ip, info.country, info.subdivision, info.city))
-    return pl.DataFrame(
-        rows, schema={"ip": pl.String, "country": pl.String, "subdivision": pl.String, "city": pl.String},
-        orient="row",
-    )  # fmt: skip
 
 
 def ingest_paths(cfg: Settings, paths: list[Path], *, fmt: str = "auto", today: dt.date | None = None) -> IngestStats:
@@ -290,7 +297,7 @@ def _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, manifest: d
             raise InputError(f"{path}: no known log format in the first lines (give --format or log_regex)")
     ctx = TransformContext(
         fmt=file_fmt, timezone=cfg.timezone, site_host=cfg.site_host, salt_for=salt_for,
-        user_agents=catalog.frame, geo=lambda ips: geo_frame(locator, ips),
+        user_agents=catalog.frame, geo=locator.frame,
         static_extensions=tuple(cfg.static_extensions), static_paths=tuple(cfg.static_paths),
         custom_regex=cfg.log_regex, keep_params=tuple(cfg.query_allowlist),
     )  # fmt: skip
@@ -304,6 +311,7 @@ def _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, manifest: d
             ):
                 start = lines_done + new_lines + 1
                 batch = pl.DataFrame({"line_no": pl.int_range(start, start + len(lines), eager=True), "line": lines})
+
                 events, rejects = transform(batch, ctx)
                 events.with_columns(pl.lit(file_key).alias("file_key")).write_parquet(stage / f"e{n:06d}.parquet")
                 if rejects.height:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from etl.enrich import NOT_LOGGED
 from etl.logparse import parse_lines
 from etl.pseudonymize import classify_source, put_visitor_id, query_param, referrer_host, reject_excerpt, scrub_paths
 
@@ -102,7 +103,7 @@ def put_day(frame: pl.DataFrame, timezone: str) -> pl.DataFrame:
 
 
 def put_user_agent(frame: pl.DataFrame, ctx: TransformContext) -> pl.DataFrame:
-    frame = frame.with_columns(pl.col("ua").fill_null(""))
+    frame = frame.with_columns(pl.col("ua").fill_null(NOT_LOGGED))
     info = ctx.user_agents(frame["ua"].unique().to_list())
     return frame.join(info, on="ua", how="left")
 
@@ -113,16 +114,23 @@ def put_geo(frame: pl.DataFrame, ctx: TransformContext) -> pl.DataFrame:
 
 
 def scrub(frame: pl.DataFrame, site_host: str, keep_params: tuple[str, ...] = ()) -> pl.DataFrame:
-    """Path without query string or personal data; UTM tags; referrer reduced to host and source."""
-    frame = frame.with_columns(
-        scrub_paths(frame["target"], keep_params).alias("path"),
+    """Path without query string or personal data; UTM tags; referrer reduced to host and source.
+
+    Each step runs once per distinct value (targets, then referrer x UTM source x host) and is joined back."""
+    targets = frame.select("target").unique()
+    targets = targets.with_columns(
+        scrub_paths(targets["target"], keep_params).alias("path"),
         query_param("utm_source").alias("utm_source"),
         query_param("utm_medium").alias("utm_medium"),
         query_param("utm_campaign").alias("utm_campaign"),
-        referrer_host().alias("referrer_host"),
     )
-    source, kind = classify_source([site_host, *frame["host"].unique().to_list()])
-    return frame.with_columns(source.alias("source"), kind.alias("source_kind"))
+    frame = frame.join(targets, on="target", how="left", nulls_equal=True)
+    origins = frame.select("referrer", "utm_source", "host").unique()
+    source, kind = classify_source([site_host, *origins["host"].unique().to_list()])
+    origins = origins.with_columns(referrer_host().alias("referrer_host")).with_columns(
+        source.alias("source"), kind.alias("source_kind")
+    )
+    return frame.join(origins, on=["referrer", "utm_source", "host"], how="left", nulls_equal=True)
 
 
 def mark_pageviews(

@@ -14,14 +14,18 @@ import glob
 import gzip
 import hashlib
 import io
+import os
 import shutil
 import tempfile
+import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import polars as pl
 
@@ -34,6 +38,8 @@ from etl.pseudonymize import keyed_id
 from etl.settings import Settings
 from etl.transform import TransformContext, transform
 
+T = TypeVar("T")
+U = TypeVar("U")
 READ_BLOCK = 8 * 1024 * 1024
 UA_KEY_NAME = "user_agent"
 
@@ -237,6 +243,7 @@ def ingest_paths(cfg: Settings, paths: list[Path], *, fmt: str = "auto", today: 
     run_id = uuid.uuid4().hex[:12]
     stats = IngestStats()
     keystore.ensure_secrets_dir(cfg.secrets_dir)
+    remove_stale_stages(cfg.warehouse.parent)
     with warehouse.read(cfg.warehouse) as con:
         known = {k: (b, r) for k, b, r in queries.run(con, "logs/known_user_agents.sql").fetchall()}
         manifest = {row[0]: row[1:] for row in queries.run(con, "logs/manifest.sql").fetchall()}
@@ -276,6 +283,37 @@ def _record_run(cfg: Settings, run_id: str, started_at: dt.datetime, stats: Inge
         )  # fmt: skip
 
 
+def remove_stale_stages(folder: Path) -> None:
+    """Staging folders left by a killed run (its process is gone) are removed; a running ingest keeps its own."""
+    for stage in folder.glob(".vcar-stage-*"):
+        pid = stage.name.split("-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+_SHARED_STATE = threading.Lock()
+
+
+def _locked(fn: Callable[[T], U]) -> Callable[[T], U]:
+    """The catalogue, the GeoIP cache and the salt store are shared by the batch threads: one caller at a time."""
+
+    def call(arg: T) -> U:
+        with _SHARED_STATE:
+            return fn(arg)
+
+    return call
+
+
 def _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, manifest: dict, stats: IngestStats) -> None:
     """Read and load one file's new lines; ``manifest`` (file_key -> progress) is updated as files load."""
     file_key = file_identity(path)
@@ -296,32 +334,41 @@ def _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, manifest: d
         if not file_fmt:
             raise InputError(f"{path}: no known log format in the first lines (give --format or log_regex)")
     ctx = TransformContext(
-        fmt=file_fmt, timezone=cfg.timezone, site_host=cfg.site_host, salt_for=salt_for,
-        user_agents=catalog.frame, geo=locator.frame,
+        fmt=file_fmt, timezone=cfg.timezone, site_host=cfg.site_host, salt_for=_locked(salt_for),
+        user_agents=_locked(catalog.frame), geo=_locked(locator.frame),
         static_extensions=tuple(cfg.static_extensions), static_paths=tuple(cfg.static_paths),
         custom_regex=cfg.log_regex, keep_params=tuple(cfg.query_allowlist),
     )  # fmt: skip
-    stage = Path(tempfile.mkdtemp(prefix=".vcar-stage-", dir=cfg.warehouse.parent))
+    stage = Path(tempfile.mkdtemp(prefix=f".vcar-stage-{os.getpid()}-", dir=cfg.warehouse.parent))
+
+    def stage_batch(n: int, start: int, lines: pl.Series) -> tuple[int, int, int, set[dt.date]]:
+        batch = pl.DataFrame({"line_no": pl.int_range(start, start + len(lines), eager=True), "line": lines})
+        events, rejects = transform(batch, ctx)
+        events.with_columns(pl.lit(file_key).alias("file_key")).write_parquet(stage / f"e{n:06d}.parquet")
+        if rejects.height:
+            rejects.write_parquet(stage / f"r{n:06d}.parquet")
+        return events.height, rejects.height, int(events["is_bot"].sum() or 0), set(events["day"].unique())
+
     try:
         new_lines = new_bytes = loaded = rejected = bots = 0
         days: set[dt.date] = set()
-        with _open_binary(path) as fh:
+        # Two batches in flight: polars releases the GIL, so the second core works on the next batch.
+        with _open_binary(path) as fh, ThreadPoolExecutor(max_workers=2) as pool:
+            pending: deque[Future] = deque()
             for n, (lines, consumed) in enumerate(
                 read_lines(fh, bytes_done, cfg.batch_lines, take_unterminated=_is_gzip(path))
             ):
-                start = lines_done + new_lines + 1
-                batch = pl.DataFrame({"line_no": pl.int_range(start, start + len(lines), eager=True), "line": lines})
-
-                events, rejects = transform(batch, ctx)
-                events.with_columns(pl.lit(file_key).alias("file_key")).write_parquet(stage / f"e{n:06d}.parquet")
-                if rejects.height:
-                    rejects.write_parquet(stage / f"r{n:06d}.parquet")
+                pending.append(pool.submit(stage_batch, n, lines_done + new_lines + 1, lines))
                 new_lines += len(lines)
                 new_bytes += consumed
-                loaded += events.height
-                rejected += rejects.height
-                bots += int(events["is_bot"].sum() or 0)
-                days.update(events["day"].unique().to_list())
+                while len(pending) >= 2 or (pending and pending[0].done()):
+                    n_events, n_rejects, n_bots, batch_days = pending.popleft().result()
+                    loaded, rejected, bots = loaded + n_events, rejected + n_rejects, bots + n_bots
+                    days |= batch_days
+            for future in pending:
+                n_events, n_rejects, n_bots, batch_days = future.result()
+                loaded, rejected, bots = loaded + n_events, rejected + n_rejects, bots + n_bots
+                days |= batch_days
         _load_file(cfg, stage, run_id, file_key, path.name, disk_size, lines_done + new_lines,
                    bytes_done + new_bytes, catalog, sorted(days))  # fmt: skip
     finally:
@@ -336,7 +383,7 @@ def _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, manifest: d
 
 def _load_file(cfg, stage: Path, run_id, file_key, name, disk_size, lines_done, bytes_done, catalog, days) -> None:
     """One transaction: events, rejects, new user agents, the manifest and the touched days' aggregates."""
-    with warehouse.write(cfg.warehouse) as con:
+    with warehouse.write(cfg.warehouse, memory_mb=cfg.warehouse_memory_mb) as con:
         if catalog.pending:
             con.register("new_user_agents", catalog.pending_frame().to_arrow())
             queries.run(con, "logs/insert_user_agents.sql")
@@ -350,5 +397,5 @@ def _load_file(cfg, stage: Path, run_id, file_key, name, disk_size, lines_done, 
                     bytes_done=bytes_done, disk_size=disk_size)  # fmt: skip
         if days:
             queries.run_all(con, "logs/rebuild_days.sql", days=days, gap_seconds=cfg.visit_gap_minutes * 60,
-                            tz=cfg.timezone)  # fmt: skip
+                            tz=cfg.timezone, contact_paths=list(cfg.contact_paths))  # fmt: skip
     catalog.pending.clear()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+import queries
 from etl.errors import WarehouseBusy
 from queries import sql_text
 
@@ -45,11 +46,15 @@ def _open(path: Path, *, read_only: bool, wait_seconds: float) -> duckdb.DuckDBP
 
 
 @contextlib.contextmanager
-def write(path: Path, *, wait_seconds: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
+def write(
+    path: Path, *, wait_seconds: float = 60.0, memory_mb: int | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """One short write transaction: committed when the block ends, rolled back on any error."""
     path.parent.mkdir(parents=True, exist_ok=True)
     con = _open(path, read_only=False, wait_seconds=wait_seconds)
     try:
+        if memory_mb:
+            queries.run(con, "warehouse_memory.sql", limit=f"{memory_mb}MB")
         migrate(con)
         con.execute("BEGIN TRANSACTION")
         try:

@@ -1,6 +1,6 @@
 -- Rebuild every derived log table for the reporting days in $days (a list of dates), from `events`.
 -- Run inside the load transaction, so readers see either the old days or the new ones, never half.
--- Parameters: $days (DATE[]), $gap_seconds (visit gap), $tz (reporting time zone)
+-- Parameters: $days (DATE[]), $gap_seconds (visit gap), $tz (reporting time zone), $contact_paths (VARCHAR[])
 
 -- 1. Clients that fetched /robots.txt that day are bots for all their requests of that day.
 UPDATE events
@@ -15,6 +15,7 @@ DELETE FROM agg_pages WHERE list_contains($days, day);
 DELETE FROM agg_hourly WHERE list_contains($days, day);
 DELETE FROM agg_status WHERE list_contains($days, day);
 DELETE FROM agg_bots WHERE list_contains($days, day);
+DELETE FROM agg_contact WHERE list_contains($days, day);
 
 -- 2. Visits: one row per visit; a gap of $gap_seconds or more between pageviews starts a new visit.
 INSERT INTO visits
@@ -116,4 +117,11 @@ SELECT e.day, coalesce(u.bot_name, u.browser || ' (fetched robots.txt)') AS bot_
        count(*) AS requests, count(DISTINCT e.visitor_id) AS clients
 FROM events e JOIN user_agents u USING (ua_key)
 WHERE list_contains($days, e.day) AND e.is_bot
+GROUP BY ALL;
+
+-- 8. Visitors who viewed a contact page (the inquiry funnel's second step), per region.
+INSERT INTO agg_contact
+SELECT day, country, subdivision, count(DISTINCT visitor_id) AS visitors
+FROM events
+WHERE list_contains($days, day) AND is_pageview AND list_contains($contact_paths, path)
 GROUP BY ALL;

@@ -1,0 +1,133 @@
+"""Deadlines of data-subject requests: the company's 15-business-day promise and GDPR Art. 12(3).
+
+Pure date arithmetic; the calendars come in as arguments (``holidays`` objects), so every rule is tested on
+worked examples without a clock.
+
+- ``due_date``: the 15th business day after the clock starts (that day not counted). A business day is a day
+  every configured calendar works: weekends and public holidays are skipped, official make-up working days
+  (CN's adjusted Saturdays and Sundays) count.
+- ``statutory_deadline``: one month under Regulation 1182/71 Art. 3: the start day is not counted; the period
+  ends on the same date of the next month, or that month's last day when the date does not exist; a period
+  ending on a Saturday, Sunday or public holiday ends on the next day that is none of these.
+- ``extended_deadline``: the same with three months, only when the extension was notified within the first
+  month.
+- The clock starts on the day of receipt, or, when identity verification was requested, on the day the
+  identity was verified; while identity is awaited there is no deadline yet (``sla_state`` ``paused``).
+- The deadline acted on is the earlier of ``due_date`` and ``statutory_deadline``; after a valid extension it
+  is ``extended_deadline`` (the promise of 15 business days is then superseded by what the subject was told).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+PROMISE_BUSINESS_DAYS = 15
+AT_RISK_BUSINESS_DAYS = 3
+CLOSED = ("completed", "rejected", "withdrawn")
+
+
+def is_business_day(day: dt.date, calendars: Sequence) -> bool:
+    """Worked in every calendar: weekends off unless an official make-up working day, public holidays off."""
+    return all(cal.is_working_day(day) for cal in calendars)
+
+
+def is_legal_working_day(day: dt.date, calendars: Sequence) -> bool:
+    """Regulation 1182/71's sense: neither a Saturday, a Sunday nor a public holiday."""
+    return day.weekday() < 5 and not any(day in cal for cal in calendars)
+
+
+def add_business_days(start: dt.date, count: int, calendars: Sequence) -> dt.date:
+    """The ``count``-th business day after ``start`` (``start`` itself not counted)."""
+    day = start
+    left = count
+    while left:
+        day += dt.timedelta(days=1)
+        if is_business_day(day, calendars):
+            left -= 1
+    return day
+
+
+def business_days_between(start: dt.date, end: dt.date, calendars: Sequence) -> int:
+    """Business days in (start, end]; negative when ``end`` is before ``start``."""
+    if end < start:
+        return -business_days_between(end, start, calendars)
+    return sum(is_business_day(start + dt.timedelta(days=i), calendars) for i in range(1, (end - start).days + 1))
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """Same date ``months`` later, or the last day of that month when the date does not exist."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def roll_forward(day: dt.date, calendars: Sequence) -> dt.date:
+    while not is_legal_working_day(day, calendars):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def statutory_deadline(start: dt.date, calendars: Sequence, months: int = 1) -> dt.date:
+    return roll_forward(add_months(start, months), calendars)
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    clock_start: dt.date | None
+    paused_from: dt.date | None  # identity requested ...
+    paused_until: dt.date | None  # ... and verified (None while still awaited)
+    due_date: dt.date | None
+    statutory_deadline: dt.date | None
+    extended_deadline: dt.date | None
+    deadline: dt.date | None  # the one acted on
+    days_left: int | None  # calendar days from as_of to ``deadline`` (negative: overdue)
+    business_days_left: int | None
+    sla_state: str  # on_track | at_risk | overdue | done_on_time | done_late | paused
+
+
+def compute(
+    *,
+    received: dt.date,
+    status: str,
+    as_of: dt.date,
+    calendars: Sequence,
+    identity_requested: dt.date | None = None,
+    identity_verified: dt.date | None = None,
+    extension_notified: dt.date | None = None,
+    closed: dt.date | None = None,
+) -> Deadlines:
+    """Every date and the SLA state of one request, as of ``as_of``."""
+    paused_from = identity_requested or (received if identity_verified else None)
+    start = identity_verified if paused_from else received
+    if start is None:  # identity asked for and not yet verified: the clock has not started
+        state = "paused" if status not in CLOSED else "done_on_time"
+        return Deadlines(None, paused_from, None, None, None, None, None, None, None, state)
+    due = add_business_days(start, PROMISE_BUSINESS_DAYS, calendars)
+    legal = statutory_deadline(start, calendars)
+    extended = None
+    if extension_notified is not None and extension_notified <= legal:
+        extended = statutory_deadline(start, calendars, months=3)
+    deadline = extended or min(due, legal)
+    if status in CLOSED:
+        finished = closed or as_of
+        state = "done_on_time" if finished <= deadline else "done_late"
+        return Deadlines(start, paused_from, identity_verified, due, legal, extended, deadline, None, None, state)
+    days_left = (deadline - as_of).days
+    business_left = business_days_between(as_of, deadline, calendars)
+    if as_of > deadline:
+        state = "overdue"
+    elif business_left <= AT_RISK_BUSINESS_DAYS:
+        state = "at_risk"
+    else:
+        state = "on_track"
+    return Deadlines(
+        start, paused_from, identity_verified, due, legal, extended, deadline, days_left, business_left, state
+    )
+
+
+def extension_allowed(start: dt.date, notified: dt.date, calendars: Sequence) -> bool:
+    """An extension counts only when the subject is told within the first month (Art. 12(3))."""
+    return notified <= statutory_deadline(start, calendars)

@@ -6,7 +6,8 @@ import time
 
 import streamlit as st
 
-from dashboard.users import User, authenticate
+from dashboard.users import User, authenticate, list_users
+from etl import audit
 from etl.settings import cached_settings
 
 SESSION_KEY = "auth_user"
@@ -55,9 +56,13 @@ def login_page() -> None:
             max_failures=cfg.login_max_failures,
             lock_minutes=cfg.login_lock_minutes,
         )
+        known = name.strip() in {u.name for u in list_users(cfg.secrets_dir)}
+        subject = name.strip() if known else "(unknown user)"  # what was typed may be anything, even an e-mail
         if result.user is None:
+            audit.record(cfg, "dashboard", "login.failure", subject, {"locked": "locked" in result.message})
             st.error(result.message)
         else:
+            audit.record(cfg, "dashboard", "login.success", subject)
             sign_in(result.user)
             st.rerun()
 

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import queries
+from etl import keystore
 
 GENESIS = "0" * 64
+QUEUE_FILE = "audit_queue.jsonl"
 
 
 def cli_actor() -> str:
@@ -66,3 +68,28 @@ def verify(con) -> Verification:
             return Verification(len(rows), seq, "its content does not match its hash")
         prev, expected_seq = digest, seq + 1
     return Verification(len(rows), None, None)
+
+
+def record(cfg, actor: str, action: str, obj: str, detail: dict[str, Any] | None = None) -> None:
+    """Append an entry in its own short transaction (for events outside any other write: logins, new users).
+
+    When the warehouse stays locked (a long ingest), the entry waits in secrets_dir and is written, with the
+    time it happened, by the next ``record`` that gets through, so no entry is lost."""
+    from etl import warehouse
+    from etl.errors import WarehouseBusy
+
+    occurred = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    entry = {"actor": actor, "action": action, "object": obj, "detail": (detail or {}) | {"occurred_at": occurred}}
+    queue = cfg.secrets_dir / QUEUE_FILE
+    pending = []
+    if queue.exists():
+        pending = [json.loads(line) for line in keystore.read_private(queue).decode("utf-8").splitlines() if line]
+    try:
+        with warehouse.write(cfg.warehouse, wait_seconds=5) as con:
+            for item in [*pending, entry]:
+                append(con, item["actor"], item["action"], item["object"], item["detail"])
+    except WarehouseBusy:
+        lines = "".join(json.dumps(item, sort_keys=True) + "\n" for item in [*pending, entry])
+        keystore.write_private(queue, lines.encode("utf-8"))
+        return
+    queue.unlink(missing_ok=True)

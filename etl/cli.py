@@ -29,6 +29,13 @@ users_app = typer.Typer(
 )
 ingest_app = typer.Typer(help="Load data into the warehouse.", no_args_is_help=True)
 report_app = typer.Typer(help="Print reports computed from the warehouse.", no_args_is_help=True)
+rights_app = typer.Typer(help="The data-subject rights register (GDPR Art. 15-22) and its deadlines.",
+                         no_args_is_help=True)  # fmt: skip
+subject_app = typer.Typer(help="Export or erase what the warehouse holds for one data subject.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+app.add_typer(rights_app, name="rights")
+app.add_typer(subject_app, name="subject")
+app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="users")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(report_app, name="report")
@@ -141,6 +148,9 @@ def users_add(
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     user = add_user(cfg.secrets_dir, name, role, password, replace=replace)
+    from etl import audit
+
+    audit.record(cfg, audit.cli_actor(), "user.reset" if replace else "user.add", name, {"role": role})
     emit({"name": user.name, "role": user.role}, as_json, f"user {user.name} ({user.role}) saved")
 
 
@@ -194,6 +204,202 @@ def report_usage(
     emit(report, as_json, human)
 
 
+@ingest_app.command("inquiries")
+def ingest_inquiries_cmd(
+    path: Annotated[Path, typer.Argument(help="The contact form's export: CSV or JSON Lines (.jsonl).")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Load the contact-form export, minimized: no names, e-mails, phones or message text reach the warehouse."""
+    from etl.inquiries import ingest_inquiries
+
+    stats = ingest_inquiries(settings(), path)
+    emit(stats.as_dict(), as_json, stats.summary())
+
+
+def _window(date_from: str, date_to: str) -> tuple[dt.date, dt.date]:
+    start, end = _parse_date(date_from, "--from"), _parse_date(date_to, "--to")
+    if end < start:
+        raise ConfigError("--to is before --from")
+    return start, end
+
+
+@report_app.command("inquiries")
+def report_inquiries(
+    date_from: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD), in the reporting time zone.")],
+    date_to: Annotated[str, typer.Option("--to", help="Last day (YYYY-MM-DD), inclusive.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Inquiries by country, region and support type; first-response time; the funnel from web visitors on."""
+    from etl.reports import inquiries_report
+
+    report = inquiries_report(settings(), *_window(date_from, date_to))
+    f, first = report["funnel"], report["first_response"]
+    human = (
+        f"{report['from']} .. {report['to']}: {f['visitors']} visitors -> {f['contact_page_visitors']} on the contact "
+        f"page -> {f['submissions']} inquiries -> {f['responded']} answered -> {f['closed']} closed; median first "
+        f"response {first['median_hours']} h, within SLA {first['within_sla_share']}"
+    )
+    emit(report, as_json, human)
+
+
+def _as_of(value: str | None, cfg: Settings) -> dt.date:
+    return _parse_date(value, "--as-of") if value else dt.datetime.now(cfg.tz).date()
+
+
+@rights_app.command("import")
+def rights_import(
+    path: Annotated[Path, typer.Argument(help="A register export (CSV or JSON Lines) keyed by request_id.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Import requests; a re-import of the same file changes nothing (idempotent by request_id)."""
+    from etl.rights import import_requests
+
+    stats = import_requests(settings(), path)
+    emit(stats.as_dict(), as_json, stats.summary())
+
+
+@rights_app.command("add")
+def rights_add(
+    type_: Annotated[
+        str,
+        typer.Option(
+            "--type", help="access | rectification | erasure | restriction | portability | objection | withdraw_consent"
+        ),
+    ],  # fmt: skip
+    received: Annotated[str, typer.Option(help="Day of receipt (YYYY-MM-DD).")],
+    email: Annotated[str | None, typer.Option(help="The subject's e-mail (stored only as a keyed hash).")] = None,
+    phone: Annotated[str | None, typer.Option(help="The subject's phone (stored only as a keyed hash).")] = None,
+    channel: Annotated[str, typer.Option(help="email | web_form | phone | post | in_person | other")] = "email",
+    as_json: JsonFlag = False,
+) -> None:
+    """Register a new request; prints its id and deadlines."""
+    from etl import rights
+
+    cfg = settings()
+    request = rights.add(cfg, type_=type_, received=_parse_date(received, "--received"), email=email, phone=phone,
+                         channel=channel)  # fmt: skip
+    row = next(r for r in rights.listing(cfg, as_of=_as_of(None, cfg)) if r["request_id"] == request.request_id)
+    emit(
+        row,
+        as_json,
+        f"{request.request_id}: {type_}, due {row['due_date']}, legal deadline {row['statutory_deadline']}",
+    )
+
+
+@rights_app.command("update")
+def rights_update(
+    request_id: Annotated[str, typer.Argument(help="The request id, e.g. DSR-2026-0007.")],
+    status: Annotated[
+        str | None, typer.Option(help="awaiting_identity | in_progress | extended | completed | rejected | withdrawn")
+    ] = None,  # fmt: skip
+    identity_verified: Annotated[str | None, typer.Option(help="Day the identity was verified (YYYY-MM-DD).")] = None,
+    extend: Annotated[bool, typer.Option("--extend", help="Extend by two months (told the subject today).")] = False,
+    reason: Annotated[str | None, typer.Option(help="Why it is extended (required with --extend).")] = None,
+    note: Annotated[str | None, typer.Option(help="A note; e-mails and numbers in it are masked.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Move a request along its lifecycle; refused when the transition or the extension is not allowed."""
+    from etl import rights
+
+    cfg = settings()
+    verified = _parse_date(identity_verified, "--identity-verified") if identity_verified else None
+    request = rights.update(cfg, request_id, status=status, identity_verified=verified, extend=extend, reason=reason,
+                            note=note)  # fmt: skip
+    row = next(r for r in rights.listing(cfg, as_of=_as_of(None, cfg)) if r["request_id"] == request.request_id)
+    emit(row, as_json, f"{request_id}: {row['status']}, {row['sla_state']}, deadline {row['deadline']}")
+
+
+@rights_app.command("list")
+def rights_list(
+    open_only: Annotated[bool, typer.Option("--open", help="Only requests not yet closed.")] = False,
+    as_of: Annotated[str | None, typer.Option(help="Compute days left and SLA state as of this day.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """The register with due date (15 business days), legal deadline (one month), days left and SLA state."""
+    from etl.rights import listing
+
+    cfg = settings()
+    day = _as_of(as_of, cfg)
+    rows = listing(cfg, as_of=day, open_only=open_only)
+    if as_json:
+        typer.echo(json.dumps({"as_of": day.isoformat(), "requests": rows}, ensure_ascii=False, default=str))
+        return
+    say(f"as of {day}: {len(rows)} requests")
+    for r in rows:
+        left = "" if r["days_left"] is None else f"{r['days_left']:>4} days left"
+        say(f"  {r['request_id']:<16} {r['type']:<17} {r['status']:<18} due {r['due_date']!s:<10} legal "
+            f"{r['statutory_deadline']!s:<10} {r['sla_state']:<12} {left}")  # fmt: skip
+
+
+@subject_app.command("export")
+def subject_export(
+    email: Annotated[str | None, typer.Option(help="The subject's e-mail.")] = None,
+    phone: Annotated[str | None, typer.Option(help="The subject's phone number.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the JSON here (mode 0600) instead of stdout.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Everything the warehouse holds for one subject, machine-readable (Art. 15 and 20)."""
+    from etl.keystore import write_private
+    from etl.subject_requests import export
+
+    data = export(settings(), email=email, phone=phone)
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    if out is not None:
+        write_private(out, text.encode("utf-8"))
+        say(f"wrote {out}: {len(data['inquiries'])} inquiries, {len(data['rights_requests'])} rights requests")
+    elif as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, default=str))
+    else:
+        typer.echo(text)
+
+
+@subject_app.command("erase")
+def subject_erase(
+    email: Annotated[str | None, typer.Option(help="The subject's e-mail.")] = None,
+    phone: Annotated[str | None, typer.Option(help="The subject's phone number.")] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: this cannot be undone.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Erase a subject (Art. 17): cut every link to them; counts stay as anonymous numbers."""
+    from etl.subject_requests import erase
+
+    if not yes:
+        raise ConfigError("subject erase cannot be undone: add --yes to confirm")
+    result = erase(settings(), email=email, phone=phone)
+    emit(result, as_json, f"{result['subject']}: {result['inquiries_anonymized']} inquiries anonymized, "
+                          f"{result['rights_requests_unlinked']} rights requests unlinked")  # fmt: skip
+
+
+@audit_app.command("verify")
+def audit_verify(as_json: JsonFlag = False) -> None:
+    """Recompute the hash chain; exit 1 and name the first broken entry if anything was altered."""
+    from etl import audit, warehouse
+
+    with warehouse.read(settings().warehouse) as con:
+        result = audit.verify(con)
+    payload = {"entries": result.entries, "ok": result.ok, "first_broken": result.first_broken, "reason": result.reason}
+    human = (f"audit chain intact: {result.entries} entries" if result.ok
+             else f"audit chain broken at entry {result.first_broken}: {result.reason}")  # fmt: skip
+    emit(payload, as_json, human)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def inventory(as_json: JsonFlag = False) -> None:
+    """The record of processing (Art. 30): every table and column, its purpose, legal basis and retention."""
+    from etl.inventory import INVENTORY, as_dict
+
+    if as_json:
+        typer.echo(json.dumps(as_dict(), ensure_ascii=False))
+        return
+    for table in INVENTORY:
+        typer.echo(f"{table.name}  [{table.category}; {table.legal_basis}; kept {table.retention}]")
+        typer.echo(f"    {table.purpose}")
+        for column, meaning in table.columns.items():
+            typer.echo(f"    - {column}: {meaning}")
+
+
 @app.command()
 def retention(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would go; change nothing.")] = False,
@@ -211,6 +417,7 @@ def retention(
 def ensure_demo_users(cfg: Settings) -> dict[str, str]:
     """One user per role, with generated passwords kept (0600) in secrets_dir so a re-run can show them."""
     from dashboard.users import ROLES, add_user, list_users, new_password
+    from etl import audit
     from etl.keystore import ensure_secrets_dir, read_private, write_private
 
     ensure_secrets_dir(cfg.secrets_dir)
@@ -223,6 +430,7 @@ def ensure_demo_users(cfg: Settings) -> dict[str, str]:
             continue
         logins[name] = new_password()
         add_user(cfg.secrets_dir, name, role, logins[name], replace=True)
+        audit.record(cfg, audit.cli_actor(), "user.add", name, {"role": role, "demo": True})
     write_private(logins_path, json.dumps(logins, indent=2).encode())
     return logins
 
@@ -245,6 +453,11 @@ def demo(
     from etl.ingest_logs import ingest_paths
 
     say(f"logs: {ingest_paths(cfg, [DEMO_DIR / 'logs']).summary()}")
+    from etl.inquiries import ingest_inquiries
+    from etl.rights import import_requests
+
+    say(f"inquiries: {ingest_inquiries(cfg, DEMO_DIR / 'inquiries.csv').summary()}")
+    say(f"rights: {import_requests(cfg, DEMO_DIR / 'rights_requests.csv').summary()}")
     logins = ensure_demo_users(cfg)
     say("demo logins (generated for this machine, kept in secrets_dir):")
     for name, password in logins.items():

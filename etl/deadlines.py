@@ -100,7 +100,8 @@ def compute(
     closed: dt.date | None = None,
 ) -> Deadlines:
     """Every date and the SLA state of one request, as of ``as_of``."""
-    paused_from = identity_requested or (received if identity_verified else None)
+    asked = identity_requested or identity_verified or status == "awaiting_identity"
+    paused_from = (identity_requested or received) if asked else None
     start = identity_verified if paused_from else received
     if start is None:  # identity asked for and not yet verified: the clock has not started
         state = "paused" if status not in CLOSED else "done_on_time"

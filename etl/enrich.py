@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -53,6 +54,12 @@ def _name_of(pattern: str) -> str:
 
 
 def _bot_name(ua: str) -> str:
+    """A crawler's product name; never the whole user-agent string (that would store a raw UA)."""
+    name = _product_name(ua)
+    return "(unnamed bot)" if name.strip() == ua.strip() else name
+
+
+def _product_name(ua: str) -> str:
     match = AI_AND_TOOLS.search(ua)
     if match:
         return match.group(1)
@@ -62,11 +69,26 @@ def _bot_name(ua: str) -> str:
             if regex.search(ua):
                 return name
     token = re.search(r"([A-Za-z][\w.-]*(?:bot|spider|crawler))", ua, re.IGNORECASE)
-    return token.group(1) if token else ua.split("/")[0][:32]
+    return token.group(1) if token else ua.split("/")[0].split(" ")[0][:32]
 
 
 def classify_user_agent(ua: str | None) -> UserAgentInfo:
-    """Device, browser and OS of one user-agent string, and whether (and why) it is a bot."""
+    """Device, browser and OS of one user-agent string, and whether (and why) it is a bot.
+
+    No field ever repeats the whole string (a parser may return a one-word UA as its family name): the
+    user-agent dimension must not hold a raw user agent."""
+    info = _classify(ua)
+    text = (ua or "").strip()
+    if len(text) < 4:
+        return info
+    fields = {
+        name: "Other" for name in ("browser", "os", "bot_name")
+        if isinstance(getattr(info, name), str) and text in getattr(info, name)
+    }  # fmt: skip
+    return dataclasses.replace(info, **fields) if fields else info
+
+
+def _classify(ua: str | None) -> UserAgentInfo:
     from user_agents import parse
 
     if ua == NOT_LOGGED:
@@ -75,7 +97,8 @@ def classify_user_agent(ua: str | None) -> UserAgentInfo:
     if text in ("", "-"):
         return UserAgentInfo("bot", "unknown", "", "unknown", "", True, "(empty user agent)", "empty_user_agent")
     if AUTOMATION.search(text):
-        name = text.split("/")[0][:32]
+        name = text.split("/")[0].split(" ")[0][:32]
+        name = "(automation client)" if name == text else name
         return UserAgentInfo("bot", name, "", "unknown", "", True, name, "automation_client")
     parsed = parse(text)
     browser, os_ = parsed.browser, parsed.os

@@ -250,6 +250,8 @@ COUNTRY_SPELLINGS = {
     "ES": ["Spain", "España"],
     "PL": ["Poland", "Polska"],
 }
+CN_MOBILE_PREFIXES = ["135", "136", "137", "138", "139", "150", "151", "152", "158", "159", "176", "177", "180",
+                      "181", "186", "187", "188", "189", "198", "199"]  # fmt: skip
 FREE_MAIL_CN = ["qq.com", "163.com", "126.com", "sina.com", "foxmail.com"]
 FREE_MAIL_EU = ["gmail.com", "web.de", "gmx.de", "outlook.com", "orange.fr", "hotmail.co.uk"]
 RIGHTS_TYPES = [
@@ -442,7 +444,7 @@ def _iso(moment: dt.datetime | None) -> str:
 
 def _mobile(rng: random.Random, country: str) -> str:
     if country == "CN":
-        digits = f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
+        digits = f"{rng.choice(CN_MOBILE_PREFIXES)}{rng.randrange(10**8):08d}"
         return rng.choice([digits, f"+86 {digits[:3]} {digits[3:7]} {digits[7:]}", f"+86-{digits}", f"0086{digits}"])
     prefix = {"DE": "+49 151", "FR": "+33 6", "GB": "+44 7700", "NL": "+31 6", "ES": "+34 6", "PL": "+48 5"}
     return f"{prefix[country]} {rng.randrange(10**7, 10**8)}"

@@ -57,3 +57,45 @@ def usage_report(cfg: Settings, start: dt.date, end: dt.date, limit: int = 10) -
         "operating_systems": lists["operating_systems"],
         "bots": lists["bots"],
     }
+
+
+def inquiries_report(
+    cfg: Settings, start: dt.date, end: dt.date, *, country: str | None = None, region: str | None = None
+) -> dict[str, Any]:
+    """The inquiry report of ``vcar report inquiries`` (keys are the documented contract)."""
+    window = {"start": start, "end": end}
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with warehouse.read(cfg.warehouse) as con:
+        funnel = queries.rows(con, "inquiries/funnel.sql", **window, country=country, region=region)[0]
+        response = queries.rows(con, "inquiries/first_response.sql", **window, now=now,
+                                sla_hours=cfg.first_response_sla_hours)[0]  # fmt: skip
+        parts = {name: queries.rows(con, f"inquiries/{name}.sql", **window)
+                 for name in ("by_day", "by_country", "by_region", "by_district", "by_support_type",
+                              "conversion_by_region")}  # fmt: skip
+    median = response["median_hours"]
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "timezone": cfg.timezone,
+        "inquiries": int(funnel["submissions"]),
+        "by_day": _jsonable(parts["by_day"]),
+        "by_country": parts["by_country"],
+        "by_region": parts["by_region"],
+        "by_district": parts["by_district"],
+        "by_support_type": parts["by_support_type"],
+        "first_response": {
+            "median_hours": None if median is None else round(float(median), 2),
+            "within_sla_share": ratio(response["within_sla"], response["due"]),
+            "sla_hours": cfg.first_response_sla_hours,
+        },
+        "funnel": {k: int(v) for k, v in funnel.items()},
+        "conversion_by_region": [
+            {
+                **r,
+                "inquiries_per_1000_visitors": None
+                if r["inquiries_per_1000_visitors"] is None
+                else float(r["inquiries_per_1000_visitors"]),
+            }
+            for r in parts["conversion_by_region"]
+        ],  # fmt: skip
+    }

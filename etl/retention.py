@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import queries
-from etl import keystore, warehouse
+from etl import audit, keystore, warehouse
 from etl.settings import Settings
 
 
@@ -14,10 +14,17 @@ def apply_retention(cfg: Settings, *, today: dt.date, dry_run: bool = False) -> 
     cutoff = today - dt.timedelta(days=cfg.event_retention_days)
     runs_cutoff = dt.datetime.combine(cutoff, dt.time(0), cfg.tz)
     first_salt_kept = today - dt.timedelta(days=cfg.salt_retention_days - 1)
+    window = {
+        "cutoff": cutoff, "runs_cutoff": runs_cutoff,
+        "inquiry_cutoff": today - dt.timedelta(days=cfg.inquiry_retention_days),
+        "rights_cutoff": today - dt.timedelta(days=cfg.rights_retention_days),
+    }  # fmt: skip
     with warehouse.write(cfg.warehouse) as con:
-        counts = queries.rows(con, "retention/expired_counts.sql", cutoff=cutoff, runs_cutoff=runs_cutoff)[0]
+        counts = queries.rows(con, "retention/expired_counts.sql", **window)[0]
         if not dry_run:
-            queries.run_all(con, "retention/delete_expired.sql", cutoff=cutoff, runs_cutoff=runs_cutoff)
+            queries.run_all(con, "retention/delete_expired.sql", **window)
+            if any(counts.values()):
+                audit.append(con, "system:retention", "retention.delete", "warehouse", counts)
     salts = keystore.destroy_salts_before(cfg.secrets_dir, first_salt_kept, dry_run=dry_run)
     return {
         "dry_run": dry_run,

@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     site_host: str = Field("www.vcar.example", min_length=1, description="site host for logs without a vhost")
     salt_retention_days: int = Field(2, ge=1, le=30, description="days a daily visitor salt is kept")
     event_retention_days: int = Field(90, ge=1, description="days pseudonymized events are kept")
+    inquiry_retention_days: int = Field(730, ge=30, description="days minimized inquiries are kept")
+    rights_retention_days: int = Field(1095, ge=365, description="days a closed rights request is kept as evidence")
     visit_gap_minutes: int = Field(30, ge=1, description="gap that ends a visit")
     static_extensions: list[str] = Field(
         default_factory=lambda: list(DEFAULT_STATIC_EXTENSIONS), description="path endings that are static assets"
@@ -97,6 +99,9 @@ class Settings(BaseSettings):
         default_factory=list, description="query parameters kept besides utm_* (e.g. ['lang'])"
     )
     contact_paths: list[str] = Field(default_factory=lambda: ["/contact"], description="the contact page paths")
+    policy_version: str = Field("2025-11-15", min_length=1, description="privacy policy version consents refer to")
+    phone_region: str = Field("CN", pattern=r"^[A-Z]{2}$", description="region for phone numbers without +code")
+    first_response_sla_hours: int = Field(24, ge=1, description="promised time to a first answer of an inquiry")
     log_regex: str | None = Field(None, description="custom log format: a regex with named groups")
     batch_lines: int = Field(50_000, ge=1_000, description="lines parsed per batch")
     warehouse_memory_mb: int = Field(384, ge=64, description="memory DuckDB may use before it spills to disk")

@@ -90,3 +90,13 @@ def test_property_no_raw_identifier_survives(settings_env, tmp_path_factory, a, 
     assert ua not in text
     assert email not in text
     assert mobile not in text
+
+
+@settings(max_examples=300, deadline=None)
+@given(ua=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), min_size=4, max_size=40))
+def test_no_user_agent_field_repeats_the_raw_string(ua):
+    from etl.enrich import classify_user_agent
+
+    info = classify_user_agent(ua)
+    stored = [info.browser, info.os, info.bot_name or "", info.device]
+    assert not [value for value in stored if ua.strip() and ua.strip() in value]

@@ -72,3 +72,9 @@ CREATE TABLE agg_contact (
     subdivision  VARCHAR,
     visitors     BIGINT NOT NULL
 );
+
+-- Subjects erased on request (keyed hashes only): a later re-import of an old export must not bring them back.
+CREATE TABLE erased_subjects (
+    subject_key  VARCHAR PRIMARY KEY,
+    erased_on    DATE NOT NULL
+);

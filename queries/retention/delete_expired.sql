@@ -1,5 +1,8 @@
--- Delete pseudonymized rows past retention. Aggregates (agg_*) are anonymous and kept.
--- Parameters: $cutoff (first day kept), $runs_cutoff (timestamp: rejects of older runs go)
+-- Delete rows past retention. Aggregates (agg_*) are anonymous and kept; the audit log is append-only.
+-- Parameters: $cutoff (first day kept), $runs_cutoff (timestamp: rejects of older runs go),
+-- $inquiry_cutoff (first inquiry day kept), $rights_cutoff (closed requests closed before it go)
 DELETE FROM events WHERE day < $cutoff;
 DELETE FROM visits WHERE day < $cutoff;
 DELETE FROM log_rejects WHERE run_id IN (SELECT run_id FROM ingest_runs WHERE started_at < $runs_cutoff);
+DELETE FROM inquiries WHERE day < $inquiry_cutoff;
+DELETE FROM rights_requests WHERE closed_on < $rights_cutoff;

@@ -1,0 +1,281 @@
+"""``vcar ingest inquiries``: the contact form's export in, minimized inquiries out.
+
+Read (CSV or JSON Lines) -> ``normalize`` (pure: rows in, records and findings out) -> one write transaction
+that upserts the records, removes inquiries whose consent is gone, records the data-quality findings, the run
+and an audit entry. Names, e-mails, phone numbers, company names and message text never leave this module:
+they become keyed hashes, a few derived facts (message length, free-mail or corporate domain) or nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+import queries
+from etl import audit, warehouse
+from etl.errors import InputError
+from etl.regions import UNKNOWN, normalize_place
+from etl.settings import Settings
+from etl.subjects import SubjectKeys, email_kind, normalize_email, normalize_phone
+
+REQUIRED = ("submitted_at", "email", "mobile", "support_type", "country", "province_city", "district", "consent")
+OPTIONAL = ("name", "company", "message", "status", "first_response_at", "closed_at")
+YES = {"true", "yes", "y", "1", "on", "是", "同意", "ja", "oui", "x", "checked"}
+STATUSES = {"new": "new", "open": "new", "responded": "responded", "answered": "responded", "in_progress": "responded",
+            "closed": "closed", "done": "closed", "won": "closed", "lost": "closed"}  # fmt: skip
+RECORD_SCHEMA = {
+    "inquiry_key": pl.String, "subject_email": pl.String, "subject_phone": pl.String,
+    "submitted_at": pl.Datetime("us"), "day": pl.Date, "country": pl.String, "region": pl.String,
+    "district": pl.String, "support_type": pl.String, "status": pl.String, "first_response_at": pl.Datetime("us"),
+    "closed_at": pl.Datetime("us"), "policy_version": pl.String, "message_chars": pl.Int32, "email_kind": pl.String,
+    "has_company": pl.Boolean,
+}  # fmt: skip
+
+
+@dataclass
+class InquiryStats:
+    file: str = ""
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    no_consent: int = 0
+    erased_subjects_skipped: int = 0
+    unknown_region: int = 0
+    rejects: list[str] = field(default_factory=list)  # "row N: reason", the first few
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        out = asdict(self)
+        out["seconds"] = round(self.seconds, 3)
+        return out
+
+    def summary(self) -> str:
+        text = (
+            f"{self.file}: {self.rows_read} rows: {self.rows_loaded} loaded, {self.rows_rejected} rejected, "
+            f"{self.no_consent} without consent (not loaded: compliance finding), {self.unknown_region} with an "
+            f"unknown region, {self.erased_subjects_skipped} of erased subjects skipped ({self.seconds:.1f} s)"
+        )
+        return "\n".join([text, *(f"  rejected {r}" for r in self.rejects)])
+
+
+@dataclass
+class Normalized:
+    records: list[dict]
+    rejects: list[tuple[int, str]]
+    withdrawn_keys: list[str]  # inquiries present in the export without consent
+    findings: Counter  # (field, issue, raw value or None) -> rows
+
+
+def read_rows(path: Path, required: tuple[str, ...] = REQUIRED) -> Iterator[tuple[int, dict | str]]:
+    """(row number, row dict) per record, or (row number, reason) for a row that cannot be read.
+
+    CSV rows are numbered as in a spreadsheet (the header is row 1); JSON Lines by line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    text = raw.decode("utf-8-sig", errors="replace")
+    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+        yield from _json_rows(path, text, required)
+    else:
+        yield from _csv_rows(path, text, required)
+
+
+def _csv_rows(path: Path, text: str, required: tuple[str, ...]) -> Iterator[tuple[int, dict | str]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        return
+    except csv.Error:
+        raise InputError(f"{path}: row 1: the header is not valid CSV") from None
+    _check_columns(path, header, required)
+    number = 1
+    while True:
+        number += 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield number, f"not valid CSV ({str(exc)[:60]})"
+            continue
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            yield number, f"has {len(values)} fields, the header has {len(header)}"
+            continue
+        yield number, dict(zip(header, values, strict=True))
+
+
+def _json_rows(path: Path, text: str, required: tuple[str, ...]) -> Iterator[tuple[int, dict | str]]:
+    checked = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except (ValueError, RecursionError):
+            yield number, "not valid JSON"
+            continue
+        if not isinstance(value, dict):
+            yield number, "not a JSON object"
+            continue
+        value = {str(k).strip().lower(): "" if v is None else str(v) for k, v in value.items()}
+        if not checked:
+            _check_columns(path, list(value), required)
+            checked = True
+        yield number, value
+
+
+def _check_columns(path: Path, header: list[str], required: tuple[str, ...]) -> None:
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)} (expected {', '.join(required)})")
+
+
+def parse_time(raw: str | None, tz: ZoneInfo) -> dt.datetime | None:
+    """ISO 8601 -> naive UTC; a time without an offset is read in the reporting time zone. ValueError if bad."""
+    if raw is None or not raw.strip():
+        return None
+    moment = dt.datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def safe_raw(value: str) -> str | None:
+    """A typed region or country worth showing in the data-quality table, or None if it could identify anyone."""
+    text = " ".join(value.split())[:40]
+    if not text or re.search(r"\d{4,}|@|https?:", text):
+        return None
+    return text
+
+
+def normalize(rows: Iterator[tuple[int, dict | str]], keys: SubjectKeys, cfg: Settings) -> Normalized:
+    """Rows of the export -> minimized records, rejects, keys of rows without consent, data-quality findings."""
+    tz = cfg.tz
+    out = Normalized([], [], [], Counter())
+    for number, row in rows:
+        if isinstance(row, str):
+            out.rejects.append((number, row))
+            out.findings[("row", "unreadable", None)] += 1
+            continue
+        try:
+            submitted = parse_time(row.get("submitted_at"), tz)
+            first = parse_time(row.get("first_response_at"), tz)
+            closed = parse_time(row.get("closed_at"), tz)
+        except ValueError:
+            out.rejects.append((number, "a time is not ISO 8601 (submitted_at, first_response_at or closed_at)"))
+            out.findings[("submitted_at", "bad_time", None)] += 1
+            continue
+        if submitted is None:
+            out.rejects.append((number, "submitted_at is empty"))
+            out.findings[("submitted_at", "missing", None)] += 1
+            continue
+        email = normalize_email(row.get("email"))
+        phone = normalize_phone(row.get("mobile"), cfg.phone_region)
+        if email is None and phone is None:
+            out.rejects.append((number, "neither the e-mail nor the mobile number is valid"))
+            out.findings[("email", "no_valid_contact", None)] += 1
+            continue
+        if email is None and (row.get("email") or "").strip():
+            out.findings[("email", "invalid_email", None)] += 1
+        if phone is None and (row.get("mobile") or "").strip():
+            out.findings[("mobile", "invalid_phone", None)] += 1
+        identity = email or phone
+        inquiry_key = keys.digest(f"inquiry:{identity}|{submitted.isoformat()}")
+        if (row.get("consent") or "").strip().lower() not in YES:
+            out.withdrawn_keys.append(inquiry_key)
+            out.findings[("consent", "no_consent", None)] += 1
+            continue
+        place, issues = normalize_place(row.get("country"), row.get("province_city"), row.get("district"))
+        for issue in issues:
+            column = "country" if issue == "unknown_country" else "province_city"
+            out.findings[(column, issue, safe_raw(row.get(column) or ""))] += 1
+        status = STATUSES.get((row.get("status") or "").strip().lower())
+        if status is None:
+            status = "closed" if closed else "responded" if first else "new"
+        out.records.append(
+            {
+                "inquiry_key": inquiry_key,
+                "subject_email": keys.email(email),
+                "subject_phone": keys.phone(phone),
+                "submitted_at": submitted,
+                "day": submitted.replace(tzinfo=dt.UTC).astimezone(tz).date(),
+                "country": place.country,
+                "region": place.region,
+                "district": place.district,
+                "support_type": _support_type(row.get("support_type")),
+                "status": status,
+                "first_response_at": first,
+                "closed_at": closed,
+                "policy_version": cfg.policy_version,
+                "message_chars": len((row.get("message") or "").strip()),
+                "email_kind": email_kind(email),
+                "has_company": bool((row.get("company") or "").strip()),
+            }
+        )
+    return out
+
+
+def _support_type(raw: str | None) -> str:
+    """A form drop-down value: trimmed; anything that looks like free text with personal data becomes Other."""
+    text = " ".join((raw or "").split())[:60]
+    if not text or re.search(r"\d{4,}|@", text):
+        return "Other"
+    return text
+
+
+def ingest_inquiries(cfg: Settings, path: Path, *, actor: str | None = None) -> InquiryStats:
+    started = time.monotonic()
+    started_at = dt.datetime.now(dt.UTC)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    keys = SubjectKeys(cfg.secrets_dir)
+    result = normalize(read_rows(path), keys, cfg)
+    stats = InquiryStats(file=path.name)
+    stats.rows_rejected = len(result.rejects)
+    stats.no_consent = len(result.withdrawn_keys)
+    stats.rows_read = len(result.records) + stats.rows_rejected + stats.no_consent
+    stats.unknown_region = sum(1 for r in result.records if r["region"] == UNKNOWN)
+    stats.rejects = [f"row {n}: {reason}" for n, reason in result.rejects[:10]]
+    run_id = uuid.uuid4().hex[:12]
+    records = pl.DataFrame(result.records, schema=RECORD_SCHEMA)
+    quality = pl.DataFrame(
+        [(f, i, raw, n) for (f, i, raw), n in sorted(result.findings.items(), key=str)],
+        schema={"field": pl.String, "issue": pl.String, "raw_value": pl.String, "rows": pl.Int32},
+        orient="row",
+    )
+    with warehouse.write(cfg.warehouse) as con:
+        con.register("new_inquiries", records.to_arrow())
+        stats.erased_subjects_skipped = queries.run(con, "inquiries/suppressed.sql").fetchone()[0]
+        queries.run(con, "inquiries/upsert.sql", run_id=run_id)
+        con.unregister("new_inquiries")
+        if result.withdrawn_keys:
+            queries.run(con, "inquiries/delete_withdrawn.sql", keys=result.withdrawn_keys)
+        con.register("new_quality", quality.to_arrow())
+        queries.run(con, "inquiries/insert_quality.sql", run_id=run_id, source="inquiries")
+        con.unregister("new_quality")
+        stats.rows_loaded = records.height - stats.erased_subjects_skipped
+        stats.seconds = time.monotonic() - started
+        queries.run(
+            con, "status/record_run.sql", run_id=run_id, kind="inquiries", started_at=started_at, files=1,
+            lines_read=stats.rows_read, lines_loaded=stats.rows_loaded, lines_rejected=stats.rows_rejected,
+            lines_skipped=stats.no_consent + stats.erased_subjects_skipped, status="ok",
+        )  # fmt: skip
+        audit.append(con, actor or audit.cli_actor(), "inquiries.import", path.name,
+                     {k: v for k, v in stats.as_dict().items() if k not in ("rejects", "file")})  # fmt: skip
+    return stats

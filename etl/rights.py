@@ -1,0 +1,304 @@
+"""The rights-request register: requests, their lifecycle, and their deadlines as of a day.
+
+Each change is one short write transaction that also appends an audit entry. Subjects are kept only as keyed
+hashes (``etl.subjects``); notes are masked of e-mails and numbers before they are stored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import queries
+from etl import audit, deadlines, warehouse
+from etl.errors import InputError
+from etl.inquiries import parse_time, read_rows
+from etl.pseudonymize import EMAIL, PHONE
+from etl.settings import Settings, calendar_for
+from etl.subjects import SubjectKeys, normalize_email, normalize_phone
+
+TYPES = ("access", "rectification", "erasure", "restriction", "portability", "objection", "withdraw_consent")
+CHANNELS = ("email", "web_form", "phone", "post", "in_person", "other")
+STATUSES = ("received", "awaiting_identity", "in_progress", "extended", "completed", "rejected", "withdrawn")
+TRANSITIONS = {
+    "received": {"awaiting_identity", "in_progress", "extended", "completed", "rejected", "withdrawn"},
+    "awaiting_identity": {"in_progress", "rejected", "withdrawn"},
+    "in_progress": {"extended", "completed", "rejected", "withdrawn"},
+    "extended": {"completed", "rejected", "withdrawn"},
+    "completed": set(),
+    "rejected": set(),
+    "withdrawn": set(),
+}
+IMPORT_COLUMNS = ("request_id", "received_at", "type", "status")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+
+
+@dataclass
+class Request:
+    request_id: str
+    type: str
+    channel: str
+    status: str
+    subject_email: str | None
+    subject_phone: str | None
+    received_at: dt.datetime  # naive UTC
+    identity_requested_on: dt.date | None = None
+    identity_verified_on: dt.date | None = None
+    extension_notified_on: dt.date | None = None
+    extension_reason: str | None = None
+    closed_on: dt.date | None = None
+    note: str | None = None
+
+    def fields(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def calendars(cfg: Settings) -> list:
+    return [calendar_for(code) for code in cfg.business_calendar]
+
+
+def received_day(request: Request, cfg: Settings) -> dt.date:
+    return request.received_at.replace(tzinfo=dt.UTC).astimezone(cfg.tz).date()
+
+
+def deadlines_of(request: Request, cfg: Settings, as_of: dt.date) -> deadlines.Deadlines:
+    return deadlines.compute(
+        received=received_day(request, cfg), status=request.status, as_of=as_of, calendars=calendars(cfg),
+        identity_requested=request.identity_requested_on, identity_verified=request.identity_verified_on,
+        extension_notified=request.extension_notified_on, closed=request.closed_on,
+    )  # fmt: skip
+
+
+def mask_note(text: str | None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    text = re.sub(EMAIL, "[email]", text.strip())
+    return re.sub(PHONE, "[number]", text)[:500]
+
+
+def _load(con, request_id: str | None = None) -> list[Request]:
+    return [Request(**{k: v for k, v in row.items() if k != "updated_at"})
+            for row in queries.rows(con, "rights/all.sql", request_id=request_id)]  # fmt: skip
+
+
+def _save(con, request: Request) -> None:
+    queries.run(con, "rights/upsert.sql", **request.fields())
+
+
+def _changes(before: Request | None, after: Request) -> dict[str, Any]:
+    """What changed, for the audit entry: subject keys are named, never shown."""
+    out = {}
+    for name, value in after.fields().items():
+        old = getattr(before, name) if before else None
+        if old != value:
+            out[name] = "(keyed hash)" if name.startswith("subject_") else value
+    return out
+
+
+def get(cfg: Settings, request_id: str) -> Request:
+    with warehouse.read(cfg.warehouse) as con:
+        found = _load(con, request_id)
+    if not found:
+        raise InputError(f"rights request {request_id}: not in the register")
+    return found[0]
+
+
+def add(
+    cfg: Settings, *, type_: str, received: dt.date, email: str | None, phone: str | None = None,
+    channel: str = "email", actor: str | None = None,
+) -> Request:  # fmt: skip
+    if type_ not in TYPES:
+        raise InputError(f"--type: {type_!r} is not one of {', '.join(TYPES)}")
+    if channel not in CHANNELS:
+        raise InputError(f"--channel: {channel!r} is not one of {', '.join(CHANNELS)}")
+    email_key, phone_key = SubjectKeys(cfg.secrets_dir).lookup(email, phone, cfg.phone_region)
+    received_at = dt.datetime.combine(received, dt.time(12), cfg.tz).astimezone(dt.UTC).replace(tzinfo=None)
+    with warehouse.write(cfg.warehouse) as con:
+        prefix = f"DSR-{received.year}-"
+        used = {row[0] for row in queries.run(con, "rights/ids_of_year.sql", prefix=prefix).fetchall()}
+        number = 1 + max((int(i[len(prefix) :]) for i in used if i[len(prefix) :].isdigit()), default=0)
+        request = Request(f"{prefix}{number:04d}", type_, channel, "received", email_key, phone_key, received_at)
+        _save(con, request)
+        audit.append(con, actor or audit.cli_actor(), "rights.add", request.request_id, _changes(None, request))
+    return request
+
+
+def update(
+    cfg: Settings, request_id: str, *, status: str | None = None, identity_verified: dt.date | None = None,
+    extend: bool = False, reason: str | None = None, note: str | None = None, today: dt.date | None = None,
+    actor: str | None = None,
+) -> Request:  # fmt: skip
+    """Apply one change; a transition the lifecycle does not allow, or a late extension, is refused."""
+    today = today or dt.datetime.now(cfg.tz).date()
+    with warehouse.write(cfg.warehouse) as con:
+        found = _load(con, request_id)
+        if not found:
+            raise InputError(f"rights request {request_id}: not in the register")
+        before = found[0]
+        after = dataclasses.replace(before)
+        if extend:
+            status = status or "extended"
+            if not reason or not reason.strip():
+                raise InputError(f"{request_id}: --extend needs --reason (Art. 12(3): the subject is told why)")
+        if status is not None and status != before.status:
+            if status not in STATUSES:
+                raise InputError(f"--status: {status!r} is not one of {', '.join(STATUSES)}")
+            if status not in TRANSITIONS[before.status]:
+                allowed = ", ".join(sorted(TRANSITIONS[before.status])) or "none (it is closed)"
+                raise InputError(f"{request_id}: cannot go from {before.status} to {status} (allowed: {allowed})")
+            after.status = status
+        if after.status == "awaiting_identity" and after.identity_requested_on is None:
+            after.identity_requested_on = today
+        if identity_verified is not None:
+            if identity_verified < received_day(before, cfg) or identity_verified > today:
+                raise InputError(f"{request_id}: --identity-verified {identity_verified} is before receipt or future")
+            after.identity_verified_on = identity_verified
+            if status is None and after.status == "awaiting_identity":
+                after.status = "in_progress"
+        if after.status == "extended" and before.status != "extended":
+            start = after.identity_verified_on or received_day(before, cfg)
+            if not deadlines.extension_allowed(start, today, calendars(cfg)):
+                last = deadlines.statutory_deadline(start, calendars(cfg))
+                raise InputError(f"{request_id}: an extension had to be notified by {last} (Art. 12(3)); "
+                                 f"today is {today}")  # fmt: skip
+            after.extension_notified_on = today
+            after.extension_reason = mask_note(reason)
+        if after.status in deadlines.CLOSED and before.status not in deadlines.CLOSED:
+            after.closed_on = today
+        if note is not None:
+            after.note = mask_note(note)
+        changes = _changes(before, after)
+        if changes:
+            _save(con, after)
+            audit.append(con, actor or audit.cli_actor(), "rights.update", request_id, changes)
+    return after
+
+
+def listing(cfg: Settings, *, as_of: dt.date, open_only: bool = False) -> list[dict[str, Any]]:
+    """Every request with its dates and SLA state as of ``as_of`` (the ``rights list --json`` rows)."""
+    with warehouse.read(cfg.warehouse) as con:
+        requests = _load(con)
+    out = []
+    for r in requests:
+        if open_only and r.status in deadlines.CLOSED:
+            continue
+        d = deadlines_of(r, cfg, as_of)
+        out.append(
+            {
+                "request_id": r.request_id, "type": r.type, "channel": r.channel, "status": r.status,
+                "received_at": r.received_at.replace(tzinfo=dt.UTC).isoformat(),
+                "received_on": received_day(r, cfg), "due_date": d.due_date,
+                "statutory_deadline": d.statutory_deadline, "extended_deadline": d.extended_deadline,
+                "deadline": d.deadline, "days_left": d.days_left, "business_days_left": d.business_days_left,
+                "sla_state": d.sla_state, "clock_start": d.clock_start, "paused_from": d.paused_from,
+                "paused_until": d.paused_until, "identity_verified_on": r.identity_verified_on,
+                "extension_notified_on": r.extension_notified_on, "extension_reason": r.extension_reason,
+                "closed_on": r.closed_on, "note": r.note, "subject_known": bool(r.subject_email or r.subject_phone),
+            }
+        )  # fmt: skip
+    return out
+
+
+@dataclass
+class ImportStats:
+    file: str = ""
+    rows_read: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    rejects: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return dataclasses.asdict(self)
+
+    def summary(self) -> str:
+        text = (f"{self.file}: {self.rows_read} rows: {self.added} added, {self.updated} updated, {self.unchanged} "
+                f"unchanged, {self.rejected} rejected")  # fmt: skip
+        return "\n".join([text, *(f"  rejected {r}" for r in self.rejects)])
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("true", "yes", "1", "y")
+
+
+def _date_of(raw: str | None, cfg: Settings) -> dt.date | None:
+    moment = parse_time(raw, cfg.tz)
+    return moment.replace(tzinfo=dt.UTC).astimezone(cfg.tz).date() if moment else None
+
+
+def _request_from_row(row: dict, keys: SubjectKeys, cfg: Settings) -> Request:
+    """One exported row -> a Request; ValueError with the reason when a value is not acceptable."""
+    request_id = (row.get("request_id") or "").strip()
+    if not _ID.match(request_id):
+        raise ValueError("request_id is empty or has characters other than letters, digits, '-', '_', '.'")
+    kind = (row.get("type") or "").strip().lower()
+    if kind not in TYPES:
+        raise ValueError(f"type {kind[:30]!r} is not one of {', '.join(TYPES)}")
+    status = (row.get("status") or "").strip().lower()
+    if status not in STATUSES:
+        raise ValueError(f"status {status[:30]!r} is not one of {', '.join(STATUSES)}")
+    channel = (row.get("channel") or "other").strip().lower()
+    received_at = parse_time(row.get("received_at"), cfg.tz)
+    if received_at is None:
+        raise ValueError("received_at is empty")
+    email = normalize_email(row.get("email"))
+    phone_raw = row.get("mobile") or row.get("phone")
+    phone = normalize_phone(phone_raw, cfg.phone_region) if phone_raw else None
+    notified = _date_of(row.get("extension_notified_at"), cfg) if _truthy(row.get("extended")) else None
+    closed = _date_of(row.get("completed_at") or row.get("closed_at"), cfg)
+    return Request(
+        request_id=request_id, type=kind, channel=channel if channel in CHANNELS else "other", status=status,
+        subject_email=keys.email(email), subject_phone=keys.phone(phone), received_at=received_at,
+        identity_requested_on=_date_of(row.get("identity_requested_at"), cfg),
+        identity_verified_on=_date_of(row.get("identity_verified_at"), cfg), extension_notified_on=notified,
+        extension_reason="imported" if notified else None,
+        closed_on=closed if status in deadlines.CLOSED else None, note=mask_note(row.get("note")),
+    )  # fmt: skip
+
+
+def import_requests(cfg: Settings, path: Path, *, actor: str | None = None) -> ImportStats:
+    """Load a register export (CSV or JSON Lines); idempotent by request_id."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    keys = SubjectKeys(cfg.secrets_dir)
+    stats = ImportStats(file=path.name)
+    incoming: dict[str, Request] = {}
+    for number, row in read_rows(path, required=IMPORT_COLUMNS):
+        stats.rows_read += 1
+        try:
+            if isinstance(row, str):
+                raise ValueError(row)
+            request = _request_from_row(row, keys, cfg)
+        except ValueError as exc:
+            stats.rejected += 1
+            if len(stats.rejects) < 10:
+                stats.rejects.append(f"row {number}: {exc}")
+            continue
+        incoming[request.request_id] = request
+    run_id = uuid.uuid4().hex[:12]
+    with warehouse.write(cfg.warehouse) as con:
+        existing = {r.request_id: r for r in _load(con)}
+        for request_id, request in incoming.items():
+            before = existing.get(request_id)
+            changes = _changes(before, request)
+            if not changes:
+                stats.unchanged += 1
+                continue
+            _save(con, request)
+            if before is None:
+                stats.added += 1
+            else:
+                stats.updated += 1
+            audit.append(con, actor or audit.cli_actor(), "rights.import", request_id, changes)
+        queries.run(
+            con, "status/record_run.sql", run_id=run_id, kind="rights", started_at=dt.datetime.now(dt.UTC), files=1,
+            lines_read=stats.rows_read, lines_loaded=stats.added + stats.updated, lines_rejected=stats.rejected,
+            lines_skipped=stats.unchanged, status="ok",
+        )  # fmt: skip
+    return stats

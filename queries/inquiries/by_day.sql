@@ -1,0 +1,5 @@
+-- Inquiries per reporting day. Grain: one row per day with at least one inquiry.
+SELECT day, count(*) AS inquiries, count(first_response_at) AS responded,
+       count(*) FILTER (WHERE status = 'closed') AS closed
+FROM inquiries WHERE day BETWEEN $start AND $end
+GROUP BY ALL ORDER BY day

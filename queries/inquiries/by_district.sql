@@ -1,0 +1,4 @@
+-- Inquiries by district under its region. Grain: one row per country, region and district label.
+SELECT country, region, coalesce(district, 'unknown') AS district, count(*) AS inquiries
+FROM inquiries WHERE day BETWEEN $start AND $end
+GROUP BY ALL ORDER BY inquiries DESC, country, region, district

@@ -1,0 +1,5 @@
+-- Inquiries by support type with their response figures. Grain: one row per support type.
+SELECT support_type, count(*) AS inquiries, count(first_response_at) AS responded,
+       count(*) FILTER (WHERE status = 'closed') AS closed
+FROM inquiries WHERE day BETWEEN $start AND $end
+GROUP BY ALL ORDER BY inquiries DESC, support_type

@@ -14,7 +14,7 @@ TTL = cached_settings().cache_ttl_seconds
 
 def _frame(name: str, **params) -> pl.DataFrame:
     with warehouse.read(cached_settings().warehouse) as con:
-        return pl.from_arrow(queries.run(con, name, **params).to_arrow_table())
+        return pl.from_arrow(queries.arrow(con, name, **params))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -39,3 +39,54 @@ def usage(start, end, limit: int = 15) -> dict:
 def data_range() -> tuple:
     frame = _frame("usage/data_range.sql")
     return frame.row(0)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def inquiries(start, end, country: str | None = None, region: str | None = None) -> dict:
+    from etl.reports import inquiries_report
+
+    return inquiries_report(cached_settings(), start, end, country=country, region=region)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def inquiry_range() -> tuple:
+    return _frame("inquiries/data_range.sql").row(0)
+
+
+def rights(as_of, open_only: bool) -> pl.DataFrame:
+    """Not cached: the register changes from this very page and must show the change at once."""
+    from etl.rights import listing
+
+    rows = listing(cached_settings(), as_of=as_of, open_only=open_only)
+    return pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def data_quality() -> pl.DataFrame:
+    return _frame("inquiries/quality.sql")
+
+
+def audit_recent(limit: int = 50, obj: str | None = None) -> pl.DataFrame:
+    return _frame("audit/recent.sql", limit=limit, object=obj)
+
+
+def audit_verification():
+    from etl import audit
+
+    with warehouse.read(cached_settings().warehouse) as con:
+        return audit.verify(con)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def retention_due(today) -> dict:
+    """Rows past retention as of ``today`` (read-only: the same counts ``vcar retention --dry-run`` shows)."""
+    import datetime as dt
+
+    cfg = cached_settings()
+    cutoff = today - dt.timedelta(days=cfg.event_retention_days)
+    params = {
+        "cutoff": cutoff, "runs_cutoff": dt.datetime.combine(cutoff, dt.time(0), cfg.tz),
+        "inquiry_cutoff": today - dt.timedelta(days=cfg.inquiry_retention_days),
+        "rights_cutoff": today - dt.timedelta(days=cfg.rights_retention_days),
+    }  # fmt: skip
+    return _frame("retention/expired_counts.sql", **params).row(0, named=True)

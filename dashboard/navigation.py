@@ -21,6 +21,11 @@ ALL = frozenset(ROLES)
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("views/overview.py", "Overview", "overview", ":material/home:", ALL),
     PageSpec("views/usage.py", "Usage trends", "usage", ":material/monitoring:", frozenset({"marketing", "admin"})),
+    PageSpec(
+        "views/inquiries.py", "Inquiry funnel", "inquiries", ":material/filter_alt:", frozenset({"manager", "admin"})
+    ),  # fmt: skip
+    PageSpec("views/rights.py", "Rights requests", "rights", ":material/gavel:", frozenset({"compliance", "admin"})),
+    PageSpec("views/privacy.py", "Data & privacy", "privacy", ":material/shield:", frozenset({"compliance", "admin"})),
 )
 
 

@@ -89,6 +89,7 @@ def record(cfg, actor: str, action: str, obj: str, detail: dict[str, Any] | None
             for item in [*pending, entry]:
                 append(con, item["actor"], item["action"], item["object"], item["detail"])
     except WarehouseBusy:
+        keystore.ensure_secrets_dir(cfg.secrets_dir)
         lines = "".join(json.dumps(item, sort_keys=True) + "\n" for item in [*pending, entry])
         keystore.write_private(queue, lines.encode("utf-8"))
         return

@@ -109,7 +109,7 @@ def get(cfg: Settings, request_id: str) -> Request:
 
 
 def add(
-    cfg: Settings, *, type_: str, received: dt.date, email: str | None, phone: str | None = None,
+    cfg: Settings, *, type_: str, received: dt.date, email: str | None = None, phone: str | None = None,
     channel: str = "email", actor: str | None = None,
 ) -> Request:  # fmt: skip
     if type_ not in TYPES:
@@ -142,7 +142,9 @@ def update(
         before = found[0]
         after = dataclasses.replace(before)
         if extend:
-            status = status or "extended"
+            if status not in (None, "extended"):
+                raise InputError(f"{request_id}: --extend cannot be combined with --status {status}")
+            status = "extended"
             if not reason or not reason.strip():
                 raise InputError(f"{request_id}: --extend needs --reason (Art. 12(3): the subject is told why)")
         if status is not None and status != before.status:

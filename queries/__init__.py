@@ -42,6 +42,13 @@ def run(con, name: str, **params: Any):
     return con.execute(sql, bound) if bound else con.execute(sql)
 
 
+def arrow(con, name: str, **params: Any):
+    """A query file's result as an Arrow table (read straight from the relation, no extra copy)."""
+    sql, bound = bind(name, params)
+    with con.cursor() as cur:  # a fresh cursor: the connection may hold an earlier, finished result
+        return cur.sql(sql, params=bound or None).to_arrow_table()
+
+
 def rows(con, name: str, **params: Any) -> list[dict[str, Any]]:
     """A query file's result as a list of dicts (column name -> value)."""
     cur = run(con, name, **params)

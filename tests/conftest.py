@@ -83,6 +83,11 @@ def loaded(tmp_path_factory, mmdb, sample):
     os.environ.update(env)
     try:
         stats = ingest_paths(load_settings(), [sample / "logs"], today=TODAY)
+        from etl.inquiries import ingest_inquiries
+        from etl.rights import import_requests
+
+        ingest_inquiries(load_settings(), sample / "inquiries.csv")
+        import_requests(load_settings(), sample / "rights_requests.csv")
     finally:
         for key, value in old.items():
             if value is None:

@@ -70,3 +70,61 @@ def test_sessions_expire_after_idle_time(loaded_env):
     at.run()
     assert [b.label for b in at.button] == ["Log in"]
     assert any("expired" in i.value for i in at.info)
+
+
+def test_login_failures_and_successes_are_audited_without_what_was_typed(settings_env):
+    import duckdb
+
+    from dashboard.users import add_user
+
+    add_user(settings_env.secrets_dir, "mia", "manager", "correct horse battery")
+    for name, password in [("mia", "wrong password!"), ("someone@example.cn", "whatever123"),
+                           ("mia", "correct horse battery")]:  # fmt: skip
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        at.text_input[0].input(name)
+        at.text_input[1].input(password)
+        at.button[0].click().run()
+        assert not at.exception
+    with duckdb.connect(str(settings_env.warehouse), read_only=True) as con:
+        rows = con.execute("SELECT action, object, detail FROM audit_log ORDER BY seq").fetchall()
+    assert [(a, o) for a, o, _ in rows] == [("login.failure", "mia"), ("login.failure", "(unknown user)"),
+                                           ("login.success", "mia")]  # fmt: skip
+    assert "someone@example.cn" not in str(rows) and "wrong password" not in str(rows)
+
+
+def test_the_rights_page_updates_a_request_and_refuses_a_wrong_step(settings_env):
+    import datetime as dt
+
+    import duckdb
+
+    from etl import rights
+
+    today = dt.datetime.now(settings_env.tz).date()
+    rights.add(settings_env, type_="access", received=today, email="a@example.cn")
+    at = app_as("compliance").run()
+    at.switch_page("views/rights.py").run()
+    assert not at.exception
+    assert "DSR-" in at.dataframe[0].value["request_id"][0]
+    at.selectbox(key="upd-status").set_value("withdrawn")
+    form_buttons = [b for b in at.button if b.label == "Save"]
+    form_buttons[0].click().run()
+    assert not at.exception
+    assert any("updated" in s.value for s in at.success)
+    at.toggle(key="rights-open").set_value(False).run()  # a withdrawn request is no longer open
+    at.selectbox(key="upd-status").set_value("in_progress")
+    [b for b in at.button if b.label == "Save"][0].click().run()
+    assert any("cannot go from withdrawn to in_progress" in e.value for e in at.error)
+    with duckdb.connect(str(settings_env.warehouse), read_only=True) as con:
+        actors = con.execute("SELECT actor, action FROM audit_log ORDER BY seq").fetchall()
+    assert actors[-1] == ("dashboard:t-compliance", "rights.update")
+
+
+def test_the_privacy_page_shows_the_inventory_and_an_intact_chain(loaded_env):
+    from etl.inventory import INVENTORY
+
+    at = app_as("compliance").run()
+    at.switch_page("views/privacy.py").run()
+    assert not at.exception
+    assert next(m for m in at.metric if m.label == "Audit chain").value == "intact"
+    shown = at.dataframe[0].value["table"].to_list()
+    assert shown == [t.name for t in INVENTORY]

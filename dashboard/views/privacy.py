@@ -1,0 +1,64 @@
+"""Data & privacy: the record of processing, data quality, retention, the audit chain and the salts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import streamlit as st
+
+from dashboard import loaders
+from dashboard.auth import require_page
+from dashboard.tables import show_table
+from etl import keystore
+from etl.inventory import INVENTORY
+from etl.settings import cached_settings
+
+require_page("views/privacy.py")
+cfg = cached_settings()
+st.title("Data & privacy")
+today = dt.datetime.now(cfg.tz).date()
+
+verification = loaders.audit_verification()
+salts = keystore.salt_days(cfg.secrets_dir) if cfg.secrets_dir.exists() else []
+cols = st.columns(3)
+cols[0].metric("Audit chain", "intact" if verification.ok else f"broken at {verification.first_broken}")
+cols[1].metric("Audit entries", verification.entries)
+cols[2].metric("Visitor salts kept", len(salts), help=f"destroyed after {cfg.salt_retention_days} days")
+if not verification.ok:
+    st.error(f"The audit log was altered: entry {verification.first_broken}: {verification.reason}.")
+
+st.subheader("Record of processing (Art. 30)")
+st.caption("Every warehouse table and column; a test fails when one exists without an entry here.")
+tables = pl.DataFrame(
+    [
+        {
+            "table": t.name,
+            "purpose": t.purpose,
+            "legal basis": t.legal_basis,
+            "category": t.category,
+            "retention": t.retention,
+            "columns": len(t.columns),
+        }
+        for t in INVENTORY
+    ]  # fmt: skip
+)
+show_table(tables, "record_of_processing")
+chosen = st.selectbox("Columns of", [t.name for t in INVENTORY], key="inv-table")
+table = next(t for t in INVENTORY if t.name == chosen)
+show_table(pl.DataFrame({"column": list(table.columns), "meaning": list(table.columns.values())}), f"columns_{chosen}")
+
+st.subheader("Retention")
+due = loaders.retention_due(today)
+st.caption(
+    f"Events and visits are kept {cfg.event_retention_days} days, inquiries {cfg.inquiry_retention_days} days, "
+    f"closed rights requests {cfg.rights_retention_days} days; every ingest applies retention."
+)
+show_table(pl.DataFrame([{"table": k, "rows past retention": v} for k, v in due.items()]), "retention_due")
+
+st.subheader("Data quality of the latest imports")
+st.caption("Values typed into the form that could not be used; rows without consent are a compliance finding.")
+show_table(loaders.data_quality(), "data_quality")
+
+st.subheader("Recent audit entries")
+show_table(loaders.audit_recent(limit=50), "audit_log")

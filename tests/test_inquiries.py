@@ -1,0 +1,211 @@
+"""Inquiries: minimized on the way in, regions as ISO codes, consent respected, idempotent, the funnel adds up."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.errors import InputError
+from etl.generate import INQUIRY_COLUMNS
+from etl.inquiries import ingest_inquiries
+from etl.regions import normalize_country, normalize_place, normalize_region
+from etl.reports import inquiries_report
+from etl.subject_requests import erase, export
+from tests.test_log_metrics import line, run
+
+DAY = dt.date(2026, 11, 10)
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("广东省", "CN-GD"), ("广东", "CN-GD"), ("Guangdong", "CN-GD"), ("guangdong sheng", "CN-GD"),
+        ("Guangdong Province", "CN-GD"), ("广东省深圳市", "CN-GD"), ("深圳", "CN-GD"), ("上海市", "CN-SH"),
+        ("Shanghai", "CN-SH"), ("shanghai shi", "CN-SH"), ("北京", "CN-BJ"), ("Peking", "CN-BJ"),
+        ("广西壮族自治区", "CN-GX"), ("内蒙古自治区", "CN-NM"), ("新疆维吾尔自治区", "CN-XJ"),
+        ("香港特别行政区", "CN-HK"),
+        ("Bavaria", "DE-BY"), ("Bayern", "DE-BY"), ("bayern", "DE-BY"), ("England", "GB-ENG"),
+        ("Île-de-France", "FR-IDF"), ("Ile de France", "FR-IDF"), ("Noord-Holland", "NL-NH"),
+        ("Comunidad de Madrid", "ES-MD"), ("Mazowieckie", "PL-MZ"),
+        ("N/A", "unknown"), ("不知道", "unknown"), ("-", "unknown"), ("my city", "unknown"), ("", "unknown"),
+    ],
+)  # fmt: skip
+def test_typed_regions_become_iso_3166_2(typed, code):
+    assert normalize_region(typed) == code
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("中国", "CN"), ("P.R. China", "CN"), ("china", "CN"), ("Deutschland", "DE"), ("UK", "GB"), ("England", "GB"),
+     ("Holland", "NL"), ("España", "ES"), ("Polska", "PL"), ("France", "FR"), ("Atlantis", "unknown")],
+)  # fmt: skip
+def test_typed_countries_become_iso_3166_1(typed, code):
+    assert normalize_country(typed) == code
+
+
+def test_a_region_of_another_country_is_not_guessed():
+    place, issues = normalize_place("Germany", "广东", "南山区")
+    assert (place.country, place.region, place.district) == ("DE", "unknown", None)
+    assert issues == ["region_mismatch"]
+    place, issues = normalize_place("", "广东省", "南山区")
+    assert (place.country, place.region, place.district, issues) == ("CN", "CN-GD", "南山", [])
+
+
+def row(**over) -> dict:
+    base = {
+        "submitted_at": "2026-11-10T10:00:00+08:00", "name": "王小明", "mobile": "+86 138 0013 8000",
+        "email": "Wang.XM@Example-Auto.cn ", "company": "深圳某汽车服务有限公司", "support_type": "Product inquiry",
+        "country": "中国", "province_city": "广东省", "district": "南山区", "message": "请问X431的价格是多少？",
+        "consent": "true", "status": "", "first_response_at": "2026-11-10T12:30:00+08:00", "closed_at": "",
+    }  # fmt: skip
+    return base | over
+
+
+def write_csv(path: Path, rows: list[dict]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=INQUIRY_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def warehouse_text(cfg) -> str:
+    with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
+        tables = [t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+        return "\n".join(str(r) for t in tables for r in con.execute(f'SELECT * FROM "{t}"').fetchall())  # noqa: S608
+
+
+def one(cfg, sql: str, *params):
+    with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
+        return con.execute(sql, list(params)).fetchone()[0]
+
+
+def test_nothing_personal_reaches_the_warehouse(settings_env, sample):
+    ingest_inquiries(settings_env, sample / "inquiries.csv")
+    text = warehouse_text(settings_env).lower()
+    with open(sample / "inquiries.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows
+    for r in rows:
+        for column in ("name", "email", "company", "message"):
+            assert r[column].strip().lower() not in text, column
+        digits = "".join(ch for ch in r["mobile"] if ch.isdigit())[-11:]
+        assert digits not in text
+
+
+def test_a_row_is_minimized_to_codes_keys_and_derived_facts(settings_env, tmp_path):
+    stats = ingest_inquiries(settings_env, write_csv(tmp_path / "i.csv", [row()]))
+    assert (stats.rows_read, stats.rows_loaded) == (1, 1)
+    with duckdb.connect(str(settings_env.warehouse), read_only=True) as con:
+        sql = ("SELECT country, region, district, email_kind, message_chars, has_company, status, policy_version, "
+               "length(subject_email), length(subject_phone) FROM inquiries")  # fmt: skip
+        got = con.execute(sql).fetchone()
+    assert got == ("CN", "CN-GD", "南山", "corporate", 13, True, "responded", "2025-11-15", 64, 64)
+
+
+def test_reimport_updates_and_never_duplicates(settings_env, tmp_path):
+    path = write_csv(tmp_path / "i.csv", [row(), row(submitted_at="2026-11-10T11:00:00+08:00", email="b@qq.com")])
+    ingest_inquiries(settings_env, path)
+    ingest_inquiries(settings_env, path)
+    assert one(settings_env, "SELECT count(*) FROM inquiries") == 2
+    write_csv(path, [row(status="closed", closed_at="2026-11-12T09:00:00+08:00"),
+                     row(submitted_at="2026-11-10T11:00:00+08:00", email="b@qq.com")])  # fmt: skip
+    ingest_inquiries(settings_env, path)
+    assert one(settings_env, "SELECT count(*) FROM inquiries") == 2
+    assert one(settings_env, "SELECT count(*) FROM inquiries WHERE status = 'closed'") == 1
+
+
+def test_rows_without_consent_are_not_loaded_and_are_reported(settings_env, tmp_path):
+    path = write_csv(tmp_path / "i.csv", [row(), row(submitted_at="2026-11-10T11:00:00+08:00", consent="false")])
+    stats = ingest_inquiries(settings_env, path)
+    assert (stats.rows_loaded, stats.no_consent) == (1, 1)
+    assert one(settings_env, "SELECT sum(rows) FROM data_quality WHERE issue = 'no_consent'") == 1
+    write_csv(path, [row(consent="no")])  # consent now missing for the row loaded before: it goes
+    ingest_inquiries(settings_env, path)
+    assert one(settings_env, "SELECT count(*) FROM inquiries") == 0
+
+
+def test_unknown_regions_are_counted_not_guessed(settings_env, tmp_path):
+    path = write_csv(tmp_path / "i.csv", [row(province_city="my city"), row(submitted_at="2026-11-10T11:00:00+08:00",
+                                                                          province_city="13800138000")])  # fmt: skip
+    stats = ingest_inquiries(settings_env, path)
+    assert stats.unknown_region == 2
+    with duckdb.connect(str(settings_env.warehouse), read_only=True) as con:
+        found = con.execute("SELECT raw_value, rows FROM data_quality WHERE issue = 'unknown_region' "
+                            "ORDER BY raw_value NULLS LAST").fetchall()  # fmt: skip
+    assert found == [("my city", 1), (None, 1)]  # a value that looks like a phone number is not kept
+
+
+def test_bad_rows_are_rejected_with_their_row_number_and_the_rest_loads(settings_env, tmp_path):
+    path = tmp_path / "i.csv"
+    good = write_csv(tmp_path / "g.csv", [row()]).read_text(encoding="utf-8")
+    path.write_text(good + "only,three,fields\n" + good.splitlines()[1].replace("2026-11-10T10", "yesterday") + "\n",
+                    encoding="utf-8")  # fmt: skip
+    stats = ingest_inquiries(settings_env, path)
+    assert (stats.rows_loaded, stats.rows_rejected) == (1, 2)
+    assert stats.rejects[0].startswith("row 3: has 3 fields") and stats.rejects[1].startswith("row 4: a time")
+    assert "王" not in " ".join(stats.rejects)
+
+
+def test_a_missing_column_stops_with_one_line(settings_env, tmp_path):
+    path = tmp_path / "i.csv"
+    path.write_text("submitted_at,email\n2026-11-10T10:00:00,a@b.cn\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"i.csv: missing column\(s\) mobile"):
+        ingest_inquiries(settings_env, path)
+    assert not settings_env.warehouse.exists()  # nothing was written
+
+
+def test_json_lines_are_read_too(settings_env, tmp_path):
+    path = tmp_path / "i.jsonl"
+    path.write_text(json.dumps(row()) + "\n" + "{broken\n", encoding="utf-8")
+    stats = ingest_inquiries(settings_env, path)
+    assert (stats.rows_loaded, stats.rows_rejected) == (1, 1)
+
+
+def test_funnel_joins_web_steps_and_form_steps(settings_env, tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    run(settings_env, logs, [
+        line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/"),
+        line("1.2.2.10", "10/Nov/2026:10:01:00 +0800", "/contact"),
+        line("1.2.2.11", "10/Nov/2026:10:02:00 +0800", "/products/"),
+        line("1.2.2.12", "10/Nov/2026:10:03:00 +0800", "/contact?email=x@y.cn"),
+    ])  # fmt: skip
+    ingest_inquiries(settings_env, write_csv(tmp_path / "i.csv", [
+        row(), row(submitted_at="2026-11-10T11:00:00+08:00", email="b@qq.com", first_response_at="",
+                   status="new", country="Germany", province_city="Bayern"),
+    ]))  # fmt: skip
+    report = inquiries_report(settings_env, DAY, DAY)
+    assert report["funnel"] == {"visitors": 3, "contact_page_visitors": 2, "submissions": 2, "responded": 1,
+                                "closed": 0}  # fmt: skip
+    assert report["inquiries"] == 2
+    regions = {(r["country"], r["region"], r["inquiries"]) for r in report["by_region"]}
+    assert regions == {("CN", "CN-GD", 1), ("DE", "DE-BY", 1)}
+    assert report["first_response"]["median_hours"] == 2.5
+    assert report["first_response"]["within_sla_share"] == 0.5  # the other one is long past 24 h unanswered
+
+
+def test_erasure_unlinks_the_subject_keeps_counts_and_survives_reimport(settings_env, tmp_path):
+    path = write_csv(tmp_path / "i.csv", [row(), row(submitted_at="2026-11-10T11:00:00+08:00", email="b@qq.com",
+                                                     mobile="13900139000")])  # fmt: skip
+    ingest_inquiries(settings_env, path)
+    before = inquiries_report(settings_env, DAY, DAY)
+    held = export(settings_env, email="wang.xm@example-auto.cn")
+    assert len(held["inquiries"]) == 1 and held["inquiries"][0]["region"] == "CN-GD"
+    result = erase(settings_env, email="WANG.XM@example-auto.cn")
+    assert result["inquiries_anonymized"] == 1
+    keys = one(settings_env, "SELECT count(*) FROM inquiries WHERE subject_email IS NOT NULL OR subject_phone IS "
+                             "NOT NULL")  # fmt: skip
+    assert keys == 1  # only the other subject is still linked
+    after = inquiries_report(settings_env, DAY, DAY)
+    assert after["inquiries"] == before["inquiries"] and after["by_region"] == before["by_region"]
+    assert export(settings_env, email="wang.xm@example-auto.cn")["inquiries"] == []
+    again = ingest_inquiries(settings_env, path)  # an old export re-imported must not bring the subject back
+    assert again.erased_subjects_skipped == 1
+    assert one(settings_env, "SELECT count(*) FROM inquiries") == 2
+    assert export(settings_env, phone="+86 138 0013 8000")["inquiries"] == []

@@ -1,0 +1,172 @@
+"""The rights register: lifecycle, deadlines per request, idempotent import, every change in a verifiable chain."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+
+import duckdb
+import pytest
+
+from etl import audit, rights, warehouse
+from etl.errors import InputError
+from etl.generate import RIGHTS_COLUMNS
+from etl.inventory import INVENTORY
+from tests.test_settings_cli import vcar
+
+D = dt.date
+
+
+def entries(cfg) -> list[tuple]:
+    with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
+        return con.execute("SELECT action, object, detail FROM audit_log ORDER BY seq").fetchall()
+
+
+def test_lifecycle_and_deadlines_of_a_new_request(settings_env):
+    r = rights.add(settings_env, type_="access", received=D(2026, 11, 2), email="A.Person@Example.cn")
+    assert r.request_id == "DSR-2026-0001" and r.status == "received"
+    row = rights.listing(settings_env, as_of=D(2026, 11, 10))[0]
+    assert (row["due_date"], row["statutory_deadline"], row["days_left"], row["sla_state"]) == (
+        D(2026, 11, 23), D(2026, 12, 2), 13, "on_track")  # fmt: skip
+    rights.update(settings_env, r.request_id, status="awaiting_identity", today=D(2026, 11, 3))
+    assert rights.listing(settings_env, as_of=D(2026, 11, 5))[0]["sla_state"] == "paused"
+    rights.update(settings_env, r.request_id, identity_verified=D(2026, 11, 10), today=D(2026, 11, 10))
+    row = rights.listing(settings_env, as_of=D(2026, 11, 11))[0]
+    assert row["status"] == "in_progress"
+    assert (row["paused_from"], row["paused_until"], row["due_date"]) == (D(2026, 11, 3), D(2026, 11, 10),
+                                                                          D(2026, 12, 1))  # fmt: skip
+    rights.update(settings_env, r.request_id, status="completed", today=D(2026, 11, 20))
+    assert rights.listing(settings_env, as_of=D(2026, 12, 20))[0]["sla_state"] == "done_on_time"
+    assert rights.listing(settings_env, as_of=D(2026, 12, 20), open_only=True) == []
+
+
+def test_invalid_transitions_and_late_extensions_are_refused(settings_env):
+    r = rights.add(settings_env, type_="erasure", received=D(2026, 11, 2), phone="+86 138 0013 8000")
+    with pytest.raises(InputError, match="cannot go from received to nonsense|not one of"):
+        rights.update(settings_env, r.request_id, status="nonsense")
+    with pytest.raises(InputError, match="--extend needs --reason"):
+        rights.update(settings_env, r.request_id, extend=True)
+    with pytest.raises(InputError, match="had to be notified by 2026-12-02"):
+        rights.update(settings_env, r.request_id, extend=True, reason="complex", today=D(2026, 12, 3))
+    rights.update(settings_env, r.request_id, extend=True, reason="numerous requests", today=D(2026, 11, 30))
+    row = rights.listing(settings_env, as_of=D(2026, 12, 20))[0]
+    assert (row["status"], row["extended_deadline"], row["sla_state"]) == ("extended", D(2027, 2, 2), "on_track")
+    rights.update(settings_env, r.request_id, status="completed", today=D(2026, 12, 21))
+    with pytest.raises(InputError, match="cannot go from completed to in_progress"):
+        rights.update(settings_env, r.request_id, status="in_progress")
+
+
+def test_every_change_is_audited_without_the_subject(settings_env):
+    r = rights.add(settings_env, type_="access", received=D(2026, 11, 2), email="a.person@example.cn")
+    rights.update(settings_env, r.request_id, status="in_progress", note="called a.person@example.cn on 13800138000")
+    actions = entries(settings_env)
+    assert [a for a, _, _ in actions] == ["rights.add", "rights.update"]
+    text = json.dumps(actions) + str(rights.listing(settings_env, as_of=D(2026, 11, 3)))
+    assert "a.person@example.cn" not in text and "13800138000" not in text
+
+
+def write_export(path, rows) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=RIGHTS_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+EXPORTED = {
+    "request_id": "DSR-2026-0100", "received_at": "2026-11-02T09:30:00+08:00", "type": "access", "channel": "email",
+    "email": "x@example.cn", "status": "in_progress", "identity_verified_at": "", "extended": "false",
+    "extension_notified_at": "", "completed_at": "",
+}  # fmt: skip
+
+
+def test_import_is_idempotent_by_request_id_and_rejects_bad_rows(settings_env, tmp_path):
+    path = tmp_path / "r.csv"
+    write_export(path, [EXPORTED, EXPORTED | {"request_id": "DSR-2026-0101", "type": "complaint"}])
+    first = rights.import_requests(settings_env, path)
+    assert (first.added, first.rejected) == (1, 1) and "type 'complaint'" in first.rejects[0]
+    second = rights.import_requests(settings_env, path)
+    assert (second.added, second.updated, second.unchanged) == (0, 0, 1)
+    write_export(path, [EXPORTED | {"status": "completed", "completed_at": "2026-11-20T10:00:00+08:00"}])
+    third = rights.import_requests(settings_env, path)
+    assert third.updated == 1
+    row = rights.listing(settings_env, as_of=D(2026, 11, 25))[0]
+    assert (row["status"], row["closed_on"], row["sla_state"]) == ("completed", D(2026, 11, 20), "done_on_time")
+    assert len(rights.listing(settings_env, as_of=D(2026, 11, 25))) == 1
+
+
+def test_a_hand_edited_audit_chain_fails_verify(settings_env):
+    r = rights.add(settings_env, type_="access", received=D(2026, 11, 2), email="a@example.cn")
+    rights.update(settings_env, r.request_id, status="in_progress")
+    rights.update(settings_env, r.request_id, status="completed")
+    with warehouse.read(settings_env.warehouse) as con:
+        assert audit.verify(con).ok
+    with duckdb.connect(str(settings_env.warehouse)) as con:
+        con.execute('UPDATE audit_log SET detail = \'{"status": "rejected"}\' WHERE seq = 2')
+    with warehouse.read(settings_env.warehouse) as con:
+        result = audit.verify(con)
+    assert (result.ok, result.first_broken) == (False, 2)
+    with duckdb.connect(str(settings_env.warehouse)) as con:  # deleting an entry breaks the next link
+        con.execute("DELETE FROM audit_log WHERE seq = 1")
+    with warehouse.read(settings_env.warehouse) as con:
+        assert audit.verify(con).first_broken == 2
+
+
+def test_cli_list_json_contract_and_verify_exit_code(tmp_path, mmdb):
+    env = {"VCAR_WAREHOUSE": str(tmp_path / "w.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "s")}
+    added = vcar("rights", "add", "--type", "portability", "--received", "2026-11-02", "--email", "p@example.cn",
+                 "--json", env=env)  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    listed = vcar("rights", "list", "--open", "--as-of", "2026-11-20", "--json", env=env)
+    doc = json.loads(listed.stdout)
+    assert doc["as_of"] == "2026-11-20"
+    request = doc["requests"][0]
+    for key in ("request_id", "type", "status", "received_at", "due_date", "statutory_deadline", "extended_deadline",
+                "days_left", "sla_state"):  # fmt: skip
+        assert key in request
+    assert (request["due_date"], request["days_left"], request["sla_state"]) == ("2026-11-23", 3, "at_risk")
+    bad = vcar("rights", "update", request["request_id"], "--status", "completed", "--extend", "--reason", "x",
+               env=env)  # fmt: skip
+    assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "cannot be combined" in bad.stderr
+    wrong = vcar("rights", "update", request["request_id"], "--status", "nonsense", env=env)
+    assert wrong.returncode == 1 and "is not one of" in wrong.stderr
+    assert vcar("audit", "verify", env=env).returncode == 0
+    with duckdb.connect(env["VCAR_WAREHOUSE"]) as con:
+        con.execute("UPDATE audit_log SET actor = 'someone-else'")
+    broken = vcar("audit", "verify", "--json", env=env)
+    assert broken.returncode == 1 and json.loads(broken.stdout)["first_broken"] == 1
+
+
+def test_every_table_and_column_has_an_inventory_entry(loaded_env):
+    with duckdb.connect(loaded_env["VCAR_WAREHOUSE"], read_only=True) as con:
+        live = {
+            (t, c)
+            for t, c in con.execute(
+                "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'"
+            ).fetchall()
+        }
+    declared = {(t.name, c) for t in INVENTORY for c in t.columns}
+    assert live - declared == set(), "undeclared columns"
+    assert declared - live == set(), "declared columns that do not exist"
+    for table in INVENTORY:
+        assert table.purpose and table.retention and table.legal_basis.startswith("Art. 6(1)(")
+
+
+def test_an_entry_that_meets_a_locked_warehouse_waits_and_is_written_later(settings_env):
+    import subprocess
+    import sys
+    import time
+
+    with warehouse.write(settings_env.warehouse):
+        pass
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('ready', flush=True); time.sleep(7)", str(settings_env.warehouse)],
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    assert holder.stdout.readline().strip() == "ready"
+    started = time.monotonic()
+    audit.record(settings_env, "dashboard", "login.failure", "mia")
+    assert time.monotonic() - started < 7 and (settings_env.secrets_dir / audit.QUEUE_FILE).exists()
+    holder.wait()
+    audit.record(settings_env, "dashboard", "login.success", "mia")
+    assert [a for a, _, _ in entries(settings_env)] == ["login.failure", "login.success"]
+    assert not (settings_env.secrets_dir / audit.QUEUE_FILE).exists()

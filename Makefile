@@ -40,6 +40,7 @@ test: lint
 	$(PY) -m pytest
 
 bench: $(VENV)/.dev-installed
+	command -v goaccess >/dev/null || apt-get install -y goaccess || echo "goaccess could not be installed: no comparison"
 	$(PY) benchmarks/ingest_logs.py
 
 clean:

@@ -22,15 +22,16 @@ INSERT INTO visits
 WITH pageviews AS (
     SELECT e.day, e.visitor_id, e.ts, e.path, e.source, e.source_kind, e.utm_campaign, e.country, e.subdivision,
            u.device, u.browser, u.os,
-           lag(e.ts) OVER (PARTITION BY e.day, e.visitor_id ORDER BY e.ts, e.line_no) AS prev_ts,
-           e.line_no
+           row_number() OVER w AS rn,
+           epoch(e.ts) - epoch(lag(e.ts) OVER w) AS gap
     FROM events e JOIN user_agents u USING (ua_key)
     WHERE list_contains($days, e.day) AND e.is_pageview
+    WINDOW w AS (PARTITION BY e.day, e.visitor_id ORDER BY e.ts, e.line_no)
 ),
 numbered AS (
     SELECT *,
-           sum(CASE WHEN prev_ts IS NULL OR epoch(ts) - epoch(prev_ts) >= $gap_seconds THEN 1 ELSE 0 END)
-               OVER (PARTITION BY day, visitor_id ORDER BY ts, line_no ROWS UNBOUNDED PRECEDING) AS visit_no
+           sum(CASE WHEN gap IS NULL OR gap >= $gap_seconds THEN 1 ELSE 0 END)
+               OVER (PARTITION BY day, visitor_id ORDER BY rn ROWS UNBOUNDED PRECEDING) AS visit_no
     FROM pageviews
 ),
 final AS (
@@ -38,11 +39,11 @@ final AS (
            min(ts) AS started_at,
            max(ts) AS ended_at,
            count(*) AS pageviews,
-           arg_min(path, (ts, line_no)) AS entry_page,
-           arg_max(path, (ts, line_no)) AS exit_page,
-           arg_min(source, (ts, line_no)) AS source,
-           arg_min(source_kind, (ts, line_no)) AS source_kind,
-           arg_min(utm_campaign, (ts, line_no)) AS utm_campaign,
+           arg_min(path, rn) AS entry_page,
+           arg_max(path, rn) AS exit_page,
+           arg_min(source, rn) AS source,
+           arg_min(source_kind, rn) AS source_kind,
+           arg_min(utm_campaign, rn) AS utm_campaign,
            any_value(country) AS country,
            any_value(subdivision) AS subdivision,
            any_value(device) AS device,

@@ -170,3 +170,27 @@ def test_an_entry_that_meets_a_locked_warehouse_waits_and_is_written_later(setti
     audit.record(settings_env, "dashboard", "login.success", "mia")
     assert [a for a, _, _ in entries(settings_env)] == ["login.failure", "login.success"]
     assert not (settings_env.secrets_dir / audit.QUEUE_FILE).exists()
+
+
+def test_cli_subject_export_and_erase(tmp_path, sample):
+    env = {"VCAR_WAREHOUSE": str(tmp_path / "w.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "s")}
+    loaded = vcar("ingest", "inquiries", str(sample / "inquiries.csv"), "--json", env=env)
+    stats = json.loads(loaded.stdout)
+    assert stats["rows_read"] == stats["rows_loaded"] + stats["rows_rejected"] + stats["no_consent"]
+    with open(sample / "inquiries.csv", encoding="utf-8") as fh:
+        consenting = next(r for r in csv.DictReader(fh) if r["consent"] == "true")
+    email = consenting["email"].strip()
+    out = tmp_path / "export.json"
+    assert vcar("subject", "export", "--email", email, "--out", str(out), env=env).returncode == 0
+    held = json.loads(out.read_text(encoding="utf-8"))
+    assert set(held) >= {"subject", "inquiries", "rights_requests", "audit", "notes"} and held["inquiries"]
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+    refused = vcar("subject", "erase", "--email", email, env=env)
+    assert refused.returncode == 2 and "--yes" in refused.stderr
+    erased = json.loads(vcar("subject", "erase", "--email", email, "--yes", "--json", env=env).stdout)
+    assert erased["inquiries_anonymized"] == len(held["inquiries"])
+    after = json.loads(vcar("subject", "export", "--email", email, "--json", env=env).stdout)
+    assert after["inquiries"] == [] and after["rights_requests"] == []
+    assert email.lower() not in json.dumps(after).lower()
+    bad = vcar("subject", "export", "--email", "not-an-address", env=env)
+    assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "not-an-address" not in bad.stderr

@@ -5,12 +5,13 @@ PY := $(VENV)/bin/python
 VCAR := $(VENV)/bin/vcar
 PORT ?= 8501
 
-.PHONY: demo test lint format bench screenshots clean help
+.PHONY: demo test lint format bench screenshots browser clean help
 
 help:
 	@echo "make demo   - install, generate sample data, ingest it and serve the dashboard on :$(PORT)"
 	@echo "make test   - install with dev tools, run ruff and the whole pytest suite"
 	@echo "make bench  - run the benchmarks in benchmarks/ (prints figures)"
+	@echo "make screenshots - refresh docs/screenshots/ (README's pictures) in headless chromium"
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -36,12 +37,26 @@ format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: lint
-	$(PY) -m pytest
+# The browser test drives Debian's chromium. Installed here when missing and we are root; otherwise the
+# browser tests are skipped and pytest shows why.
+browser:
+	@if command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium for the browser tests (apt-get)"; \
+		(apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 || \
+		 (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null)) || \
+		echo "chromium could not be installed: the browser tests will be skipped"; \
+	else echo "chromium is missing and this is not root: the browser tests will be skipped"; fi
+
+test: lint browser
+	$(PY) -m pytest -rs
 
 bench: $(VENV)/.dev-installed
 	command -v goaccess >/dev/null || apt-get install -y goaccess || echo "goaccess could not be installed: no comparison"
 	$(PY) benchmarks/ingest_logs.py
+
+screenshots: $(VENV)/.dev-installed browser
+	$(PY) scripts/browser_tour.py --out docs/screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

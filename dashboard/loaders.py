@@ -90,3 +90,8 @@ def retention_due(today) -> dict:
         "rights_cutoff": today - dt.timedelta(days=cfg.rights_retention_days),
     }  # fmt: skip
     return _frame("retention/expired_counts.sql", **params).row(0, named=True)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def oldest_rows() -> pl.DataFrame:
+    return _frame("status/oldest_rows.sql")

@@ -29,6 +29,8 @@ def show_table(frame: pl.DataFrame, name: str) -> None:
     if frame.is_empty():
         st.caption("No rows yet.")
         return
+    # days as YYYY-MM-DD (the grid would otherwise show a midnight time for a date with gaps)
+    frame = frame.with_columns(pl.col(n).dt.strftime("%Y-%m-%d") for n, t in frame.schema.items() if t == pl.Date)
     st.dataframe(frame, hide_index=True, width="stretch")
     st.download_button(
         f"Download {name}.csv", csv_bytes(frame), file_name=f"{name}.csv", mime="text/csv", key=f"csv-{name}"

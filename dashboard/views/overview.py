@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import plotly.express as px
+import polars as pl
 import streamlit as st
 
 from dashboard import loaders
@@ -20,4 +22,13 @@ st.subheader("Your pages")
 for page in pages_for(user.role):
     st.page_link(page.file, label=page.title, icon=page.icon)
 st.subheader("Last ingest runs")
-show_table(loaders.ingest_runs(), "ingest_runs")
+runs = loaders.ingest_runs()
+if runs.height:
+    chart = runs.select(
+        pl.col("started_at").dt.strftime("%Y-%m-%d %H:%M").alias("run"), "kind", "lines_loaded", "lines_rejected",
+        "lines_skipped",
+    ).reverse()  # fmt: skip
+    fig = px.bar(chart.to_pandas(), x="run", y=["lines_loaded", "lines_skipped", "lines_rejected"], hover_data=["kind"])
+    fig.update_layout(height=260, legend_title_text="", xaxis_title="", yaxis_title="lines / rows")
+    st.plotly_chart(fig, width="stretch")
+show_table(runs, "ingest_runs")

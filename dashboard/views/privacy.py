@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import plotly.express as px
 import polars as pl
 import streamlit as st
 
@@ -54,6 +55,17 @@ st.caption(
     f"Events and visits are kept {cfg.event_retention_days} days, inquiries {cfg.inquiry_retention_days} days, "
     f"closed rights requests {cfg.rights_retention_days} days; every ingest applies retention."
 )
+policy = {"events": cfg.event_retention_days, "visits": cfg.event_retention_days,
+          "inquiries": cfg.inquiry_retention_days, "rights_requests (closed)": cfg.rights_retention_days,
+          "log_rejects": cfg.event_retention_days}  # fmt: skip
+held = loaders.oldest_rows().with_columns(
+    pl.col("table").replace_strict(policy, return_dtype=pl.Int64).alias("policy_days"),
+    (pl.lit(today) - pl.col("oldest_day")).dt.total_days().alias("oldest_age_days"),
+)
+fig = px.bar(held.to_pandas(), x="table", y=["oldest_age_days", "policy_days"], barmode="group")
+fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title="days")
+st.plotly_chart(fig, width="stretch")
+show_table(held, "retention_status")
 show_table(pl.DataFrame([{"table": k, "rows past retention": v} for k, v in due.items()]), "retention_due")
 
 st.subheader("Data quality of the latest imports")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import plotly.express as px
 import polars as pl
 import streamlit as st
 
@@ -41,6 +42,14 @@ if frame.height:
     show_table(view, "rights_requests")
 else:
     st.info("No requests in the register for this view. Import with: vcar rights import PATH")
+
+everything = loaders.rights(as_of, False)
+if everything.height:
+    st.subheader("Requests received per month, by type")
+    trend = everything.group_by(pl.col("received_on").dt.strftime("%Y-%m").alias("month"), "type").len("requests")
+    fig = px.bar(trend.sort("month").to_pandas(), x="month", y="requests", color="type")
+    fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title="requests")
+    st.plotly_chart(fig, width="stretch")
 
 st.subheader("Update a request")
 ids = frame["request_id"].to_list() if frame.height else []

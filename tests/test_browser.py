@@ -1,0 +1,93 @@
+"""End to end in a real headless Chromium: each role logs in, opens each of its pages, sees a chart and no error.
+
+`make test` installs Debian's chromium when it is missing and it runs as root; anywhere else without chromium
+this module is skipped with the reason shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dashboard.navigation import pages_for
+from dashboard.users import ROLES
+from scripts.browser_tour import CHROMIUM, add_users, free_port, serve, tour
+from tests.test_log_metrics import line
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="chromium is not installed (make test installs it with apt-get as root)"
+)
+HOSTILE = "/<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def served(loaded, tmp_path_factory, mmdb):
+    """A copy of the sample warehouse plus a hostile path, one user per role, and the dashboard serving it."""
+    from etl.ingest_logs import ingest_paths
+    from etl.settings import load_settings
+
+    env_loaded, _ = loaded
+    root = tmp_path_factory.mktemp("browser")
+    shutil.copyfile(env_loaded["VCAR_WAREHOUSE"], root / "warehouse.duckdb")
+    shutil.copytree(env_loaded["VCAR_SECRETS_DIR"], root / "secrets")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VCAR_")} | {
+        "VCAR_WAREHOUSE": str(root / "warehouse.duckdb"), "VCAR_SECRETS_DIR": str(root / "secrets"),
+        "VCAR_GEOIP_DB": str(mmdb), "VCAR_TIMEZONE": "Asia/Shanghai",
+    }  # fmt: skip
+    log = root / "hostile.log"
+    log.write_text("\n".join(line(f"1.2.2.{i}", "04/Nov/2026:10:00:00 +0800", HOSTILE) for i in range(2, 250)) + "\n")
+    saved = {k: os.environ.get(k) for k in env if k.startswith("VCAR_")}
+    os.environ.update({k: v for k, v in env.items() if k.startswith("VCAR_")})
+    try:
+        ingest_paths(load_settings(), [log], today=dt.date(2026, 11, 4))
+    finally:
+        for key, value in saved.items():
+            os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
+    logins = add_users(env, list(ROLES))
+    with serve(env, free_port()) as base:
+        yield base, logins, root
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_opens_each_of_its_pages_in_chromium(served, role, tmp_path):
+    base, logins, _ = served
+    titles = [p.title for p in pages_for(role)]
+    visits = tour(base, role, *logins[role], titles, tmp_path)
+    assert [v.title for v in visits] == titles
+    for visit in visits:
+        assert visit.exceptions == 0, f"{visit.title}: Streamlit shows an exception"
+        assert visit.charts >= 1, f"{visit.title}: no plotly chart rendered"
+        assert visit.screenshot.stat().st_size > 10_000
+        assert visit.dialogs == [], f"{visit.title}: a script from the data ran: {visit.dialogs}"
+
+
+def test_a_hostile_path_is_shown_as_text(served):
+    """The path is data: it appears literally in the page table and never runs (no dialog in the browser test)."""
+    import time
+
+    from streamlit.testing.v1 import AppTest
+
+    _, _, root = served
+    saved = {k: os.environ.get(k) for k in ("VCAR_WAREHOUSE", "VCAR_SECRETS_DIR")}
+    os.environ["VCAR_WAREHOUSE"], os.environ["VCAR_SECRETS_DIR"] = str(root / "warehouse.duckdb"), str(root / "secrets")
+    from etl.settings import cached_settings
+
+    cached_settings.cache_clear()
+    try:
+        app = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+        at = AppTest.from_file(app, default_timeout=60)
+        at.session_state["auth_user"] = {"name": "t", "role": "admin", "last_seen": time.time()}
+        at.run()
+        at.switch_page("views/usage.py").run()
+        assert not at.exception
+        paths = at.dataframe[0].value["path"].to_list()
+        assert HOSTILE in paths
+        assert not any("<script>" in m.value for m in at.markdown)  # never handed to markdown
+    finally:
+        for key, value in saved.items():
+            os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
+        cached_settings.cache_clear()

@@ -187,15 +187,21 @@ def report_usage(
     date_from: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD), in the reporting time zone.")],
     date_to: Annotated[str, typer.Option("--to", help="Last day (YYYY-MM-DD), inclusive.")],
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Rows per list.")] = 10,
+    country: Annotated[str | None, typer.Option(help="Only this country (ISO 3166-1 alpha-2).")] = None,
+    region: Annotated[str | None, typer.Option(help="Only this region (ISO 3166-2, e.g. CN-GD).")] = None,
+    device: Annotated[str | None, typer.Option(help="Only this device type (desktop, mobile, tablet).")] = None,
+    browser: Annotated[str | None, typer.Option(help="Only this browser family.")] = None,
+    source: Annotated[str | None, typer.Option(help="Only visits from this source (e.g. Baidu).")] = None,
+    page: Annotated[str | None, typer.Option(help="Only visits that included this page path.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Website usage for a date range: visitors, visits, pageviews, bounce rate, pages, sources, countries."""
     from etl.reports import usage_report
 
-    start, end = _parse_date(date_from, "--from"), _parse_date(date_to, "--to")
-    if end < start:
-        raise ConfigError("--to is before --from")
-    report = usage_report(settings(), start, end, limit)
+    start, end = _window(date_from, date_to)
+    filters = {"country": country, "region": region, "device": device, "browser": browser, "source": source,
+               "page": page}  # fmt: skip
+    report = usage_report(settings(), start, end, limit, filters)
     human = (
         f"{report['from']} .. {report['to']} ({report['timezone']}): {report['visitors']} visitors, "
         f"{report['visits']} visits, {report['pageviews']} pageviews, bounce rate {report['bounce_rate']}, "

@@ -15,15 +15,27 @@ def _jsonable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()} for row in rows]
 
 
-def usage_report(cfg: Settings, start: dt.date, end: dt.date, limit: int = 10) -> dict[str, Any]:
-    """The usage report of ``vcar report usage`` (keys are the documented contract)."""
-    window = {"start": start, "end": end}
+FILTERS = ("country", "region", "device", "browser", "source", "page")
+
+
+def usage_report(
+    cfg: Settings, start: dt.date, end: dt.date, limit: int = 10, filters: dict[str, str | None] | None = None
+) -> dict[str, Any]:
+    """The usage report of ``vcar report usage`` (keys are the documented contract).
+
+    ``filters`` (country, region, device, browser, source, page) narrow every visitor-based figure; the request
+    and bot counts are per day and not split by them."""
+    unknown = set(filters or {}) - set(FILTERS)
+    if unknown:
+        raise ValueError(f"unknown filters {sorted(unknown)}")
+    days = {"start": start, "end": end}
+    window = days | {name: (filters or {}).get(name) or None for name in FILTERS}
     with warehouse.read(cfg.warehouse) as con:
         totals = queries.rows(con, "usage/totals.sql", **window)[0]
-        requests = queries.rows(con, "usage/requests.sql", **window)[0]
+        requests = queries.rows(con, "usage/requests.sql", **days)[0]
         by_day = queries.rows(con, "usage/by_day.sql", **window)
         lists = {
-            name: queries.rows(con, f"usage/{file}.sql", **window, limit=limit)
+            name: queries.rows(con, f"usage/{file}.sql", **(days if file == "bots" else window), limit=limit)
             for name, file in [
                 ("top_pages", "top_pages"), ("entry_pages", "entry_pages"), ("countries", "countries"),
                 ("regions", "regions"), ("sources", "sources"), ("campaigns", "campaigns"),
@@ -37,6 +49,7 @@ def usage_report(cfg: Settings, start: dt.date, end: dt.date, limit: int = 10) -
         "from": start.isoformat(),
         "to": end.isoformat(),
         "timezone": cfg.timezone,
+        "filters": {k: v for k, v in window.items() if k in FILTERS and v is not None},
         "requests": int(requests["requests"]),
         "bot_requests": int(requests["bot_requests"]),
         "pageviews": int(totals["pageviews"]),
@@ -44,7 +57,7 @@ def usage_report(cfg: Settings, start: dt.date, end: dt.date, limit: int = 10) -
         "visits": int(totals["visits"]),
         "bounce_rate": ratio(totals["bounces"], totals["visits"]),
         "views_per_visit": ratio(totals["pageviews"], totals["visits"]),
-        "visit_duration_s": ratio(totals["duration_s"], totals["visits"]),
+        "visit_duration_s": None if totals["duration_s"] is None else ratio(totals["duration_s"], totals["visits"]),
         "by_day": _jsonable(by_day),
         "top_pages": [{"path": r["path"], "pageviews": r["pageviews"]} for r in lists["top_pages"]],
         "entry_pages": [{"path": r["path"], "visits": r["visits"]} for r in lists["entry_pages"]],

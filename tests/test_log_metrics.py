@@ -133,3 +133,31 @@ def test_allow_listed_query_parameters_stay_in_the_path(settings_env, tmp_path, 
         line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/products/?lang=de&email=a%40b.cn&session=abc"),
     ])  # fmt: skip
     assert [p["path"] for p in report["top_pages"]] == ["/products/?lang=de"]
+
+
+def test_filters_narrow_every_visitor_figure(settings_env, tmp_path):
+    """Beijing on Chrome from Baidu views / and /contact; Guangdong on Firefox views /products/ (two visits)."""
+    run(settings_env, tmp_path, [
+        line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/", ref="https://www.baidu.com/s?wd=x"),
+        line("1.2.2.10", "10/Nov/2026:10:01:00 +0800", "/contact", ref="https://www.vcar.example/"),
+        line("1.0.8.10", "10/Nov/2026:10:00:00 +0800", "/products/", ua=FIREFOX),
+        line("1.0.8.10", "10/Nov/2026:11:00:00 +0800", "/products/", ua=FIREFOX),
+    ])  # fmt: skip
+
+    def report(**filters):
+        return usage_report(settings_env, DAY, DAY, filters=filters)
+
+    everyone = report()
+    assert (everyone["visitors"], everyone["visits"], everyone["pageviews"]) == (2, 3, 4)
+    firefox = report(browser="Firefox")
+    assert (firefox["visitors"], firefox["visits"], firefox["pageviews"], firefox["bounce_rate"]) == (1, 2, 2, 1.0)
+    assert [c["country"] for c in firefox["countries"]] == ["CN"]
+    assert {r["region"] for r in report(region="CN-BJ")["regions"]} == {"CN-BJ"}
+    assert report(region="CN-BJ")["visitors"] == 1
+    baidu = report(source="Baidu")
+    assert (baidu["visitors"], baidu["pageviews"], baidu["top_pages"][0]["path"]) == (1, 2, "/")
+    contact = report(page="/contact")  # visits that included the page
+    assert (contact["visitors"], contact["visits"], contact["pageviews"], contact["bounce_rate"]) == (1, 1, 1, 0.0)
+    assert [p["path"] for p in contact["top_pages"]] == ["/contact"]
+    assert report(page="/products/", device="mobile")["visitors"] == 0
+    assert report(country="CN")["visitors"] == everyone["visitors"]

@@ -17,8 +17,8 @@ DELETE FROM agg_status WHERE list_contains($days, day);
 DELETE FROM agg_bots WHERE list_contains($days, day);
 DELETE FROM agg_contact WHERE list_contains($days, day);
 
--- 2. Visits: one row per visit; a gap of $gap_seconds or more between pageviews starts a new visit.
-INSERT INTO visits
+-- 2. Pageviews of the touched days numbered into visits: a gap of $gap_seconds or more starts a new visit.
+CREATE OR REPLACE TEMP TABLE touched_pageviews AS
 WITH pageviews AS (
     SELECT e.day, e.visitor_id, e.ts, e.path, e.source, e.source_kind, e.utm_campaign, e.country, e.subdivision,
            u.device, u.browser, u.os,
@@ -27,32 +27,29 @@ WITH pageviews AS (
     FROM events e JOIN user_agents u USING (ua_key)
     WHERE list_contains($days, e.day) AND e.is_pageview
     WINDOW w AS (PARTITION BY e.day, e.visitor_id ORDER BY e.ts, e.line_no)
-),
-numbered AS (
-    SELECT *,
-           sum(CASE WHEN gap IS NULL OR gap >= $gap_seconds THEN 1 ELSE 0 END)
-               OVER (PARTITION BY day, visitor_id ORDER BY rn ROWS UNBOUNDED PRECEDING) AS visit_no
-    FROM pageviews
-),
-final AS (
-    SELECT day, visitor_id, visit_no,
-           min(ts) AS started_at,
-           max(ts) AS ended_at,
-           count(*) AS pageviews,
-           arg_min(path, rn) AS entry_page,
-           arg_max(path, rn) AS exit_page,
-           arg_min(source, rn) AS source,
-           arg_min(source_kind, rn) AS source_kind,
-           arg_min(utm_campaign, rn) AS utm_campaign,
-           any_value(country) AS country,
-           any_value(subdivision) AS subdivision,
-           any_value(device) AS device,
-           any_value(browser) AS browser,
-           any_value(os) AS os
-    FROM numbered
-    GROUP BY day, visitor_id, visit_no
 )
-SELECT * FROM final;
+SELECT *,
+       sum(CASE WHEN gap IS NULL OR gap >= $gap_seconds THEN 1 ELSE 0 END)
+           OVER (PARTITION BY day, visitor_id ORDER BY rn ROWS UNBOUNDED PRECEDING) AS visit_no
+FROM pageviews;
+
+INSERT INTO visits
+SELECT day, visitor_id, visit_no,
+       min(ts) AS started_at,
+       max(ts) AS ended_at,
+       count(*) AS pageviews,
+       arg_min(path, rn) AS entry_page,
+       arg_max(path, rn) AS exit_page,
+       arg_min(source, rn) AS source,
+       arg_min(source_kind, rn) AS source_kind,
+       arg_min(utm_campaign, rn) AS utm_campaign,
+       any_value(country) AS country,
+       any_value(subdivision) AS subdivision,
+       any_value(device) AS device,
+       any_value(browser) AS browser,
+       any_value(os) AS os
+FROM touched_pageviews
+GROUP BY day, visitor_id, visit_no;
 
 -- 3. Daily aggregate: a visitor counts once, under the dimensions of their first visit of the day.
 INSERT INTO agg_daily
@@ -66,28 +63,27 @@ FROM visits
 WHERE list_contains($days, day)
 GROUP BY ALL;
 
--- 4. Pages.
-INSERT INTO agg_pages
-WITH pv AS (
-    SELECT e.day, e.path, e.country, u.device, e.visitor_id
-    FROM events e JOIN user_agents u USING (ua_key)
-    WHERE list_contains($days, e.day) AND e.is_pageview
+-- 4. Pages, under the dimensions of the visit that viewed them: pageviews, visits that included the page,
+-- visitors (counted once, under their first such visit of the day), entries and bounces.
+INSERT INTO agg_pages (day, path, country, subdivision, device, browser, os, source, source_kind, utm_campaign,
+                       pageviews, visitors, visits, entries, bounces)
+WITH per_visit AS (
+    SELECT p.day, p.path, p.visitor_id, p.visit_no, v.country, v.subdivision, v.device, v.browser, v.os, v.source,
+           v.source_kind, v.utm_campaign, v.entry_page = p.path AS entered, v.pageviews = 1 AS bounced,
+           count(*) AS views
+    FROM touched_pageviews p JOIN visits v USING (day, visitor_id, visit_no)
+    GROUP BY ALL
 ),
-views AS (
-    SELECT day, path, country, device, count(*) AS pageviews, count(DISTINCT visitor_id) AS visitors
-    FROM pv GROUP BY ALL
-),
-entries AS (
-    SELECT day, entry_page AS path, country, device, count(*) AS entries,
-           count(*) FILTER (WHERE pageviews = 1) AS bounces
-    FROM visits WHERE list_contains($days, day) GROUP BY ALL
+ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY day, path, visitor_id ORDER BY visit_no) AS k FROM per_visit
 )
-SELECT v.day, v.path, v.country, v.device, v.pageviews, v.visitors,
-       coalesce(n.entries, 0) AS entries, coalesce(n.bounces, 0) AS bounces
-FROM views v
-LEFT JOIN entries n
-  ON n.day = v.day AND n.path = v.path AND n.country IS NOT DISTINCT FROM v.country
- AND n.device IS NOT DISTINCT FROM v.device;
+SELECT day, path, country, subdivision, device, browser, os, source, source_kind, utm_campaign,
+       sum(views) AS pageviews, count(*) FILTER (WHERE k = 1) AS visitors, count(*) AS visits,
+       count(*) FILTER (WHERE entered) AS entries, count(*) FILTER (WHERE bounced) AS bounces
+FROM ranked
+GROUP BY ALL;
+
+DROP TABLE touched_pageviews;
 
 -- 5. Hourly totals in the reporting time zone.
 INSERT INTO agg_hourly

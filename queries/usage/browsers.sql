@@ -1,5 +1,5 @@
--- Visitors by browser family. Grain: one row per browser. Columns: browser, visitors, visits
+-- Visitors and visits by browser family. Grain: one row per browser.
 SELECT browser, sum(visitors) AS visitors, sum(visits) AS visits
-FROM agg_daily WHERE day BETWEEN $start AND $end
+FROM usage_rows($start, $end, $country, $region, $device, $browser, $source, $page)
 GROUP BY 1 ORDER BY visitors DESC, browser
 LIMIT $limit

@@ -1,7 +1,6 @@
--- Daily series. Grain: one row per day that has data. Columns: date, pageviews, visitors, visits, bounces
+-- Daily series for a range and filters. Grain: one row per day with data.
 SELECT day AS date, sum(pageviews) AS pageviews, sum(visitors) AS visitors, sum(visits) AS visits,
        sum(bounces) AS bounces
-FROM agg_daily
-WHERE day BETWEEN $start AND $end
+FROM usage_rows($start, $end, $country, $region, $device, $browser, $source, $page)
 GROUP BY day
 ORDER BY day

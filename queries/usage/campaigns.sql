@@ -1,7 +1,7 @@
--- Visits by UTM campaign. Grain: one row per campaign. Columns: campaign, visits, visitors
+-- UTM campaigns. Grain: one row per campaign.
 SELECT utm_campaign AS campaign, sum(visits) AS visits, sum(visitors) AS visitors
-FROM agg_daily
-WHERE day BETWEEN $start AND $end AND utm_campaign IS NOT NULL
+FROM usage_rows($start, $end, $country, $region, $device, $browser, $source, $page)
+WHERE utm_campaign IS NOT NULL
 GROUP BY 1
 ORDER BY visits DESC, campaign
 LIMIT $limit

@@ -1,4 +1,4 @@
--- Visitors by device type. Grain: one row per device. Columns: device, visitors, visits
+-- Visitors and visits by device type. Grain: one row per device type.
 SELECT device, sum(visitors) AS visitors, sum(visits) AS visits
-FROM agg_daily WHERE day BETWEEN $start AND $end
+FROM usage_rows($start, $end, $country, $region, $device, $browser, $source, $page)
 GROUP BY 1 ORDER BY visitors DESC, device

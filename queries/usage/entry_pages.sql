@@ -1,7 +1,7 @@
--- Pages where visits start. Grain: one row per path. Columns: path, visits, bounces
+-- Entry pages (first page of a visit) under the filters. Grain: one row per path.
 SELECT path, sum(entries) AS visits, sum(bounces) AS bounces
-FROM agg_pages
-WHERE day BETWEEN $start AND $end AND entries > 0
+FROM page_rows($start, $end, $country, $region, $device, $browser, $source, $page)
+WHERE entries > 0
 GROUP BY path
 ORDER BY visits DESC, path
 LIMIT $limit

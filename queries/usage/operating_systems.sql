@@ -1,5 +1,5 @@
--- Visitors by operating system. Grain: one row per OS. Columns: os, visitors, visits
+-- Visitors and visits by operating system family. Grain: one row per OS.
 SELECT os, sum(visitors) AS visitors, sum(visits) AS visits
-FROM agg_daily WHERE day BETWEEN $start AND $end
+FROM usage_rows($start, $end, $country, $region, $device, $browser, $source, $page)
 GROUP BY 1 ORDER BY visitors DESC, os
 LIMIT $limit

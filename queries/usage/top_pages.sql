@@ -1,7 +1,6 @@
--- Most viewed pages. Grain: one row per path. Columns: path, pageviews, visitors
+-- Pages by pageviews under the filters. Grain: one row per path.
 SELECT path, sum(pageviews) AS pageviews, sum(visitors) AS visitors
-FROM agg_pages
-WHERE day BETWEEN $start AND $end
+FROM page_rows($start, $end, $country, $region, $device, $browser, $source, $page)
 GROUP BY path
 ORDER BY pageviews DESC, path
 LIMIT $limit

@@ -29,10 +29,25 @@ def warehouse_status() -> dict:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def usage(start, end, limit: int = 15) -> dict:
+def usage(start, end, limit: int = 15, filters: tuple[tuple[str, str], ...] = ()) -> dict:
     from etl.reports import usage_report
 
-    return usage_report(cached_settings(), start, end, limit)
+    return usage_report(cached_settings(), start, end, limit, dict(filters))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def usage_filter_options(start, end, per_filter: int = 60) -> dict[str, list[str]]:
+    frame = _frame("usage/filter_options.sql", start=start, end=end)
+    options: dict[str, list[str]] = {name: [] for name in ("country", "region", "device", "browser", "source", "page")}
+    for name, value, _ in frame.iter_rows():
+        if len(options[name]) < per_filter:
+            options[name].append(value)
+    return options
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def usage_by_hour(start, end) -> pl.DataFrame:
+    return _frame("usage/by_hour.sql", start=start, end=end)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -95,3 +110,8 @@ def retention_due(today) -> dict:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def oldest_rows() -> pl.DataFrame:
     return _frame("status/oldest_rows.sql")
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def response_hours(start, end, country: str | None, region: str | None) -> pl.DataFrame:
+    return _frame("inquiries/response_hours.sql", start=start, end=end, country=country, region=region)

@@ -80,11 +80,13 @@ def inquiries_report(
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with warehouse.read(cfg.warehouse) as con:
         funnel = queries.rows(con, "inquiries/funnel.sql", **window, country=country, region=region)[0]
-        response = queries.rows(con, "inquiries/first_response.sql", **window, now=now,
-                                sla_hours=cfg.first_response_sla_hours)[0]  # fmt: skip
-        parts = {name: queries.rows(con, f"inquiries/{name}.sql", **window)
-                 for name in ("by_day", "by_country", "by_region", "by_district", "by_support_type",
-                              "conversion_by_region")}  # fmt: skip
+        response = queries.rows(con, "inquiries/first_response.sql", **window, now=now, country=country,
+                                region=region, sla_hours=cfg.first_response_sla_hours)[0]  # fmt: skip
+        place = {"country": country, "region": region}
+        parts = {name: queries.rows(con, f"inquiries/{name}.sql", **window, **place)
+                 for name in ("by_day", "by_district", "by_support_type")}  # fmt: skip
+        parts |= {name: queries.rows(con, f"inquiries/{name}.sql", **window)
+                  for name in ("by_country", "by_region", "conversion_by_region")}  # fmt: skip
     median = response["median_hours"]
     return {
         "from": start.isoformat(),

@@ -4,74 +4,103 @@ from __future__ import annotations
 
 import datetime as dt
 
+import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
 from dashboard import loaders
 from dashboard.auth import require_page
+from dashboard.controls import delta, view_controls
 from dashboard.tables import show_table
+from etl.settings import cached_settings
 
 require_page("views/inquiries.py")
+cfg = cached_settings()
 st.title("Inquiry funnel")
 first, last = loaders.inquiry_range()
 if last is None:
     st.info("No inquiries yet. Load the contact form's export with: vcar ingest inquiries PATH")
     st.stop()
 
-default_start = max(first, last - dt.timedelta(days=29))
-chosen = st.date_input("Date range", (default_start, last), min_value=first, max_value=last, key="inq-range")
-start, end = chosen if isinstance(chosen, tuple) and len(chosen) == 2 else (default_start, last)
-overall = loaders.inquiries(start, end)
-countries = sorted({r["country"] for r in overall["by_country"]})
-place = st.columns(2)
-country = place[0].selectbox("Country", ["All", *countries], key="inq-country")
-regions = sorted({r["region"] for r in overall["by_region"] if country == "All" or r["country"] == country})
-region = place[1].selectbox("Province / region", ["All", *regions], key="inq-region", disabled=country == "All")
-narrow = {"country": None if country == "All" else country, "region": None if region == "All" else region}
-report = loaders.inquiries(start, end, **narrow) if any(narrow.values()) else overall
+today = dt.datetime.now(cfg.tz).date()
+overall = loaders.inquiries(min(first, today - dt.timedelta(days=400)), today)
+options = {
+    "country": [r["country"] for r in overall["by_country"]],
+    "region": [r["region"] for r in overall["by_region"] if r["region"] != "unknown"],
+}
+view = view_controls("inquiries", today, options)
+place = {"country": view.filters.get("country"), "region": view.filters.get("region")}
+report = loaders.inquiries(view.start, view.end, **place)
+previous = loaders.inquiries(*view.comparison, **place) if view.comparison else None
 funnel = report["funnel"]
+before = previous["funnel"] if previous else {}
 
 cols = st.columns(5)
-cols[0].metric("Visitors", f"{funnel['visitors']:,}")
-cols[1].metric("On the contact page", f"{funnel['contact_page_visitors']:,}")
-cols[2].metric("Inquiries", f"{funnel['submissions']:,}")
-cols[3].metric("Answered", f"{funnel['responded']:,}")
-cols[4].metric("Closed", f"{funnel['closed']:,}")
+for col, (key, label) in zip(cols, [("visitors", "Visitors"), ("contact_page_visitors", "On the contact page"),
+                                    ("submissions", "Inquiries"), ("responded", "Answered"), ("closed", "Closed")],
+                             strict=True):  # fmt: skip
+    change = delta(funnel[key], before.get(key)) if previous else None
+    col.metric(label, f"{funnel[key]:,}", delta=change)
 steps = ["Visitors", "Contact page", "Inquiries", "Answered", "Closed"]
 values = [funnel[k] for k in ("visitors", "contact_page_visitors", "submissions", "responded", "closed")]
 fig = go.Figure(go.Funnel(y=steps, x=values, textinfo="value+percent previous"))
 fig.update_layout(height=330, margin={"t": 10, "b": 10})
 st.plotly_chart(fig, width="stretch")
-if any(narrow.values()):
-    st.caption("Web steps and inquiries are narrowed to the chosen place (GeoIP for visitors, the form for inquiries).")
+per_1000 = 1000 * funnel["submissions"] / funnel["visitors"] if funnel["visitors"] else None
+st.caption(
+    ("Inquiries per 1,000 visitors: " + (f"{per_1000:.1f}" if per_1000 is not None else "–"))
+    + (". Narrowed to " + ", ".join(v for v in place.values() if v) + " (GeoIP for visitors, the form for "
+       "inquiries)." if any(place.values()) else ".")
+)  # fmt: skip
 
-first_response = overall["first_response"]
-c1, c2 = st.columns(2)
+first_response = report["first_response"]
+c1, c2, c3 = st.columns(3)
 median = first_response["median_hours"]
 c1.metric("Median first response", "–" if median is None else f"{median:.1f} h")
 share = first_response["within_sla_share"]
 c2.metric(f"Answered within {first_response['sla_hours']} h", "–" if share is None else f"{share:.0%}")
+open_now = funnel["submissions"] - funnel["responded"]
+c3.metric("Not answered yet", f"{open_now:,}")
+hours = loaders.response_hours(view.start, view.end, place["country"], place["region"])
+if hours.height:
+    fig = px.histogram(hours.to_pandas(), x="hours", color="support_type", nbins=40)
+    fig.add_vline(x=first_response["sla_hours"], line_dash="dash", annotation_text="promised")
+    fig.update_layout(height=280, legend_title_text="", xaxis_title="hours to first answer", yaxis_title="")
+    st.plotly_chart(fig, width="stretch")
 
-by_day = pl.DataFrame(overall["by_day"])
+by_day = pl.DataFrame(report["by_day"])
 if by_day.height:
-    st.subheader("Inquiries per day")
-    st.bar_chart(by_day.to_pandas(), x="day", y=["inquiries", "responded", "closed"], stack=False, height=260)
+    st.subheader("Inquiries over time")
+    fig = px.bar(by_day.to_pandas(), x="day", y=["inquiries", "responded", "closed"], barmode="group")
+    fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title="")
+    st.plotly_chart(fig, width="stretch")
+
+st.subheader("Where inquiries come from")
+districts = pl.DataFrame(report["by_district"])
+if districts.height:
+    fig = px.sunburst(districts.to_pandas(), path=["country", "region", "district"], values="inquiries")
+    fig.update_layout(height=420, margin={"t": 10, "b": 10})
+    st.plotly_chart(fig, width="stretch")
+show_table(districts, "by_district")
 
 left, right = st.columns(2)
 with left:
     st.subheader("Conversion by region")
-    conversion = pl.DataFrame(overall["conversion_by_region"], infer_schema_length=None)
-    if conversion.height and country != "All":
-        conversion = conversion.filter(pl.col("country") == country)
+    conversion = pl.DataFrame(report["conversion_by_region"], infer_schema_length=None)
+    if conversion.height and place["country"]:
+        conversion = conversion.filter(pl.col("country") == place["country"])
     show_table(conversion, "conversion_by_region")
 with right:
     st.subheader("By support type")
-    show_table(pl.DataFrame(overall["by_support_type"]), "by_support_type")
-st.subheader("By district")
-districts = pl.DataFrame(overall["by_district"])
-if districts.height and country != "All":
-    districts = districts.filter(pl.col("country") == country)
-if districts.height and region != "All":
-    districts = districts.filter(pl.col("region") == region)
-show_table(districts, "by_district")
+    support = pl.DataFrame(report["by_support_type"])
+    if support.height:
+        fig = px.bar(support.to_pandas(), x="inquiries", y="support_type", orientation="h")
+        fig.update_layout(height=260, xaxis_title="", yaxis_title="", margin={"t": 10, "b": 10})
+        st.plotly_chart(fig, width="stretch")
+    show_table(support, "by_support_type")
+
+st.subheader("Data quality of the latest import")
+st.caption("What people typed that could not be mapped, and rows without consent (not loaded: a compliance finding).")
+quality = loaders.data_quality()
+show_table(quality.filter(pl.col("source") == "inquiries") if quality.height else quality, "inquiry_data_quality")

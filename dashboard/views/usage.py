@@ -10,21 +10,28 @@ import streamlit as st
 
 from dashboard import loaders
 from dashboard.auth import require_page
+from dashboard.controls import delta, view_controls
 from dashboard.tables import show_table
 from etl.settings import cached_settings
 
 user = require_page("views/usage.py")
+cfg = cached_settings()
 st.title("Usage trends")
-k_min = cached_settings().k_min
+k_min = cfg.k_min
 first, last = loaders.data_range()
 if last is None:
     st.info("No web-log data yet. Load access logs with: vcar ingest logs PATH")
     st.stop()
 
-default_start = max(first, last - dt.timedelta(days=29))
-chosen = st.date_input("Date range", (default_start, last), min_value=first, max_value=last, key="range")
-start, end = chosen if isinstance(chosen, tuple) and len(chosen) == 2 else (default_start, last)
-report = loaders.usage(start, end)
+today = dt.datetime.now(cfg.tz).date()
+wide_start = min(first, today - dt.timedelta(days=400))
+view = view_controls("usage", today, loaders.usage_filter_options(wide_start, today))
+filters = tuple(sorted(view.filters.items()))
+report = loaders.usage(view.start, view.end, 15, filters)
+previous = loaders.usage(*view.comparison, 15, filters) if view.comparison else None
+if view.filters:
+    st.caption("Filtered: " + ", ".join(f"{k} = {v}" for k, v in view.filters.items()) + ". The request and bot "
+               "counts and the hourly series are not split by filters.")  # fmt: skip
 
 
 def small(value: int | None) -> str:
@@ -40,20 +47,57 @@ def suppress(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return frame.with_columns(pl.col(c).map_elements(small, return_dtype=pl.String) for c in columns)
 
 
-cols = st.columns(6)
-cols[0].metric("Visitors", small(report["visitors"]))
-cols[1].metric("Visits", small(report["visits"]))
-cols[2].metric("Pageviews", small(report["pageviews"]))
-cols[3].metric("Views per visit", report["views_per_visit"] or "–")
-cols[4].metric("Bounce rate", f"{report['bounce_rate']:.1%}" if report["bounce_rate"] is not None else "–")
-duration = report["visit_duration_s"]
-cols[5].metric("Visit duration", f"{int(duration // 60)} min {int(duration % 60)} s" if duration else "–")
+def change(key: str, inverse: bool = False) -> dict:
+    """st.metric delta arguments against the comparison period."""
+    if previous is None:
+        return {}
+    shown = delta(report[key], previous[key])
+    if shown is None:
+        return {}
+    return {"delta": shown, "delta_color": "inverse" if inverse else "normal"}
 
-by_day = pl.DataFrame(report["by_day"])
-if by_day.height:
-    fig = px.line(by_day.to_pandas(), x="date", y=["visitors", "visits", "pageviews"], markers=True)
+
+cols = st.columns(6)
+cols[0].metric("Visitors", small(report["visitors"]), **change("visitors"))
+cols[1].metric("Visits", small(report["visits"]), **change("visits"))
+cols[2].metric("Pageviews", small(report["pageviews"]), **change("pageviews"))
+cols[3].metric("Views per visit", report["views_per_visit"] or "–", **change("views_per_visit"))
+rate = report["bounce_rate"]
+cols[4].metric("Bounce rate", f"{rate:.1%}" if rate is not None else "–", **change("bounce_rate", inverse=True))
+duration = report["visit_duration_s"]
+cols[5].metric("Visit duration", f"{int(duration // 60)} min {int(duration % 60)} s" if duration else "–",
+               **change("visit_duration_s"))  # fmt: skip
+if previous is not None:
+    st.caption(f"Changes against {view.comparison[0]} – {view.comparison[1]}.")
+
+grain = st.segmented_control("Series by", ["Hour", "Day", "Week", "Month"], default="Day", key="usage-grain")
+if grain == "Hour":
+    hourly = loaders.usage_by_hour(view.start, view.end)
+    if hourly.height:
+        series = hourly.with_columns(
+            (pl.col("day").cast(pl.Datetime) + pl.duration(hours=pl.col("hour"))).alias("date")
+        ).select("date", "pageviews", "visits")
+    else:
+        series = pl.DataFrame()
+else:
+    by_day = pl.DataFrame(report["by_day"])
+    series = by_day
+    if by_day.height:
+        series = by_day.with_columns(pl.col("date").str.to_date())
+        if grain in ("Week", "Month"):
+            every = "1w" if grain == "Week" else "1mo"
+            series = (
+                series.sort("date")
+                .group_by_dynamic("date", every=every)
+                .agg(pl.col("visitors", "visits", "pageviews").sum())
+            )
+if series.height:
+    measures = [c for c in ("visitors", "visits", "pageviews") if c in series.columns]
+    fig = px.line(series.to_pandas(), x="date", y=measures, markers=True)
     fig.update_layout(legend_title_text="", xaxis_title="", yaxis_title="", height=320)
     st.plotly_chart(fig, width="stretch")
+else:
+    st.caption("No visits in this period.")
 
 left, right = st.columns(2)
 with left:

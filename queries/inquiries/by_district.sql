@@ -1,4 +1,5 @@
 -- Inquiries by district under its region. Grain: one row per country, region and district label.
 SELECT country, region, coalesce(district, 'unknown') AS district, count(*) AS inquiries
 FROM inquiries WHERE day BETWEEN $start AND $end
+  AND ($country IS NULL OR country = $country) AND ($region IS NULL OR region = $region)
 GROUP BY ALL ORDER BY inquiries DESC, country, region, district

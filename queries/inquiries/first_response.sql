@@ -3,6 +3,7 @@
 WITH scoped AS (
     SELECT epoch(first_response_at) - epoch(submitted_at) AS seconds, submitted_at
     FROM inquiries WHERE day BETWEEN $start AND $end
+  AND ($country IS NULL OR country = $country) AND ($region IS NULL OR region = $region)
 ),
 due AS (
     SELECT * FROM scoped WHERE seconds IS NOT NULL OR epoch($now) - epoch(submitted_at) > $sla_hours * 3600

@@ -1,0 +1,143 @@
+"""Global controls of the analytics pages: date range with presets, comparison period, filters; kept in the URL.
+
+The pure half (``preset_range``, ``comparison_range``, ``from_query``) is tested without Streamlit; ``view_controls``
+draws the widgets and writes the state back to ``st.query_params`` so a view can be shared as a link.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+PRESETS = {
+    "last7": "Last 7 days", "last30": "Last 30 days", "last90": "Last 90 days", "today": "Today",
+    "yesterday": "Yesterday", "month": "This month", "lastmonth": "Last month", "custom": "Custom",
+}  # fmt: skip
+COMPARISONS = {"previous": "Previous period", "year": "Same period last year", "none": "No comparison"}
+FILTER_LABELS = {
+    "country": "Country", "region": "Region", "device": "Device", "browser": "Browser", "source": "Source",
+    "page": "Page",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class View:
+    preset: str
+    start: dt.date
+    end: dt.date
+    compare: str
+    filters: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def comparison(self) -> tuple[dt.date, dt.date] | None:
+        return comparison_range(self.start, self.end, self.compare)
+
+
+def preset_range(preset: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    if preset == "today":
+        return today, today
+    if preset == "yesterday":
+        day = today - dt.timedelta(days=1)
+        return day, day
+    if preset in ("last7", "last30", "last90"):
+        days = int(preset.removeprefix("last"))
+        return today - dt.timedelta(days=days - 1), today
+    if preset == "month":
+        return today.replace(day=1), today
+    if preset == "lastmonth":
+        last = today.replace(day=1) - dt.timedelta(days=1)
+        return last.replace(day=1), last
+    raise ValueError(f"unknown preset {preset!r}")
+
+
+def comparison_range(start: dt.date, end: dt.date, mode: str) -> tuple[dt.date, dt.date] | None:
+    """The previous period of the same length, or the same dates a year earlier (29 Feb -> 28 Feb)."""
+    if mode == "previous":
+        length = (end - start).days + 1
+        return start - dt.timedelta(days=length), start - dt.timedelta(days=1)
+    if mode == "year":
+        return _year_earlier(start), _year_earlier(end)
+    return None
+
+
+def _year_earlier(day: dt.date) -> dt.date:
+    year = day.year - 1
+    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
+
+
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def from_query(query: Mapping[str, str], today: dt.date, filters: tuple[str, ...]) -> View:
+    """The view a URL describes; anything malformed falls back to the default (last 30 days, previous period)."""
+    preset = query.get("range", "last30")
+    preset = preset if preset in PRESETS else "last30"
+    if preset == "custom":
+        start, end = _date(query.get("from")), _date(query.get("to"))
+        if start is None or end is None or end < start:
+            preset, (start, end) = "last30", preset_range("last30", today)
+    else:
+        start, end = preset_range(preset, today)
+    compare = query.get("compare", "previous")
+    compare = compare if compare in COMPARISONS else "previous"
+    chosen = {name: query[name][:200] for name in filters if query.get(name)}
+    return View(preset, start, end, compare, chosen)
+
+
+def to_query(view: View) -> dict[str, str]:
+    out = {"range": view.preset, "compare": view.compare}
+    if view.preset == "custom":
+        out |= {"from": view.start.isoformat(), "to": view.end.isoformat()}
+    return out | view.filters
+
+
+def delta(current: float | None, previous: float | None) -> str | None:
+    """A change for st.metric: relative for counts, None when there is nothing to compare with."""
+    if current is None or previous is None:
+        return None
+    if previous == 0:
+        return None if current == 0 else "new"
+    return f"{(current - previous) / previous:+.0%}"
+
+
+def view_controls(page_key: str, today: dt.date, options: Mapping[str, list[str]]) -> View:
+    """Draw the range, comparison and filter widgets (state from and back to the URL); return the chosen view."""
+    import streamlit as st
+
+    filters = tuple(options)
+    initial = from_query(st.query_params.to_dict(), today, filters)
+    top = st.columns([2, 3, 2])
+    keys = list(PRESETS)
+    preset = top[0].selectbox("Period", keys, index=keys.index(initial.preset), format_func=PRESETS.get,
+                              key=f"{page_key}-preset")  # fmt: skip
+    if preset == "custom":
+        chosen = top[1].date_input("Dates", (initial.start, initial.end), max_value=today, key=f"{page_key}-dates")
+        start, end = chosen if isinstance(chosen, tuple) and len(chosen) == 2 else (initial.start, initial.end)
+    else:
+        start, end = preset_range(preset, today)
+        top[1].text_input("Dates", f"{start} – {end}", disabled=True, key=f"{page_key}-shown")
+    modes = list(COMPARISONS)
+    compare = top[2].selectbox("Compare with", modes, index=modes.index(initial.compare),
+                               format_func=COMPARISONS.get, key=f"{page_key}-compare")  # fmt: skip
+    chosen_filters: dict[str, str] = {}
+    row = st.columns(len(filters)) if filters else []
+    for col, name in zip(row, filters, strict=True):
+        values = ["All", *options[name]]
+        current = initial.filters.get(name)
+        if current and current not in values:
+            values.append(current)  # a shared link may name a value outside this range's top list
+        picked = col.selectbox(FILTER_LABELS.get(name, name), values, index=values.index(current) if current else 0,
+                               key=f"{page_key}-{name}")  # fmt: skip
+        if picked != "All":
+            chosen_filters[name] = picked
+    view = View(preset, start, end, compare, chosen_filters)
+    wanted = to_query(view)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+    return view

@@ -1,0 +1,72 @@
+"""Date presets, comparison periods and the URL state of the analytics pages; KPI tiles equal the CLI report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.controls import comparison_range, delta, from_query, preset_range, to_query
+from tests.conftest import DAYS, START
+
+D = dt.date
+TODAY = D(2026, 11, 25)
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+
+
+@pytest.mark.parametrize(
+    ("preset", "expected"),
+    [
+        ("today", (TODAY, TODAY)), ("yesterday", (D(2026, 11, 24), D(2026, 11, 24))),
+        ("last7", (D(2026, 11, 19), TODAY)), ("last30", (D(2026, 10, 27), TODAY)),
+        ("last90", (D(2026, 8, 28), TODAY)), ("month", (D(2026, 11, 1), TODAY)),
+        ("lastmonth", (D(2026, 10, 1), D(2026, 10, 31))),
+    ],
+)  # fmt: skip
+def test_presets(preset, expected):
+    assert preset_range(preset, TODAY) == expected
+
+
+def test_comparison_periods():
+    assert comparison_range(D(2026, 11, 19), TODAY, "previous") == (D(2026, 11, 12), D(2026, 11, 18))
+    assert comparison_range(D(2026, 3, 1), D(2026, 3, 31), "previous") == (D(2026, 1, 29), D(2026, 2, 28))
+    assert comparison_range(D(2028, 2, 29), D(2028, 3, 6), "year") == (D(2027, 2, 28), D(2027, 3, 6))
+    assert comparison_range(D(2026, 1, 1), D(2026, 1, 2), "none") is None
+
+
+def test_the_url_round_trips_and_bad_values_fall_back():
+    view = from_query({"range": "custom", "from": "2026-11-02", "to": "2026-11-04", "compare": "year",
+                       "browser": "Chrome", "junk": "x"}, TODAY, ("country", "browser"))  # fmt: skip
+    assert (view.start, view.end, view.compare, view.filters) == (D(2026, 11, 2), D(2026, 11, 4), "year",
+                                                                   {"browser": "Chrome"})  # fmt: skip
+    assert from_query(to_query(view), TODAY, ("country", "browser")) == view
+    fallback = from_query({"range": "custom", "from": "yesterday", "compare": "<script>"}, TODAY, ())
+    assert (fallback.preset, fallback.start, fallback.compare) == ("last30", D(2026, 10, 27), "previous")
+
+
+def test_deltas():
+    assert delta(120, 100) == "+20%" and delta(80, 100) == "-20%"
+    assert delta(5, 0) == "new" and delta(0, 0) is None and delta(5, None) is None
+
+
+def test_usage_kpis_equal_the_cli_report_for_the_same_range_and_filters(loaded_env):
+    from etl.reports import usage_report
+    from etl.settings import load_settings
+
+    start, end = START, START + dt.timedelta(days=DAYS - 1)
+    expected = usage_report(load_settings(), start, end, filters={"device": "desktop"})
+    assert expected["visitors"] > 0
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["auth_user"] = {"name": "t-admin", "role": "admin", "last_seen": time.time()}
+    at.query_params.update({"range": "custom", "from": start.isoformat(), "to": end.isoformat(), "device": "desktop"})
+    at.run()
+    at.switch_page("views/usage.py").run()
+    assert not at.exception
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["Visitors"] == f"{expected['visitors']:,}"
+    assert tiles["Pageviews"] == f"{expected['pageviews']:,}"
+    assert tiles["Bounce rate"] == f"{expected['bounce_rate']:.1%}"
+    assert at.selectbox(key="usage-device").value == "desktop"

@@ -73,7 +73,13 @@ def rights(as_of, open_only: bool) -> pl.DataFrame:
     from etl.rights import listing
 
     rows = listing(cached_settings(), as_of=as_of, open_only=open_only)
-    return pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
+    if not rows:
+        return pl.DataFrame()
+    dates = ("received_on", "due_date", "statutory_deadline", "extended_deadline", "deadline", "clock_start",
+             "paused_from", "paused_until", "identity_verified_on", "extension_notified_on", "closed_on")  # fmt: skip
+    numbers = ("days_left", "business_days_left")
+    overrides = {name: pl.Date for name in dates} | {name: pl.Int64 for name in numbers}
+    return pl.DataFrame(rows, schema_overrides=overrides, infer_schema_length=None)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -115,3 +121,8 @@ def oldest_rows() -> pl.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def response_hours(start, end, country: str | None, region: str | None) -> pl.DataFrame:
     return _frame("inquiries/response_hours.sql", start=start, end=end, country=country, region=region)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def reject_reasons() -> pl.DataFrame:
+    return _frame("status/reject_reasons.sql")

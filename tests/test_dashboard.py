@@ -128,3 +128,28 @@ def test_the_privacy_page_shows_the_inventory_and_an_intact_chain(loaded_env):
     assert next(m for m in at.metric if m.label == "Audit chain").value == "intact"
     shown = at.dataframe[0].value["table"].to_list()
     assert shown == [t.name for t in INVENTORY]
+
+
+def test_subject_export_and_erasure_from_the_rights_page(settings_env, tmp_path):
+    from etl import rights
+
+    rights.add(settings_env, type_="erasure", received=dt_today(settings_env), email="sub@example.cn")
+    at = app_as("compliance").run()
+    at.switch_page("views/rights.py").run()
+    at.text_input(key="subject-who").input("SUB@example.cn")
+    run_button = [b for b in at.button if b.label == "Run"][0]
+    run_button.click().run()
+    assert any("1 requests held" in s.value for s in at.success)
+    at.radio(key="subject-action").set_value("Erase (Art. 17)")
+    [b for b in at.button if b.label == "Run"][0].click().run()
+    assert any("type ERASE" in e.value for e in at.error)
+    at.text_input(key="subject-confirm").input("ERASE")
+    [b for b in at.button if b.label == "Run"][0].click().run()
+    assert any("1 requests unlinked" in s.value for s in at.success)
+    assert not at.exception
+
+
+def dt_today(cfg):
+    import datetime as dt
+
+    return dt.datetime.now(cfg.tz).date()

@@ -68,6 +68,17 @@ st.plotly_chart(fig, width="stretch")
 show_table(held, "retention_status")
 show_table(pl.DataFrame([{"table": k, "rows past retention": v} for k, v in due.items()]), "retention_due")
 
+st.subheader("Visitor salts")
+st.caption(
+    f"A day's visitor ids can be linked to each other only while its salt exists; salts older than "
+    f"{cfg.salt_retention_days} days are destroyed by every ingest, after which that day is anonymous for good."
+)
+show_table(pl.DataFrame({"salt of day": [d.isoformat() for d in salts]}), "salts_kept")
+
+st.subheader("Ingest runs and rejected lines")
+show_table(loaders.ingest_runs(), "ingest_runs")
+show_table(loaders.reject_reasons(), "reject_reasons")
+
 st.subheader("Data quality of the latest imports")
 st.caption("Values typed into the form that could not be used; rows without consent are a compliance finding.")
 show_table(loaders.data_quality(), "data_quality")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import plotly.express as px
 import polars as pl
@@ -10,7 +11,7 @@ import streamlit as st
 
 from dashboard import loaders
 from dashboard.auth import require_page
-from dashboard.tables import show_table
+from dashboard.tables import csv_bytes, show_table
 from etl import rights
 from etl.errors import VcarError
 from etl.settings import cached_settings
@@ -26,24 +27,41 @@ open_only = top[1].toggle("Open only", value=True, key="rights-open")
 frame = loaders.rights(as_of, open_only)
 
 STATE_ORDER = ["overdue", "at_risk", "paused", "on_track", "done_late", "done_on_time"]
+STATE_COLOURS = {"overdue": "#f8d0d0", "at_risk": "#fde9c4", "paused": "#e4e4ec", "on_track": "#d8f0dc",
+                 "done_late": "#f3dede", "done_on_time": "#e6f4ea"}  # fmt: skip
+everything = loaders.rights(as_of, False)
+if everything.height:
+    open_now = everything.filter(~pl.col("status").is_in(["completed", "rejected", "withdrawn"]))
+    recent = everything.filter(pl.col("closed_on").is_not_null() & (pl.col("closed_on") >= as_of - dt.timedelta(90)))
+    on_time = recent.filter(pl.col("sla_state") == "done_on_time").height / recent.height if recent.height else None
+    days_to_close = recent.select((pl.col("closed_on") - pl.col("received_on")).dt.total_days().median()).item()
+    cols = st.columns(5)
+    cols[0].metric("Open", open_now.height)
+    cols[1].metric("At risk", open_now.filter(pl.col("sla_state") == "at_risk").height)
+    cols[2].metric("Overdue", open_now.filter(pl.col("sla_state") == "overdue").height)
+    cols[3].metric("On time, last 90 days", "–" if on_time is None else f"{on_time:.0%}")
+    cols[4].metric("Median days to close", "–" if days_to_close is None else f"{days_to_close:.0f}")
+
 if frame.height:
-    counts = dict(frame.group_by("sla_state").len().iter_rows())
-    cols = st.columns(len(STATE_ORDER))
-    for col, state in zip(cols, STATE_ORDER, strict=True):
-        col.metric(state.replace("_", " ").capitalize(), counts.get(state, 0))
     order = {s: i for i, s in enumerate(STATE_ORDER)}
     view = frame.with_columns(pl.col("sla_state").replace_strict(order, default=99).alias("_o")).sort(
-        "_o", "deadline", nulls_last=True
+        "_o", "days_left", nulls_last=True
     )
     view = view.select(
         "request_id", "type", "status", "sla_state", "days_left", "deadline", "due_date", "statutory_deadline",
         "extended_deadline", "received_on", "paused_from", "paused_until", "closed_on", "channel",
     )  # fmt: skip
-    show_table(view, "rights_requests")
+    st.caption("Sorted by urgency, then days left; coloured by SLA state.")
+    shown = view.with_columns(pl.col(n).dt.strftime("%Y-%m-%d") for n, t in view.schema.items() if t == pl.Date)
+    styled = shown.to_pandas().style.apply(
+        lambda row: [f"background-color: {STATE_COLOURS.get(row['sla_state'], '')}"] * len(row), axis=1
+    )
+    st.dataframe(styled, hide_index=True, width="stretch")
+    st.download_button("Download rights_requests.csv", csv_bytes(view), file_name="rights_requests.csv",
+                       mime="text/csv", key="csv-rights_requests")  # fmt: skip
 else:
     st.info("No requests in the register for this view. Import with: vcar rights import PATH")
 
-everything = loaders.rights(as_of, False)
 if everything.height:
     st.subheader("Requests received per month, by type")
     trend = everything.group_by(pl.col("received_on").dt.strftime("%Y-%m").alias("month"), "type").len("requests")
@@ -90,3 +108,30 @@ if ids:
     st.subheader("History of a request")
     chosen = st.selectbox("Request", ids, key="hist-id")
     show_table(loaders.audit_recent(limit=100, obj=chosen), f"history_{chosen}")
+
+st.subheader("Subject access and erasure")
+st.caption("Type the subject's e-mail or phone; it is turned into a keyed hash at once and never stored or logged.")
+with st.form("subject"):
+    who = st.text_input("E-mail or phone", key="subject-who")
+    action = st.radio("Action", ["Export (Art. 15/20)", "Erase (Art. 17)"], horizontal=True, key="subject-action")
+    confirm = st.text_input("To erase, type ERASE", key="subject-confirm")
+    go = st.form_submit_button("Run")
+if go and who.strip():
+    from etl.subject_requests import erase, export
+
+    ident = {"email": who.strip()} if "@" in who else {"phone": who.strip()}
+    try:
+        if action.startswith("Export"):
+            data = export(cfg, actor=actor, **ident)
+            st.success(f"{len(data['inquiries'])} inquiries and {len(data['rights_requests'])} requests held.")
+            st.download_button("Download the export (JSON)", json.dumps(data, ensure_ascii=False, indent=2,
+                               default=str).encode("utf-8"), file_name="subject-export.json",
+                               mime="application/json", key="subject-download")  # fmt: skip
+        elif confirm.strip() != "ERASE":
+            st.error("Erasure cannot be undone: type ERASE to confirm.")
+        else:
+            result = erase(cfg, actor=actor, **ident)
+            st.success(f"{result['inquiries_anonymized']} inquiries anonymized, {result['rights_requests_unlinked']} "
+                       "requests unlinked.")  # fmt: skip
+    except VcarError as exc:
+        st.error(str(exc))

@@ -54,6 +54,7 @@ test: lint browser
 bench: $(VENV)/.dev-installed
 	command -v goaccess >/dev/null || apt-get install -y goaccess || echo "goaccess could not be installed: no comparison"
 	$(PY) benchmarks/ingest_logs.py
+	$(PY) benchmarks/dashboard_pages.py
 
 screenshots: $(VENV)/.dev-installed browser
 	$(PY) scripts/browser_tour.py --out docs/screenshots

@@ -47,6 +47,13 @@ def env_for(root: Path, mmdb: Path) -> dict[str, str]:
     }
 
 
+def clear_dashboard_cache() -> None:
+    """Loader results are cached by their arguments; a test that points at another warehouse must not see them."""
+    import streamlit as st
+
+    st.cache_data.clear()
+
+
 @pytest.fixture
 def settings_env(tmp_path, mmdb, monkeypatch):
     """Settings for one test: its own warehouse and secrets under tmp_path."""
@@ -57,6 +64,7 @@ def settings_env(tmp_path, mmdb, monkeypatch):
     for key, value in env_for(tmp_path, mmdb).items():
         monkeypatch.setenv(key, value)
     cached_settings.cache_clear()
+    clear_dashboard_cache()
     yield load_settings()
     cached_settings.cache_clear()
 
@@ -107,5 +115,6 @@ def loaded_env(loaded, monkeypatch):
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     cached_settings.cache_clear()
+    clear_dashboard_cache()
     yield env
     cached_settings.cache_clear()

@@ -16,6 +16,7 @@ import pytest
 from dashboard.navigation import pages_for
 from dashboard.users import ROLES
 from scripts.browser_tour import CHROMIUM, add_users, free_port, serve, tour
+from tests.conftest import clear_dashboard_cache
 from tests.test_log_metrics import line
 
 pytestmark = pytest.mark.skipif(
@@ -77,6 +78,7 @@ def test_a_hostile_path_is_shown_as_text(served):
     from etl.settings import cached_settings
 
     cached_settings.cache_clear()
+    clear_dashboard_cache()
     try:
         app = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
         at = AppTest.from_file(app, default_timeout=60)

@@ -116,6 +116,8 @@ with right:
         st.plotly_chart(px.pie(devices.to_pandas(), names="device", values="visitors", hole=0.5), width="stretch")
     st.subheader("Browsers")
     show_table(suppress(pl.DataFrame(report["browsers"]), ["visitors", "visits"]), "browsers")
+    st.subheader("Operating systems")
+    show_table(suppress(pl.DataFrame(report["operating_systems"]), ["visitors", "visits"]), "operating_systems")
 
 st.subheader("Countries")
 countries = pl.DataFrame(report["countries"])

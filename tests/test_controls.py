@@ -70,3 +70,25 @@ def test_usage_kpis_equal_the_cli_report_for_the_same_range_and_filters(loaded_e
     assert tiles["Pageviews"] == f"{expected['pageviews']:,}"
     assert tiles["Bounce rate"] == f"{expected['bounce_rate']:.1%}"
     assert at.selectbox(key="usage-device").value == "desktop"
+
+
+def test_inquiry_kpis_equal_the_cli_report_for_the_same_range_and_place(loaded_env):
+    from etl.reports import inquiries_report
+    from etl.settings import load_settings
+
+    start, end = START, START + dt.timedelta(days=DAYS - 1)
+    expected = inquiries_report(load_settings(), start, end, country="CN")
+    assert expected["funnel"]["submissions"] > 0
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["auth_user"] = {"name": "t-manager", "role": "manager", "last_seen": time.time()}
+    at.query_params.update({"range": "custom", "from": start.isoformat(), "to": end.isoformat(), "country": "CN"})
+    at.run()
+    at.switch_page("views/inquiries.py").run()
+    assert not at.exception
+    tiles = {m.label: m.value for m in at.metric}
+    funnel = expected["funnel"]
+    assert tiles["Visitors"] == f"{funnel['visitors']:,}"
+    assert tiles["On the contact page"] == f"{funnel['contact_page_visitors']:,}"
+    assert tiles["Inquiries"] == f"{funnel['submissions']:,}"
+    assert tiles["Answered"] == f"{funnel['responded']:,}"
+    assert tiles["Closed"] == f"{funnel['closed']:,}"

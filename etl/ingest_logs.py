@@ -119,7 +119,23 @@ def _is_gzip(path: Path) -> bool:
         return fh.read(2) == b"\x1f\x8b"
 
 
-def file_identity(path: Path) -> str | None:
+PREFIX_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the manifest knows of one file."""
+
+    lines_done: int
+    bytes_done: int
+    disk_size: int | None
+    file_name: str | None
+    first_line: str
+    prefix_len: int | None
+    prefix_hash: str | None
+
+
+def first_line_hash(path: Path) -> str | None:
     """Hash of the first line: the same file keeps it when logrotate renames or compresses it."""
     try:
         with _open_binary(path) as fh:
@@ -129,6 +145,33 @@ def file_identity(path: Path) -> str | None:
     if not first:
         return None
     return hashlib.sha256(first).hexdigest()[:24]
+
+
+def prefix_hash(path: Path, length: int) -> str | None:
+    """Hash of the first ``length`` (uncompressed) bytes; None when the file is shorter than that."""
+    try:
+        with _open_binary(path) as fh:
+            data = fh.read(length)
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return None
+    return hashlib.sha256(data).hexdigest()[:24] if len(data) == length else None
+
+
+def identify(path: Path, manifest: dict[str, Progress]) -> tuple[str, Progress | None] | None:
+    """(file key, what was loaded of it) for a file; None for an empty file.
+
+    A manifest entry is this file when its first line matches and the bytes loaded from it before (up to
+    64 KiB) are still this file's first bytes. A file sharing only its first line with known files is new."""
+    first = first_line_hash(path)
+    if first is None:
+        return None
+    for key, progress in manifest.items():
+        if progress.first_line != first:
+            continue
+        if progress.prefix_len is None or prefix_hash(path, progress.prefix_len) == progress.prefix_hash:
+            return key, progress
+    taken = any(progress.first_line == first for progress in manifest.values())
+    return (f"{first}-{uuid.uuid4().hex[:8]}" if taken else first), None
 
 
 def _decode(block: bytes) -> list[str]:
@@ -246,7 +289,7 @@ def ingest_paths(cfg: Settings, paths: list[Path], *, fmt: str = "auto", today: 
     remove_stale_stages(cfg.warehouse.parent)
     with warehouse.read(cfg.warehouse) as con:
         known = {k: (b, r) for k, b, r in queries.run(con, "logs/known_user_agents.sql").fetchall()}
-        manifest = {row[0]: row[1:] for row in queries.run(con, "logs/manifest.sql").fetchall()}
+        manifest = {row[0]: Progress(*row[1:]) for row in queries.run(con, "logs/manifest.sql").fetchall()}
     catalog = UserAgentCatalog(keystore.key(cfg.secrets_dir, UA_KEY_NAME), known)
     locator = GeoLocator(cfg.geoip_db)
     salts: dict[dt.date, bytes] = {}
@@ -316,13 +359,13 @@ def _locked(fn: Callable[[T], U]) -> Callable[[T], U]:
 
 def _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, manifest: dict, stats: IngestStats) -> None:
     """Read and load one file's new lines; ``manifest`` (file_key -> progress) is updated as files load."""
-    file_key = file_identity(path)
-    if file_key is None:
+    found = identify(path, manifest)
+    if found is None:
         return  # an empty file has no lines to read
+    file_key, done = found
     disk_size = path.stat().st_size
-    done = manifest.get(file_key)
-    lines_done, bytes_done, last_size, last_name = done if done else (0, 0, None, None)
-    if done and last_size == disk_size and last_name == path.name:
+    lines_done, bytes_done = (done.lines_done, done.bytes_done) if done else (0, 0)
+    if done and done.disk_size == disk_size and done.file_name == path.name:
         stats.lines_read += lines_done
         stats.lines_skipped_already_loaded += lines_done
         return
@@ -369,11 +412,14 @@ def _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, manifest: d
                 n_events, n_rejects, n_bots, batch_days = future.result()
                 loaded, rejected, bots = loaded + n_events, rejected + n_rejects, bots + n_bots
                 days |= batch_days
-        _load_file(cfg, stage, run_id, file_key, path.name, disk_size, lines_done + new_lines,
-                   bytes_done + new_bytes, catalog, sorted(days))  # fmt: skip
+        total = bytes_done + new_bytes
+        prefix_len = min(total, PREFIX_BYTES)
+        loaded_progress = Progress(lines_done + new_lines, total, disk_size, path.name, file_key.split("-")[0],
+                                   prefix_len, prefix_hash(path, prefix_len))  # fmt: skip
+        _load_file(cfg, stage, run_id, file_key, loaded_progress, catalog, sorted(days))
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    manifest[file_key] = (lines_done + new_lines, bytes_done + new_bytes, disk_size, path.name)
+    manifest[file_key] = loaded_progress
     stats.lines_read += lines_done + new_lines
     stats.lines_skipped_already_loaded += lines_done
     stats.lines_loaded += loaded
@@ -381,7 +427,7 @@ def _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, manifest: d
     stats.bot_requests += bots
 
 
-def _load_file(cfg, stage: Path, run_id, file_key, name, disk_size, lines_done, bytes_done, catalog, days) -> None:
+def _load_file(cfg, stage: Path, run_id, file_key, progress: Progress, catalog, days) -> None:
     """One transaction: events, rejects, new user agents, the manifest and the touched days' aggregates."""
     with warehouse.write(cfg.warehouse, memory_mb=cfg.warehouse_memory_mb) as con:
         if catalog.pending:
@@ -392,9 +438,8 @@ def _load_file(cfg, stage: Path, run_id, file_key, name, disk_size, lines_done, 
             queries.run(con, "logs/insert_events.sql", files=str(stage / "e*.parquet"))
         if any(stage.glob("r*.parquet")):
             queries.run(con, "logs/insert_rejects.sql", files=str(stage / "r*.parquet"), run_id=run_id,
-                        file_key=file_key, file_name=name)  # fmt: skip
-        queries.run(con, "logs/upsert_manifest.sql", file_key=file_key, file_name=name, lines_done=lines_done,
-                    bytes_done=bytes_done, disk_size=disk_size)  # fmt: skip
+                        file_key=file_key, file_name=progress.file_name)  # fmt: skip
+        queries.run(con, "logs/upsert_manifest.sql", file_key=file_key, **asdict(progress))
         if days:
             queries.run_all(con, "logs/rebuild_days.sql", days=days, gap_seconds=cfg.visit_gap_minutes * 60,
                             tz=cfg.timezone, contact_paths=list(cfg.contact_paths))  # fmt: skip

@@ -120,6 +120,9 @@ INVENTORY: list[Table] = [
             "disk_size": "size when last read",
             "first_loaded_at": "first load",
             "last_loaded_at": "last load",
+            "first_line": "hash of the first line",
+            "prefix_len": "bytes covered by prefix_hash",
+            "prefix_hash": "hash of the first loaded bytes (up to 64 KiB): tells files with the same first line apart",
         },
     ),  # fmt: skip
     Table(

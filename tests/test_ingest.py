@@ -138,3 +138,20 @@ def test_visitor_ids_differ_across_days_and_die_with_the_salt(settings_env, tmp_
     ingest_paths(settings_env, [log], today=dt.date(2026, 11, 13))
     assert keystore.daily_salt(settings_env.secrets_dir, dt.date(2026, 11, 11), create=False) is None
     assert keystore.salt_days(settings_env.secrets_dir) == []
+
+
+def test_files_that_share_only_their_first_line_are_both_loaded(settings_env, tmp_path):
+    """W3C-style logs start with the same header line; they are still different files."""
+    header = line("1.2.2.1", "10/Nov/2026:00:00:00 +0800", "/")
+    (tmp_path / "a.log").write_text(header + "\n" + line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/a") + "\n")
+    (tmp_path / "b.log").write_text(header + "\n" + line("1.2.2.11", "10/Nov/2026:11:00:00 +0800", "/b") + "\n"
+                                    + line("1.2.2.12", "10/Nov/2026:12:00:00 +0800", "/c") + "\n")  # fmt: skip
+    first = ingest_paths(settings_env, [tmp_path], today=DAY)
+    assert (first.lines_loaded, first.lines_skipped_already_loaded) == (5, 0)
+    again = ingest_paths(settings_env, [tmp_path], today=DAY)
+    assert (again.lines_loaded, again.lines_skipped_already_loaded) == (0, 5)
+    with open(tmp_path / "b.log", "a") as fh:  # an append to one of them is still recognized as that file
+        fh.write(line("1.2.2.13", "10/Nov/2026:13:00:00 +0800", "/d") + "\n")
+    third = ingest_paths(settings_env, [tmp_path], today=DAY)
+    assert (third.lines_loaded, third.lines_skipped_already_loaded) == (1, 5)
+    assert count(settings_env, "SELECT count(*) FROM events") == 6

@@ -103,13 +103,21 @@ def referrer_host() -> pl.Expr:
     return host.str.replace(r"^www\.", "")
 
 
+# utm_source values people type for the same network the referrer names: one label for both
+SOURCE_LABELS = {label.lower(): label for label in [*SEARCH_ENGINES.values(), *SOCIAL.values()]} | {
+    "weixin": "WeChat", "wx": "WeChat", "wechat_official": "WeChat", "360": "360 Search", "x.com": "X",
+    "twitter": "X", "linkedin.com": "LinkedIn", "google.com": "Google", "baidu.com": "Baidu",
+}  # fmt: skip
+
+
 def classify_source(own_hosts: list[str]) -> tuple[pl.Expr, pl.Expr]:
     """(source, source_kind) from utm_source first, else the referrer host. Kinds: campaign, search,
     social, referral, internal, direct."""
     host = pl.col("referrer_host")
     own = [h.lower().removeprefix("www.") for h in own_hosts]
     kind = pl.when(pl.col("utm_source").is_not_null()).then(pl.lit("campaign"))
-    name = pl.when(pl.col("utm_source").is_not_null()).then(pl.col("utm_source"))
+    campaign = pl.col("utm_source").replace(SOURCE_LABELS)
+    name = pl.when(pl.col("utm_source").is_not_null()).then(campaign)
     kind = kind.when(host.is_null()).then(pl.lit("direct"))
     name = name.when(host.is_null()).then(pl.lit("Direct"))
     kind = kind.when(host.is_in(own)).then(pl.lit("internal"))

@@ -103,7 +103,16 @@ def test_query_strings_and_personal_data_never_reach_paths(settings_env, tmp_pat
     paths = {p["path"] for p in report["top_pages"]}
     assert paths == {"/contact", "/"}
     assert report["campaigns"][0]["campaign"] == "autumn"
-    assert {s["source"] for s in report["sources"]} == {"Direct", "wechat"}
+    assert {s["source"] for s in report["sources"]} == {"Direct", "WeChat"}  # utm_source=wechat, the same label
+
+
+def test_a_campaign_source_and_a_referrer_of_the_same_network_share_one_label(settings_env, tmp_path):
+    report = run(settings_env, tmp_path, [
+        line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/?utm_source=weixin&utm_campaign=autumn"),
+        line("1.2.2.11", "10/Nov/2026:10:00:00 +0800", "/", ref="https://mp.weixin.qq.com/s/abc"),
+        line("1.2.2.12", "10/Nov/2026:10:00:00 +0800", "/?utm_source=MyNewsletter"),
+    ])  # fmt: skip
+    assert {s["source"]: s["visits"] for s in report["sources"]} == {"WeChat": 2, "mynewsletter": 1}
 
 
 def test_referrers_become_host_and_source(settings_env, tmp_path):

@@ -68,19 +68,17 @@ GROUP BY ALL;
 INSERT INTO agg_pages (day, path, country, subdivision, device, browser, os, source, source_kind, utm_campaign,
                        pageviews, visitors, visits, entries, bounces)
 WITH per_visit AS (
-    SELECT p.day, p.path, p.visitor_id, p.visit_no, v.country, v.subdivision, v.device, v.browser, v.os, v.source,
-           v.source_kind, v.utm_campaign, v.entry_page = p.path AS entered, v.pageviews = 1 AS bounced,
-           count(*) AS views
-    FROM touched_pageviews p JOIN visits v USING (day, visitor_id, visit_no)
-    GROUP BY ALL
+    SELECT day, path, visitor_id, visit_no, count(*) AS views FROM touched_pageviews GROUP BY ALL
 ),
-ranked AS (
-    SELECT *, row_number() OVER (PARTITION BY day, path, visitor_id ORDER BY visit_no) AS k FROM per_visit
+firsts AS (
+    SELECT day, path, visitor_id, min(visit_no) AS first_visit FROM per_visit GROUP BY ALL
 )
-SELECT day, path, country, subdivision, device, browser, os, source, source_kind, utm_campaign,
-       sum(views) AS pageviews, count(*) FILTER (WHERE k = 1) AS visitors, count(*) AS visits,
-       count(*) FILTER (WHERE entered) AS entries, count(*) FILTER (WHERE bounced) AS bounces
-FROM ranked
+SELECT p.day, p.path, v.country, v.subdivision, v.device, v.browser, v.os, v.source, v.source_kind, v.utm_campaign,
+       sum(p.views) AS pageviews, count(*) FILTER (WHERE p.visit_no = f.first_visit) AS visitors, count(*) AS visits,
+       count(*) FILTER (WHERE v.entry_page = p.path) AS entries, count(*) FILTER (WHERE v.pageviews = 1) AS bounces
+FROM per_visit p
+JOIN visits v USING (day, visitor_id, visit_no)
+JOIN firsts f USING (day, path, visitor_id)
 GROUP BY ALL;
 
 DROP TABLE touched_pageviews;

@@ -54,7 +54,7 @@ def write(
     con = _open(path, read_only=False, wait_seconds=wait_seconds)
     try:
         if memory_mb:
-            queries.run(con, "warehouse_memory.sql", limit=f"{memory_mb}MB")
+            queries.run_all(con, "warehouse_memory.sql", limit=f"{memory_mb}MB")
         migrate(con)
         con.execute("BEGIN TRANSACTION")
         try:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.navigation import pages_for
+from etl.errors import WarehouseBusy
 
 st.set_page_config(page_title="vcar-insights", page_icon=":material/insights:", layout="wide")
 
@@ -17,7 +18,10 @@ else:
         [st.Page(p.file, title=p.title, url_path=p.url_path, icon=p.icon) for p in pages_for(user.role)]
     )
     auth.sidebar(user)
-page.run()
+try:
+    page.run()
+except WarehouseBusy:
+    st.warning("The warehouse is being updated by a load right now. Reload the page in a minute.")
 st.divider()
 st.caption(
     "Geolocation: this product includes GeoLite2 data created by MaxMind, available from https://www.maxmind.com "

@@ -243,7 +243,7 @@ def ingest_inquiries(cfg: Settings, path: Path, *, actor: str | None = None) -> 
     started = time.monotonic()
     started_at = dt.datetime.now(dt.UTC)
     if not path.is_file():
-        raise InputError(f"{path}: no such file")
+        raise InputError(f"{path}: {'not a file' if path.exists() else 'no such file'}")
     keys = SubjectKeys(cfg.secrets_dir)
     result = normalize(read_rows(path), keys, cfg)
     stats = InquiryStats(file=path.name)

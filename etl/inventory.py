@@ -275,6 +275,7 @@ INVENTORY: list[Table] = [
             "first_response_at": "first answer, UTC",
             "closed_at": "closed, UTC",
             "policy_version": "privacy policy consented to",
+            "consent": "consent given (rows without it are never loaded)",
             "message_chars": "message length (no text)",
             "email_kind": "free-mail or corporate domain",
             "has_company": "company given (no name kept)",

@@ -267,7 +267,7 @@ def _request_from_row(row: dict, keys: SubjectKeys, cfg: Settings) -> Request:
 def import_requests(cfg: Settings, path: Path, *, actor: str | None = None) -> ImportStats:
     """Load a register export (CSV or JSON Lines); idempotent by request_id."""
     if not path.is_file():
-        raise InputError(f"{path}: no such file")
+        raise InputError(f"{path}: {'not a file' if path.exists() else 'no such file'}")
     keys = SubjectKeys(cfg.secrets_dir)
     stats = ImportStats(file=path.name)
     incoming: dict[str, Request] = {}

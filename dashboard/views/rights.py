@@ -45,13 +45,13 @@ if everything.height:
 if frame.height:
     order = {s: i for i, s in enumerate(STATE_ORDER)}
     view = frame.with_columns(pl.col("sla_state").replace_strict(order, default=99).alias("_o")).sort(
-        "_o", "days_left", nulls_last=True
+        "days_left", "_o", nulls_last=True
     )
     view = view.select(
         "request_id", "type", "status", "sla_state", "days_left", "deadline", "due_date", "statutory_deadline",
         "extended_deadline", "received_on", "paused_from", "paused_until", "closed_on", "channel",
     )  # fmt: skip
-    st.caption("Sorted by urgency, then days left; coloured by SLA state.")
+    st.caption("Sorted by days left (overdue first, paused last); coloured by SLA state.")
     shown = view.with_columns(pl.col(n).dt.strftime("%Y-%m-%d") for n, t in view.schema.items() if t == pl.Date)
     styled = shown.to_pandas().style.apply(
         lambda row: [f"background-color: {STATE_COLOURS.get(row['sla_state'], '')}"] * len(row), axis=1

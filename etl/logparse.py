@@ -65,8 +65,13 @@ def parse_text_lines(frame: pl.DataFrame, fmt: str, custom_regex: str | None = N
         if column not in out.columns:
             out = out.with_columns(pl.lit(None, dtype=pl.String).alias(column))
     if "request" in out.columns and out["request"].null_count() < out.height:
-        request = pl.col("request").str.extract_groups(r"^(?P<m>[A-Z][A-Z-]{0,15}) (?P<t>\S+)(?: HTTP/[0-9.]+)?$")
-        out = out.with_columns(request.alias("_r")).unnest("_r")
+        # a valid request line is METHOD SP target [SP HTTP/x]: checked by the regex, cut at its spaces
+        valid = pl.col("request").str.contains(REQUEST_LINE)
+        parts = pl.col("request").str.split_exact(" ", 2)
+        out = out.with_columns(
+            pl.when(valid).then(parts.struct.field("field_0")).alias("m"),
+            pl.when(valid).then(parts.struct.field("field_1")).alias("t"),
+        )
         out = out.with_columns(
             pl.coalesce("method", "m").alias("method"), pl.coalesce("path", "t").alias("target")
         ).drop("m", "t")
@@ -140,6 +145,9 @@ def _put_clf_time(frame: pl.DataFrame) -> pl.DataFrame:
         general = time.str.strptime(pl.Datetime("us", "UTC"), "%d/%b/%Y:%H:%M:%S %z", strict=False)
         out = out.with_columns(pl.when(missed).then(general).otherwise(pl.col("ts")).alias("ts"))
     return out
+
+
+REQUEST_LINE = r"^[A-Z][A-Z-]{0,15} \S+(?: HTTP/[0-9.]+)?$"
 
 
 def _unescape(expr: pl.Expr) -> pl.Expr:

@@ -162,3 +162,15 @@ def test_timestamps_keep_their_offsets(text, utc):
     got = parsed["ts"][0]
     assert (got.replace(tzinfo=None) if got else None) == utc
     assert parsed["reject_reason"][0] == (None if utc else "bad_timestamp")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("GETPOS- /a?=1.HTP\t") + ["é", "\u3000"]), max_size=24),
+                min_size=1, max_size=8))  # fmt: skip
+def test_request_lines_cut_at_spaces_equal_the_regex(requests):
+    frame = pl.DataFrame({"line_no": range(1, len(requests) + 1), "line": [
+        f'1.2.2.10 - - [10/Nov/2026:10:00:00 +0800] "{r}" 200 1 "-" "x"' for r in requests]})  # fmt: skip
+    parsed = parse_lines(frame, "combined")
+    spec = pl.Series(requests).str.extract_groups(r"^(?P<m>[A-Z][A-Z-]{0,15}) (?P<t>\S+)(?: HTTP/[0-9.]+)?$")
+    assert parsed["method"].to_list() == spec.struct.field("m").to_list()
+    assert parsed["target"].to_list() == spec.struct.field("t").to_list()

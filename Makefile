@@ -5,12 +5,13 @@ PY := $(VENV)/bin/python
 VCAR := $(VENV)/bin/vcar
 PORT ?= 8501
 
-.PHONY: demo test lint format bench screenshots browser clean help
+.PHONY: demo test lint format bench fuzz screenshots browser clean help
 
 help:
 	@echo "make demo   - install, generate sample data, ingest it and serve the dashboard on :$(PORT)"
 	@echo "make test   - install with dev tools, run ruff and the whole pytest suite"
 	@echo "make bench  - run the benchmarks in benchmarks/ (prints figures)"
+	@echo "make fuzz   - the parser fuzz tests with 2,000 examples each (make test runs 40)"
 	@echo "make screenshots - refresh docs/screenshots/ (README's pictures) in headless chromium"
 
 $(PY):
@@ -55,6 +56,9 @@ bench: $(VENV)/.dev-installed
 	command -v goaccess >/dev/null || apt-get install -y goaccess || echo "goaccess could not be installed: no comparison"
 	$(PY) benchmarks/ingest_logs.py
 	$(PY) benchmarks/dashboard_pages.py
+
+fuzz: $(VENV)/.dev-installed
+	VCAR_FUZZ_EXAMPLES=2000 $(PY) -m pytest -q tests/test_fuzz.py
 
 screenshots: $(VENV)/.dev-installed browser
 	$(PY) scripts/browser_tour.py --out docs/screenshots

@@ -282,6 +282,11 @@ def import_requests(cfg: Settings, path: Path, *, actor: str | None = None) -> I
             if len(stats.rejects) < 10:
                 stats.rejects.append(f"row {number}: {exc}")
             continue
+        if request.request_id in incoming:
+            stats.rejected += 1
+            if len(stats.rejects) < 10:
+                stats.rejects.append(f"row {number}: request_id {request.request_id} appears earlier in the file")
+            continue
         incoming[request.request_id] = request
     run_id = uuid.uuid4().hex[:12]
     with warehouse.write(cfg.warehouse) as con:

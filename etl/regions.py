@@ -151,3 +151,16 @@ def normalize_place(country: str | None, region: str | None, district: str | Non
         issues.append("region_mismatch")
         code = UNKNOWN
     return Place(iso, code, clean_district(district) if code != UNKNOWN else None), issues
+
+
+@lru_cache(maxsize=4096)
+def region_name(code: str | None) -> str | None:
+    """The English/pinyin name of an ISO 3166-2 code (``CN-GD`` -> ``Guangdong Sheng``), None if unknown."""
+    if not code or code == UNKNOWN:
+        return None
+    import pycountry
+
+    found = pycountry.subdivisions.get(code=code)
+    if found is not None:
+        return found.name
+    return next((alias.title() for alias, c in REGION_ALIASES.items() if c == code and alias.isascii()), None)

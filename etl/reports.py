@@ -8,6 +8,7 @@ from typing import Any
 import queries
 from etl import warehouse
 from etl.metrics import ratio
+from etl.regions import region_name
 from etl.settings import Settings
 
 
@@ -62,7 +63,7 @@ def usage_report(
         "top_pages": [{"path": r["path"], "pageviews": r["pageviews"]} for r in lists["top_pages"]],
         "entry_pages": [{"path": r["path"], "visits": r["visits"]} for r in lists["entry_pages"]],
         "countries": lists["countries"],
-        "regions": lists["regions"],
+        "regions": [r | {"region_name": region_name(r["region"])} for r in lists["regions"]],
         "sources": [{"source": r["source"], "visits": r["visits"]} for r in lists["sources"]],
         "campaigns": lists["campaigns"],
         "devices": devices,
@@ -95,7 +96,7 @@ def inquiries_report(
         "inquiries": int(funnel["submissions"]),
         "by_day": _jsonable(parts["by_day"]),
         "by_country": parts["by_country"],
-        "by_region": parts["by_region"],
+        "by_region": [r | {"region_name": region_name(r["region"])} for r in parts["by_region"]],
         "by_district": parts["by_district"],
         "by_support_type": parts["by_support_type"],
         "first_response": {

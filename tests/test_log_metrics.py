@@ -161,7 +161,7 @@ def test_filters_narrow_every_visitor_figure(settings_env, tmp_path):
     firefox = report(browser="Firefox")
     assert (firefox["visitors"], firefox["visits"], firefox["pageviews"], firefox["bounce_rate"]) == (1, 2, 2, 1.0)
     assert [c["country"] for c in firefox["countries"]] == ["CN"]
-    assert {r["region"] for r in report(region="CN-BJ")["regions"]} == {"CN-BJ"}
+    assert [(r["region"], r["region_name"]) for r in report(region="CN-BJ")["regions"]] == [("CN-BJ", "Beijing Shi")]
     assert report(region="CN-BJ")["visitors"] == 1
     baidu = report(source="Baidu")
     assert (baidu["visitors"], baidu["pageviews"], baidu["top_pages"][0]["path"]) == (1, 2, "/")

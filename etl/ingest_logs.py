@@ -35,6 +35,7 @@ from etl.enrich import GeoLocator, classify_user_agent
 from etl.errors import ConfigError, InputError
 from etl.logparse import FORMATS, detect_format
 from etl.pseudonymize import keyed_id
+from etl.runstats import RunStats
 from etl.settings import Settings
 from etl.transform import TransformContext, transform
 
@@ -45,7 +46,7 @@ UA_KEY_NAME = "user_agent"
 
 
 @dataclass
-class IngestStats:
+class IngestStats(RunStats):
     files: int = 0
     lines_read: int = 0
     lines_loaded: int = 0
@@ -53,11 +54,6 @@ class IngestStats:
     lines_skipped_already_loaded: int = 0
     bot_requests: int = 0
     seconds: float = 0.0
-
-    def as_dict(self) -> dict[str, object]:
-        out = asdict(self)
-        out["seconds"] = round(self.seconds, 3)
-        return out
 
     def summary(self) -> str:
         return (

@@ -17,7 +17,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -27,6 +27,7 @@ import queries
 from etl import audit, warehouse
 from etl.errors import InputError
 from etl.regions import UNKNOWN, normalize_place
+from etl.runstats import RunStats
 from etl.settings import Settings
 from etl.subjects import SubjectKeys, email_kind, normalize_email, normalize_phone
 
@@ -45,7 +46,7 @@ RECORD_SCHEMA = {
 
 
 @dataclass
-class InquiryStats:
+class InquiryStats(RunStats):
     file: str = ""
     rows_read: int = 0
     rows_loaded: int = 0
@@ -56,18 +57,13 @@ class InquiryStats:
     rejects: list[str] = field(default_factory=list)  # "row N: reason", the first few
     seconds: float = 0.0
 
-    def as_dict(self) -> dict[str, object]:
-        out = asdict(self)
-        out["seconds"] = round(self.seconds, 3)
-        return out
-
     def summary(self) -> str:
         text = (
             f"{self.file}: {self.rows_read} rows: {self.rows_loaded} loaded, {self.rows_rejected} rejected, "
             f"{self.no_consent} without consent (not loaded: compliance finding), {self.unknown_region} with an "
             f"unknown region, {self.erased_subjects_skipped} of erased subjects skipped ({self.seconds:.1f} s)"
         )
-        return "\n".join([text, *(f"  rejected {r}" for r in self.rejects)])
+        return self.with_rejects(text, self.rejects)
 
 
 @dataclass

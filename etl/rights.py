@@ -19,6 +19,7 @@ from etl import audit, deadlines, warehouse
 from etl.errors import InputError
 from etl.inquiries import parse_time, read_rows
 from etl.pseudonymize import EMAIL, PHONE
+from etl.runstats import RunStats
 from etl.settings import Settings, calendar_for
 from etl.subjects import SubjectKeys, normalize_email, normalize_phone
 
@@ -207,7 +208,7 @@ def listing(cfg: Settings, *, as_of: dt.date, open_only: bool = False) -> list[d
 
 
 @dataclass
-class ImportStats:
+class ImportStats(RunStats):
     file: str = ""
     rows_read: int = 0
     added: int = 0
@@ -216,13 +217,10 @@ class ImportStats:
     rejected: int = 0
     rejects: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, object]:
-        return dataclasses.asdict(self)
-
     def summary(self) -> str:
         text = (f"{self.file}: {self.rows_read} rows: {self.added} added, {self.updated} updated, {self.unchanged} "
                 f"unchanged, {self.rejected} rejected")  # fmt: skip
-        return "\n".join([text, *(f"  rejected {r}" for r in self.rejects)])
+        return self.with_rejects(text, self.rejects)
 
 
 def _truthy(value: str | None) -> bool:

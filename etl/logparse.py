@@ -81,29 +81,47 @@ def parse_text_lines(frame: pl.DataFrame, fmt: str, custom_regex: str | None = N
     out = out.with_columns(
         pl.col("status").cast(pl.Int32, strict=False).alias("status_n"),
         pl.col("bytes").replace("-", "0").cast(pl.Int64, strict=False).fill_null(0).alias("bytes_n"),
-        _unescape(pl.col("referrer")).alias("referrer"),
-        _unescape(pl.col("ua")).alias("ua"),
     )
+    if out["line"].str.contains("\\", literal=True).any():  # only escaped quotes need unescaping
+        out = out.with_columns(_unescape(pl.col("referrer")).alias("referrer"), _unescape(pl.col("ua")).alias("ua"))
     return _finish(out)
+
+
+_TOKEN = r"[^\s\[\]]+"
+_FAST_HEAD = {
+    "combined": rf"^{_TOKEN} {_TOKEN} {_TOKEN} \[[^\]\[]+\] $",
+    "common": rf"^{_TOKEN} {_TOKEN} {_TOKEN} \[[^\]\[]+\] $",
+    "vcombined": rf"^{_TOKEN} {_TOKEN} {_TOKEN} {_TOKEN} \[[^\]\[]+\] $",
+}
+_FAST_MIDDLE = {
+    "combined": r"^ \d{3} (?:\d+|-) $",
+    "vcombined": r"^ \d{3} (?:\d+|-) $",
+    "common": r"^ \d{3} (?:\d+|-)\s*$",
+}
 
 
 def _extract_fields(frame: pl.DataFrame, fmt: str, pattern: str) -> pl.DataFrame:
     """The regex's named groups for every line, as string columns.
 
-    Capturing groups are the slow part of a regex, so for the built-in formats the lines the pattern
-    matches (a DFA check, no captures) and that hold no backslash are cut at their quotes and spaces
-    instead: without escapes the quoted fields cannot contain a quote, so the cuts fall exactly where the
-    groups do. Every other line takes the regex, so both paths give the same columns (a property test
-    holds them equal)."""
+    Capturing groups are the slow part of a regex, so for the built-in formats a line without backslashes is
+    cut at its quotes, and when the pieces have the shape the pattern asks for it is cut at its spaces too:
+    without escapes the quoted fields cannot contain a quote, so the cuts fall exactly where the groups do.
+    Every other line takes the regex, so both paths give the same columns (a property test holds them
+    equal)."""
     if fmt not in REGEXES:
         return frame.with_columns(pl.col("line").str.extract_groups(pattern).alias("_g")).unnest("_g")
     parts = pl.col("_p")
     head = parts.list.get(0)
-    simple = pl.col("line").str.contains(pattern) & ~pl.col("line").str.contains("\\", literal=True)
-    marked = frame.with_columns(pl.when(simple).then(pl.col("line").str.split('"')).alias("_p"))
-    # one bracket pair in the head: the time's (a bracket in the user field would shift the cut)
-    one_pair = (head.str.count_matches("[", literal=True) == 1) & (head.str.count_matches("]", literal=True) == 1)
-    marked = marked.with_columns(one_pair.fill_null(False).alias("_fast"))
+    no_escape = ~pl.col("line").str.contains("\\", literal=True)
+    marked = frame.with_columns(pl.when(no_escape).then(pl.col("line").str.split('"')).alias("_p"))
+    # The pieces between the quotes have the shape the regex asks for (checked on the short pieces, not the
+    # whole line); brackets appear only around the time, so the cut finds it.
+    shape = head.str.contains(_FAST_HEAD[fmt]) & parts.list.get(2, null_on_oob=True).str.contains(_FAST_MIDDLE[fmt])
+    if fmt == "common":
+        shape &= parts.list.len() == 3
+    else:
+        shape &= (parts.list.len() >= 7) & (parts.list.get(4, null_on_oob=True) == " ")
+    marked = marked.with_columns(shape.fill_null(False).alias("_fast"))
     fast = marked.filter(pl.col("_fast")).drop("_fast")
     slow = marked.filter(~pl.col("_fast")).drop("_fast", "_p")
     middle = parts.list.get(2).str.strip_chars().str.split_exact(" ", 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 
 import duckdb
 import polars as pl
@@ -137,7 +138,7 @@ def text_lines(draw) -> str:
     return "".join(parts)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=int(os.environ.get("VCAR_FUZZ_EXAMPLES", "300")), deadline=None)
 @given(st.lists(text_lines(), min_size=1, max_size=8), st.sampled_from(sorted(REGEXES)))
 def test_the_fast_cut_equals_the_regex_groups(lines, fmt):
     frame = pl.DataFrame({"line_no": range(1, len(lines) + 1), "line": lines})

@@ -44,8 +44,8 @@ browser:
 	@if command -v chromium >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "installing chromium for the browser tests (apt-get)"; \
-		(apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 || \
-		 (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null)) || \
+		(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 || \
+		 (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null)) || \
 		echo "chromium could not be installed: the browser tests will be skipped"; \
 	else echo "chromium is missing and this is not root: the browser tests will be skipped"; fi
 
@@ -53,7 +53,7 @@ test: lint browser
 	$(PY) -m pytest -rs
 
 bench: $(VENV)/.dev-installed
-	command -v goaccess >/dev/null || apt-get install -y goaccess || echo "goaccess could not be installed: no comparison"
+	command -v goaccess >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y goaccess || echo "goaccess could not be installed: no comparison"
 	$(PY) benchmarks/ingest_logs.py
 	$(PY) benchmarks/dashboard_pages.py
 

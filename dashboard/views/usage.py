@@ -48,8 +48,10 @@ def suppress(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
 
 
 def change(key: str, inverse: bool = False) -> dict:
-    """st.metric delta arguments against the comparison period."""
+    """st.metric delta arguments against the comparison period (none where a small count is suppressed)."""
     if previous is None:
+        return {}
+    if user.role == "marketing" and min(report["visitors"], previous["visitors"]) < k_min:
         return {}
     shown = delta(report[key], previous[key])
     if shown is None:

@@ -20,13 +20,12 @@ DELETE FROM agg_contact WHERE list_contains($days, day);
 -- 2. Pageviews of the touched days numbered into visits: a gap of $gap_seconds or more starts a new visit.
 CREATE OR REPLACE TEMP TABLE touched_pageviews AS
 WITH pageviews AS (
-    SELECT e.day, e.visitor_id, e.ts, e.path, e.source, e.source_kind, e.utm_campaign, e.country, e.subdivision,
-           u.device, u.browser, u.os,
+    SELECT day, visitor_id, ts, path, source, source_kind, utm_campaign, country, subdivision, ua_key,
            row_number() OVER w AS rn,
-           epoch(e.ts) - epoch(lag(e.ts) OVER w) AS gap
-    FROM events e JOIN user_agents u USING (ua_key)
-    WHERE list_contains($days, e.day) AND e.is_pageview
-    WINDOW w AS (PARTITION BY e.day, e.visitor_id ORDER BY e.ts, e.line_no)
+           epoch(ts) - epoch(lag(ts) OVER w) AS gap
+    FROM events
+    WHERE list_contains($days, day) AND is_pageview
+    WINDOW w AS (PARTITION BY day, visitor_id ORDER BY ts, line_no)
 )
 SELECT *,
        sum(CASE WHEN gap IS NULL OR gap >= $gap_seconds THEN 1 ELSE 0 END)
@@ -34,22 +33,25 @@ SELECT *,
 FROM pageviews;
 
 INSERT INTO visits
-SELECT day, visitor_id, visit_no,
-       min(ts) AS started_at,
-       max(ts) AS ended_at,
-       count(*) AS pageviews,
-       arg_min(path, rn) AS entry_page,
-       arg_max(path, rn) AS exit_page,
-       arg_min(source, rn) AS source,
-       arg_min(source_kind, rn) AS source_kind,
-       arg_min(utm_campaign, rn) AS utm_campaign,
-       any_value(country) AS country,
-       any_value(subdivision) AS subdivision,
-       any_value(device) AS device,
-       any_value(browser) AS browser,
-       any_value(os) AS os
-FROM touched_pageviews
-GROUP BY day, visitor_id, visit_no;
+WITH grouped AS (
+    SELECT day, visitor_id, visit_no,
+           min(ts) AS started_at,
+           max(ts) AS ended_at,
+           count(*) AS pageviews,
+           arg_min(path, rn) AS entry_page,
+           arg_max(path, rn) AS exit_page,
+           arg_min(source, rn) AS source,
+           arg_min(source_kind, rn) AS source_kind,
+           arg_min(utm_campaign, rn) AS utm_campaign,
+           any_value(country) AS country,
+           any_value(subdivision) AS subdivision,
+           any_value(ua_key) AS ua_key  -- the visitor id includes the user agent: one per visit
+    FROM touched_pageviews
+    GROUP BY day, visitor_id, visit_no
+)
+SELECT g.day, g.visitor_id, g.visit_no, g.started_at, g.ended_at, g.pageviews, g.entry_page, g.exit_page, g.source,
+       g.source_kind, g.utm_campaign, g.country, g.subdivision, u.device, u.browser, u.os
+FROM grouped g JOIN user_agents u USING (ua_key);
 
 -- 3. Daily aggregate: a visitor counts once, under the dimensions of their first visit of the day.
 INSERT INTO agg_daily

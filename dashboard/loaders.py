@@ -64,6 +64,12 @@ def inquiries(start, end, country: str | None = None, region: str | None = None)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def inquiry_places(start, end) -> pl.DataFrame:
+    """Countries and regions with inquiries (the place filters' choices), most inquiries first."""
+    return _frame("inquiries/by_region.sql", start=start, end=end)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def inquiry_range() -> tuple:
     return _frame("inquiries/data_range.sql").row(0)
 
@@ -101,16 +107,9 @@ def audit_verification():
 @st.cache_data(ttl=TTL, show_spinner=False)
 def retention_due(today) -> dict:
     """Rows past retention as of ``today`` (read-only: the same counts ``vcar retention --dry-run`` shows)."""
-    import datetime as dt
+    from etl.retention import cutoffs
 
-    cfg = cached_settings()
-    cutoff = today - dt.timedelta(days=cfg.event_retention_days)
-    params = {
-        "cutoff": cutoff, "runs_cutoff": dt.datetime.combine(cutoff, dt.time(0), cfg.tz),
-        "inquiry_cutoff": today - dt.timedelta(days=cfg.inquiry_retention_days),
-        "rights_cutoff": today - dt.timedelta(days=cfg.rights_retention_days),
-    }  # fmt: skip
-    return _frame("retention/expired_counts.sql", **params).row(0, named=True)
+    return _frame("retention/expired_counts.sql", **cutoffs(cached_settings(), today)).row(0, named=True)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

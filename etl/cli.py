@@ -284,7 +284,7 @@ def rights_add(
     cfg = settings()
     request = rights.add(cfg, type_=type_, received=_parse_date(received, "--received"), email=email, phone=phone,
                          channel=channel)  # fmt: skip
-    row = next(r for r in rights.listing(cfg, as_of=_as_of(None, cfg)) if r["request_id"] == request.request_id)
+    row = rights.describe(request, cfg, _as_of(None, cfg))
     emit(
         row,
         as_json,
@@ -311,7 +311,7 @@ def rights_update(
     verified = _parse_date(identity_verified, "--identity-verified") if identity_verified else None
     request = rights.update(cfg, request_id, status=status, identity_verified=verified, extend=extend, reason=reason,
                             note=note)  # fmt: skip
-    row = next(r for r in rights.listing(cfg, as_of=_as_of(None, cfg)) if r["request_id"] == request.request_id)
+    row = rights.describe(request, cfg, _as_of(None, cfg))
     emit(row, as_json, f"{request_id}: {row['status']}, {row['sla_state']}, deadline {row['deadline']}")
 
 

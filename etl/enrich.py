@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -124,12 +124,12 @@ def _classify(ua: str | None) -> UserAgentInfo:
 @dataclass(frozen=True)
 class GeoInfo:
     country: str | None
-    subdivision: str | None  # ISO 3166-2, e.g. CN-GD
-    subdivision_name: str | None
+    subdivision: str | None  # ISO 3166-2, e.g. CN-GD (its name comes from etl.regions when shown)
     city: str | None
 
 
-UNKNOWN_GEO = GeoInfo(None, None, None, None)
+UNKNOWN_GEO = GeoInfo(None, None, None)
+SCHEMA = {"ip": pl.String, "country": pl.String, "subdivision": pl.String, "city": pl.String}
 
 
 class GeoLocator:
@@ -151,60 +151,53 @@ class GeoLocator:
         self._groups: dict[str, object] = {}
         self._addresses: dict[str, GeoInfo] = {}
 
+    def _group(self, group: str, ip: str) -> object:
+        """The cached answer of a group, looking up ``ip`` (one of its addresses) the first time."""
+        hit = self._groups.get(group)
+        if hit is None:
+            info, prefix = self._read(ip)
+            whole = prefix <= (24 if group.endswith("/24") else 48)
+            hit = self._groups[group] = info if whole else self.PER_ADDRESS
+        return hit
+
     def lookup(self, ip: str) -> GeoInfo:
         if self._reader is None:
             return UNKNOWN_GEO
         group = network_key(ip)
         if group is None:
             return UNKNOWN_GEO
-        hit = self._groups.get(group)
-        if hit is None:
-            info, prefix = self._read(ip)
-            hit = self._groups[group] = info if prefix <= (24 if "." in group else 48) else self.PER_ADDRESS
-        if hit is self.PER_ADDRESS:
-            if ip not in self._addresses:
-                if len(self._addresses) > 500_000:
-                    self._addresses.clear()
-                self._addresses[ip] = self._read(ip)[0]
-            return self._addresses[ip]
-        return hit  # type: ignore[return-value]
+        hit = self._group(group, ip)
+        if hit is not self.PER_ADDRESS:
+            return hit  # type: ignore[return-value]
+        if ip not in self._addresses:
+            if len(self._addresses) > 500_000:
+                self._addresses.clear()
+            self._addresses[ip] = self._read(ip)[0]
+        return self._addresses[ip]
 
     def frame(self, ips: list[str]) -> pl.DataFrame:
         """(ip, country, subdivision, city) for distinct addresses.
 
         The group of an address is cut from its text where that is unambiguous (dotted IPv4; IPv6 whose first
         three hextets are written out), so most addresses never go through Python."""
-        schema = {"ip": pl.String, "country": pl.String, "subdivision": pl.String, "city": pl.String}
         frame = pl.DataFrame({"ip": ips}, schema={"ip": pl.String})
         if self._reader is None or not ips:
-            return frame.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in list(schema)[1:])
+            return frame.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in list(SCHEMA)[1:])
         ip = pl.col("ip")
         v4 = ip.str.contains(r"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$")
         v6 = ip.str.extract(r"^([0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}):").str.to_lowercase()
         frame = frame.with_columns(
             pl.when(v4).then(ip.str.replace(r"\.\d+$", ".0/24")).otherwise(v6 + "::/48").alias("group")
         )
-        rows: list[tuple] = []
         firsts = frame.drop_nulls("group").group_by("group").agg(pl.col("ip").first())
-        for group, first in firsts.iter_rows():
-            hit = self._groups.get(group)
-            if hit is None:
-                info, prefix = self._read(first)
-                hit = self._groups[group] = (
-                    info if prefix <= (24 if group.endswith("/24") else 48) else self.PER_ADDRESS
-                )
-            if hit is not self.PER_ADDRESS:
-                rows.append((group, *self._fields(hit)))  # type: ignore[arg-type]
-        by_group = pl.DataFrame(rows, schema={"group": pl.String} | {k: schema[k] for k in list(schema)[1:]},
+        hits = ((group, self._group(group, first)) for group, first in firsts.iter_rows())
+        rows = [(group, *astuple(hit)) for group, hit in hits if hit is not self.PER_ADDRESS]
+        by_group = pl.DataFrame(rows, schema={"group": pl.String} | {k: SCHEMA[k] for k in list(SCHEMA)[1:]},
                                 orient="row")  # fmt: skip
-        grouped = frame.join(by_group, on="group", how="inner").select(list(schema))
-        rest = frame.join(by_group, on="group", how="anti", nulls_equal=False)["ip"].to_list()
-        singles = [(ip, *self._fields(self.lookup(ip))) for ip in rest]
-        return pl.concat([grouped, pl.DataFrame(singles, schema=schema, orient="row")])
-
-    @staticmethod
-    def _fields(info: GeoInfo) -> tuple:
-        return info.country, info.subdivision, info.city
+        grouped = frame.join(by_group, on="group", how="inner").select(list(SCHEMA))
+        rest = frame.join(by_group, on="group", how="anti")["ip"].to_list()
+        singles = [(ip, *astuple(self.lookup(ip))) for ip in rest]
+        return pl.concat([grouped, pl.DataFrame(singles, schema=SCHEMA, orient="row")])
 
     def _read(self, ip: str) -> tuple[GeoInfo, int]:
         try:
@@ -217,9 +210,8 @@ class GeoLocator:
         subs = record.get("subdivisions") or []
         sub = subs[0] if subs else {}
         sub_code = f"{country}-{sub['iso_code']}" if country and sub.get("iso_code") else None
-        names = sub.get("names") or {}
         city = ((record.get("city") or {}).get("names") or {}).get("en")
-        return GeoInfo(country, sub_code, names.get("en"), city), prefix
+        return GeoInfo(country, sub_code, city), prefix
 
     def close(self) -> None:
         if self._reader is not None:

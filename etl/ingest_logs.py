@@ -388,9 +388,16 @@ def _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, manifest: d
             rejects.write_parquet(stage / f"r{n:06d}.parquet")
         return events.height, rejects.height, int(events["is_bot"].sum() or 0), set(events["day"].unique())
 
+    new_lines = new_bytes = loaded = rejected = bots = 0
+    days: set[dt.date] = set()
+
+    def absorb(future: Future) -> None:
+        nonlocal loaded, rejected, bots
+        n_events, n_rejects, n_bots, batch_days = future.result()
+        loaded, rejected, bots = loaded + n_events, rejected + n_rejects, bots + n_bots
+        days.update(batch_days)
+
     try:
-        new_lines = new_bytes = loaded = rejected = bots = 0
-        days: set[dt.date] = set()
         # Two batches in flight: polars releases the GIL, so the second core works on the next batch.
         with _open_binary(path) as fh, ThreadPoolExecutor(max_workers=2) as pool:
             pending: deque[Future] = deque()
@@ -401,13 +408,9 @@ def _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, manifest: d
                 new_lines += len(lines)
                 new_bytes += consumed
                 while len(pending) >= 2 or (pending and pending[0].done()):
-                    n_events, n_rejects, n_bots, batch_days = pending.popleft().result()
-                    loaded, rejected, bots = loaded + n_events, rejected + n_rejects, bots + n_bots
-                    days |= batch_days
-            for future in pending:
-                n_events, n_rejects, n_bots, batch_days = future.result()
-                loaded, rejected, bots = loaded + n_events, rejected + n_rejects, bots + n_bots
-                days |= batch_days
+                    absorb(pending.popleft())
+            while pending:
+                absorb(pending.popleft())
         total = bytes_done + new_bytes
         prefix_len = min(total, PREFIX_BYTES)
         loaded_progress = Progress(lines_done + new_lines, total, disk_size, path.name, file_key.split("-")[0],

@@ -28,6 +28,7 @@ REGEXES = {
     "common": "^" + _CLF + r"\s*$",
     "vcombined": r"^(?P<host>\S+?)(?::\d+)? " + _CLF + " " + _quoted("referrer") + " " + _quoted("ua"),
 }
+REQUEST_LINE = r"^[A-Z][A-Z-]{0,15} \S+(?: HTTP/[0-9.]+)?$"  # METHOD SP target [SP HTTP/x]
 MAX_LINE_BYTES = 16_384
 
 
@@ -88,16 +89,10 @@ def parse_text_lines(frame: pl.DataFrame, fmt: str, custom_regex: str | None = N
 
 
 _TOKEN = r"[^\s\[\]]+"
-_FAST_HEAD = {
-    "combined": rf"^{_TOKEN} {_TOKEN} {_TOKEN} \[[^\]\[]+\] $",
-    "common": rf"^{_TOKEN} {_TOKEN} {_TOKEN} \[[^\]\[]+\] $",
-    "vcombined": rf"^{_TOKEN} {_TOKEN} {_TOKEN} {_TOKEN} \[[^\]\[]+\] $",
-}
-_FAST_MIDDLE = {
-    "combined": r"^ \d{3} (?:\d+|-) $",
-    "vcombined": r"^ \d{3} (?:\d+|-) $",
-    "common": r"^ \d{3} (?:\d+|-)\s*$",
-}
+_CLF_HEAD = rf"^{_TOKEN} {_TOKEN} {_TOKEN} \[[^\]\[]+\] $"
+_FAST_HEAD = {"combined": _CLF_HEAD, "common": _CLF_HEAD, "vcombined": rf"^{_TOKEN} " + _CLF_HEAD[1:]}
+_STATUS_BYTES = r"^ \d{3} (?:\d+|-)"
+_FAST_MIDDLE = {"combined": _STATUS_BYTES + " $", "vcombined": _STATUS_BYTES + " $", "common": _STATUS_BYTES + r"\s*$"}
 
 
 def _extract_fields(frame: pl.DataFrame, fmt: str, pattern: str) -> pl.DataFrame:
@@ -163,9 +158,6 @@ def _put_clf_time(frame: pl.DataFrame) -> pl.DataFrame:
         general = time.str.strptime(pl.Datetime("us", "UTC"), "%d/%b/%Y:%H:%M:%S %z", strict=False)
         out = out.with_columns(pl.when(missed).then(general).otherwise(pl.col("ts")).alias("ts"))
     return out
-
-
-REQUEST_LINE = r"^[A-Z][A-Z-]{0,15} \S+(?: HTTP/[0-9.]+)?$"
 
 
 def _unescape(expr: pl.Expr) -> pl.Expr:

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,13 @@ class Request:
 
 
 def calendars(cfg: Settings) -> list:
-    return [calendar_for(code) for code in cfg.business_calendar]
+    return _calendars(tuple(cfg.business_calendar))
+
+
+@lru_cache(maxsize=8)
+def _calendars(codes: tuple[str, ...]) -> list:
+    """Built once per process: a holiday calendar is costly to make and is asked for per request and day."""
+    return [calendar_for(code) for code in codes]
 
 
 def received_day(request: Request, cfg: Settings) -> dt.date:
@@ -186,25 +193,23 @@ def listing(cfg: Settings, *, as_of: dt.date, open_only: bool = False) -> list[d
     """Every request with its dates and SLA state as of ``as_of`` (the ``rights list --json`` rows)."""
     with warehouse.read(cfg.warehouse) as con:
         requests = _load(con)
-    out = []
-    for r in requests:
-        if open_only and r.status in deadlines.CLOSED:
-            continue
-        d = deadlines_of(r, cfg, as_of)
-        out.append(
-            {
-                "request_id": r.request_id, "type": r.type, "channel": r.channel, "status": r.status,
-                "received_at": r.received_at.replace(tzinfo=dt.UTC).isoformat(),
-                "received_on": received_day(r, cfg), "due_date": d.due_date,
-                "statutory_deadline": d.statutory_deadline, "extended_deadline": d.extended_deadline,
-                "deadline": d.deadline, "days_left": d.days_left, "business_days_left": d.business_days_left,
-                "sla_state": d.sla_state, "clock_start": d.clock_start, "paused_from": d.paused_from,
-                "paused_until": d.paused_until, "identity_verified_on": r.identity_verified_on,
-                "extension_notified_on": r.extension_notified_on, "extension_reason": r.extension_reason,
-                "closed_on": r.closed_on, "note": r.note, "subject_known": bool(r.subject_email or r.subject_phone),
-            }
-        )  # fmt: skip
-    return out
+    return [describe(r, cfg, as_of) for r in requests if not (open_only and r.status in deadlines.CLOSED)]
+
+
+def describe(r: Request, cfg: Settings, as_of: dt.date) -> dict[str, Any]:
+    """One request with its dates and SLA state as of ``as_of``."""
+    d = deadlines_of(r, cfg, as_of)
+    return {
+        "request_id": r.request_id, "type": r.type, "channel": r.channel, "status": r.status,
+        "received_at": r.received_at.replace(tzinfo=dt.UTC).isoformat(),
+        "received_on": received_day(r, cfg), "due_date": d.due_date,
+        "statutory_deadline": d.statutory_deadline, "extended_deadline": d.extended_deadline,
+        "deadline": d.deadline, "days_left": d.days_left, "business_days_left": d.business_days_left,
+        "sla_state": d.sla_state, "clock_start": d.clock_start, "paused_from": d.paused_from,
+        "paused_until": d.paused_until, "identity_verified_on": r.identity_verified_on,
+        "extension_notified_on": r.extension_notified_on, "extension_reason": r.extension_reason,
+        "closed_on": r.closed_on, "note": r.note, "subject_known": bool(r.subject_email or r.subject_phone),
+    }  # fmt: skip
 
 
 @dataclass

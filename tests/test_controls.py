@@ -52,6 +52,17 @@ def test_deltas():
     assert delta(5, 0) == "new" and delta(0, 0) is None and delta(5, None) is None
 
 
+def open_page(role: str, file: str, start: dt.date, end: dt.date, **filters: str) -> AppTest:
+    """A page as ``role`` sees it from a shared link naming a custom range and filters; no exception raised."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["auth_user"] = {"name": f"t-{role}", "role": role, "last_seen": time.time()}
+    at.query_params.update({"range": "custom", "from": start.isoformat(), "to": end.isoformat(), **filters})
+    at.run()
+    at.switch_page(file).run()
+    assert not at.exception
+    return at
+
+
 def test_usage_kpis_equal_the_cli_report_for_the_same_range_and_filters(loaded_env):
     from etl.reports import usage_report
     from etl.settings import load_settings
@@ -59,12 +70,7 @@ def test_usage_kpis_equal_the_cli_report_for_the_same_range_and_filters(loaded_e
     start, end = START, START + dt.timedelta(days=DAYS - 1)
     expected = usage_report(load_settings(), start, end, filters={"device": "desktop"})
     assert expected["visitors"] > 0
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["auth_user"] = {"name": "t-admin", "role": "admin", "last_seen": time.time()}
-    at.query_params.update({"range": "custom", "from": start.isoformat(), "to": end.isoformat(), "device": "desktop"})
-    at.run()
-    at.switch_page("views/usage.py").run()
-    assert not at.exception
+    at = open_page("admin", "views/usage.py", start, end, device="desktop")
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["Visitors"] == f"{expected['visitors']:,}"
     assert tiles["Pageviews"] == f"{expected['pageviews']:,}"
@@ -79,12 +85,7 @@ def test_inquiry_kpis_equal_the_cli_report_for_the_same_range_and_place(loaded_e
     start, end = START, START + dt.timedelta(days=DAYS - 1)
     expected = inquiries_report(load_settings(), start, end, country="CN")
     assert expected["funnel"]["submissions"] > 0
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["auth_user"] = {"name": "t-manager", "role": "manager", "last_seen": time.time()}
-    at.query_params.update({"range": "custom", "from": start.isoformat(), "to": end.isoformat(), "country": "CN"})
-    at.run()
-    at.switch_page("views/inquiries.py").run()
-    assert not at.exception
+    at = open_page("manager", "views/inquiries.py", start, end, country="CN")
     tiles = {m.label: m.value for m in at.metric}
     funnel = expected["funnel"]
     assert tiles["Visitors"] == f"{funnel['visitors']:,}"

@@ -24,10 +24,13 @@ if last is None:
     st.stop()
 
 today = dt.datetime.now(cfg.tz).date()
-overall = loaders.inquiries(min(first, today - dt.timedelta(days=400)), today)
+places = loaders.inquiry_places(min(first, today - dt.timedelta(days=400)), today)
 options = {
-    "country": [r["country"] for r in overall["by_country"]],
-    "region": [r["region"] for r in overall["by_region"] if r["region"] != "unknown"],
+    "country": places.group_by("country")
+    .agg(pl.col("inquiries").sum())
+    .sort("inquiries", descending=True)["country"]
+    .to_list(),
+    "region": places.filter(pl.col("region") != "unknown")["region"].to_list(),
 }
 view = view_controls("inquiries", today, options)
 place = {"country": view.filters.get("country"), "region": view.filters.get("region")}

@@ -13,6 +13,7 @@ from dashboard.auth import require_page
 from dashboard.tables import show_table
 from etl import keystore
 from etl.inventory import INVENTORY
+from etl.retention import policy_days
 from etl.settings import cached_settings
 
 require_page("views/privacy.py")
@@ -55,11 +56,8 @@ st.caption(
     f"Events and visits are kept {cfg.event_retention_days} days, inquiries {cfg.inquiry_retention_days} days, "
     f"closed rights requests {cfg.rights_retention_days} days; every ingest applies retention."
 )
-policy = {"events": cfg.event_retention_days, "visits": cfg.event_retention_days,
-          "inquiries": cfg.inquiry_retention_days, "rights_requests (closed)": cfg.rights_retention_days,
-          "log_rejects": cfg.event_retention_days}  # fmt: skip
 held = loaders.oldest_rows().with_columns(
-    pl.col("table").replace_strict(policy, return_dtype=pl.Int64).alias("policy_days"),
+    pl.col("table").replace_strict(policy_days(cfg), return_dtype=pl.Int64).alias("policy_days"),
     (pl.lit(today) - pl.col("oldest_day")).dt.total_days().alias("oldest_age_days"),
 )
 fig = px.bar(held.to_pandas(), x="table", y=["oldest_age_days", "policy_days"], barmode="group")

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import loaders
 from dashboard.auth import require_page
-from dashboard.tables import csv_bytes, show_table
+from dashboard.tables import show_table
 from etl import rights
 from etl.errors import VcarError
 from etl.settings import cached_settings
@@ -52,13 +52,7 @@ if frame.height:
         "extended_deadline", "received_on", "paused_from", "paused_until", "closed_on", "channel",
     )  # fmt: skip
     st.caption("Sorted by days left (overdue first, paused last); coloured by SLA state.")
-    shown = view.with_columns(pl.col(n).dt.strftime("%Y-%m-%d") for n, t in view.schema.items() if t == pl.Date)
-    styled = shown.to_pandas().style.apply(
-        lambda row: [f"background-color: {STATE_COLOURS.get(row['sla_state'], '')}"] * len(row), axis=1
-    )
-    st.dataframe(styled, hide_index=True, width="stretch")
-    st.download_button("Download rights_requests.csv", csv_bytes(view), file_name="rights_requests.csv",
-                       mime="text/csv", key="csv-rights_requests")  # fmt: skip
+    show_table(view, "rights_requests", colours=("sla_state", STATE_COLOURS))
 else:
     st.info("No requests in the register for this view. Import with: vcar rights import PATH")
 

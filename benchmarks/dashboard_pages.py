@@ -72,7 +72,9 @@ def build(path: Path, days: int) -> None:
             con.execute(statement, {k: v for k, v in {"first": first, "last": last}.items() if f"${k}" in statement})
         pageviews = con.execute("SELECT sum(pageviews) / count(DISTINCT day) FROM agg_daily").fetchone()[0]
         rows = con.execute("SELECT count(*) FROM agg_daily").fetchone()[0]
-    print(f"warehouse: {days} days, {rows:,} agg_daily rows, {pageviews:,.0f} pageviews a day")
+        page_rows = con.execute("SELECT count(*) FROM agg_pages").fetchone()[0]
+    print(f"warehouse: {days} days, {rows:,} agg_daily rows, {page_rows:,} agg_pages rows, "
+          f"{pageviews:,.0f} pageviews a day")  # fmt: skip
 
 
 def time_pages(runs: int, query: dict[str, str], label: str) -> None:

@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -24,7 +25,8 @@ from etl.sample_networks import NETWORKS
 def write_log(path: Path, lines: int, seed: int = 1) -> None:
     """~10 requests per visitor-day; UAs varied by version number to reach a few thousand distinct strings."""
     rng = random.Random(seed)
-    uas = [b[0].replace("131.0.0.0", f"131.0.{v}.{w}") for b in BROWSERS for v in range(20) for w in range(12)]
+    # each browser in 240 builds (the last number of the string varies): about 3,400 distinct user agents
+    uas = [re.sub(r"\d+(?=\D*$)", str(build), b[0]) for b in BROWSERS for build in range(240)]
     uas += [c[1] for c in CRAWLERS]
     ips = [random_host(rng, rng.choice(NETWORKS).cidr) for _ in range(100_000)]
     paths = [p for p, _ in PAGES] + ["/static/css/site.css", "/static/js/app.js", "/static/img/logo.svg"]
@@ -40,6 +42,15 @@ def write_log(path: Path, lines: int, seed: int = 1) -> None:
                 fh.write(f'{ip} - - [{_clf_time(t)}] "GET {rng.choice(paths)} HTTP/1.1" 200 {rng.randint(100, 90_000)} '
                          f'"https://www.baidu.com/s?wd=obd" "{ua}"\n')  # fmt: skip
                 written += 1
+
+
+def distinct(log: Path, field: int) -> int:
+    """Distinct values of one field (0: IP, 2: user agent) of the generated log, counted with polars."""
+    import polars as pl
+
+    lines = pl.scan_csv(log, has_header=False, separator="\x1f", quote_char=None, new_columns=["line"])
+    column = pl.col("line").str.split(" ").list.first() if field == 0 else pl.col("line").str.split('"').list.get(5)
+    return lines.select(column.n_unique()).collect().item()
 
 
 def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
@@ -64,6 +75,7 @@ def main() -> None:
         t0 = time.perf_counter()
         write_log(log, args.lines)
         print(f"generated {args.lines:,} lines ({log.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s")
+        print(f"distinct user agents {distinct(log, 2)}, distinct IPs {distinct(log, 0)}")
         env = os.environ | {"VCAR_WAREHOUSE": str(work / "w.duckdb"), "VCAR_SECRETS_DIR": str(work / "secrets")}
         vcar = [sys.executable, "-m", "etl.cli", "ingest", "logs", str(log), "--json"]
         seconds, rss = run_measured(vcar, env)

@@ -23,7 +23,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
@@ -31,7 +31,7 @@ import polars as pl
 
 import queries
 from etl import keystore, warehouse
-from etl.enrich import GeoLocator, classify_user_agent
+from etl.enrich import GeoLocator, UserAgentInfo, classify_user_agent
 from etl.errors import ConfigError, InputError
 from etl.logparse import FORMATS, detect_format
 from etl.pseudonymize import keyed_id
@@ -238,6 +238,12 @@ def read_lines(
         yield _decode_series(pending), pending_bytes
 
 
+# Declared, not inferred: the first hundred new user agents may all be humans, with no bot name yet.
+PENDING_SCHEMA = {"ua_key": pl.UInt64} | {
+    f.name: pl.Boolean if f.name == "is_bot" else pl.String for f in fields(UserAgentInfo)
+}
+
+
 class UserAgentCatalog:
     """Each distinct user agent is parsed once ever: known keys come from the warehouse."""
 
@@ -248,7 +254,7 @@ class UserAgentCatalog:
         self.pending: list[dict] = []
 
     def pending_frame(self) -> pl.DataFrame:
-        return pl.DataFrame(self.pending, schema_overrides={"ua_key": pl.UInt64})
+        return pl.DataFrame(self.pending, schema=PENDING_SCHEMA)
 
     def frame(self, uas: list[str]) -> pl.DataFrame:
         rows = []

@@ -155,3 +155,16 @@ def test_files_that_share_only_their_first_line_are_both_loaded(settings_env, tm
     third = ingest_paths(settings_env, [tmp_path], today=DAY)
     assert (third.lines_loaded, third.lines_skipped_already_loaded) == (1, 5)
     assert count(settings_env, "SELECT count(*) FROM events") == 6
+
+
+def test_new_user_agents_are_typed_by_declaration_not_by_the_first_rows():
+    """A run whose first hundred new user agents are all human, then a crawler, must still store them all."""
+    from etl.ingest_logs import UserAgentCatalog
+    from tests.test_log_metrics import GOOGLEBOT
+
+    catalog = UserAgentCatalog(b"k" * 32, {})
+    catalog.frame([CHROME.replace("131.0.0.0", f"131.0.{i}.0") for i in range(150)])
+    catalog.frame([GOOGLEBOT])
+    pending = catalog.pending_frame()
+    assert pending.height == 151
+    assert pending.filter(pending["is_bot"])["bot_name"].to_list() == ["Googlebot"]

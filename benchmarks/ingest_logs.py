@@ -28,7 +28,7 @@ def write_log(path: Path, lines: int, seed: int = 1) -> None:
     # each browser in 240 builds (the last number of the string varies): about 3,400 distinct user agents
     uas = [re.sub(r"\d+(?=\D*$)", str(build), b[0]) for b in BROWSERS for build in range(240)]
     uas += [c[1] for c in CRAWLERS]
-    ips = [random_host(rng, rng.choice(NETWORKS).cidr) for _ in range(100_000)]
+    ips = [random_host(rng, rng.choice(NETWORKS).cidr) for _ in range(250_000)]  # ~100k of them get used
     paths = [p for p, _ in PAGES] + ["/static/css/site.css", "/static/js/app.js", "/static/img/logo.svg"]
     start = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
     seconds = 7 * 86_400

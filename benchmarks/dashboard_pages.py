@@ -51,7 +51,8 @@ SELECT 'k' || d || '-' || i, 'e' || d || '-' || i, NULL, d::TIMESTAMP + INTERVAL
        'District ' || (i % 9), ['Product inquiry', 'Technical support', 'Other'][1 + (i % 3)],
        ['new', 'responded', 'closed'][1 + (i % 3)],
        CASE WHEN i % 3 > 0 THEN d::TIMESTAMP + INTERVAL (i * 13 + 300) MINUTE END,
-       CASE WHEN i % 3 = 2 THEN d::TIMESTAMP + INTERVAL 3 DAY END, '2025-11-15', 120, 'corporate', true, 'bench', now(), true
+       CASE WHEN i % 3 = 2 THEN d::TIMESTAMP + INTERVAL 3 DAY END, '2025-11-15', 120, 'corporate', true, 'bench',
+       now(), true
 FROM generate_series(CAST($first AS DATE), CAST($last AS DATE), INTERVAL 1 DAY) t(d), range(50) r(i);
 INSERT INTO rights_requests
 SELECT 'DSR-B-' || i, ['access', 'erasure', 'rectification'][1 + (i % 3)], 'email',

@@ -53,6 +53,46 @@ def _name_of(pattern: str) -> str:
     return name[0] if name else pattern[:24]
 
 
+@lru_cache(maxsize=1)
+def _crawler_alternation() -> str:
+    from crawleruseragents import CRAWLER_USER_AGENTS_DATA
+
+    return "|".join(f"(?:{entry['pattern']})" for entry in CRAWLER_USER_AGENTS_DATA)
+
+
+def listed_crawlers(uas: list[str]) -> list[bool]:
+    """Whether each user agent matches the crawler-user-agents list: one native regex pass for the lot."""
+    if not uas:
+        return []
+    return pl.Series(uas, dtype=pl.String).str.contains(_crawler_alternation()).fill_null(False).to_list()
+
+
+@lru_cache(maxsize=1)
+def _ua_parser():
+    from ua_parser import BestAvailableResolver, Parser, load_builtins
+
+    return Parser(BestAvailableResolver(load_builtins()))
+
+
+def parse_agent(text: str):
+    """user-agents' ``UserAgent`` for ``text``, parsed by ua-parser 1.0's best resolver (native when
+    ua-parser-rs is installed) instead of the pure-Python legacy ``Parse`` that user-agents calls itself.
+    The fields are filled exactly as the legacy parser fills them (tests/test_enrich.py holds the two equal)."""
+    from user_agents.parsers import UserAgent, parse_browser, parse_device, parse_operating_system
+
+    result = _ua_parser().parse(text)
+    ua, os_, device = result.user_agent, result.os, result.device
+    agent = UserAgent.__new__(UserAgent)
+    agent.ua_string = text
+    agent.browser = parse_browser(ua.family, ua.major, ua.minor, ua.patch) if ua else parse_browser("Other")
+    agent.os = (
+        parse_operating_system(os_.family, os_.major, os_.minor, os_.patch, os_.patch_minor)
+        if os_ else parse_operating_system("Other")
+    )  # fmt: skip
+    agent.device = parse_device(device.family, device.brand, device.model) if device else parse_device("Other", None, None)
+    return agent
+
+
 def _bot_name(ua: str) -> str:
     """A crawler's product name; never the whole user-agent string (that would store a raw UA)."""
     name = _product_name(ua)
@@ -72,12 +112,20 @@ def _product_name(ua: str) -> str:
     return token.group(1) if token else ua.split("/")[0].split(" ")[0][:32]
 
 
-def classify_user_agent(ua: str | None) -> UserAgentInfo:
-    """Device, browser and OS of one user-agent string, and whether (and why) it is a bot.
+def classify_user_agents(uas: list[str | None]) -> list[UserAgentInfo]:
+    """``classify_user_agent`` for many strings, with the crawler list checked in one vectorized pass."""
+    texts = [(ua or "").strip() for ua in uas]
+    return [_private(ua, _classify(ua, listed)) for ua, listed in zip(uas, listed_crawlers(texts), strict=True)]
 
-    No field ever repeats the whole string (a parser may return a one-word UA as its family name): the
+
+def classify_user_agent(ua: str | None) -> UserAgentInfo:
+    """Device, browser and OS of one user-agent string, and whether (and why) it is a bot."""
+    return classify_user_agents([ua])[0]
+
+
+def _private(ua: str | None, info: UserAgentInfo) -> UserAgentInfo:
+    """No field ever repeats the whole string (a parser may return a one-word UA as its family name): the
     user-agent dimension must not hold a raw user agent."""
-    info = _classify(ua)
     text = (ua or "").strip()
     if len(text) < 4:
         return info
@@ -88,9 +136,7 @@ def classify_user_agent(ua: str | None) -> UserAgentInfo:
     return dataclasses.replace(info, **fields) if fields else info
 
 
-def _classify(ua: str | None) -> UserAgentInfo:
-    from user_agents import parse
-
+def _classify(ua: str | None, listed: bool) -> UserAgentInfo:
     if ua == NOT_LOGGED:
         return UserAgentInfo("other", "(not logged)", "", "(not logged)", "", False, None, None)
     text = (ua or "").strip()
@@ -100,7 +146,7 @@ def _classify(ua: str | None) -> UserAgentInfo:
         name = text.split("/")[0].split(" ")[0][:32]
         name = "(automation client)" if name == text else name
         return UserAgentInfo("bot", name, "", "unknown", "", True, name, "automation_client")
-    parsed = parse(text)
+    parsed = parse_agent(text)
     browser, os_ = parsed.browser, parsed.os
     family = browser.family or "Other"
     browser_major = str(browser.version[0]) if browser.version else ""
@@ -112,8 +158,7 @@ def _classify(ua: str | None) -> UserAgentInfo:
     if HEADLESS.search(text):
         name = HEADLESS.search(text).group(0)
         return UserAgentInfo("bot", family, browser_major, os_.family, os_major, True, name, "headless_browser")
-    combined, _ = _crawler_patterns()
-    if AI_AND_TOOLS.search(text) or combined.search(text):
+    if AI_AND_TOOLS.search(text) or listed:
         return UserAgentInfo("bot", family, browser_major, os_.family, os_major, True, _bot_name(text), "crawler_list")
     if parsed.is_bot:
         return UserAgentInfo("bot", family, browser_major, os_.family, os_major, True, _bot_name(text), "ua_database")

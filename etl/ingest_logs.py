@@ -31,7 +31,7 @@ import polars as pl
 
 import queries
 from etl import keystore, warehouse
-from etl.enrich import GeoLocator, UserAgentInfo, classify_user_agent
+from etl.enrich import GeoLocator, UserAgentInfo, classify_user_agents
 from etl.errors import ConfigError, InputError
 from etl.logparse import FORMATS, detect_format
 from etl.pseudonymize import keyed_id
@@ -257,23 +257,19 @@ class UserAgentCatalog:
         return pl.DataFrame(self.pending, schema=PENDING_SCHEMA)
 
     def frame(self, uas: list[str]) -> pl.DataFrame:
-        rows = []
-        for ua in uas:
-            hit = self._by_text.get(ua)
-            if hit is None:
-                ua_key = keyed_id(self._key, ua)
-                known = self._known.get(ua_key)
-                if known is None:
-                    info = classify_user_agent(ua)
-                    known = (info.is_bot, info.bot_reason)
-                    self._known[ua_key] = known
-                    self.pending.append({"ua_key": ua_key, **asdict(info)})
-                hit = self._by_text[ua] = (ua_key, *known)
-            rows.append((ua, *hit))
+        fresh = [ua for ua in uas if ua not in self._by_text]
+        keys = [keyed_id(self._key, ua) for ua in fresh]
+        unknown = [(ua, key) for ua, key in zip(fresh, keys, strict=True) if key not in self._known]
+        for (ua, key), info in zip(unknown, classify_user_agents([ua for ua, _ in unknown]), strict=True):
+            self._known[key] = (info.is_bot, info.bot_reason)
+            self.pending.append({"ua_key": key, **asdict(info)})
+        for ua, key in zip(fresh, keys, strict=True):
+            self._by_text[ua] = (key, *self._known[key])
         return pl.DataFrame(
-            rows, schema={"ua": pl.String, "ua_key": pl.UInt64, "is_bot": pl.Boolean, "bot_reason": pl.String},
+            [(ua, *self._by_text[ua]) for ua in uas],
+            schema={"ua": pl.String, "ua_key": pl.UInt64, "is_bot": pl.Boolean, "bot_reason": pl.String},
             orient="row",
-        )  # fmt: skip
+        )
 
 
 def ingest_paths(cfg: Settings, paths: list[Path], *, fmt: str = "auto", today: dt.date | None = None) -> IngestStats:

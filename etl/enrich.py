@@ -89,7 +89,7 @@ def parse_agent(text: str):
         parse_operating_system(os_.family, os_.major, os_.minor, os_.patch, os_.patch_minor)
         if os_ else parse_operating_system("Other")
     )  # fmt: skip
-    agent.device = parse_device(device.family, device.brand, device.model) if device else parse_device("Other", None, None)
+    agent.device = parse_device(*(astuple(device)[:3] if device else ("Other", None, None)))
     return agent
 
 

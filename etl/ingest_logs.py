@@ -260,7 +260,7 @@ class UserAgentCatalog:
         fresh = [ua for ua in uas if ua not in self._by_text]
         keys = [keyed_id(self._key, ua) for ua in fresh]
         unknown = [(ua, key) for ua, key in zip(fresh, keys, strict=True) if key not in self._known]
-        for (ua, key), info in zip(unknown, classify_user_agents([ua for ua, _ in unknown]), strict=True):
+        for (_, key), info in zip(unknown, classify_user_agents([ua for ua, _ in unknown]), strict=True):
             self._known[key] = (info.is_bot, info.bot_reason)
             self.pending.append({"ua_key": key, **asdict(info)})
         for ua, key in zip(fresh, keys, strict=True):

@@ -30,7 +30,7 @@ from typing import BinaryIO, TypeVar
 import polars as pl
 
 import queries
-from etl import keystore, warehouse
+from etl import faults, keystore, warehouse
 from etl.enrich import GeoLocator, UserAgentInfo, classify_user_agents
 from etl.errors import ConfigError, InputError
 from etl.logparse import FORMATS, detect_format
@@ -398,6 +398,7 @@ def _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, manifest: d
         n_events, n_rejects, n_bots, batch_days = future.result()
         loaded, rejected, bots = loaded + n_events, rejected + n_rejects, bots + n_bots
         days.update(batch_days)
+        faults.reach("logs.batch")
 
     try:
         # Two batches in flight: polars releases the GIL, so the second core works on the next batch.
@@ -441,7 +442,9 @@ def _load_file(cfg, stage: Path, run_id, file_key, progress: Progress, catalog, 
             queries.run(con, "logs/insert_rejects.sql", files=str(stage / "r*.parquet"), run_id=run_id,
                         file_key=file_key, file_name=progress.file_name)  # fmt: skip
         queries.run(con, "logs/upsert_manifest.sql", file_key=file_key, **asdict(progress))
+        faults.reach("logs.load")
         if days:
             queries.run_all(con, "logs/rebuild_days.sql", days=days, gap_seconds=cfg.visit_gap_minutes * 60,
                             tz=cfg.timezone, contact_paths=list(cfg.contact_paths))  # fmt: skip
+        faults.reach("logs.rebuild")
     catalog.pending.clear()

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 import queries
-from etl import audit, warehouse
+from etl import audit, faults, warehouse
 from etl.errors import InputError
 from etl.regions import UNKNOWN, normalize_place
 from etl.runstats import RunStats
@@ -260,6 +260,7 @@ def ingest_inquiries(cfg: Settings, path: Path, *, actor: str | None = None) -> 
         stats.erased_subjects_skipped = queries.run(con, "inquiries/suppressed.sql").fetchone()[0]
         queries.run(con, "inquiries/upsert.sql", run_id=run_id)
         con.unregister("new_inquiries")
+        faults.reach("inquiries.upsert")
         if result.withdrawn_keys:
             queries.run(con, "inquiries/delete_withdrawn.sql", keys=result.withdrawn_keys)
         con.register("new_quality", quality.to_arrow())

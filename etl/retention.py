@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import queries
-from etl import audit, keystore, warehouse
+from etl import audit, faults, keystore, warehouse
 from etl.settings import Settings
 
 
@@ -38,6 +38,7 @@ def apply_retention(cfg: Settings, *, today: dt.date, dry_run: bool = False) -> 
             queries.run_all(con, "retention/delete_expired.sql", **window)
             if any(counts.values()):
                 audit.append(con, "system:retention", "retention.delete", "warehouse", counts)
+            faults.reach("retention")
     salts = keystore.destroy_salts_before(cfg.secrets_dir, first_salt_kept, dry_run=dry_run)
     return {
         "dry_run": dry_run,

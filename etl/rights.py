@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import queries
-from etl import audit, deadlines, warehouse
+from etl import audit, deadlines, faults, warehouse
 from etl.errors import InputError
 from etl.inquiries import parse_time, read_rows
 from etl.pseudonymize import EMAIL, PHONE
@@ -301,6 +301,7 @@ def import_requests(cfg: Settings, path: Path, *, actor: str | None = None) -> I
                 stats.unchanged += 1
                 continue
             _save(con, request)
+            faults.reach("rights.saved")
             if before is None:
                 stats.added += 1
             else:

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 import queries
+from etl import faults
 from etl.errors import WarehouseBusy
 from queries import sql_text
 
@@ -62,6 +63,7 @@ def write(
         except BaseException:
             con.execute("ROLLBACK")
             raise
+        faults.reach("commit")
         con.execute("COMMIT")
     finally:
         con.close()

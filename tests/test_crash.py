@@ -3,6 +3,8 @@ completes the work and nothing is counted twice."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import signal
 import subprocess
@@ -12,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl import faults
 from etl.generate import generate
 from tests.conftest import START
 
@@ -34,39 +37,104 @@ def consistent(warehouse: Path) -> tuple[int, int]:
     return events, done
 
 
-def test_kill_at_any_point_then_rerun_completes_exactly_once(tmp_path, mmdb):
-    data = tmp_path / "data"
-    generate(data, days=4, start=START, seed=7, visitors_per_day=400)
-    env = os.environ | {
-        "VCAR_WAREHOUSE": str(tmp_path / "w" / "warehouse.duckdb"),
-        "VCAR_SECRETS_DIR": str(tmp_path / "secrets"),
+def vcar(env: dict[str, str], *args: str, kill_at: str | None = None) -> subprocess.CompletedProcess:
+    """Run the CLI; with ``kill_at`` the process kills itself there (etl/faults.py) and must die of it."""
+    run_env = env | ({faults.ENV: kill_at} if kill_at else {})
+    done = subprocess.run([sys.executable, "-m", "etl.cli", *args], env=run_env, capture_output=True, text=True)
+    if kill_at:
+        assert done.returncode == -signal.SIGKILL, f"{kill_at} was never reached: {done.stderr[-300:]}"
+    else:
+        assert done.returncode == 0, done.stderr[-500:]
+    return done
+
+
+def fresh_env(root: Path, mmdb: Path) -> dict[str, str]:
+    return os.environ | {
+        "VCAR_WAREHOUSE": str(root / "w" / "warehouse.duckdb"),
+        "VCAR_SECRETS_DIR": str(root / "secrets"),
         "VCAR_GEOIP_DB": str(mmdb),
         "VCAR_BATCH_LINES": "2000",
     }
-    cmd = [sys.executable, "-m", "etl.cli", "ingest", "logs", str(data / "logs")]
-    reference = tmp_path / "ref"
-    ref_env = env | {"VCAR_WAREHOUSE": str(reference / "warehouse.duckdb"), "VCAR_SECRETS_DIR": str(reference / "s")}
-    t0 = time.monotonic()
-    subprocess.run(cmd, env=ref_env, check=True, capture_output=True)
-    full_run = time.monotonic() - t0
-    expected, expected_done = consistent(reference / "warehouse.duckdb")
 
+
+def usage_report(env: dict[str, str]) -> dict:
+    last = START + dt.timedelta(days=3)
+    return json.loads(vcar(env, "report", "usage", "--from", str(START), "--to", str(last), "--json").stdout)
+
+
+# Where a log load is killed: while parsing (after a few staged batches), after the events of a file are
+# inserted, after a file's aggregates are rebuilt, just before a commit, and in retention (which runs once
+# every file is loaded, so it comes last).
+LOG_KILLS = ("logs.batch@3", "logs.load@1", "logs.rebuild@2", "commit@1", "logs.batch@1", "retention@1")
+
+
+def test_a_log_load_killed_anywhere_then_rerun_equals_an_uninterrupted_run(tmp_path, mmdb):
+    data = tmp_path / "data"
+    generate(data, days=4, start=START, seed=7, visitors_per_day=400)
+    logs = str(data / "logs")
+    reference = fresh_env(tmp_path / "ref", mmdb)
+    vcar(reference, "ingest", "logs", logs)
+    expected = consistent(Path(reference["VCAR_WAREHOUSE"]))
+
+    env = fresh_env(tmp_path / "run", mmdb)
     warehouse = Path(env["VCAR_WAREHOUSE"])
-    killed_states = set()
-    for fraction in (0.15, 0.3, 0.45, 0.6, 0.7, 0.8, 0.9):
-        child = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(full_run * fraction)
-        child.send_signal(signal.SIGKILL)
-        child.wait()
+    states = []
+    for point in LOG_KILLS:  # each run resumes the previous killed one and is killed further on
+        vcar(env, "ingest", "logs", logs, kill_at=point)
         if warehouse.exists():
-            killed_states.add(consistent(warehouse)[1])
-    assert len(killed_states) >= 2, "the kills should land in different places"
-    finished = subprocess.run(cmd + ["--json"], env=env, check=True, capture_output=True, text=True)
-    assert consistent(warehouse) == (expected, expected_done)
+            states.append(consistent(warehouse))  # at rest after a kill: nothing half-loaded
+    assert len(set(states)) >= 3, "the kills should land at different stages of the load"
+    finished = json.loads(vcar(env, "ingest", "logs", logs, "--json").stdout)
+    assert consistent(warehouse) == expected
+    assert usage_report(env) == usage_report(reference)
     assert not list(warehouse.parent.glob(".vcar-stage-*")), "staging left by killed runs is cleaned up"
-    assert '"lines_read"' in finished.stdout
-    again = subprocess.run(cmd + ["--json"], env=env, check=True, capture_output=True, text=True)
-    assert '"lines_loaded": 0' in again.stdout
+    assert finished["lines_read"] == finished["lines_loaded"] + finished["lines_rejected"] + finished[
+        "lines_skipped_already_loaded"]  # fmt: skip
+    again = json.loads(vcar(env, "ingest", "logs", logs, "--json").stdout)
+    assert again["lines_loaded"] == 0
+
+
+def warehouse_rows(env: dict[str, str], sql: str) -> list[tuple]:
+    with duckdb.connect(env["VCAR_WAREHOUSE"], read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_an_inquiry_import_killed_then_rerun_equals_an_uninterrupted_one(tmp_path, mmdb):
+    data = tmp_path / "data"
+    generate(data, days=3, start=START, seed=5, visitors_per_day=200)
+    csv = str(data / "inquiries.csv")
+    report = ("report", "inquiries", "--from", str(START), "--to", str(START + dt.timedelta(days=2)), "--json")
+    reference = fresh_env(tmp_path / "ref", mmdb)
+    vcar(reference, "ingest", "inquiries", csv)
+    count = "SELECT count(*), count(DISTINCT subject_email), count(DISTINCT country) FROM inquiries"
+
+    env = fresh_env(tmp_path / "run", mmdb)
+    for point in ("inquiries.upsert@1", "commit@1"):
+        vcar(env, "ingest", "inquiries", csv, kill_at=point)
+        assert warehouse_rows(env, "SELECT count(*) FROM inquiries") == [(0,)]  # the transaction rolled back
+        assert warehouse_rows(env, "SELECT count(*) FROM ingest_runs") == [(0,)]
+    vcar(env, "ingest", "inquiries", csv)
+    assert warehouse_rows(env, count) == warehouse_rows(reference, count)
+    assert json.loads(vcar(env, *report).stdout) == json.loads(vcar(reference, *report).stdout)
+
+
+def test_a_rights_import_killed_then_rerun_equals_an_uninterrupted_one(tmp_path, mmdb):
+    data = tmp_path / "data"
+    generate(data, days=3, start=START, seed=5, visitors_per_day=200)
+    csv = str(data / "rights_requests.csv")
+    listing = ("rights", "list", "--as-of", str(START + dt.timedelta(days=20)), "--json")
+    reference = fresh_env(tmp_path / "ref", mmdb)
+    vcar(reference, "rights", "import", csv)
+    audit = "SELECT action, count(*) FROM audit_log GROUP BY ALL ORDER BY ALL"
+
+    env = fresh_env(tmp_path / "run", mmdb)
+    for point in ("rights.saved@5", "commit@1"):
+        vcar(env, "rights", "import", csv, kill_at=point)
+        assert warehouse_rows(env, "SELECT count(*) FROM rights_requests") == [(0,)]
+        assert warehouse_rows(env, "SELECT count(*) FROM audit_log") == [(0,)]  # no trace of undone work
+    vcar(env, "rights", "import", csv)
+    assert json.loads(vcar(env, *listing).stdout) == json.loads(vcar(reference, *listing).stdout)
+    assert warehouse_rows(env, audit) == warehouse_rows(reference, audit)
 
 
 def test_readers_during_a_load_see_whole_days_and_never_fail(tmp_path, mmdb):

@@ -1,0 +1,34 @@
+"""Fault injection for the crash tests: the process kills itself (SIGKILL) at a named point.
+
+``VCAR_KILL_AT=point`` or ``point@n`` kills the process the n-th time (default the first) it reaches
+``reach(point)``. The crash tests in tests/test_crash.py use it to stop a load exactly during parsing, loading,
+the aggregate rebuild, retention or a commit, then check that the warehouse is as it was before and that the
+next run completes the work. Unset (always, outside those tests) a point costs one environment look-up.
+
+This is a test hook, not a setting: it is read here and nowhere else, and it has no effect on output.
+
+Points: ``logs.batch`` (a batch parsed and staged), ``logs.load`` (events inserted, aggregates not yet
+rebuilt), ``logs.rebuild`` (aggregates rebuilt, not yet committed), ``retention`` (expired rows deleted, not
+yet committed), ``inquiries.upsert`` (inquiries written, withdrawn consent not yet applied), ``rights.saved``
+(one request written), ``commit`` (any write transaction, just before COMMIT).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+ENV = "VCAR_KILL_AT"
+_reached: dict[str, int] = {}
+
+
+def reach(point: str) -> None:
+    target = os.environ.get(ENV)
+    if not target:
+        return
+    name, _, nth = target.partition("@")
+    if name != point:
+        return
+    _reached[point] = _reached.get(point, 0) + 1
+    if _reached[point] == int(nth or 1):
+        os.kill(os.getpid(), signal.SIGKILL)

@@ -137,28 +137,46 @@ def test_a_rights_import_killed_then_rerun_equals_an_uninterrupted_one(tmp_path,
     assert warehouse_rows(env, audit) == warehouse_rows(reference, audit)
 
 
-def test_readers_during_a_load_see_whole_days_and_never_fail(tmp_path, mmdb):
-    """A reader loops over the warehouse while an ingest writes: every read succeeds (waiting for the lock when
-    needed) and sees aggregates that match the events, never a half-loaded file."""
-    from etl import warehouse
+def test_readers_and_writers_together_never_fail_or_see_half_a_load(tmp_path, mmdb, monkeypatch):
+    """While a log ingest, a retention run and four rights registrations write, a reader issues the dashboard's
+    queries in a loop: every read succeeds (waiting for the lock when needed) and sees aggregates that match
+    the events, never a half-loaded file; every writer succeeds."""
+    from etl import rights, warehouse
+    from etl.reports import usage_report as report_of
+    from etl.settings import load_settings
 
     data = tmp_path / "data"
     generate(data, days=6, start=START, seed=11, visitors_per_day=500)
-    db = tmp_path / "w" / "warehouse.duckdb"
-    env = os.environ | {"VCAR_WAREHOUSE": str(db), "VCAR_SECRETS_DIR": str(tmp_path / "s"),
-                        "VCAR_GEOIP_DB": str(mmdb), "VCAR_BATCH_LINES": "2000"}  # fmt: skip
-    with warehouse.write(db):
+    env = fresh_env(tmp_path, mmdb)
+    for key, value in env.items():
+        if key.startswith("VCAR_"):
+            monkeypatch.setenv(key, value)
+    cfg = load_settings()
+    with warehouse.write(cfg.warehouse):
         pass
-    cmd = [sys.executable, "-m", "etl.cli", "ingest", "logs", str(data / "logs")]
-    child = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def start(*args: str) -> subprocess.Popen:
+        cmd = [sys.executable, "-m", "etl.cli", *args]
+        return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    writers = [start("ingest", "logs", str(data / "logs")), start("retention", "--json")]
+    writers += [start("rights", "add", "--type", "access", "--received", str(START + dt.timedelta(days=i)),
+                      "--email", f"subject{i}@example.cn") for i in range(4)]  # fmt: skip
+    last, as_of = START + dt.timedelta(days=5), START + dt.timedelta(days=10)
     seen, deadline = [], time.monotonic() + 120
-    while child.poll() is None and time.monotonic() < deadline:
-        with warehouse.read(db, wait_seconds=60) as con:
+    while any(w.poll() is None for w in writers) and time.monotonic() < deadline:
+        with warehouse.read(cfg.warehouse, wait_seconds=60) as con:
             pageviews = con.execute("SELECT count(*) FROM events WHERE is_pageview").fetchone()[0]
             aggregated = con.execute("SELECT coalesce(sum(pageviews), 0) FROM agg_daily").fetchone()[0]
             days = con.execute("SELECT count(DISTINCT day) FROM events").fetchone()[0]
         assert aggregated == pageviews
-        seen.append(days)
+        report = report_of(cfg, START, last)
+        assert report["pageviews"] == sum(day["pageviews"] for day in report["by_day"])
+        seen.append((days, len(rights.listing(cfg, as_of=as_of))))
         time.sleep(0.05)
-    assert child.wait(timeout=120) == 0, child.stderr.read()
-    assert len(seen) >= 3 and seen == sorted(seen)  # whole files appear one after another; no read raised
+    for writer in writers:
+        assert writer.wait(timeout=120) == 0, writer.stderr.read()
+    assert len(seen) >= 3
+    assert [s[0] for s in seen] == sorted(s[0] for s in seen)  # whole files appear one after another
+    assert [s[1] for s in seen] == sorted(s[1] for s in seen)
+    assert len(rights.listing(cfg, as_of=as_of)) == 4 and report_of(cfg, START, last)["pageviews"] > 0

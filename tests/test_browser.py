@@ -17,6 +17,7 @@ from dashboard.navigation import pages_for
 from dashboard.users import ROLES
 from scripts.browser_tour import CHROMIUM, add_users, free_port, serve, tour
 from tests.conftest import clear_dashboard_cache
+from tests.test_hostile import hostile_inquiries
 from tests.test_log_metrics import line
 
 pytestmark = pytest.mark.skipif(
@@ -27,8 +28,10 @@ HOSTILE = "/<script>alert(1)</script>"
 
 @pytest.fixture(scope="module")
 def served(loaded, tmp_path_factory, mmdb):
-    """A copy of the sample warehouse plus a hostile path, one user per role, and the dashboard serving it."""
+    """A copy of the sample warehouse plus a hostile path and hostile contact-form rows, one user per role, and
+    the dashboard serving it."""
     from etl.ingest_logs import ingest_paths
+    from etl.inquiries import ingest_inquiries
     from etl.settings import load_settings
 
     env_loaded, _ = loaded
@@ -43,8 +46,11 @@ def served(loaded, tmp_path_factory, mmdb):
     log.write_text("\n".join(line(f"1.2.2.{i}", "04/Nov/2026:10:00:00 +0800", HOSTILE) for i in range(2, 250)) + "\n")
     saved = {k: os.environ.get(k) for k in env if k.startswith("VCAR_")}
     os.environ.update({k: v for k, v in env.items() if k.startswith("VCAR_")})
+    form = root / "hostile-inquiries.csv"
+    hostile_inquiries(form)  # markup and formulas in every field of the contact form
     try:
         ingest_paths(load_settings(), [log], today=dt.date(2026, 11, 4))
+        ingest_inquiries(load_settings(), form)
     finally:
         for key, value in saved.items():
             os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)

@@ -42,10 +42,11 @@ INQUIRY_FIELDS = [
 ]  # fmt: skip
 
 
-def hostile_inquiries(path: Path) -> int:
-    """Rows whose every free field is a formula or markup; the first has a hostile time too. Returns rows."""
+def hostile_inquiries(path: Path) -> None:
+    """Rows whose every free field is a formula or markup; the first has a hostile time too."""
     rows = []
-    for i, payload in enumerate([FORMULA, SCRIPT, "@SUM(1+1)", "-2+3", "+cmd|' /C calc'!A0", "<img src=x onerror=alert(2)>"]):
+    payloads = [FORMULA, SCRIPT, "@SUM(1+1)", "-2+3", "+cmd|' /C calc'!A0", "<img src=x onerror=alert(2)>"]
+    for i, payload in enumerate(payloads):
         row = {name: payload for name in INQUIRY_FIELDS}
         row |= {"submitted_at": f"2026-11-04T10:0{i}:00+08:00", "email": f"user{i}@example.cn", "consent": "true",
                 "first_response_at": "", "closed_at": ""}  # fmt: skip
@@ -55,7 +56,6 @@ def hostile_inquiries(path: Path) -> int:
         writer = csv.DictWriter(fh, fieldnames=INQUIRY_FIELDS)
         writer.writeheader()
         writer.writerows(rows)
-    return len(rows)
 
 
 @pytest.fixture

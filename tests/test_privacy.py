@@ -53,13 +53,74 @@ def test_generated_identifiers_never_reach_the_warehouse(loaded, sample):
             assert row["email"].strip().lower() not in text.lower()
 
 
-def test_nothing_outside_secrets_dir_holds_an_ip(loaded):
-    env, _ = loaded
-    root = Path(env["VCAR_WAREHOUSE"]).parent
-    secrets = Path(env["VCAR_SECRETS_DIR"])
-    for path in root.rglob("*"):
-        if path.is_file() and secrets not in path.parents and path.suffix not in (".duckdb", ".wal"):
-            raise AssertionError(f"unexpected file outside secrets_dir: {path.name}")
+def identifiers_in_forms(sample: Path) -> set[str]:
+    """Every name, e-mail, phone number (as typed and as digits), company and message of the two CSV inputs."""
+    found: set[str] = set()
+    for name in ("inquiries.csv", "rights_requests.csv"):
+        with open(sample / name, encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                for column in ("name", "email", "mobile", "company", "message"):
+                    value = (row.get(column) or "").strip()
+                    if len(value) >= 5:
+                        found |= {value, value.lower()}
+                    if column == "mobile" and len(digits := re.sub(r"\D", "", value)) >= 8:
+                        found.add(digits[-9:])  # the subscriber number, however it is written
+    return found
+
+
+def test_a_whole_run_of_the_product_leaves_no_identifier_outside_secrets_dir(tmp_path, mmdb, sample):
+    """Every command that reads personal data, run as an operator would, with HOME and the caches pointed into
+    the test folder: the warehouse, every file written outside secrets_dir (exports, staging, caches) and
+    everything printed hold no IP, user agent, e-mail, phone number, name, company or message of the input."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    root = tmp_path / "run"
+    secrets = root / "secrets"
+    home = root / "home"
+    home.mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VCAR_")} | {
+        "VCAR_WAREHOUSE": str(root / "data" / "warehouse.duckdb"), "VCAR_SECRETS_DIR": str(secrets),
+        "VCAR_GEOIP_DB": str(mmdb), "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"),
+    }  # fmt: skip
+    with open(sample / "inquiries.csv", encoding="utf-8") as fh:
+        person = next(row for row in csv.DictReader(fh) if row["consent"] == "true")
+    printed = []
+
+    def vcar(*args: str) -> None:
+        done = subprocess.run([sys.executable, "-m", "etl.cli", *args], env=env, cwd=root, capture_output=True,
+                              text=True)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        printed.append(done.stdout + done.stderr)
+
+    day, last = "2026-11-02", "2026-11-04"
+    vcar("ingest", "logs", str(sample / "logs"), "--json")
+    vcar("ingest", "inquiries", str(sample / "inquiries.csv"))
+    vcar("rights", "import", str(sample / "rights_requests.csv"))
+    vcar("report", "usage", "--from", day, "--to", last, "--json")
+    vcar("report", "inquiries", "--from", day, "--to", last, "--json")
+    vcar("rights", "list", "--json")
+    vcar("rights", "add", "--type", "access", "--received", last, "--email", person["email"])
+    vcar("subject", "export", "--email", person["email"], "--out", str(root / "export.json"))
+    vcar("subject", "erase", "--email", person["email"], "--yes", "--json")
+    vcar("retention", "--json")
+    vcar("inventory")
+    vcar("audit", "verify")
+    assert json.loads((root / "export.json").read_text())["inquiries"], "the export found the subject"
+
+    ips, uas = identifiers_in_logs(sample / "logs")
+    personal = identifiers_in_forms(sample)
+    assert len(ips) > 50 and len(uas) > 10 and len(personal) > 50
+    written = [p for p in root.rglob("*") if p.is_file() and secrets not in p.parents]
+    assert {p.name for p in written} >= {"warehouse.duckdb", "export.json"}
+    texts = {p.name: p.read_bytes().decode("utf-8", "replace") for p in written if p.suffix != ".duckdb"}
+    texts |= {"warehouse": all_text_in_warehouse(root / "data" / "warehouse.duckdb"), "output": "\n".join(printed)}
+    for where, text in texts.items():
+        assert not [ip for ip in ips if re.search(rf"(?<![\d.:a-f]){re.escape(ip)}(?![\d.:a-f])", text)], where
+        assert not [ua for ua in uas if ua in text], where
+        assert not [value for value in personal if value in text], where
 
 
 octet = st.integers(min_value=1, max_value=254)

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 VCAR := $(VENV)/bin/vcar
 PORT ?= 8501
 
-.PHONY: demo test lint format bench fuzz screenshots browser clean help
+.PHONY: demo test lint format bench fuzz screenshots browser audit lock clean help
 
 help:
 	@echo "make demo   - install, generate sample data, ingest it and serve the dashboard on :$(PORT)"
@@ -13,18 +13,21 @@ help:
 	@echo "make bench  - run the benchmarks in benchmarks/ (prints figures)"
 	@echo "make fuzz   - the parser fuzz tests with 2,000 examples each (make test runs 40)"
 	@echo "make screenshots - refresh docs/screenshots/ (README's pictures) in headless chromium"
+	@echo "make audit  - check every pin of requirements.lock for known vulnerabilities (make test runs it)"
+	@echo "make lock   - re-resolve the dependencies into requirements.lock (then make test and make audit)"
 
 $(PY):
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# Stamps make re-runs fast: pip runs again only when pyproject.toml changed.
-$(VENV)/.demo-installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[demo]'
+# Stamps make re-runs fast: pip runs again only when pyproject.toml or the lock changed. Every install is
+# constrained by requirements.lock, so what runs is what `make audit` checked.
+$(VENV)/.demo-installed: pyproject.toml requirements.lock | $(PY)
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[demo]'
 	touch $@
 
-$(VENV)/.dev-installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[dev]'
+$(VENV)/.dev-installed: pyproject.toml requirements.lock | $(PY)
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $@ $(VENV)/.demo-installed
 
 demo: $(VENV)/.demo-installed
@@ -49,8 +52,20 @@ browser:
 		echo "chromium could not be installed: the browser tests will be skipped"; \
 	else echo "chromium is missing and this is not root: the browser tests will be skipped"; fi
 
-test: lint browser
+test: lint browser audit
 	$(PY) -m pytest -rs
+
+# Known vulnerabilities in the pinned set fail the build; an unreachable registry is reported, not failed.
+audit: $(VENV)/.dev-installed
+	$(PY) scripts/audit_deps.py requirements.lock
+
+lock:
+	rm -rf .lock-venv && python3 -m venv .lock-venv && .lock-venv/bin/pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet '.[dev,demo]'
+	{ echo "# Every distribution the project installs, pinned: what make test runs is what make audit checks."; \
+	  echo "# Installed with 'pip install -c requirements.lock'; refreshed by 'make lock'."; \
+	  .lock-venv/bin/pip freeze --exclude-editable | grep -v '^vcar-insights'; } > requirements.lock
+	rm -rf .lock-venv
 
 bench: $(VENV)/.dev-installed
 	command -v goaccess >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y goaccess || echo "goaccess could not be installed: no comparison"
@@ -64,4 +79,4 @@ screenshots: $(VENV)/.dev-installed browser
 	$(PY) scripts/browser_tour.py --out docs/screenshots
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .lock-venv .pytest_cache .ruff_cache

@@ -74,6 +74,7 @@ def test_a_whole_run_of_the_product_leaves_no_identifier_outside_secrets_dir(tmp
     everything printed hold no IP, user agent, e-mail, phone number, name, company or message of the input."""
     import json
     import os
+    import stat
     import subprocess
     import sys
 
@@ -109,6 +110,8 @@ def test_a_whole_run_of_the_product_leaves_no_identifier_outside_secrets_dir(tmp
     vcar("inventory")
     vcar("audit", "verify")
     assert json.loads((root / "export.json").read_text())["inquiries"], "the export found the subject"
+    for path in [secrets, *secrets.rglob("*"), root / "export.json"]:  # secrets and exports: owner only
+        assert stat.S_IMODE(path.stat().st_mode) == (0o700 if path.is_dir() else 0o600), path
 
     ips, uas = identifiers_in_logs(sample / "logs")
     personal = identifiers_in_forms(sample)

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from etl import faults
 from etl.generate import generate
@@ -99,42 +100,39 @@ def warehouse_rows(env: dict[str, str], sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
 
 
-def test_an_inquiry_import_killed_then_rerun_equals_an_uninterrupted_one(tmp_path, mmdb):
+# command, input file, kill points, tables that must stay empty after a kill, the report and the SQL whose
+# results must equal an uninterrupted import's
+IMPORTS = {
+    "inquiries": (
+        ("ingest", "inquiries"), "inquiries.csv", ("inquiries.upsert@1", "commit@1"), ("inquiries", "ingest_runs"),
+        ("report", "inquiries", "--from", str(START), "--to", str(START + dt.timedelta(days=2)), "--json"),
+        "SELECT count(*), count(DISTINCT subject_email), count(DISTINCT country) FROM inquiries",
+    ),
+    "rights": (
+        ("rights", "import"), "rights_requests.csv", ("rights.saved@5", "commit@1"), ("rights_requests", "audit_log"),
+        ("rights", "list", "--as-of", str(START + dt.timedelta(days=20)), "--json"),
+        "SELECT action, count(*) FROM audit_log GROUP BY ALL ORDER BY ALL",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", IMPORTS)
+def test_an_import_killed_then_rerun_equals_an_uninterrupted_one(tmp_path, mmdb, kind):
+    command, file, kills, tables, report, sql = IMPORTS[kind]
     data = tmp_path / "data"
     generate(data, days=3, start=START, seed=5, visitors_per_day=200)
-    csv = str(data / "inquiries.csv")
-    report = ("report", "inquiries", "--from", str(START), "--to", str(START + dt.timedelta(days=2)), "--json")
+    path = str(data / file)
     reference = fresh_env(tmp_path / "ref", mmdb)
-    vcar(reference, "ingest", "inquiries", csv)
-    count = "SELECT count(*), count(DISTINCT subject_email), count(DISTINCT country) FROM inquiries"
+    vcar(reference, *command, path)
 
     env = fresh_env(tmp_path / "run", mmdb)
-    for point in ("inquiries.upsert@1", "commit@1"):
-        vcar(env, "ingest", "inquiries", csv, kill_at=point)
-        assert warehouse_rows(env, "SELECT count(*) FROM inquiries") == [(0,)]  # the transaction rolled back
-        assert warehouse_rows(env, "SELECT count(*) FROM ingest_runs") == [(0,)]
-    vcar(env, "ingest", "inquiries", csv)
-    assert warehouse_rows(env, count) == warehouse_rows(reference, count)
+    for point in kills:
+        vcar(env, *command, path, kill_at=point)
+        for table in tables:  # the transaction rolled back: no rows, no run record, no audit trace
+            assert warehouse_rows(env, f"SELECT count(*) FROM {table}") == [(0,)], (point, table)
+    vcar(env, *command, path)
+    assert warehouse_rows(env, sql) == warehouse_rows(reference, sql)
     assert json.loads(vcar(env, *report).stdout) == json.loads(vcar(reference, *report).stdout)
-
-
-def test_a_rights_import_killed_then_rerun_equals_an_uninterrupted_one(tmp_path, mmdb):
-    data = tmp_path / "data"
-    generate(data, days=3, start=START, seed=5, visitors_per_day=200)
-    csv = str(data / "rights_requests.csv")
-    listing = ("rights", "list", "--as-of", str(START + dt.timedelta(days=20)), "--json")
-    reference = fresh_env(tmp_path / "ref", mmdb)
-    vcar(reference, "rights", "import", csv)
-    audit = "SELECT action, count(*) FROM audit_log GROUP BY ALL ORDER BY ALL"
-
-    env = fresh_env(tmp_path / "run", mmdb)
-    for point in ("rights.saved@5", "commit@1"):
-        vcar(env, "rights", "import", csv, kill_at=point)
-        assert warehouse_rows(env, "SELECT count(*) FROM rights_requests") == [(0,)]
-        assert warehouse_rows(env, "SELECT count(*) FROM audit_log") == [(0,)]  # no trace of undone work
-    vcar(env, "rights", "import", csv)
-    assert json.loads(vcar(env, *listing).stdout) == json.loads(vcar(reference, *listing).stdout)
-    assert warehouse_rows(env, audit) == warehouse_rows(reference, audit)
 
 
 def test_readers_and_writers_together_never_fail_or_see_half_a_load(tmp_path, mmdb, monkeypatch):

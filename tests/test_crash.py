@@ -136,9 +136,9 @@ def test_an_import_killed_then_rerun_equals_an_uninterrupted_one(tmp_path, mmdb,
 
 
 def test_readers_and_writers_together_never_fail_or_see_half_a_load(tmp_path, mmdb, monkeypatch):
-    """While a log ingest, a retention run and four rights registrations write, a reader issues the dashboard's
-    queries in a loop: every read succeeds (waiting for the lock when needed) and sees aggregates that match
-    the events, never a half-loaded file; every writer succeeds."""
+    """While a log ingest, a retention run, four rights registrations and a rights update write, a reader
+    issues the dashboard's queries in a loop: every read succeeds (waiting for the lock when needed) and sees
+    aggregates that match the events, never a half-loaded file; every writer succeeds."""
     from etl import rights, warehouse
     from etl.reports import usage_report as report_of
     from etl.settings import load_settings
@@ -150,8 +150,7 @@ def test_readers_and_writers_together_never_fail_or_see_half_a_load(tmp_path, mm
         if key.startswith("VCAR_"):
             monkeypatch.setenv(key, value)
     cfg = load_settings()
-    with warehouse.write(cfg.warehouse):
-        pass
+    waiting = rights.add(cfg, type_="erasure", received=START, email="waiting@example.cn").request_id
 
     def start(*args: str) -> subprocess.Popen:
         cmd = [sys.executable, "-m", "etl.cli", *args]
@@ -160,6 +159,7 @@ def test_readers_and_writers_together_never_fail_or_see_half_a_load(tmp_path, mm
     writers = [start("ingest", "logs", str(data / "logs")), start("retention", "--json")]
     writers += [start("rights", "add", "--type", "access", "--received", str(START + dt.timedelta(days=i)),
                       "--email", f"subject{i}@example.cn") for i in range(4)]  # fmt: skip
+    writers.append(start("rights", "update", waiting, "--status", "in_progress"))
     last, as_of = START + dt.timedelta(days=5), START + dt.timedelta(days=10)
     seen, deadline = [], time.monotonic() + 120
     while any(w.poll() is None for w in writers) and time.monotonic() < deadline:
@@ -177,4 +177,5 @@ def test_readers_and_writers_together_never_fail_or_see_half_a_load(tmp_path, mm
     assert len(seen) >= 3
     assert [s[0] for s in seen] == sorted(s[0] for s in seen)  # whole files appear one after another
     assert [s[1] for s in seen] == sorted(s[1] for s in seen)
-    assert len(rights.listing(cfg, as_of=as_of)) == 4 and report_of(cfg, START, last)["pageviews"] > 0
+    assert len(rights.listing(cfg, as_of=as_of)) == 5 and report_of(cfg, START, last)["pageviews"] > 0
+    assert rights.get(cfg, waiting).status == "in_progress"

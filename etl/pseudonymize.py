@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import re
 from collections.abc import Mapping
 from urllib.parse import unquote
@@ -131,10 +132,29 @@ def classify_source(own_hosts: list[str]) -> tuple[pl.Expr, pl.Expr]:
     return name.otherwise(host), kind.otherwise(pl.lit("referral"))
 
 
+# One pass, left to right: a Common Log Format time ("[04/Nov/2026:10:00:00 +0800]") has the shape of IPv6
+# groups, so it is matched first and kept as it is.
+_IP_IN_TEXT = re.compile(
+    r"(?P<time>\[\d{2}/[A-Za-z]{3}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\])"
+    r"|\b(?P<v4>\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}\b"
+    r"|\b(?P<v6>[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4})(?::[0-9A-Fa-f]{0,4}){1,5}\b"
+)
+
+
 def mask_ip_text(text: str) -> str:
-    """Mask every IPv4 to /24 and IPv6 to /48 inside free text (reject excerpts)."""
-    text = re.sub(r"\b(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}\b", r"\1.0", text)
-    return re.sub(r"\b([0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4})(?::[0-9A-Fa-f]{0,4}){1,5}\b", r"\1::", text)
+    """Mask every IPv4 to /24 and IPv6 to /48 inside free text (reject excerpts); log times stay readable."""
+
+    def mask(match: re.Match) -> str:
+        if match["v4"]:
+            return match["v4"] + ".0"
+        if not match["v6"]:
+            return match[0]
+        try:
+            return str(ipaddress.IPv6Network(f"{match[0]}/48", strict=False).network_address)
+        except ValueError:  # not a whole address (a cut line): keep no more than its first three groups
+            return match["v6"] + "::"
+
+    return _IP_IN_TEXT.sub(mask, text)
 
 
 def reject_excerpt(line: str) -> str:

@@ -81,6 +81,8 @@ def test_hostile_log_lines_are_loaded_or_rejected_and_run_nothing(hostile):
     assert all(len(path) <= 2048 for path in paths)  # the 10 MB path is cut, not stored whole
     addresses = [f"1.2.2.{i}" for i in range(10, 21)]
     assert excerpts and not any(ip in excerpt for ip in addresses for excerpt in excerpts)  # masked to the /24
+    times = ["[04/Nov/2026:10:00:00 +0800]" in excerpt for excerpt in excerpts]
+    assert sum(times) == len(excerpts) - 1  # the time stays readable (one rejected line has none)
 
 
 def test_hostile_form_fields_are_loaded_or_rejected(hostile):

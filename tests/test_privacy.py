@@ -164,3 +164,13 @@ def test_no_user_agent_field_repeats_the_raw_string(ua):
     info = classify_user_agent(ua)
     stored = [info.browser, info.os, info.bot_name or "", info.device]
     assert not [value for value in stored if ua.strip() and ua.strip() in value]
+
+
+def test_addresses_in_reject_text_are_cut_to_their_network_and_times_stay_readable():
+    from etl.pseudonymize import mask_ip_text
+
+    assert mask_ip_text("203.0.113.77 x") == "203.0.113.0 x"
+    assert mask_ip_text("2001:db8:85a3:1:2:3:4:5 x") == "2001:db8:85a3:: x"
+    assert mask_ip_text("fe80::1:2:3 x") == "fe80:: x"  # compressed: the /48 network, not the first groups typed
+    assert mask_ip_text("2001:db8:85a3:1:2") == "2001:db8:85a3::"  # a cut address keeps no more than 3 groups
+    assert mask_ip_text("[04/Nov/2026:10:00:00 +0800]") == "[04/Nov/2026:10:00:00 +0800]"

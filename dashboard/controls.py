@@ -35,6 +35,12 @@ class View:
         return comparison_range(self.start, self.end, self.compare)
 
 
+def choices_start(first_day: dt.date, today: dt.date) -> dt.date:
+    """Where the filters' choices are collected from: every day with data, and at least the 400 days that a
+    preset and its comparison with the same period last year can reach."""
+    return min(first_day, today - dt.timedelta(days=400))
+
+
 def preset_range(preset: str, today: dt.date) -> tuple[dt.date, dt.date]:
     if preset == "today":
         return today, today

@@ -48,6 +48,8 @@ def _check_settings() -> None:
 
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+DateFrom = Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD), in the reporting time zone.")]
+DateTo = Annotated[str, typer.Option("--to", help="Last day (YYYY-MM-DD), inclusive.")]
 DEMO_DIR = Path("data/sample")
 DEMO_LOGINS = "demo_logins.json"
 
@@ -184,8 +186,8 @@ def ingest_logs_cmd(
 
 @report_app.command("usage")
 def report_usage(
-    date_from: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD), in the reporting time zone.")],
-    date_to: Annotated[str, typer.Option("--to", help="Last day (YYYY-MM-DD), inclusive.")],
+    date_from: DateFrom,
+    date_to: DateTo,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Rows per list.")] = 10,
     country: Annotated[str | None, typer.Option(help="Only this country (ISO 3166-1 alpha-2).")] = None,
     region: Annotated[str | None, typer.Option(help="Only this region (ISO 3166-2, e.g. CN-GD).")] = None,
@@ -231,8 +233,8 @@ def _window(date_from: str, date_to: str) -> tuple[dt.date, dt.date]:
 
 @report_app.command("inquiries")
 def report_inquiries(
-    date_from: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD), in the reporting time zone.")],
-    date_to: Annotated[str, typer.Option("--to", help="Last day (YYYY-MM-DD), inclusive.")],
+    date_from: DateFrom,
+    date_to: DateTo,
     as_json: JsonFlag = False,
 ) -> None:
     """Inquiries by country, region and support type; first-response time; the funnel from web visitors on."""

@@ -42,10 +42,8 @@ class UserAgentInfo:
 def _crawler_patterns() -> tuple[re.Pattern, list[tuple[re.Pattern, str]]]:
     from crawleruseragents import CRAWLER_USER_AGENTS_DATA
 
-    patterns = [entry["pattern"] for entry in CRAWLER_USER_AGENTS_DATA]
-    combined = re.compile("|".join(f"(?:{p})" for p in patterns))
-    named = [(re.compile(p), _name_of(p)) for p in patterns]
-    return combined, named
+    named = [(re.compile(entry["pattern"]), _name_of(entry["pattern"])) for entry in CRAWLER_USER_AGENTS_DATA]
+    return re.compile(_crawler_alternation()), named
 
 
 def _name_of(pattern: str) -> str:
@@ -77,7 +75,7 @@ def _ua_parser():
 def parse_agent(text: str):
     """user-agents' ``UserAgent`` for ``text``, parsed by ua-parser 1.0's best resolver (native when
     ua-parser-rs is installed) instead of the pure-Python legacy ``Parse`` that user-agents calls itself.
-    The fields are filled exactly as the legacy parser fills them (tests/test_enrich.py holds the two equal)."""
+    The fields are filled exactly as the legacy parser fills them (tests/test_user_agents.py holds the two equal)."""
     from user_agents.parsers import UserAgent, parse_browser, parse_device, parse_operating_system
 
     result = _ua_parser().parse(text)

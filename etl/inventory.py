@@ -28,6 +28,11 @@ class Table:
     columns: dict[str, str]
 
 
+# The dimensions of a visit that the web aggregates are counted by (a page counts under its visit's).
+_VISIT_DIMENSIONS = {
+    "country": "country", "subdivision": "region", "device": "device", "browser": "browser", "os": "OS",
+    "source": "source (of the visit)", "source_kind": "source kind", "utm_campaign": "campaign",
+}  # fmt: skip
 _AGG_WEB = "service operation and experience improvement from web-server log data (privacy policy, log data)"
 
 INVENTORY: list[Table] = [
@@ -174,14 +179,7 @@ INVENTORY: list[Table] = [
                 _AGG_WEB,
                 {
                     "day": "day",
-                    "country": "country",
-                    "subdivision": "region",
-                    "device": "device",
-                    "browser": "browser",
-                    "os": "OS",
-                    "source": "source",
-                    "source_kind": "source kind",
-                    "utm_campaign": "campaign",
+                    **_VISIT_DIMENSIONS,
                     "visitors": "visitors",
                     "visits": "visits",
                     "bounces": "bounces",
@@ -195,14 +193,7 @@ INVENTORY: list[Table] = [
                 {
                     "day": "day",
                     "path": "page",
-                    "country": "country",
-                    "subdivision": "region",
-                    "device": "device",
-                    "browser": "browser",
-                    "os": "OS",
-                    "source": "visit's source",
-                    "source_kind": "source kind",
-                    "utm_campaign": "campaign",
+                    **_VISIT_DIMENSIONS,
                     "pageviews": "pageviews",
                     "visitors": "visitors (once, under their first visit that included the page)",
                     "visits": "visits that included the page",

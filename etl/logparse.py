@@ -30,6 +30,7 @@ REGEXES = {
 }
 REQUEST_LINE = r"^[A-Z][A-Z-]{0,15} \S+(?: HTTP/[0-9.]+)?$"  # METHOD SP target [SP HTTP/x]
 MAX_LINE_BYTES = 16_384
+CLF_TIME = "%d/%b/%Y:%H:%M:%S"  # 10/Nov/2026:13:55:36, followed by " %z"
 
 
 def detect_format(sample: list[str]) -> str | None:
@@ -149,13 +150,13 @@ def _put_clf_time(frame: pl.DataFrame) -> pl.DataFrame:
         pl.Int32, strict=False
     )
     signed = pl.when(offset.str.slice(0, 1) == "-").then(-minutes).when(offset.str.slice(0, 1) == "+").then(minutes)
-    naive = time.str.slice(0, 20).str.strptime(pl.Datetime("us"), "%d/%b/%Y:%H:%M:%S", strict=False)
+    naive = time.str.slice(0, 20).str.strptime(pl.Datetime("us"), CLF_TIME, strict=False)
     fixed = (time.str.len_bytes() == 26) & (time.str.slice(20, 1) == " ")
     fast = pl.when(fixed).then(naive - pl.duration(minutes=signed)).dt.replace_time_zone("UTC")
     out = frame.with_columns(fast.alias("ts"))
     missed = out["ts"].is_null() & out["time"].is_not_null()
     if missed.any():
-        general = time.str.strptime(pl.Datetime("us", "UTC"), "%d/%b/%Y:%H:%M:%S %z", strict=False)
+        general = time.str.strptime(pl.Datetime("us", "UTC"), CLF_TIME + " %z", strict=False)
         out = out.with_columns(pl.when(missed).then(general).otherwise(pl.col("ts")).alias("ts"))
     return out
 
@@ -177,7 +178,7 @@ def parse_json_lines(frame: pl.DataFrame, fmt: str) -> pl.DataFrame:
     )  # fmt: skip
     out = pl.concat([frame, parsed], how="horizontal")
     iso = pl.col("time").str.to_datetime(time_zone="UTC", strict=False, time_unit="us")
-    clf = pl.col("time").str.strptime(pl.Datetime("us", "UTC"), "%d/%b/%Y:%H:%M:%S %z", strict=False)
+    clf = pl.col("time").str.strptime(pl.Datetime("us", "UTC"), CLF_TIME + " %z", strict=False)
     epoch = pl.from_epoch(
         (pl.col("epoch") * 1_000_000).cast(pl.Int64, strict=False), time_unit="us"
     ).dt.replace_time_zone("UTC")

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import ipaddress
 import re
 from collections.abc import Mapping
 from urllib.parse import unquote
 
 import polars as pl
+
+from etl.enrich import network_key
 
 EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
 PHONE = r"\+?\d[\d\s().-]{6,}\d"
@@ -149,10 +150,8 @@ def mask_ip_text(text: str) -> str:
             return match["v4"] + ".0"
         if not match["v6"]:
             return match[0]
-        try:
-            return str(ipaddress.IPv6Network(f"{match[0]}/48", strict=False).network_address)
-        except ValueError:  # not a whole address (a cut line): keep no more than its first three groups
-            return match["v6"] + "::"
+        network = network_key(match[0])  # None when it is not a whole address (a cut line)
+        return network.removesuffix("/48") if network else match["v6"] + "::"
 
     return _IP_IN_TEXT.sub(mask, text)
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import loaders
 from dashboard.auth import require_page
-from dashboard.controls import delta, view_controls
+from dashboard.controls import choices_start, delta, view_controls
 from dashboard.tables import show_table
 from etl.settings import cached_settings
 
@@ -24,7 +24,7 @@ if last is None:
     st.stop()
 
 today = dt.datetime.now(cfg.tz).date()
-places = loaders.inquiry_places(min(first, today - dt.timedelta(days=400)), today)
+places = loaders.inquiry_places(choices_start(first, today), today)
 options = {
     "country": places.group_by("country")
     .agg(pl.col("inquiries").sum())

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import loaders
 from dashboard.auth import require_page
-from dashboard.controls import delta, view_controls
+from dashboard.controls import choices_start, delta, view_controls
 from dashboard.tables import show_table
 from etl.settings import cached_settings
 
@@ -24,8 +24,7 @@ if last is None:
     st.stop()
 
 today = dt.datetime.now(cfg.tz).date()
-wide_start = min(first, today - dt.timedelta(days=400))
-view = view_controls("usage", today, loaders.usage_filter_options(wide_start, today))
+view = view_controls("usage", today, loaders.usage_filter_options(choices_start(first, today), today))
 filters = tuple(sorted(view.filters.items()))
 report = loaders.usage(view.start, view.end, 15, filters)
 previous = loaders.usage(*view.comparison, 15, filters) if view.comparison else None

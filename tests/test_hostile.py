@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from etl.ingest_logs import ingest_paths
 from etl.inquiries import ingest_inquiries
+from etl.pseudonymize import MAX_PATH
 from tests.test_log_metrics import line
 
 DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard"
@@ -76,9 +77,10 @@ def test_hostile_log_lines_are_loaded_or_rejected_and_run_nothing(hostile):
     assert logs.lines_rejected >= 2  # the request line with spaces and the line that is no log line
     with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
         paths = {row[0] for row in con.execute("SELECT path FROM events").fetchall()}  # the table is still there
-        excerpts = [row[0] for row in con.execute("SELECT excerpt FROM log_rejects").fetchall()]
+        rejects = con.execute("SELECT reason, excerpt FROM log_rejects").fetchall()
+    reasons, excerpts = [r for r, _ in rejects], [e for _, e in rejects]
     assert "/<script>alert(1)</script>" in paths
-    assert all(len(path) <= 2048 for path in paths)  # the 10 MB path is cut, not stored whole
+    assert "line_too_long" in reasons and all(len(path) <= MAX_PATH for path in paths)  # the 10 MB line
     addresses = [f"1.2.2.{i}" for i in range(10, 21)]
     assert excerpts and not any(ip in excerpt for ip in addresses for excerpt in excerpts)  # masked to the /24
     times = ["[04/Nov/2026:10:00:00 +0800]" in excerpt for excerpt in excerpts]

@@ -118,7 +118,9 @@ def _csv_rows(path: Path, text: str, required: tuple[str, ...]) -> Iterator[tupl
 
 def _json_rows(path: Path, text: str, required: tuple[str, ...]) -> Iterator[tuple[int, dict | str]]:
     checked = False
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Records end at "\n" only: str.splitlines() would also cut at U+2028, U+0085 and other characters a
+    # message may hold inside a JSON string.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

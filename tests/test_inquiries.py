@@ -167,6 +167,14 @@ def test_json_lines_are_read_too(settings_env, tmp_path):
     assert (stats.rows_loaded, stats.rows_rejected) == (1, 1)
 
 
+def test_a_json_record_holding_a_unicode_line_separator_stays_one_record(settings_env, tmp_path):
+    path = tmp_path / "i.jsonl"
+    text = json.dumps(row(message="第一行\u2028第二行\x85第三行"), ensure_ascii=False) + "\r\n"
+    path.write_text(text, encoding="utf-8", newline="")
+    stats = ingest_inquiries(settings_env, path)
+    assert (stats.rows_loaded, stats.rows_rejected) == (1, 0)
+
+
 def test_funnel_joins_web_steps_and_form_steps(settings_env, tmp_path):
     logs = tmp_path / "logs"
     logs.mkdir()

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from etl.errors import ConfigError, InputError
 from etl.generate import INQUIRY_COLUMNS, RIGHTS_COLUMNS
+from etl.inquiries import REQUIRED
 
 EXAMPLES = int(os.environ.get("VCAR_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -46,6 +47,36 @@ def test_inquiry_exports_never_crash_and_reconcile(settings_env, tmp_path_factor
     except UnicodeEncodeError:
         return
     stats = ingest_inquiries(settings_env, path)
+    assert stats.rows_read == stats.rows_loaded + stats.rows_rejected + stats.no_consent + \
+        stats.erased_subjects_skipped  # fmt: skip
+    assert len(stats.rejects) == min(stats.rows_rejected, 10)
+
+
+def _json_or_none(line: str):
+    try:
+        return json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+
+
+@FUZZ
+@given(rows=st.lists(st.dictionaries(st.sampled_from(INQUIRY_COLUMNS), cell, max_size=14), max_size=8),
+       extra=st.lists(st.text(max_size=40), max_size=3))  # fmt: skip
+def test_inquiry_json_lines_never_crash_and_reconcile(settings_env, tmp_path_factory, rows, extra):
+    from etl.inquiries import ingest_inquiries
+
+    path = tmp_path_factory.mktemp("fuzz") / "inquiries.jsonl"
+    lines = [json.dumps(row, ensure_ascii=False) for row in rows] + [t.replace("\n", " ") for t in extra]
+    try:
+        path.write_bytes("\n".join(lines).encode("utf-8", "surrogatepass"))
+    except UnicodeEncodeError:
+        return
+    try:
+        stats = ingest_inquiries(settings_env, path)
+    except InputError as exc:  # the first object stands for a header: without the columns, the file is refused
+        first = next(value for value in map(_json_or_none, lines) if isinstance(value, dict))
+        assert set(REQUIRED) - {key.strip().lower() for key in first} and "missing column" in str(exc)
+        return
     assert stats.rows_read == stats.rows_loaded + stats.rows_rejected + stats.no_consent + \
         stats.erased_subjects_skipped  # fmt: skip
     assert len(stats.rejects) == min(stats.rows_rejected, 10)

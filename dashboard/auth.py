@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from dashboard.users import User, authenticate, list_users
+from dashboard.users import User, authenticate
 from etl import audit
 from etl.settings import cached_settings
 
@@ -56,8 +56,7 @@ def login_page() -> None:
             max_failures=cfg.login_max_failures,
             lock_minutes=cfg.login_lock_minutes,
         )
-        known = name.strip() in {u.name for u in list_users(cfg.secrets_dir)}
-        subject = name.strip() if known else "(unknown user)"  # what was typed may be anything, even an e-mail
+        subject = name.strip() if result.known else "(unknown user)"  # what was typed may be anything, an e-mail
         if result.user is None:
             audit.record(cfg, "dashboard", "login.failure", subject, {"locked": "locked" in result.message})
             st.error(result.message)

@@ -24,6 +24,7 @@ LOGIN_STATE_FILE = "login_state.json"
 MIN_PASSWORD = 10
 _NAME = re.compile(r"[a-z][a-z0-9_.-]{1,31}")
 _hasher = PasswordHasher()
+LOCKED = "This account is locked after repeated failed logins. Try again later."
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def _now() -> dt.datetime:
 class LoginResult:
     user: User | None
     message: str
+    known: bool  # the name is an account (audit entries name only accounts, never what else was typed)
 
 
 def authenticate(secrets_dir: Path, name: str, password: str, *, max_failures: int, lock_minutes: int) -> LoginResult:
@@ -91,9 +93,9 @@ def authenticate(secrets_dir: Path, name: str, password: str, *, max_failures: i
     state = _load(state_path)
     entry = state.get(name, {"failures": 0, "locked_until": None})
     now = _now()
-    if entry.get("locked_until") and dt.datetime.fromisoformat(entry["locked_until"]) > now:
-        return LoginResult(None, "This account is locked after repeated failed logins. Try again later.")
     record = users.get(name)
+    if entry.get("locked_until") and dt.datetime.fromisoformat(entry["locked_until"]) > now:
+        return LoginResult(None, LOCKED, record is not None)
     ok = False
     if record is not None:
         try:
@@ -105,11 +107,9 @@ def authenticate(secrets_dir: Path, name: str, password: str, *, max_failures: i
     if ok:
         state.pop(name, None)
         _save(state_path, state)
-        return LoginResult(User(name, record["role"]), "")
+        return LoginResult(User(name, record["role"]), "", True)
     failures = entry.get("failures", 0) + 1
     locked_until = (now + dt.timedelta(minutes=lock_minutes)).isoformat() if failures >= max_failures else None
     state[name] = {"failures": 0 if locked_until else failures, "locked_until": locked_until}
     _save(state_path, state)
-    if locked_until:
-        return LoginResult(None, "This account is locked after repeated failed logins. Try again later.")
-    return LoginResult(None, "Wrong user name or password.")
+    return LoginResult(None, LOCKED if locked_until else "Wrong user name or password.", record is not None)

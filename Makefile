@@ -71,6 +71,8 @@ bench: $(VENV)/.dev-installed
 	command -v goaccess >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y goaccess || echo "goaccess could not be installed: no comparison"
 	$(PY) benchmarks/ingest_logs.py
 	$(PY) benchmarks/dashboard_pages.py
+	$(MAKE) browser
+	$(PY) benchmarks/dashboard_load.py
 
 fuzz: $(VENV)/.dev-installed
 	VCAR_FUZZ_EXAMPLES=2000 $(PY) -m pytest -q tests/test_fuzz.py

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+# Imported whole before any page runs: plotly (through narwhals) uses pandas if it finds it in sys.modules, and
+# with sessions starting at once it found it half-initialized while another session's thread was importing it.
+import pandas  # noqa: F401
+import plotly.express  # noqa: F401
 import streamlit as st
 
 from dashboard import auth
 from dashboard.navigation import pages_for
-from etl.errors import WarehouseBusy
+from etl import warehouse
+from etl.errors import PageTimeout, WarehouseBusy
+from etl.settings import cached_settings
 
 st.set_page_config(page_title="vcar-insights", page_icon=":material/insights:", layout="wide")
 
@@ -18,10 +24,15 @@ else:
         [st.Page(p.file, title=p.title, url_path=p.url_path, icon=p.icon) for p in pages_for(user.role)]
     )
     auth.sidebar(user)
+timeout = cached_settings().page_timeout_seconds
 try:
-    page.run()
+    with warehouse.deadline(timeout):
+        page.run()
 except WarehouseBusy:
     st.warning("The warehouse is being updated by a load right now. Reload the page in a minute.")
+except PageTimeout:
+    st.warning(f"This page took longer than {timeout:g} seconds and was stopped, so that it does not hold up "
+               "other people. Choose a shorter period or fewer filters, or try again later.")  # fmt: skip
 st.divider()
 st.caption(
     "Geolocation: this product includes GeoLite2 data created by MaxMind, available from https://www.maxmind.com "

@@ -11,14 +11,19 @@ import datetime as dt
 import getpass
 import hashlib
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
+
+import duckdb
 
 import queries
 from etl import keystore
 
 GENESIS = "0" * 64
 QUEUE_FILE = "audit_queue.jsonl"
+LOCK_FILE = "audit_queue.lock"
+CONFLICT_RETRIES = 5
 
 
 def cli_actor() -> str:
@@ -74,23 +79,32 @@ def record(cfg, actor: str, action: str, obj: str, detail: dict[str, Any] | None
     """Append an entry in its own short transaction (for events outside any other write: logins, new users).
 
     When the warehouse stays locked (a long ingest), the entry waits in secrets_dir and is written, with the
-    time it happened, by the next ``record`` that gets through, so no entry is lost."""
+    time it happened, by the next ``record`` that gets through, so no entry is lost. The queue is read,
+    flushed and rewritten under an exclusive file lock, so threads and processes recording at once neither
+    lose nor repeat a queued entry; a write conflict is retried, so none of them sees an error."""
     from etl import warehouse
     from etl.errors import WarehouseBusy
 
     occurred = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     entry = {"actor": actor, "action": action, "object": obj, "detail": (detail or {}) | {"occurred_at": occurred}}
+    keystore.ensure_secrets_dir(cfg.secrets_dir)
     queue = cfg.secrets_dir / QUEUE_FILE
-    pending = []
-    if queue.exists():
-        pending = [json.loads(line) for line in keystore.read_private(queue).decode("utf-8").splitlines() if line]
-    try:
-        with warehouse.write(cfg.warehouse, wait_seconds=5) as con:
-            for item in [*pending, entry]:
-                append(con, item["actor"], item["action"], item["object"], item["detail"])
-    except WarehouseBusy:
-        keystore.ensure_secrets_dir(cfg.secrets_dir)
-        lines = "".join(json.dumps(item, sort_keys=True) + "\n" for item in [*pending, entry])
-        keystore.write_private(queue, lines.encode("utf-8"))
-        return
-    queue.unlink(missing_ok=True)
+    with keystore.exclusive(cfg.secrets_dir / LOCK_FILE):
+        pending = []
+        if queue.exists():
+            pending = [json.loads(line) for line in keystore.read_private(queue).decode("utf-8").splitlines() if line]
+        for attempt in range(CONFLICT_RETRIES):
+            try:
+                with warehouse.write(cfg.warehouse, wait_seconds=5) as con:
+                    for item in [*pending, entry]:
+                        append(con, item["actor"], item["action"], item["object"], item["detail"])
+                break
+            except WarehouseBusy:
+                lines = "".join(json.dumps(item, sort_keys=True) + "\n" for item in [*pending, entry])
+                keystore.write_private(queue, lines.encode("utf-8"))
+                return
+            except (duckdb.TransactionException, duckdb.ConstraintException):
+                if attempt == CONFLICT_RETRIES - 1:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
+        queue.unlink(missing_ok=True)

@@ -5,11 +5,14 @@ With ``--json`` a command prints exactly one JSON document on stdout; people-fac
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -117,7 +120,15 @@ def dashboard(
     _serve(port, host)
 
 
+STOP_GRACE_SECONDS = 7.0
+
+
 def _serve(port: int, host: str) -> None:
+    """Run Streamlit as a child and pass SIGTERM and SIGINT on to it.
+
+    systemd, supervisord and test harnesses stop ``vcar dashboard`` with SIGTERM: the signal goes on to
+    Streamlit, and if a stuck session keeps it alive past STOP_GRACE_SECONDS it is killed, so the port is
+    free within seconds and a restart works."""
     import dashboard
 
     app_file = Path(dashboard.__file__).resolve().parent / "app.py"
@@ -128,10 +139,24 @@ def _serve(port: int, host: str) -> None:
         "--client.toolbarMode", "minimal", "--server.runOnSave", "false",
     ]  # fmt: skip
     say(f"dashboard: http://{'localhost' if host in ('0.0.0.0', '::') else host}:{port}")
-    try:
-        raise typer.Exit(subprocess.call(cmd, env=os.environ.copy()))
-    except KeyboardInterrupt:
-        raise typer.Exit(0) from None
+    child = subprocess.Popen(cmd, env=os.environ.copy())
+    stop_asked: list[float] = []
+
+    def forward(signum: int, _frame: object) -> None:
+        stop_asked.append(time.monotonic())
+        with contextlib.suppress(ProcessLookupError):
+            child.send_signal(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, forward)
+    while True:
+        try:
+            code = child.wait(timeout=0.2)
+            break
+        except subprocess.TimeoutExpired:
+            if stop_asked and time.monotonic() - stop_asked[0] > STOP_GRACE_SECONDS:
+                child.kill()
+    raise typer.Exit(0 if stop_asked else code)
 
 
 @users_app.command("add")

@@ -21,3 +21,7 @@ class InputError(VcarError):
 
 class WarehouseBusy(VcarError):
     """The warehouse stayed locked by another process longer than we wait."""
+
+
+class PageTimeout(VcarError):
+    """A dashboard page's warehouse reads ran past ``page_timeout_seconds`` and were interrupted."""

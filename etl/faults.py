@@ -11,6 +11,9 @@ Points: ``logs.batch`` (a batch parsed and staged), ``logs.load`` (events insert
 rebuilt), ``logs.rebuild`` (aggregates rebuilt, not yet committed), ``retention`` (expired rows deleted, not
 yet committed), ``inquiries.upsert`` (inquiries written, withdrawn consent not yet applied), ``rights.saved``
 (one request written), ``commit`` (any write transaction, just before COMMIT).
+
+``VCAR_STALL_AT=read`` makes every warehouse read start with a query that runs for minutes, as a page stuck
+on a huge period would: the page-timeout and shutdown tests (tests/test_concurrency.py) use it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ import os
 import signal
 
 ENV = "VCAR_KILL_AT"
+STALL_ENV = "VCAR_STALL_AT"
+# A query that keeps DuckDB busy for minutes (and releases the GIL while it runs, as real queries do).
+_STALL_SQL = "SELECT count(*) FROM range(1000000000000) a WHERE hash(a.range) = 0"
 _reached: dict[str, int] = {}
 
 
@@ -32,3 +38,9 @@ def reach(point: str) -> None:
     _reached[point] = _reached.get(point, 0) + 1
     if _reached[point] == int(nth or 1):
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def stall(con, point: str) -> None:
+    """Run a minutes-long query on ``con`` when ``VCAR_STALL_AT`` names ``point``."""
+    if os.environ.get(STALL_ENV) == point:
+        con.execute(_STALL_SQL)

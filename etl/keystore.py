@@ -6,10 +6,13 @@ after ``salt_retention_days``; long-lived keys (the subject key) are created onc
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import os
 import secrets
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from etl.errors import ConfigError
@@ -20,7 +23,7 @@ SALT_DIR = "salts"
 def ensure_secrets_dir(path: Path) -> Path:
     """Create ``path`` with mode 0700, or refuse one that others can read."""
     if not path.exists():
-        path.mkdir(parents=True, mode=0o700)
+        path.mkdir(parents=True, mode=0o700, exist_ok=True)  # another thread or process may make it first
         os.chmod(path, 0o700)
     check_private(path)
     return path
@@ -47,6 +50,17 @@ def write_private(path: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def exclusive(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on a 0600 lock file: one holder across threads and processes at a time."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 def read_private(path: Path) -> bytes:

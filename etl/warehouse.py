@@ -8,8 +8,10 @@ the lock: neither the dashboard nor the ETL fails because the other is running.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import random
 import re
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,11 +20,32 @@ import duckdb
 
 import queries
 from etl import faults
-from etl.errors import WarehouseBusy
+from etl.errors import PageTimeout, WarehouseBusy
 from queries import sql_text
 
 MIGRATIONS = "migrations"
 _LOCK_WORDS = ("lock", "Conflicting", "being used by another process", "different configuration")
+
+
+_writers: dict[Path, threading.Lock] = {}
+_writers_guard = threading.Lock()
+
+
+@contextlib.contextmanager
+def _one_writer_here(path: Path, wait_seconds: float) -> Iterator[None]:
+    """One write transaction per warehouse at a time in this process.
+
+    DuckDB's file lock keeps other processes out, but threads of one process (the dashboard's sessions, the
+    ingest's batch threads) share one database instance, where two transactions that both read the audit
+    chain's tail and append to it conflict. Writers here queue instead."""
+    with _writers_guard:
+        lock = _writers.setdefault(path.resolve(), threading.Lock())
+    if not lock.acquire(timeout=wait_seconds):
+        raise WarehouseBusy(f"warehouse {path} stayed busy with another write for {wait_seconds:.0f} s; try again")
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _is_lock_error(exc: Exception) -> bool:
@@ -52,38 +75,81 @@ def write(
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """One short write transaction: committed when the block ends, rolled back on any error."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = _open(path, read_only=False, wait_seconds=wait_seconds)
-    try:
-        if memory_mb:
-            queries.run_all(con, "warehouse_memory.sql", limit=f"{memory_mb}MB")
-        migrate(con)
-        con.execute("BEGIN TRANSACTION")
+    with _one_writer_here(path, wait_seconds):
+        con = _open(path, read_only=False, wait_seconds=wait_seconds)
         try:
-            yield con
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        faults.reach("commit")
-        con.execute("COMMIT")
+            if memory_mb:
+                queries.run_all(con, "warehouse_memory.sql", limit=f"{memory_mb}MB")
+            migrate(con)
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            faults.reach("commit")
+            con.execute("COMMIT")
+        finally:
+            con.close()
+
+
+_deadline: contextvars.ContextVar[tuple[float, float] | None] = contextvars.ContextVar("deadline", default=None)
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Reads made inside the block (in this thread) stop with PageTimeout once ``seconds`` have passed.
+
+    The dashboard wraps each page run in one, so a page over a huge period or a stuck query shows a message
+    instead of holding its session, and its share of the two cores, forever."""
+    token = _deadline.set((time.monotonic() + seconds, seconds))
+    try:
+        yield
     finally:
-        con.close()
+        _deadline.reset(token)
+
+
+def _timed_out(seconds: float) -> PageTimeout:
+    return PageTimeout(f"the page's queries took longer than {seconds:g} s (page_timeout_seconds) and were stopped")
 
 
 @contextlib.contextmanager
 def read(path: Path, *, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection; creates and migrates the warehouse first if it does not exist yet."""
+    """A read-only connection; creates and migrates the warehouse first if it does not exist yet.
+
+    Inside ``deadline``, waiting for the lock and every query on the connection end at the deadline: a timer
+    interrupts the connection's running query from another thread."""
+    limit = _deadline.get()
+    remaining = None
+    if limit is not None:
+        remaining = limit[0] - time.monotonic()
+        if remaining <= 0:
+            raise _timed_out(limit[1])
+        wait_seconds = min(wait_seconds, remaining)
     if not path.exists():
         with write(path, wait_seconds=wait_seconds):
             pass
     con = _open(path, read_only=True, wait_seconds=wait_seconds)
+    timer = None
     try:
         if schema_version(con) < latest_version():
             con.close()
             with write(path, wait_seconds=wait_seconds):
                 pass
             con = _open(path, read_only=True, wait_seconds=wait_seconds)
+        if limit is not None:
+            timer = threading.Timer(max(limit[0] - time.monotonic(), 0), con.interrupt)
+            timer.daemon = True
+            timer.start()
+        faults.stall(con, "read")
         yield con
+    except duckdb.InterruptException:
+        if limit is None:
+            raise
+        raise _timed_out(limit[1]) from None
     finally:
+        if timer is not None:
+            timer.cancel()
         con.close()
 
 

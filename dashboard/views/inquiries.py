@@ -67,7 +67,7 @@ open_now = funnel["submissions"] - funnel["responded"]
 c3.metric("Not answered yet", f"{open_now:,}")
 hours = loaders.response_hours(view.start, view.end, place["country"], place["region"])
 if hours.height:
-    fig = px.histogram(hours.to_pandas(), x="hours", color="support_type", nbins=40)
+    fig = px.histogram(hours, x="hours", color="support_type", nbins=40)
     fig.add_vline(x=first_response["sla_hours"], line_dash="dash", annotation_text="promised")
     fig.update_layout(height=280, legend_title_text="", xaxis_title="hours to first answer", yaxis_title="")
     st.plotly_chart(fig, width="stretch")
@@ -75,14 +75,14 @@ if hours.height:
 by_day = pl.DataFrame(report["by_day"])
 if by_day.height:
     st.subheader("Inquiries over time")
-    fig = px.bar(by_day.to_pandas(), x="day", y=["inquiries", "responded", "closed"], barmode="group")
+    fig = px.bar(by_day, x="day", y=["inquiries", "responded", "closed"], barmode="group")
     fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title="")
     st.plotly_chart(fig, width="stretch")
 
 st.subheader("Where inquiries come from")
 districts = pl.DataFrame(report["by_district"])
 if districts.height:
-    fig = px.sunburst(districts.to_pandas(), path=["country", "region", "district"], values="inquiries")
+    fig = px.sunburst(districts, path=["country", "region", "district"], values="inquiries")
     fig.update_layout(height=420, margin={"t": 10, "b": 10})
     st.plotly_chart(fig, width="stretch")
 show_table(districts, "by_district")
@@ -98,7 +98,7 @@ with right:
     st.subheader("By support type")
     support = pl.DataFrame(report["by_support_type"])
     if support.height:
-        fig = px.bar(support.to_pandas(), x="inquiries", y="support_type", orientation="h")
+        fig = px.bar(support, x="inquiries", y="support_type", orientation="h")
         fig.update_layout(height=260, xaxis_title="", yaxis_title="", margin={"t": 10, "b": 10})
         st.plotly_chart(fig, width="stretch")
     show_table(support, "by_support_type")

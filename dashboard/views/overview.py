@@ -28,7 +28,7 @@ if runs.height:
         pl.col("started_at").dt.strftime("%Y-%m-%d %H:%M").alias("run"), "kind", "lines_loaded", "lines_rejected",
         "lines_skipped",
     ).reverse()  # fmt: skip
-    fig = px.bar(chart.to_pandas(), x="run", y=["lines_loaded", "lines_skipped", "lines_rejected"], hover_data=["kind"])
+    fig = px.bar(chart, x="run", y=["lines_loaded", "lines_skipped", "lines_rejected"], hover_data=["kind"])
     fig.update_layout(height=260, legend_title_text="", xaxis_title="", yaxis_title="lines / rows")
     st.plotly_chart(fig, width="stretch")
 show_table(runs, "ingest_runs")

@@ -60,7 +60,7 @@ held = loaders.oldest_rows().with_columns(
     pl.col("table").replace_strict(policy_days(cfg), return_dtype=pl.Int64).alias("policy_days"),
     (pl.lit(today) - pl.col("oldest_day")).dt.total_days().alias("oldest_age_days"),
 )
-fig = px.bar(held.to_pandas(), x="table", y=["oldest_age_days", "policy_days"], barmode="group")
+fig = px.bar(held, x="table", y=["oldest_age_days", "policy_days"], barmode="group")
 fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title="days")
 st.plotly_chart(fig, width="stretch")
 show_table(held, "retention_status")

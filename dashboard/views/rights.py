@@ -59,7 +59,7 @@ else:
 if everything.height:
     st.subheader("Requests received per month, by type")
     trend = everything.group_by(pl.col("received_on").dt.strftime("%Y-%m").alias("month"), "type").len("requests")
-    fig = px.bar(trend.sort("month").to_pandas(), x="month", y="requests", color="type")
+    fig = px.bar(trend.sort("month"), x="month", y="requests", color="type")
     fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title="requests")
     st.plotly_chart(fig, width="stretch")
 

@@ -109,7 +109,28 @@ def retention_due(today) -> dict:
     """Rows past retention as of ``today`` (read-only: the same counts ``vcar retention --dry-run`` shows)."""
     from etl.retention import cutoffs
 
-    return _frame("retention/expired_counts.sql", **cutoffs(cached_settings(), today)).row(0, named=True)
+    sealed = _frame("logs/sealed_days.sql")["day"].to_list()
+    window = cutoffs(cached_settings(), today)
+    return _frame("retention/expired_counts.sql", sealed=sealed, **window).row(0, named=True)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def open_days() -> pl.DataFrame:
+    """Days whose salt is kept, with the moment each is sealed (the same as ``vcar retention --dry-run``)."""
+    from etl.retention import seals_at
+
+    cfg = cached_settings()
+    rows = _frame("retention/log_days.sql").filter(pl.col("sealed_at").is_null()).iter_rows(named=True)
+    return pl.DataFrame(
+        [{"day": r["day"], "seals at": seals_at(cfg, r["day"], r["last_loaded_at"]).strftime("%Y-%m-%d %H:%M %Z")}
+         for r in rows],
+        schema={"day": pl.Date, "seals at": pl.String},
+    )  # fmt: skip
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def sealed_merges(limit: int = 100) -> pl.DataFrame:
+    return _frame("status/sealed_merges.sql", limit=limit)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -438,13 +438,16 @@ def retention(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would go; change nothing.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Delete pseudonymized rows past event_retention_days and destroy salts past salt_retention_days."""
+    """Seal days whose salt is due (destroying it) and delete pseudonymized rows past event_retention_days."""
     from etl.retention import apply_retention
 
-    cfg = settings()
-    result = apply_retention(cfg, today=dt.datetime.now(cfg.tz).date(), dry_run=dry_run)
-    verb = "would delete" if dry_run else "deleted"
-    emit(result, as_json, f"{verb} {result['deleted']} and {len(result['salts_destroyed'])} salts")
+    result = apply_retention(settings(), dry_run=dry_run)
+    verb = "would" if dry_run else "did"
+    emit(result, as_json, (
+        f"{verb} delete {result['deleted']}, seal {len(result['days_sealed'])} days and destroy "
+        f"{len(result['salts_destroyed'])} salts; {len(result['open_days'])} days stay open"
+        + (f" (the next is sealed at {result['open_days'][0]['seals_at']})" if result["open_days"] else "")
+    ))  # fmt: skip
 
 
 def ensure_demo_users(cfg: Settings) -> dict[str, str]:

@@ -15,6 +15,7 @@ import gzip
 import hashlib
 import io
 import os
+import secrets
 import shutil
 import tempfile
 import threading
@@ -23,14 +24,14 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 import polars as pl
 
 import queries
-from etl import faults, keystore, warehouse
+from etl import audit, faults, keystore, warehouse
 from etl.enrich import GeoLocator, UserAgentInfo, classify_user_agents
 from etl.errors import ConfigError, InputError
 from etl.logparse import FORMATS, detect_format
@@ -53,14 +54,23 @@ class IngestStats(RunStats):
     lines_rejected: int = 0
     lines_skipped_already_loaded: int = 0
     bot_requests: int = 0
+    lines_into_sealed_days: int = 0
+    sealed_days: list[str] = field(default_factory=list)  # ISO dates the run merged late lines into
     seconds: float = 0.0
 
     def summary(self) -> str:
-        return (
+        text = (
             f"{self.files} files, {self.lines_read} lines read: {self.lines_loaded} loaded, {self.lines_rejected} "
             f"rejected, {self.lines_skipped_already_loaded} already loaded; {self.bot_requests} bot requests "
             f"({self.seconds:.1f} s)"
         )
+        if self.lines_into_sealed_days:
+            text += (
+                f"\n{self.lines_into_sealed_days} lines fell on days already sealed ({', '.join(self.sealed_days)}):"
+                " added to their requests and pageviews; their visitors count as new, as they can no longer be"
+                " linked."
+            )
+        return text
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
@@ -272,7 +282,9 @@ class UserAgentCatalog:
         )
 
 
-def ingest_paths(cfg: Settings, paths: list[Path], *, fmt: str = "auto", today: dt.date | None = None) -> IngestStats:
+def ingest_paths(
+    cfg: Settings, paths: list[Path], *, fmt: str = "auto", today: dt.date | None = None, now: dt.datetime | None = None
+) -> IngestStats:
     """Load every new line of ``paths``; returns the run's counts (also recorded in ``ingest_runs``)."""
     if fmt not in FORMATS:
         raise ConfigError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
@@ -280,36 +292,43 @@ def ingest_paths(cfg: Settings, paths: list[Path], *, fmt: str = "auto", today: 
         raise ConfigError("--format custom needs the log_regex setting (VCAR_LOG_REGEX)")
     files = expand_paths(paths)
     started = time.monotonic()
-    started_at = dt.datetime.now(dt.UTC)
     run_id = uuid.uuid4().hex[:12]
     stats = IngestStats()
     keystore.ensure_secrets_dir(cfg.secrets_dir)
     remove_stale_stages(cfg.warehouse.parent)
+    from etl.retention import apply_retention, run_clock
+
+    now = now or run_clock(cfg, today)
+    started_at = now  # one clock per run: retention, sealing and the run record agree on when it happened
+    # Days due to be sealed are sealed before reading: a late run must not extend a salt past its time.
+    apply_retention(cfg, now=now)
     with warehouse.read(cfg.warehouse) as con:
         known = {k: (b, r) for k, b, r in queries.run(con, "logs/known_user_agents.sql").fetchall()}
         manifest = {row[0]: Progress(*row[1:]) for row in queries.run(con, "logs/manifest.sql").fetchall()}
+        sealed = {row[0] for row in queries.run(con, "logs/sealed_days.sql").fetchall()}
     catalog = UserAgentCatalog(keystore.key(cfg.secrets_dir, UA_KEY_NAME), known)
     locator = GeoLocator(cfg.geoip_db)
     salts: dict[dt.date, bytes] = {}
 
     def salt_for(day: dt.date) -> bytes:
+        """The day's salt; for a sealed day a one-off salt of this run, never stored, so that its late lines
+        make visits among themselves but cannot be linked to the day's earlier visitors (nor re-open it)."""
         if day not in salts:
-            salts[day] = keystore.daily_salt(cfg.secrets_dir, day)  # type: ignore[assignment]
+            salts[day] = secrets.token_bytes(32) if day in sealed else keystore.daily_salt(cfg.secrets_dir, day)
         return salts[day]
 
+    load = LoadContext(run_id, now, frozenset(sealed))
     try:
         for path in files:
             stats.files += 1
-            _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, manifest, stats)
+            _ingest_file(cfg, path, fmt, load, catalog, locator, salt_for, manifest, stats)
     except BaseException:
         with contextlib.suppress(Exception):  # the original error matters more than its record
             _record_run(cfg, run_id, started_at, stats, "failed")
         raise
     finally:
         locator.close()
-    from etl.retention import apply_retention
-
-    apply_retention(cfg, today=today or dt.datetime.now(cfg.tz).date())
+    apply_retention(cfg, now=now)
     stats.seconds = time.monotonic() - started
     _record_run(cfg, run_id, started_at, stats, "ok")
     return stats
@@ -355,7 +374,16 @@ def _locked(fn: Callable[[T], U]) -> Callable[[T], U]:
     return call
 
 
-def _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, manifest: dict, stats: IngestStats) -> None:
+@dataclass(frozen=True)
+class LoadContext:
+    """What every file's load of one run shares: the run, its clock and the days sealed when it started."""
+
+    run_id: str
+    now: dt.datetime
+    sealed: frozenset[dt.date]
+
+
+def _ingest_file(cfg, path, fmt, load: LoadContext, catalog, locator, salt_for, manifest: dict, stats) -> None:
     """Read and load one file's new lines; ``manifest`` (file_key -> progress) is updated as files load."""
     found = identify(path, manifest)
     if found is None:
@@ -382,22 +410,24 @@ def _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, manifest: d
     )  # fmt: skip
     stage = Path(tempfile.mkdtemp(prefix=f".vcar-stage-{os.getpid()}-", dir=cfg.warehouse.parent))
 
-    def stage_batch(n: int, start: int, lines: pl.Series) -> tuple[int, int, int, set[dt.date]]:
+    def stage_batch(n: int, start: int, lines: pl.Series) -> tuple[int, int, int, dict[dt.date, int]]:
         batch = pl.DataFrame({"line_no": pl.int_range(start, start + len(lines), eager=True), "line": lines})
         events, rejects = transform(batch, ctx)
         events.with_columns(pl.lit(file_key).alias("file_key")).write_parquet(stage / f"e{n:06d}.parquet")
         if rejects.height:
             rejects.write_parquet(stage / f"r{n:06d}.parquet")
-        return events.height, rejects.height, int(events["is_bot"].sum() or 0), set(events["day"].unique())
+        per_day = dict(events.group_by("day").len().iter_rows())
+        return events.height, rejects.height, int(events["is_bot"].sum() or 0), per_day
 
     new_lines = new_bytes = loaded = rejected = bots = 0
-    days: set[dt.date] = set()
+    days: dict[dt.date, int] = {}  # events staged per reporting day
 
     def absorb(future: Future) -> None:
         nonlocal loaded, rejected, bots
-        n_events, n_rejects, n_bots, batch_days = future.result()
+        n_events, n_rejects, n_bots, per_day = future.result()
         loaded, rejected, bots = loaded + n_events, rejected + n_rejects, bots + n_bots
-        days.update(batch_days)
+        for day, count in per_day.items():
+            days[day] = days.get(day, 0) + count
         faults.reach("logs.batch")
 
     try:
@@ -418,10 +448,13 @@ def _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, manifest: d
         prefix_len = min(total, PREFIX_BYTES)
         loaded_progress = Progress(lines_done + new_lines, total, disk_size, path.name, file_key.split("-")[0],
                                    prefix_len, prefix_hash(path, prefix_len))  # fmt: skip
-        _load_file(cfg, stage, run_id, file_key, loaded_progress, catalog, sorted(days))
+        late = {day: count for day, count in days.items() if day in load.sealed}
+        _load_file(cfg, stage, load, file_key, loaded_progress, catalog, sorted(days), late, lines_done + 1)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     manifest[file_key] = loaded_progress
+    stats.lines_into_sealed_days += sum(late.values())
+    stats.sealed_days = sorted(set(stats.sealed_days) | {day.isoformat() for day in late})
     stats.lines_read += lines_done + new_lines
     stats.lines_skipped_already_loaded += lines_done
     stats.lines_loaded += loaded
@@ -429,8 +462,14 @@ def _ingest_file(cfg, path, fmt, run_id, catalog, locator, salt_for, manifest: d
     stats.bot_requests += bots
 
 
-def _load_file(cfg, stage: Path, run_id, file_key, progress: Progress, catalog, days) -> None:
-    """One transaction: events, rejects, new user agents, the manifest and the touched days' aggregates."""
+def _load_file(cfg, stage: Path, load: LoadContext, file_key, progress: Progress, catalog, days: list[dt.date],
+               late: dict[dt.date, int], first_new_line: int) -> None:  # fmt: skip
+    """One transaction: events, rejects, new user agents, the manifest and the touched days' aggregates.
+
+    An open day is rebuilt from all its events. A sealed day (``late``: its lines of this file) keeps what it
+    has and gains what the new lines add: its old rows are set aside, the rebuild counts the new lines alone,
+    and the old rows come back beside them."""
+    run_id = load.run_id
     with warehouse.write(cfg.warehouse, memory_mb=cfg.warehouse_memory_mb) as con:
         if catalog.pending:
             con.register("new_user_agents", catalog.pending_frame().to_arrow())
@@ -443,8 +482,21 @@ def _load_file(cfg, stage: Path, run_id, file_key, progress: Progress, catalog, 
                         file_key=file_key, file_name=progress.file_name)  # fmt: skip
         queries.run(con, "logs/upsert_manifest.sql", file_key=file_key, **asdict(progress))
         faults.reach("logs.load")
+        rebuild = {"gap_seconds": cfg.visit_gap_minutes * 60, "tz": cfg.timezone, "contact_paths": cfg.contact_paths}
+        open_days = [day for day in days if day not in late]
+        if open_days:
+            queries.run_all(con, "logs/rebuild_days.sql", days=open_days, file_key=None, from_line=None, **rebuild)
+        if late:
+            sealed = sorted(late)
+            queries.run_all(con, "logs/set_aside_days.sql", days=sealed)
+            queries.run_all(con, "logs/rebuild_days.sql", days=sealed, file_key=file_key, from_line=first_new_line,
+                            **rebuild)  # fmt: skip
+            queries.run_all(con, "logs/restore_days.sql")
+            queries.run(con, "logs/record_sealed_merges.sql", run_id=run_id, days=sealed,
+                        lines=[late[day] for day in sealed], merged_at=load.now)  # fmt: skip
+            audit.append(con, "system:ingest", "logs.sealed_merge", progress.file_name,
+                         {"run_id": run_id, "lines": {day.isoformat(): late[day] for day in sealed}})  # fmt: skip
         if days:
-            queries.run_all(con, "logs/rebuild_days.sql", days=days, gap_seconds=cfg.visit_gap_minutes * 60,
-                            tz=cfg.timezone, contact_paths=list(cfg.contact_paths))  # fmt: skip
+            queries.run(con, "logs/touch_days.sql", days=days, loaded_at=load.now)
         faults.reach("logs.rebuild")
     catalog.pending.clear()

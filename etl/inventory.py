@@ -342,6 +342,31 @@ INVENTORY: list[Table] = [
         },
     ),  # fmt: skip
     Table(
+        "log_days",
+        "open and sealed reporting days: when a day's salt is destroyed and how its late lines are counted",
+        LEGITIMATE_INTEREST,
+        OPERATIONAL,
+        "kept for the life of the warehouse (dates only, no visitor data)",
+        {
+            "day": "reporting day that holds log data",
+            "last_loaded_at": "the last run that loaded a line of the day",
+            "sealed_at": "when the day's salt was destroyed (null while open)",
+        },
+    ),  # fmt: skip
+    Table(
+        "sealed_merges",
+        "shows which runs merged late lines into sealed days, and how many (accountability of the figures)",
+        LEGITIMATE_INTEREST,
+        OPERATIONAL,
+        "kept for the life of the warehouse (counts only)",
+        {
+            "run_id": "ingest run",
+            "day": "sealed reporting day",
+            "lines": "lines merged",
+            "merged_at": "when",
+        },
+    ),  # fmt: skip
+    Table(
         "schema_version",
         "applied warehouse migrations",
         LEGITIMATE_INTEREST,

@@ -109,16 +109,15 @@ def salt_days(secrets_dir: Path) -> list[dt.date]:
     return sorted(days)
 
 
-def destroy_salts_before(secrets_dir: Path, first_kept: dt.date, *, dry_run: bool = False) -> list[dt.date]:
-    """Delete salts of days before ``first_kept``; returns the days destroyed."""
-    gone = [day for day in salt_days(secrets_dir) if day < first_kept]
-    if not dry_run:
-        for day in gone:
-            path = _salt_path(secrets_dir, day)
-            size = path.stat().st_size
-            with open(path, "r+b") as fh:  # overwrite before unlinking: no copy left in the file's blocks
-                fh.write(b"\0" * size)
-                fh.flush()
-                os.fsync(fh.fileno())
-            path.unlink()
+def destroy_salts(secrets_dir: Path, days: list[dt.date]) -> list[dt.date]:
+    """Overwrite and delete the salts of ``days`` that exist; returns the days destroyed."""
+    gone = [day for day in days if _salt_path(secrets_dir, day).exists()]
+    for day in gone:
+        path = _salt_path(secrets_dir, day)
+        size = path.stat().st_size
+        with open(path, "r+b") as fh:  # overwrite before unlinking: no copy left in the file's blocks
+            fh.write(b"\0" * size)
+            fh.flush()
+            os.fsync(fh.fileno())
+        path.unlink()
     return gone

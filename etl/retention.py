@@ -1,4 +1,11 @@
-"""``vcar retention``: delete pseudonymized rows past ``event_retention_days`` and destroy old salts."""
+"""``vcar retention``: seal days whose salt is due, delete pseudonymized rows past retention.
+
+Open and sealed days: a reporting day is *open* while its visitor salt exists. Its events are kept, even past
+``event_retention_days``, so that a later run bringing more lines of it rebuilds it exactly. Its salt is
+destroyed, and the day *sealed*, ``salt_retention_days`` after the later of the day's end and the last run that
+loaded a line of it. A sealed day's events then follow ``event_retention_days``, and a late line of it is
+merged into its aggregates additively (etl/ingest_logs.py).
+"""
 
 from __future__ import annotations
 
@@ -28,23 +35,60 @@ def cutoffs(cfg: Settings, today: dt.date) -> dict[str, object]:
     }  # fmt: skip
 
 
-def apply_retention(cfg: Settings, *, today: dt.date, dry_run: bool = False) -> dict[str, object]:
-    """What was (or, with dry_run, would be) removed. Aggregates are anonymous and are kept."""
+def run_clock(cfg: Settings, today: dt.date | None) -> dt.datetime:
+    """The moment a run happens: now, or noon of ``today`` in the reporting time zone when one is given."""
+    if today is None:
+        return dt.datetime.now(dt.UTC)
+    return dt.datetime.combine(today, dt.time(12), cfg.tz)
+
+
+def seals_at(cfg: Settings, day: dt.date, last_loaded_at: dt.datetime | None) -> dt.datetime:
+    """When an open day's salt is destroyed: salt_retention_days after its end or its last load, the later."""
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), cfg.tz)
+    return max(end, last_loaded_at or end) + dt.timedelta(days=cfg.salt_retention_days)
+
+
+def apply_retention(
+    cfg: Settings, *, today: dt.date | None = None, now: dt.datetime | None = None, dry_run: bool = False
+) -> dict[str, object]:
+    """What was (or, with dry_run, would be) sealed and removed. Aggregates are anonymous and are kept.
+
+    The seal is committed before the salt files go: a crash in between leaves a sealed day whose salt the next
+    run destroys, never a day that looks open without its salt."""
+    now = now or run_clock(cfg, today)
+    today = today or now.astimezone(cfg.tz).date()
     window = cutoffs(cfg, today)
-    first_salt_kept = today - dt.timedelta(days=cfg.salt_retention_days - 1)
+    salted = set(keystore.salt_days(cfg.secrets_dir))
     with warehouse.write(cfg.warehouse) as con:
-        counts = queries.rows(con, "retention/expired_counts.sql", **window)[0]
+        days = queries.rows(con, "retention/log_days.sql")
+        known = {row["day"] for row in days}
+        sealed = [row["day"] for row in days if row["sealed_at"] is not None]
+        due = {row["day"]: seals_at(cfg, row["day"], row["last_loaded_at"]) for row in days if row["sealed_at"] is None}
+        # a day is open while its salt exists: one whose salt is gone (or was never kept) is sealed now
+        sealing = sorted(day for day, at in due.items() if at <= now or day not in salted)
+        counts = queries.rows(con, "retention/expired_counts.sql", sealed=sealed + sealing, **window)[0]
         if not dry_run:
-            queries.run_all(con, "retention/delete_expired.sql", **window)
-            if any(counts.values()):
-                audit.append(con, "system:retention", "retention.delete", "warehouse", counts)
+            queries.run(con, "retention/seal_days.sql", days=sealing, sealed_at=now)
+            queries.run_all(con, "retention/delete_expired.sql", sealed=sealed + sealing, **window)
+            if any(counts.values()) or sealing:
+                audit.append(con, "system:retention", "retention.delete", "warehouse",
+                             counts | {"days_sealed": [d.isoformat() for d in sealing]})  # fmt: skip
             faults.reach("retention")
-    salts = keystore.destroy_salts_before(cfg.secrets_dir, first_salt_kept, dry_run=dry_run)
+    # salts of sealed days, and salts of days never loaded (a killed run's) past the same time after their end
+    stray = [day for day in salted if day not in known and seals_at(cfg, day, None) <= now]
+    doomed = sorted(day for day in salted if day in set(sealed) | set(sealing) or day in stray)
+    salts = doomed if dry_run else keystore.destroy_salts(cfg.secrets_dir, doomed)
+    still_open = sorted((day, at) for day, at in due.items() if day not in sealing)
     return {
         "dry_run": dry_run,
         "today": today.isoformat(),
         "events_before": window["cutoff"].isoformat(),
         "deleted": counts,
+        "days_sealed": [d.isoformat() for d in sealing],
         "salts_destroyed": [d.isoformat() for d in salts],
-        "salts_kept": [d.isoformat() for d in keystore.salt_days(cfg.secrets_dir) if d >= first_salt_kept],
+        "salts_kept": [d.isoformat() for d in sorted(salted - set(doomed))],
+        "open_days": [
+            {"day": d.isoformat(), "seals_at": at.astimezone(cfg.tz).isoformat(timespec="minutes")}
+            for d, at in still_open
+        ],
     }

@@ -134,8 +134,11 @@ def test_visitor_ids_differ_across_days_and_die_with_the_salt(settings_env, tmp_
     assert ids[dt.date(2026, 11, 10)] != ids[dt.date(2026, 11, 11)]
     salt = keystore.daily_salt(settings_env.secrets_dir, dt.date(2026, 11, 11), create=False)
     assert visitor_id(salt, "1.2.2.10", CHROME, settings_env.site_host) == ids[dt.date(2026, 11, 11)]
-    # two days later the salt of the 10th and the 11th are destroyed: nobody can recompute those ids
+    # two days after the 11th ended (and after the last load of its lines) both salts are destroyed: nobody can
+    # recompute those ids; on the 13th the 11th is still open
     ingest_paths(settings_env, [log], today=dt.date(2026, 11, 13))
+    assert keystore.daily_salt(settings_env.secrets_dir, dt.date(2026, 11, 11), create=False) is not None
+    ingest_paths(settings_env, [log], today=dt.date(2026, 11, 14))
     assert keystore.daily_salt(settings_env.secrets_dir, dt.date(2026, 11, 11), create=False) is None
     assert keystore.salt_days(settings_env.secrets_dir) == []
 

@@ -66,12 +66,16 @@ st.plotly_chart(fig, width="stretch")
 show_table(held, "retention_status")
 show_table(pl.DataFrame([{"table": k, "rows past retention": v} for k, v in due.items()]), "retention_due")
 
-st.subheader("Visitor salts")
+st.subheader("Open and sealed days")
 st.caption(
-    f"A day's visitor ids can be linked to each other only while its salt exists; salts older than "
-    f"{cfg.salt_retention_days} days are destroyed by every ingest, after which that day is anonymous for good."
+    f"A day is open while its visitor salt exists: its events are kept and a late log line rebuilds it exactly. "
+    f"The salt is destroyed, and the day sealed for good, {cfg.salt_retention_days} days after the day ends or "
+    f"after the last load of one of its lines, whichever is later; every ingest and `vcar retention` seals the "
+    f"days that are due. A late line of a sealed day adds its requests and pageviews; its visitor counts as new."
 )
-show_table(pl.DataFrame({"salt of day": [d.isoformat() for d in salts]}), "salts_kept")
+show_table(loaders.open_days(), "open_days")
+st.caption("Late lines merged into sealed days, by run")
+show_table(loaders.sealed_merges(), "sealed_merges")
 
 st.subheader("Ingest runs and rejected lines")
 show_table(loaders.ingest_runs(), "ingest_runs")

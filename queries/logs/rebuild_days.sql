@@ -1,13 +1,17 @@
 -- Rebuild every derived log table for the reporting days in $days (a list of dates), from `events`.
 -- Run inside the load transaction, so readers see either the old days or the new ones, never half.
--- Parameters: $days (DATE[]), $gap_seconds (visit gap), $tz (reporting time zone), $contact_paths (VARCHAR[])
+-- Parameters: $days (DATE[]), $gap_seconds (visit gap), $tz (reporting time zone), $contact_paths (VARCHAR[]),
+-- $file_key and $from_line: null for an open day's rebuild from all its events; for a merge into sealed days,
+-- the file and first line of the new lines, so only those are counted (set_aside_days.sql keeps the rest).
 
 -- 1. Clients that fetched /robots.txt that day are bots for all their requests of that day.
 UPDATE events
 SET is_bot = true, is_pageview = false, bot_reason = 'fetched_robots_txt'
-WHERE list_contains($days, day)
+WHERE list_contains($days, day) AND ($file_key IS NULL OR (file_key = $file_key AND line_no >= $from_line))
   AND NOT is_bot
-  AND visitor_id IN (SELECT visitor_id FROM events WHERE list_contains($days, day) AND path = '/robots.txt');
+  AND visitor_id IN (SELECT visitor_id FROM events
+                     WHERE list_contains($days, day) AND path = '/robots.txt'
+                       AND ($file_key IS NULL OR (file_key = $file_key AND line_no >= $from_line)));
 
 DELETE FROM visits WHERE list_contains($days, day);
 DELETE FROM agg_daily WHERE list_contains($days, day);
@@ -25,6 +29,7 @@ WITH pageviews AS (
            epoch(ts) - epoch(lag(ts) OVER w) AS gap
     FROM events
     WHERE list_contains($days, day) AND is_pageview
+      AND ($file_key IS NULL OR (file_key = $file_key AND line_no >= $from_line))
     WINDOW w AS (PARTITION BY day, visitor_id ORDER BY ts, line_no)
 )
 SELECT *,
@@ -92,7 +97,9 @@ WITH req AS (
            count(*) AS requests,
            count(*) FILTER (WHERE is_bot) AS bot_requests,
            count(*) FILTER (WHERE is_pageview) AS pageviews
-    FROM events WHERE list_contains($days, day) GROUP BY ALL
+    FROM events
+    WHERE list_contains($days, day) AND ($file_key IS NULL OR (file_key = $file_key AND line_no >= $from_line))
+    GROUP BY ALL
 ),
 vis AS (
     SELECT day, hour(timezone($tz, timezone('UTC', started_at))) AS hour, count(*) AS visits
@@ -106,7 +113,9 @@ INSERT INTO agg_status
 SELECT day,
        CASE WHEN status BETWEEN 200 AND 599 THEN (status // 100)::VARCHAR || 'xx' ELSE 'other' END AS status_class,
        is_bot, count(*) AS requests
-FROM events WHERE list_contains($days, day) GROUP BY ALL;
+FROM events
+WHERE list_contains($days, day) AND ($file_key IS NULL OR (file_key = $file_key AND line_no >= $from_line))
+GROUP BY ALL;
 
 -- 7. Bots per crawler and reason.
 INSERT INTO agg_bots
@@ -114,6 +123,7 @@ SELECT e.day, coalesce(u.bot_name, u.browser || ' (fetched robots.txt)') AS bot_
        count(*) AS requests, count(DISTINCT e.visitor_id) AS clients
 FROM events e JOIN user_agents u USING (ua_key)
 WHERE list_contains($days, e.day) AND e.is_bot
+  AND ($file_key IS NULL OR (e.file_key = $file_key AND e.line_no >= $from_line))
 GROUP BY ALL;
 
 -- 8. Visitors who viewed a contact page (the inquiry funnel's second step), per region.
@@ -121,4 +131,5 @@ INSERT INTO agg_contact
 SELECT day, country, subdivision, count(DISTINCT visitor_id) AS visitors
 FROM events
 WHERE list_contains($days, day) AND is_pageview AND list_contains($contact_paths, path)
+  AND ($file_key IS NULL OR (file_key = $file_key AND line_no >= $from_line))
 GROUP BY ALL;

@@ -109,6 +109,14 @@ def salt_days(secrets_dir: Path) -> list[dt.date]:
     return sorted(days)
 
 
+def salt_made_at(secrets_dir: Path, day: dt.date) -> dt.datetime | None:
+    """When the salt of ``day`` was written (None if it does not exist)."""
+    try:
+        return dt.datetime.fromtimestamp(_salt_path(secrets_dir, day).stat().st_mtime, dt.UTC)
+    except FileNotFoundError:
+        return None
+
+
 def destroy_salts(secrets_dir: Path, days: list[dt.date]) -> list[dt.date]:
     """Overwrite and delete the salts of ``days`` that exist; returns the days destroyed."""
     gone = [day for day in days if _salt_path(secrets_dir, day).exists()]

@@ -74,8 +74,9 @@ def apply_retention(
                 audit.append(con, "system:retention", "retention.delete", "warehouse",
                              counts | {"days_sealed": [d.isoformat() for d in sealing]})  # fmt: skip
             faults.reach("retention")
-    # salts of sealed days, and salts of days never loaded (a killed run's) past the same time after their end
-    stray = [day for day in salted if day not in known and seals_at(cfg, day, None) <= now]
+    # salts of sealed days, and salts of days not loaded yet: a killed run's, or one a run still transforming made
+    # (its making stands in for a last load, so a history import running beside this keeps its salts)
+    stray = [day for day in salted - known if seals_at(cfg, day, keystore.salt_made_at(cfg.secrets_dir, day)) <= now]
     doomed = sorted(day for day in salted if day in set(sealed) | set(sealing) or day in stray)
     salts = doomed if dry_run else keystore.destroy_salts(cfg.secrets_dir, doomed)
     still_open = sorted((day, at) for day, at in due.items() if day not in sealing)

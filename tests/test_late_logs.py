@@ -233,3 +233,50 @@ def test_salts_live_until_the_day_is_sealed_and_no_longer(tmp_path, mmdb, march)
     assert result["days_sealed"] == [d.isoformat() for d in days]
     with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM events").fetchone()[0] == 0  # sealed and past retention
+
+
+MERGE_RUN = """
+import datetime as dt, sys
+from pathlib import Path
+from etl.ingest_logs import ingest_paths
+from etl.settings import load_settings
+ingest_paths(load_settings(), [Path(sys.argv[1])], today=dt.date.fromisoformat(sys.argv[2]))
+"""
+
+
+@pytest.mark.parametrize("point", ["logs.load@1", "logs.rebuild@1", "commit@2", "retention@2"])
+def test_a_merge_killed_anywhere_leaves_no_day_half_merged(tmp_path, mmdb, march, point):
+    import subprocess
+    import sys
+
+    cut = len(march) * 6 // 10
+    first = write_piece(tmp_path / "first.log", march[:cut], gzipped=False)
+    second = write_piece(tmp_path / "second.log", march[cut:], gzipped=False)
+    loaded_on, later = START + dt.timedelta(days=DAYS), START + dt.timedelta(days=DAYS + 7)
+    runs = {}
+    for name in ("killed", "whole"):
+        cfg = config(tmp_path / name, mmdb)
+        ingest_paths(cfg, [first], today=loaded_on)
+        runs[name] = cfg
+    ingest_paths(runs["whole"], [second], today=later)
+    before = figures(runs["killed"].warehouse)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VCAR_")} | {
+        "VCAR_WAREHOUSE": str(runs["killed"].warehouse), "VCAR_SECRETS_DIR": str(runs["killed"].secrets_dir),
+        "VCAR_GEOIP_DB": str(mmdb), "VCAR_TIMEZONE": "Asia/Shanghai", "PYTHONPATH": str(Path(__file__).parents[1]),
+    }  # fmt: skip
+    killed = subprocess.run([sys.executable, "-c", MERGE_RUN, str(second), later.isoformat()],
+                            env=env | {"VCAR_KILL_AT": point}, capture_output=True, text=True)  # fmt: skip
+    assert killed.returncode == -9, killed.stderr
+    after_kill = figures(runs["killed"].warehouse)
+    assert after_kill in (before, figures(runs["whole"].warehouse))  # all of the merge or none of it
+    rerun = subprocess.run([sys.executable, "-c", MERGE_RUN, str(second), later.isoformat()], env=env,
+                           capture_output=True, text=True)  # fmt: skip
+    assert rerun.returncode == 0, rerun.stderr
+    assert figures(runs["killed"].warehouse) == figures(runs["whole"].warehouse)
+    merges = "SELECT day, sum(lines) FROM sealed_merges GROUP BY day ORDER BY day"
+    with (
+        duckdb.connect(str(runs["killed"].warehouse), read_only=True) as k,
+        duckdb.connect(str(runs["whole"].warehouse), read_only=True) as w,
+    ):
+        assert k.execute(merges).fetchall() == w.execute(merges).fetchall() != []
+    assert keystore.salt_days(runs["killed"].secrets_dir) == keystore.salt_days(runs["whole"].secrets_dir)

@@ -58,6 +58,12 @@ def _crawler_alternation() -> str:
     return "|".join(f"(?:{entry['pattern']})" for entry in CRAWLER_USER_AGENTS_DATA)
 
 
+def _excepted(text: str) -> bool:
+    from etl.bots import EXCEPTIONS
+
+    return any(re.search(p, text) for p in EXCEPTIONS.values())
+
+
 def listed_crawlers(uas: list[str]) -> list[bool]:
     """Whether each user agent matches the crawler-user-agents list: one native regex pass for the lot."""
     if not uas:
@@ -111,9 +117,11 @@ def _product_name(ua: str) -> str:
 
 
 def classify_user_agents(uas: list[str | None]) -> list[UserAgentInfo]:
-    """``classify_user_agent`` for many strings, with the crawler list checked in one vectorized pass."""
+    """``classify_user_agent`` for many strings, with the bot lists checked in vectorized passes."""
+    from etl.bots import listed_by
+
     texts = [(ua or "").strip() for ua in uas]
-    return [_private(ua, _classify(ua, listed)) for ua, listed in zip(uas, listed_crawlers(texts), strict=True)]
+    return [_private(ua, _classify(ua, listed)) for ua, listed in zip(uas, listed_by(texts), strict=True)]
 
 
 def classify_user_agent(ua: str | None) -> UserAgentInfo:
@@ -134,7 +142,8 @@ def _private(ua: str | None, info: UserAgentInfo) -> UserAgentInfo:
     return dataclasses.replace(info, **fields) if fields else info
 
 
-def _classify(ua: str | None, listed: bool) -> UserAgentInfo:
+def _classify(ua: str | None, listed: str | None) -> UserAgentInfo:
+    """``listed``: the reason of the first bot list that names ``ua`` (etl/bots.py), or None."""
     if ua == NOT_LOGGED:
         return UserAgentInfo("other", "(not logged)", "", "(not logged)", "", False, None, None)
     text = (ua or "").strip()
@@ -157,8 +166,9 @@ def _classify(ua: str | None, listed: bool) -> UserAgentInfo:
         name = HEADLESS.search(text).group(0)
         return UserAgentInfo("bot", family, browser_major, os_.family, os_major, True, name, "headless_browser")
     if AI_AND_TOOLS.search(text) or listed:
-        return UserAgentInfo("bot", family, browser_major, os_.family, os_major, True, _bot_name(text), "crawler_list")
-    if parsed.is_bot:
+        reason = listed or "crawler_list"
+        return UserAgentInfo("bot", family, browser_major, os_.family, os_major, True, _bot_name(text), reason)
+    if parsed.is_bot and not _excepted(text):
         return UserAgentInfo("bot", family, browser_major, os_.family, os_major, True, _bot_name(text), "ua_database")
     device = "tablet" if parsed.is_tablet else "mobile" if parsed.is_mobile else "desktop" if parsed.is_pc else "other"
     return UserAgentInfo(device, family, browser_major, os_.family or "Other", os_major, False, None, None)

@@ -482,7 +482,8 @@ def _load_file(cfg, stage: Path, load: LoadContext, file_key, progress: Progress
                         file_key=file_key, file_name=progress.file_name)  # fmt: skip
         queries.run(con, "logs/upsert_manifest.sql", file_key=file_key, **asdict(progress))
         faults.reach("logs.load")
-        rebuild = {"gap_seconds": cfg.visit_gap_minutes * 60, "tz": cfg.timezone, "contact_paths": cfg.contact_paths}
+        rebuild = {"gap_seconds": cfg.visit_gap_minutes * 60, "tz": cfg.timezone, "contact_paths": cfg.contact_paths,
+                   "behaviour": cfg.bot_behaviour}  # fmt: skip
         open_days = [day for day in days if day not in late]
         if open_days:
             queries.run_all(con, "logs/rebuild_days.sql", days=open_days, file_key=None, from_line=None, **rebuild)

@@ -109,6 +109,9 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(5, ge=1, description="failed logins before an account is locked")
     login_lock_minutes: int = Field(15, ge=1, description="how long a locked account stays locked")
     cache_ttl_seconds: int = Field(300, ge=1, description="dashboard data cache lifetime")
+    bot_behaviour: bool = Field(
+        True, description="also flag clients by behaviour (robots/sitemap/HEAD only, fixed interval, no assets)"
+    )
     page_timeout_seconds: float = Field(
         30, gt=0, le=3600, description="a dashboard page's queries are stopped, with a message, after this long"
     )

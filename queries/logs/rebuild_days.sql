@@ -13,6 +13,43 @@ WHERE list_contains($days, day) AND ($file_key IS NULL OR (file_key = $file_key 
                      WHERE list_contains($days, day) AND path = '/robots.txt'
                        AND ($file_key IS NULL OR (file_key = $file_key AND line_no >= $from_line)));
 
+-- 1b. Behaviour, when $behaviour (setting bot_behaviour), per client and day among the requests not yet bots: a
+-- client that asks only for /robots.txt, /sitemap.xml or HEAD; one that fetches at a fixed interval (24 requests
+-- or more over 6 hours or more, gaps varying by under 10%: a monitor); one with 100 pageviews or more and no
+-- other request (no assets: a scraper).
+UPDATE events
+SET is_bot = true, is_pageview = false, bot_reason = flagged.reason
+FROM (
+    WITH clients AS (
+        SELECT day, visitor_id, count(*) AS requests, count(*) FILTER (WHERE is_pageview) AS pageviews,
+               bool_and(method = 'HEAD' OR path IN ('/robots.txt', '/sitemap.xml')) AS only_meta,
+               epoch(max(ts)) - epoch(min(ts)) AS span_s
+        FROM events
+        WHERE $behaviour AND list_contains($days, day) AND NOT is_bot
+          AND ($file_key IS NULL OR (file_key = $file_key AND line_no >= $from_line))
+        GROUP BY day, visitor_id
+    ),
+    gaps AS (
+        SELECT e.day, e.visitor_id,
+               epoch(e.ts) - epoch(lag(e.ts) OVER (PARTITION BY e.day, e.visitor_id ORDER BY e.ts)) AS gap
+        FROM events e JOIN clients c ON e.day = c.day AND e.visitor_id = c.visitor_id
+        WHERE c.requests >= 24 AND c.span_s >= 6 * 3600 AND NOT e.is_bot
+          AND ($file_key IS NULL OR (e.file_key = $file_key AND e.line_no >= $from_line))
+    ),
+    regular AS (
+        SELECT day, visitor_id, stddev_pop(gap) / nullif(avg(gap), 0) AS jitter
+        FROM gaps WHERE gap IS NOT NULL GROUP BY day, visitor_id
+    )
+    SELECT c.day, c.visitor_id,
+           CASE WHEN c.only_meta THEN 'only_robots_sitemap_head'
+                WHEN r.jitter < 0.1 THEN 'fixed_interval'
+                WHEN c.pageviews >= 100 AND c.requests = c.pageviews THEN 'many_pages_no_assets' END AS reason
+    FROM clients c LEFT JOIN regular r ON c.day = r.day AND c.visitor_id = r.visitor_id
+) flagged
+WHERE flagged.reason IS NOT NULL AND events.day = flagged.day AND events.visitor_id = flagged.visitor_id
+  AND NOT events.is_bot
+  AND ($file_key IS NULL OR (events.file_key = $file_key AND events.line_no >= $from_line));
+
 DELETE FROM visits WHERE list_contains($days, day);
 DELETE FROM agg_daily WHERE list_contains($days, day);
 DELETE FROM agg_pages WHERE list_contains($days, day);
@@ -119,7 +156,11 @@ GROUP BY ALL;
 
 -- 7. Bots per crawler and reason.
 INSERT INTO agg_bots
-SELECT e.day, coalesce(u.bot_name, u.browser || ' (fetched robots.txt)') AS bot_name, coalesce(e.bot_reason, u.bot_reason) AS bot_reason,
+-- A client flagged by its behaviour is named after its browser and what it did.
+SELECT e.day,
+       coalesce(u.bot_name, u.browser || ' (' || replace(replace(e.bot_reason, 'fetched_robots_txt', 'fetched robots.txt'),
+                                                         '_', ' ') || ')') AS bot_name,
+       coalesce(e.bot_reason, u.bot_reason) AS bot_reason,
        count(*) AS requests, count(DISTINCT e.visitor_id) AS clients
 FROM events e JOIN user_agents u USING (ua_key)
 WHERE list_contains($days, e.day) AND e.is_bot

@@ -1,0 +1,127 @@
+"""Bots apart, measured: recall and false alarms on real user agents from the sources' public test data, the
+exceptions that keep a person in an in-app browser a person, and the behavioural signals (issue 17)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from etl.bots import EXCEPTIONS, listed_by, sources
+from etl.enrich import classify_user_agents
+from tests.bot_fixtures import browsers, crawlers
+from tests.test_log_metrics import line, run
+
+MIN_RECALL = 0.90
+MAX_FALSE_ALARMS = 0.02
+
+
+def bot_share(uas: list[str]) -> float:
+    return sum(info.is_bot for info in classify_user_agents(uas)) / len(uas)
+
+
+@pytest.mark.parametrize("project", ["device-detector", "crawler-user-agents"])
+def test_at_least_90_percent_of_real_crawlers_are_flagged(project):
+    uas = crawlers()[project]
+    assert len(uas) > 1000
+    assert bot_share(uas) >= MIN_RECALL
+
+
+def test_at_most_2_percent_of_real_browsers_are_flagged():
+    uas = browsers()
+    assert len(uas) > 3000
+    assert bot_share(uas) <= MAX_FALSE_ALARMS
+
+
+# Agents the first version missed (issue 17): monitors, schedulers, feed fetchers, HTTP libraries, a fuzzer, and
+# agents that carry an attack.
+MISSED_BEFORE = [
+    "ELB-HealthChecker/2.0",
+    "Site24x7",
+    "HTTPMon/1.0",
+    "Google-Cloud-Scheduler",
+    "FeedFetcher-Google; (+http://www.google.com/feedfetcher.html)",
+    "Bloglovin/1.0 (http://www.bloglovin.com; 1 subscribers)",
+    "Go 1.1 package http",
+    "lua-resty-http/0.10 (Lua) ngx_lua/10000",
+    "Fuzz Faster U Fool v1.5.0",
+    "Mozilla/5.0' AND SLEEP(5) AND '1'='1",
+    "' or 1=1 --",
+]
+ANDROID_WEBVIEW = "Mozilla/5.0 (Linux; Android 12; SM-G991B Build/SP1A.210812.016; wv) AppleWebKit/537.36 " \
+                  "(KHTML, like Gecko) Version/4.0 Chrome/108.0.5359.128 Mobile Safari/537.36"  # fmt: skip
+ELECTRON = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) {} " \
+           "Chrome/106.0.5249.199 Electron/21.3.3 Safari/537.36"  # fmt: skip
+# A person reading a shared link in an app: flagged by a single token of some list before the exceptions.
+PEOPLE_IN_APPS = [
+    ANDROID_WEBVIEW + " Instagram 264.0.0.22.106 Android (31/12; 480dpi; 1080x2220; samsung; SM-G991B; en_US)",
+    ANDROID_WEBVIEW + " [FB_IAB/FB4A;FBAV/397.0.0.23.404;]",
+    ANDROID_WEBVIEW + " Viber/18.3.0.4",
+    ELECTRON.format("Slack/4.29.149") + " Sonic Slack_SSB/4.29.149",
+    ELECTRON.format("Code/1.74.3"),
+    "Slack/396839 CFNetwork/889.9 Darwin/17.2.0",
+    "Microsoft Office Word/16.78.1008 (Mac OS/14.0; Desktop; en-US; NonAppStore; Apple; MacBookPro18,1)",
+]
+
+
+def test_monitors_fetchers_libraries_and_attacks_are_bots():
+    infos = classify_user_agents(MISSED_BEFORE)
+    assert [ua for ua, info in zip(MISSED_BEFORE, infos, strict=True) if not info.is_bot] == []
+
+
+def test_a_person_in_an_in_app_browser_or_desktop_app_stays_a_person():
+    infos = classify_user_agents(PEOPLE_IN_APPS)
+    assert [ua for ua, info in zip(PEOPLE_IN_APPS, infos, strict=True) if info.is_bot] == []
+    assert listed_by(PEOPLE_IN_APPS) == [None] * len(PEOPLE_IN_APPS)
+
+
+def test_the_exceptions_are_what_keeps_them_people(monkeypatch):
+    """Without the exception list, some list flags these agents: the exceptions are doing real work."""
+    monkeypatch.setattr("etl.bots.EXCEPTIONS", {"nothing": r"^\b$never"})
+    assert any(listed_by(PEOPLE_IN_APPS))
+    assert len(EXCEPTIONS) >= 5
+
+
+def test_each_source_is_an_installed_dependency_with_a_version():
+    assert [s.reason for s in sources()] == ["crawler_list", "crawlerdetect", "device_detector", "feed_reader",
+                                             "http_library"]  # fmt: skip
+    assert all(s.version and s.native.startswith("(?i)") or s.reason == "crawler_list" for s in sources())
+
+
+DAY = dt.date(2026, 11, 4)
+
+
+def stamp(seconds: int) -> str:
+    moment = dt.datetime(2026, 11, 4, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))) + dt.timedelta(seconds=seconds)
+    return moment.strftime("%d/%b/%Y:%H:%M:%S %z")
+
+
+def behaviour_log() -> list[str]:
+    """One person, an uptime monitor on / every 30 s all day, a HEAD-only client, a sitemap-only client and a
+    scraper with 150 pageviews and no assets: all with an ordinary browser's user agent."""
+    person = [line("1.2.2.10", stamp(36_000 + 60 * i), path) for i, path in enumerate(["/", "/products/", "/contact"])]
+    person.append(line("1.2.2.10", stamp(36_001), "/static/css/site.css"))
+    monitor = [line("1.2.2.20", stamp(30 * i), "/") for i in range(2_880)]
+    heads = [line("1.2.2.30", stamp(3_600 * i), "/", method="HEAD") for i in range(5)]
+    sitemap = [line("1.2.2.40", stamp(7_200 * i), "/sitemap.xml") for i in range(3)]
+    scraper = [line("1.2.2.50", stamp(40_000 + 7 * i + (i % 5)), f"/products/item-{i}") for i in range(150)]
+    return sorted(person + monitor + heads + sitemap + scraper, key=lambda text: text.split("[")[1])
+
+
+def test_behaviour_flags_monitors_head_sitemap_only_clients_and_scrapers(settings_env, tmp_path):
+    report = run(settings_env, tmp_path, behaviour_log(), DAY)
+    assert report["visitors"] == 1 and report["pageviews"] == 3  # only the person
+    reasons = {bot["bot_reason"]: bot["requests"] for bot in report["bots"]}
+    assert reasons["fixed_interval"] == 2_880
+    assert reasons["only_robots_sitemap_head"] == 5 + 3
+    assert reasons["many_pages_no_assets"] == 150
+    assert all("(" in bot["bot_name"] for bot in report["bots"])  # named by browser and behaviour, not blank
+
+
+def test_behaviour_can_be_switched_off(settings_env, tmp_path):
+    from etl.settings import load_settings
+
+    cfg = load_settings(bot_behaviour=False)
+    report = run(cfg, tmp_path, behaviour_log(), DAY)
+    assert report["visitors"] == 3  # the monitor and the scraper count as people (HEAD and sitemap are no pageviews)
+    assert report["pageviews"] == 3 + 2_880 + 150

@@ -19,6 +19,7 @@ none of this runs per request.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
@@ -53,29 +54,40 @@ ATTACK = (
 
 @dataclass(frozen=True)
 class Source:
+    """One list, split by what each pattern needs: plain words go to one Aho-Corasick pass (most of every list),
+    other patterns to one native regex alternation, look-around patterns to the ``regex`` module."""
+
     reason: str  # the bot_reason it gives
     package: str  # the distribution that keeps it
-    native: str  # one alternation for polars' regex engine
+    literals: tuple[str, ...]  # plain words, matched case-insensitively anywhere
+    native: str | None  # one alternation for polars' (Rust) regex engine
     fallback: tuple[str, ...]  # patterns with look-around, for the regex module
+    guard: str = "{}"  # how the list's own matcher wraps a pattern (Matomo: a word boundary before it)
     exclusions: str | None = None  # cut out of the agent before matching (CrawlerDetect's own design)
+    ignore_case: bool = True  # as the list's own matcher does (crawler-user-agents' patterns are case-sensitive)
 
     @property
     def version(self) -> str:
         return version(self.package)
 
 
-def _native_ok(pattern: str) -> bool:
-    try:
-        pl.Series(["x"]).str.contains(pattern)
-    except pl.exceptions.PolarsError:
-        return False
-    return True
+# What the native (Rust) engine lacks: look-ahead, look-behind and back-references.
+_LOOK_AROUND = re.compile(r"\(\?<?[=!]|\\[1-9]")
+_REGEX_SYNTAX = re.compile(r"[\\^$.|?*+()\[\]{}]")
 
 
-def _split(patterns: list[str], wrap: str = "{}") -> tuple[str, tuple[str, ...]]:
-    native = [wrap.format(p) for p in patterns if _native_ok("(?i)" + wrap.format(p))]
-    fallback = tuple(wrap.format(p) for p in patterns if not _native_ok("(?i)" + wrap.format(p)))
-    return "(?i)" + "|".join(f"(?:{p})" for p in native), fallback
+def _alternation(patterns: list[str] | tuple[str, ...], guard: str = "{}", ignore_case: bool = True) -> str | None:
+    flags = "(?i)" if ignore_case else ""
+    return flags + "|".join(f"(?:{guard.format(p)})" for p in patterns) if patterns else None
+
+
+def _source(reason: str, package: str, patterns: list[str], guard: str = "{}", exclusions: str | None = None,
+            ignore_case: bool = True) -> Source:  # fmt: skip
+    literals = tuple(p for p in patterns if not _REGEX_SYNTAX.search(p))
+    regexes = [p for p in patterns if _REGEX_SYNTAX.search(p) and not _LOOK_AROUND.search(p)]
+    fallback = tuple(guard.format(p) for p in patterns if _LOOK_AROUND.search(p))
+    native = _alternation(regexes, guard, ignore_case)
+    return Source(reason, package, literals, native, fallback, guard, exclusions, ignore_case)
 
 
 @cache
@@ -84,18 +96,22 @@ def sources() -> tuple[Source, ...]:
     from crawlerdetect.providers.exclusions import data as crawlerdetect_exclusions
     from crawleruseragents import CRAWLER_USER_AGENTS_DATA
 
-    listed = "|".join(f"(?:{entry['pattern']})" for entry in CRAWLER_USER_AGENTS_DATA)
     return (
-        Source("crawler_list", "crawler-user-agents", listed, ()),
-        Source(
-            "crawlerdetect",
-            "crawlerdetect",
-            *_split(list(crawlerdetect_patterns)),
-            exclusions="(?i)" + "|".join(f"(?:{p})" for p in crawlerdetect_exclusions),
+        _source(
+            "crawler_list",
+            "crawler-user-agents",
+            [entry["pattern"] for entry in CRAWLER_USER_AGENTS_DATA],
+            ignore_case=False,
         ),  # fmt: skip
-        Source("device_detector", "device-detector", *_split(_matomo("bots.yml"), MATOMO_GUARD)),
-        Source("feed_reader", "device-detector", *_split(_matomo("client/feed_readers.yml"), MATOMO_GUARD)),
-        Source("http_library", "device-detector", *_split(_matomo("client/libraries.yml"), MATOMO_GUARD)),
+        _source(
+            "crawlerdetect",
+            "crawlerdetect",
+            list(crawlerdetect_patterns),
+            exclusions=_alternation(list(crawlerdetect_exclusions)),
+        ),  # fmt: skip
+        _source("device_detector", "device-detector", _matomo("bots.yml"), MATOMO_GUARD),
+        _source("feed_reader", "device-detector", _matomo("client/feed_readers.yml"), MATOMO_GUARD),
+        _source("http_library", "device-detector", _matomo("client/libraries.yml"), MATOMO_GUARD),
     )
 
 
@@ -113,21 +129,52 @@ def _matomo(name: str) -> list[str]:
 def _fallback(patterns: tuple[str, ...]):
     import regex
 
+    # only case-insensitive lists have look-around patterns (crawler-user-agents has none)
     return regex.compile("|".join(f"(?:{p})" for p in patterns), regex.IGNORECASE) if patterns else None
+
+
+def _confirm(text: pl.Series, candidates: pl.Series, check) -> pl.Series:
+    """``check`` (a Series -> bool Series, or a compiled ``regex``) run only on the candidate agents."""
+    rows = candidates.arg_true()
+    if rows.len() == 0:
+        return candidates
+    subset = text.gather(rows)
+    if callable(getattr(check, "search", None)):
+        # the few look-around patterns: a plain Python loop over the candidate strings (not a polars callback:
+        # nothing runs on polars' thread pool)
+        verdicts = pl.Series([bool(check.search(t or "")) for t in subset.to_list()], dtype=pl.Boolean)
+    else:
+        verdicts = check(subset)
+    return pl.Series([False] * text.len(), dtype=pl.Boolean).scatter(rows, verdicts)
 
 
 def _matches(source: Source, agents: pl.Series) -> pl.Series:
     text = agents.str.replace_all(source.exclusions, "") if source.exclusions else agents
-    hits = text.str.contains(source.native).fill_null(False)
+    hits = pl.Series([False] * text.len(), dtype=pl.Boolean)
+    if source.literals:
+        found = text.str.contains_any(list(source.literals), ascii_case_insensitive=source.ignore_case)
+        found = found.fill_null(False)
+        if source.guard != "{}":  # a plain word still has to stand where the list's guard says
+            guarded = _alternation(source.literals, source.guard, source.ignore_case)
+            found = _confirm(text, found, lambda subset: subset.str.contains(guarded).fill_null(False))
+        hits = hits | found
+    if source.native:
+        hits = hits | text.str.contains(source.native).fill_null(False)
     compiled = _fallback(source.fallback)
     if compiled is not None:
-        # the few look-around patterns, for agents the native pass did not match (a Python loop over strings,
-        # not a polars callback: nothing runs on polars' thread pool)
-        extra = [
-            not hit and bool(compiled.search(t or "")) for t, hit in zip(text.to_list(), hits.to_list(), strict=True)
-        ]
-        hits = hits | pl.Series(extra, dtype=pl.Boolean)
+        # look-around patterns only where a native superset (the same patterns without their look-arounds,
+        # which can only match more) matches and nothing else did
+        loose = _alternation([_LOOSE.sub("", p) for p in source.fallback], ignore_case=source.ignore_case)
+        try:
+            maybe = text.str.contains(loose).fill_null(False) & ~hits
+        except pl.exceptions.PolarsError:
+            maybe = ~hits
+        hits = hits | _confirm(text, maybe, compiled)
     return hits
+
+
+# A look-around group with at most one level of parentheses inside.
+_LOOSE = re.compile(r"\(\?<?[=!](?:[^()]|\([^()]*\))*\)")
 
 
 def listed_by(agents: list[str]) -> list[str | None]:

@@ -146,3 +146,11 @@ def response_hours(start, end, country: str | None, region: str | None) -> pl.Da
 @st.cache_data(ttl=TTL, show_spinner=False)
 def reject_reasons() -> pl.DataFrame:
     return _frame("status/reject_reasons.sql")
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def promises(as_of) -> dict:
+    """The privacy policy's promises with their evidence (the same document as ``vcar promises --json``)."""
+    from etl.promises import evaluate
+
+    return evaluate(cached_settings(), as_of)

@@ -419,6 +419,31 @@ def audit_verify(as_json: JsonFlag = False) -> None:
 
 
 @app.command()
+def promises(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Judge as of this day (YYYY-MM-DD); default today.")
+    ] = None,
+    fail_on: Annotated[
+        str | None, typer.Option("--fail-on", help="Exit 1 when a promise is at least this bad: at_risk | broken.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Each promise of the privacy policy with its status (kept, at_risk, broken, not_checked) and evidence."""
+    from etl.promises import AT_RISK, BROKEN, SEVERITY, evaluate, worst
+
+    if fail_on is not None and fail_on not in (AT_RISK, BROKEN):
+        raise ConfigError(f"--fail-on: {fail_on!r} is not at_risk or broken")
+    cfg = settings()
+    day = _parse_date(as_of, "--as-of") if as_of else None
+    result = evaluate(cfg, day)
+    lines = [f"privacy policy {result['policy_version']}, as of {result['as_of']}:"]
+    lines += [f"  {p['status']:<11} {p['id']} (section {p['section']}): {p['summary']}" for p in result["promises"]]
+    emit(result, as_json, "\n".join(lines))
+    if fail_on is not None and SEVERITY[worst(result)] >= SEVERITY[fail_on]:
+        raise typer.Exit(1)
+
+
+@app.command()
 def inventory(as_json: JsonFlag = False) -> None:
     """The record of processing (Art. 30): every table and column, its purpose, legal basis and retention."""
     from etl.inventory import INVENTORY, as_dict

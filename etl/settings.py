@@ -109,6 +109,12 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(5, ge=1, description="failed logins before an account is locked")
     login_lock_minutes: int = Field(15, ge=1, description="how long a locked account stays locked")
     cache_ttl_seconds: int = Field(300, ge=1, description="dashboard data cache lifetime")
+    processing_location: str | None = Field(
+        None, pattern=r"^[A-Z]{2}$", description="country where the warehouse runs (ISO 3166-1 alpha-2, e.g. CN or DE)"
+    )
+    transfer_safeguard: str | None = Field(
+        None, min_length=2, description="safeguard for EU data processed outside the EU, e.g. SCC (policy section 7)"
+    )
     bot_behaviour: bool = Field(
         True, description="also flag clients by behaviour (robots/sitemap/HEAD only, fixed interval, no assets)"
     )

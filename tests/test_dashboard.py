@@ -127,8 +127,19 @@ def test_the_privacy_page_shows_the_inventory_and_an_intact_chain(loaded_env):
     at.switch_page("views/privacy.py").run()
     assert not at.exception
     assert next(m for m in at.metric if m.label == "Audit chain").value == "intact"
-    shown = at.dataframe[0].value["table"].to_list()
+    shown = next(d.value for d in at.dataframe if "table" in d.value.columns)["table"].to_list()
     assert shown == [t.name for t in INVENTORY]
+
+
+def test_the_privacy_page_opens_with_every_promise_and_its_status(loaded_env):
+    from etl.promises import PROMISES
+
+    at = app_as("compliance").run()
+    at.switch_page("views/privacy.py").run()
+    assert not at.exception
+    panel = at.dataframe[0].value
+    assert panel["promise"].to_list() == [p.text for p in PROMISES]
+    assert set(panel["status"]) <= {"kept", "at risk", "broken", "not checked"}
 
 
 def test_subject_export_and_erasure_from_the_rights_page(settings_env, tmp_path):

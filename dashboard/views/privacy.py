@@ -1,4 +1,5 @@
-"""Data & privacy: the record of processing, data quality, retention, the audit chain and the salts."""
+"""Data & privacy: the policy's promises with evidence, the record of processing, data quality, retention, the
+audit chain and the salts."""
 
 from __future__ import annotations
 
@@ -10,16 +11,35 @@ import streamlit as st
 
 from dashboard import loaders
 from dashboard.auth import require_page
+from dashboard.navigation import pages_for
 from dashboard.tables import show_table
 from etl import keystore
 from etl.inventory import INVENTORY
+from etl.promises import STATUS_COLOURS, html_report
 from etl.retention import policy_days
 from etl.settings import cached_settings
 
-require_page("views/privacy.py")
+user = require_page("views/privacy.py")
 cfg = cached_settings()
 st.title("Data & privacy")
 today = dt.datetime.now(cfg.tz).date()
+
+st.subheader("Privacy promises")
+kept = loaders.promises(today)
+st.caption(f"Each promise of the privacy policy (version {kept['policy_version']}) checked against the warehouse "
+           f"as of {kept['as_of']}; `vcar promises` prints the same.")  # fmt: skip
+panel = pl.DataFrame(
+    [{"status": p["status"].replace("_", " "), "section": p["section"], "promise": p["text"],
+      "evidence": p["summary"], "details on": p["page"]} for p in kept["promises"]]
+)  # fmt: skip
+show_table(panel, "privacy_promises", colours=("status", {k.replace("_", " "): v for k, v in STATUS_COLOURS.items()}))
+st.download_button(
+    "Download the promises report (HTML, printable)", html_report(kept),
+    file_name=f"privacy-promises-{kept['as_of']}.html", mime="text/html", key="promises-report",
+)  # fmt: skip
+for spec in pages_for(user.role):
+    if spec.title in {p["page"] for p in kept["promises"]} and spec.file != "views/privacy.py":
+        st.page_link(spec.file, label=f"Details: {spec.title}", icon=spec.icon)
 
 verification = loaders.audit_verification()
 salts = keystore.salt_days(cfg.secrets_dir) if cfg.secrets_dir.exists() else []

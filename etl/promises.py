@@ -128,6 +128,8 @@ IDENTIFIER_PATTERNS = {
     "phone": r"(^|[^0-9A-Za-z+])(\+[0-9][0-9 ()-]{6,}[0-9]|1[3-9][0-9]{9})($|[^0-9A-Za-z])",
     "user_agent": r"(?i)(mozilla/[0-9]|applewebkit/|gecko/[0-9]|curl/[0-9]|python-requests/|okhttp/)",
 }
+# Every kind at once (case-insensitive, as the address and agent patterns are), for the first pass of a scan.
+ANY_IDENTIFIER = "(?i)" + "|".join(f"(?:{p.removeprefix('(?i)')})" for p in IDENTIFIER_PATTERNS.values())
 # The contact form's fields and what the inquiry table keeps of each (None: dropped).
 FORM_FIELDS = {
     "name": None, "mobile": "subject_phone (keyed hash)", "e-mail": "subject_email (keyed hash), email_kind",
@@ -198,19 +200,25 @@ def respond_15_business_days(ctx: Context) -> Finding:
 
 
 def identifier_scan(con) -> dict[str, dict[str, int]]:
-    """Rows per table and column whose text looks like a raw identifier, by kind (only non-zero counts)."""
+    """Rows per table and column whose text looks like a raw identifier, by kind (only non-zero counts).
+
+    One pass per table with every kind at once; only a column with hits is scanned again kind by kind."""
     found: dict[str, dict[str, int]] = {}
     by_table: dict[str, list[str]] = {}
     for table, column in queries.run(con, "promises/text_columns.sql").fetchall():
         by_table.setdefault(table, []).append(column)
     for table, columns in sorted(by_table.items()):
-        for kind, pattern in IDENTIFIER_PATTERNS.items():
-            cur = queries.run(con, "promises/identifier_scan.sql", table=table, columns=columns, pattern=pattern)
-            counts = dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
-            for column, count in counts.items():
+        hit = [column for column, count in _scan(con, table, columns, ANY_IDENTIFIER).items() if count]
+        for kind, pattern in IDENTIFIER_PATTERNS.items() if hit else ():
+            for column, count in _scan(con, table, hit, pattern).items():
                 if count:
                     found.setdefault(f"{table}.{column}", {})[kind] = int(count)
     return found
+
+
+def _scan(con, table: str, columns: list[str], pattern: str) -> dict[str, int]:
+    cur = queries.run(con, "promises/identifier_scan.sql", table=table, columns=columns, pattern=pattern)
+    return dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
 
 
 def logs_aggregated(ctx: Context) -> Finding:

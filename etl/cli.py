@@ -527,33 +527,40 @@ def demo(
         _serve(port, host)
 
 
+def _is_click(exc: BaseException, name: str) -> bool:
+    """Typer vendors its own click: match its exception classes by name, whichever click raised them."""
+    return any(cls.__name__ == name for cls in type(exc).__mro__)
+
+
 def main() -> None:
-    """Console-script entry: expected failures become one line on stderr and an exit code."""
+    """Console-script entry: expected failures become one line on stderr and an exit code; with ``--json`` every
+    outcome, errors included, is exactly one JSON document on stdout."""
+    as_json = "--json" in sys.argv[1:]
+
+    def fail(message: str, code: int, shown_already: bool = False) -> None:
+        if not shown_already:
+            say(message)
+        if as_json:
+            typer.echo(json.dumps({"error": message.removeprefix("vcar: error: "), "exit_code": code}))
+        sys.exit(code)
+
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="vcar")
         sys.exit(code if isinstance(code, int) else 0)
     except VcarError as exc:
-        say(f"vcar: error: {exc}")
-        sys.exit(exc.exit_code)
+        fail(f"vcar: error: {exc}", exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        say("vcar: aborted")
-        sys.exit(1)
+        fail("vcar: aborted", 1)
     except Exception as exc:  # noqa: BLE001 - the last line of defence
-        import click
-
-        if isinstance(exc, click.exceptions.UsageError):
-            exc.show()
-            sys.exit(2)
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+        if _is_click(exc, "ClickException"):  # usage errors: Typer's usage message, exit 2
+            exc.show()  # type: ignore[attr-defined]
+            fail(exc.format_message(), exc.exit_code, shown_already=True)  # type: ignore[attr-defined]
         if os.environ.get("VCAR_DEBUG"):
             raise
         # The message may quote input data, so only its type is printed (VCAR_DEBUG=1 shows everything).
-        say(f"vcar: internal error ({type(exc).__name__}); re-run with VCAR_DEBUG=1 for details")
-        sys.exit(1)
+        fail(f"vcar: internal error ({type(exc).__name__}); re-run with VCAR_DEBUG=1 for details", 1)
 
 
 if __name__ == "__main__":

@@ -84,7 +84,13 @@ def expand_paths(paths: list[Path]) -> list[Path]:
                 raise InputError(f"no file matches {text}")
             found.extend(matches)
         elif path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.is_file() and _looks_like_log(p)))
+            files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+            logs = [p for p in files if _looks_like_log(p)]
+            if not logs:  # nothing to read is an error, not a silent success
+                seen = ", ".join(p.name for p in files[:5]) + (", ..." if len(files) > 5 else "")
+                raise InputError(f"{path}: no log files in this folder (a log file's name contains 'log'; "
+                                 f"found {len(files)} other files{': ' + seen if files else ''})")  # fmt: skip
+            found.extend(logs)
         elif path.is_file():
             found.append(path)
         else:

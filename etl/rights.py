@@ -17,7 +17,7 @@ from typing import Any
 
 import queries
 from etl import audit, deadlines, faults, warehouse
-from etl.errors import InputError
+from etl.errors import FieldError, InputError
 from etl.inquiries import parse_time, read_rows
 from etl.pseudonymize import EMAIL, PHONE
 from etl.runstats import RunStats
@@ -121,9 +121,11 @@ def add(
     channel: str = "email", actor: str | None = None,
 ) -> Request:  # fmt: skip
     if type_ not in TYPES:
-        raise InputError(f"--type: {type_!r} is not one of {', '.join(TYPES)}")
+        raise FieldError("type", f"{type_!r} is not one of {', '.join(TYPES)}")
     if channel not in CHANNELS:
-        raise InputError(f"--channel: {channel!r} is not one of {', '.join(CHANNELS)}")
+        raise FieldError("channel", f"{channel!r} is not one of {', '.join(CHANNELS)}")
+    if received > dt.datetime.now(cfg.tz).date():
+        raise FieldError("received", f"{received} is in the future")
     email_key, phone_key = SubjectKeys(cfg.secrets_dir).lookup(email, phone, cfg.phone_region)
     received_at = dt.datetime.combine(received, dt.time(12), cfg.tz).astimezone(dt.UTC).replace(tzinfo=None)
     with warehouse.write(cfg.warehouse) as con:
@@ -151,13 +153,13 @@ def update(
         after = dataclasses.replace(before)
         if extend:
             if status not in (None, "extended"):
-                raise InputError(f"{request_id}: --extend cannot be combined with --status {status}")
+                raise FieldError("extend", f"an extension cannot be combined with the status {status}")
             status = "extended"
             if not reason or not reason.strip():
-                raise InputError(f"{request_id}: --extend needs --reason (Art. 12(3): the subject is told why)")
+                raise FieldError("reason", "an extension needs a reason (Art. 12(3): the subject is told why)")
         if status is not None and status != before.status:
             if status not in STATUSES:
-                raise InputError(f"--status: {status!r} is not one of {', '.join(STATUSES)}")
+                raise FieldError("status", f"{status!r} is not one of {', '.join(STATUSES)}")
             if status not in TRANSITIONS[before.status]:
                 allowed = ", ".join(sorted(TRANSITIONS[before.status])) or "none (it is closed)"
                 raise InputError(f"{request_id}: cannot go from {before.status} to {status} (allowed: {allowed})")
@@ -166,7 +168,8 @@ def update(
             after.identity_requested_on = today
         if identity_verified is not None:
             if identity_verified < received_day(before, cfg) or identity_verified > today:
-                raise InputError(f"{request_id}: --identity-verified {identity_verified} is before receipt or future")
+                raise FieldError("identity_verified", f"{identity_verified} is before the request was received or "
+                                 "in the future")  # fmt: skip
             after.identity_verified_on = identity_verified
             if status is None and after.status == "awaiting_identity":
                 after.status = "in_progress"
@@ -252,6 +255,8 @@ def _request_from_row(row: dict, keys: SubjectKeys, cfg: Settings) -> Request:
     received_at = parse_time(row.get("received_at"), cfg.tz)
     if received_at is None:
         raise ValueError("received_at is empty")
+    if received_at > dt.datetime.now(dt.UTC).replace(tzinfo=None):  # received_at is naive UTC
+        raise ValueError("received_at is in the future")
     email = normalize_email(row.get("email"))
     phone_raw = row.get("mobile") or row.get("phone")
     phone = normalize_phone(phone_raw, cfg.phone_region) if phone_raw else None

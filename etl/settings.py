@@ -145,6 +145,13 @@ class Settings(BaseSettings):
     def _geoip_exists(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():
             raise ValueError(f"file {value} does not exist")
+        if value is not None:
+            import maxminddb
+
+            try:
+                maxminddb.open_database(str(value)).close()
+            except (maxminddb.InvalidDatabaseError, OSError, ValueError):
+                raise ValueError(f"file {value} is not a MaxMind database (.mmdb)") from None
         return value
 
     @field_validator("log_regex")

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from etl import keystore
-from etl.errors import InputError
+from etl.errors import FieldError
 
 SUBJECT_KEY_NAME = "subject"
 _EMAIL = re.compile(r"^[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}$")
@@ -75,9 +75,9 @@ class SubjectKeys:
     def lookup(self, email: str | None, phone: str | None, default_region: str = "CN") -> tuple[str | None, ...]:
         """(email key, phone key) for what an operator typed; refuses values that are not an e-mail or phone."""
         if email is not None and normalize_email(email) is None:
-            raise InputError("--email: not a valid e-mail address")
+            raise FieldError("email", "not a valid e-mail address")
         if phone is not None and normalize_phone(phone, default_region) is None:
-            raise InputError("--phone: not a valid phone number (give it with its country code, e.g. +86...)")
+            raise FieldError("phone", "not a valid phone number (give it with its country code, e.g. +86...)")
         if email is None and phone is None:
-            raise InputError("give --email or --phone")
+            raise FieldError("email", "give an e-mail address or a phone number")
         return self.email(normalize_email(email)), self.phone(normalize_phone(phone, default_region))

@@ -20,7 +20,7 @@ import duckdb
 
 import queries
 from etl import faults
-from etl.errors import PageTimeout, WarehouseBusy
+from etl.errors import ConfigError, PageTimeout, WarehouseBusy
 from queries import sql_text
 
 MIGRATIONS = "migrations"
@@ -74,7 +74,11 @@ def write(
     path: Path, *, wait_seconds: float = 60.0, memory_mb: int | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """One short write transaction: committed when the block ends, rolled back on any error."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"setting warehouse (VCAR_WAREHOUSE): cannot create the folder {path.parent} "
+                          f"({exc.strerror or type(exc).__name__})") from None  # fmt: skip
     with _one_writer_here(path, wait_seconds):
         con = _open(path, read_only=False, wait_seconds=wait_seconds)
         try:

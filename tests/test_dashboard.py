@@ -105,19 +105,55 @@ def test_the_rights_page_updates_a_request_and_refuses_a_wrong_step(settings_env
     at = app_as("compliance").run()
     at.switch_page("views/rights.py").run()
     assert not at.exception
-    assert "DSR-" in at.dataframe[0].value["request_id"][0]
-    at.selectbox(key="upd-status").set_value("withdrawn")
+    request_id = at.dataframe[0].value["request_id"][0]
+    assert "DSR-" in request_id
+    at.selectbox(key=f"upd-status-{request_id}").set_value("withdrawn")
     form_buttons = [b for b in at.button if b.label == "Save"]
     form_buttons[0].click().run()
     assert not at.exception
     assert any("updated" in s.value for s in at.success)
     at.toggle(key="rights-open").set_value(False).run()  # a withdrawn request is no longer open
-    at.selectbox(key="upd-status").set_value("in_progress")
+    at.selectbox(key=f"upd-status-{request_id}").set_value("in_progress")
     [b for b in at.button if b.label == "Save"][0].click().run()
     assert any("cannot go from withdrawn to in_progress" in e.value for e in at.error)
     with duckdb.connect(str(settings_env.warehouse), read_only=True) as con:
         actors = con.execute("SELECT actor, action FROM audit_log ORDER BY seq").fetchall()
     assert actors[-1] == ("dashboard:t-compliance", "rights.update")
+
+
+def test_picking_another_request_shows_its_values_and_errors_speak_the_forms_words(settings_env):
+    import datetime as dt
+
+    from etl import rights
+
+    today = dt.datetime.now(settings_env.tz).date()
+    first = rights.add(settings_env, type_="access", received=today, email="a@example.cn").request_id
+    second = rights.add(settings_env, type_="erasure", received=today, email="b@example.cn").request_id
+    at = app_as("compliance").run()
+    at.switch_page("views/rights.py").run()
+    at.selectbox(key="upd-id").set_value(first).run()
+    at.checkbox(key=f"upd-extend-{first}").check()
+    at.selectbox(key=f"upd-status-{first}").set_value("completed")
+    at.selectbox(key="upd-id").set_value(second).run()  # another request: a fresh form with its values
+    assert at.checkbox(key=f"upd-extend-{second}").value is False
+    assert at.selectbox(key=f"upd-status-{second}").value == "(unchanged)"
+    at.checkbox(key=f"upd-extend-{second}").check()
+    at.selectbox(key=f"upd-status-{second}").set_value("completed")
+    [b for b in at.button if b.label == "Save"][0].click().run()
+    errors = [e.value for e in at.error]
+    assert errors and errors[0].startswith("Extend by two months:")
+    assert not any("--" in e for e in errors)  # never a CLI flag on the web
+
+
+def test_a_receipt_date_in_the_future_is_refused(settings_env):
+    import datetime as dt
+
+    from etl import rights
+    from etl.errors import FieldError
+
+    tomorrow = dt.datetime.now(settings_env.tz).date() + dt.timedelta(days=1)
+    with pytest.raises(FieldError, match="--received: .* is in the future"):
+        rights.add(settings_env, type_="access", received=tomorrow, email="a@example.cn")
 
 
 def test_the_privacy_page_shows_the_inventory_and_an_intact_chain(loaded_env):

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from etl import audit, rights, warehouse
-from etl.errors import InputError
+from etl.errors import FieldError, InputError
 from etl.generate import RIGHTS_COLUMNS
 from etl.inventory import INVENTORY
 from tests.test_settings_cli import vcar
@@ -43,9 +43,9 @@ def test_lifecycle_and_deadlines_of_a_new_request(settings_env):
 
 def test_invalid_transitions_and_late_extensions_are_refused(settings_env):
     r = rights.add(settings_env, type_="erasure", received=D(2026, 11, 2), phone="+86 138 0013 8000")
-    with pytest.raises(InputError, match="cannot go from received to nonsense|not one of"):
+    with pytest.raises(FieldError, match="--status: 'nonsense' is not one of"):
         rights.update(settings_env, r.request_id, status="nonsense")
-    with pytest.raises(InputError, match="--extend needs --reason"):
+    with pytest.raises(FieldError, match="--reason: an extension needs a reason"):
         rights.update(settings_env, r.request_id, extend=True)
     with pytest.raises(InputError, match="had to be notified by 2026-12-02"):
         rights.update(settings_env, r.request_id, extend=True, reason="complex", today=D(2026, 12, 3))
@@ -127,9 +127,9 @@ def test_cli_list_json_contract_and_verify_exit_code(tmp_path, mmdb):
     assert (request["due_date"], request["days_left"], request["sla_state"]) == ("2026-11-23", 3, "at_risk")
     bad = vcar("rights", "update", request["request_id"], "--status", "completed", "--extend", "--reason", "x",
                env=env)  # fmt: skip
-    assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "cannot be combined" in bad.stderr
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "cannot be combined" in bad.stderr
     wrong = vcar("rights", "update", request["request_id"], "--status", "nonsense", env=env)
-    assert wrong.returncode == 1 and "is not one of" in wrong.stderr
+    assert wrong.returncode == 2 and "is not one of" in wrong.stderr  # a bad value, like a bad date
     assert vcar("audit", "verify", env=env).returncode == 0
     with duckdb.connect(env["VCAR_WAREHOUSE"]) as con:
         con.execute("UPDATE audit_log SET actor = 'someone-else'")
@@ -193,4 +193,4 @@ def test_cli_subject_export_and_erase(tmp_path, sample):
     assert after["inquiries"] == [] and after["rights_requests"] == []
     assert email.lower() not in json.dumps(after).lower()
     bad = vcar("subject", "export", "--email", "not-an-address", env=env)
-    assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "not-an-address" not in bad.stderr
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "not-an-address" not in bad.stderr

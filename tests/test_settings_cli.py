@@ -146,3 +146,48 @@ def test_every_metric_of_the_registry_is_defined_in_readme():
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert [m.key for m in METRICS if f"| `{m.key}` |" not in readme] == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("rights", "add"), ("bogus-command",), ("report", "usage", "--from", "2026-11-01"),
+     ("rights", "list", "--as-of", "2026-11-01", "--surprise")],
+)  # fmt: skip
+def test_usage_errors_print_typers_usage_and_exit_2(tmp_path, args):
+    env = {"VCAR_WAREHOUSE": str(tmp_path / "w.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "s")}
+    plain = vcar(*args, env=env)
+    assert plain.returncode == 2, plain.stderr
+    assert "Usage: vcar" in plain.stderr and "internal error" not in plain.stderr
+    as_json = vcar(*args, "--json", env=env)
+    assert as_json.returncode == 2
+    assert set(json.loads(as_json.stdout)) == {"error", "exit_code"}  # exactly one JSON document, errors included
+
+
+def test_every_failure_with_json_is_one_json_document(tmp_path, mmdb):
+    env = {"VCAR_WAREHOUSE": str(tmp_path / "w.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "s"),
+           "VCAR_GEOIP_DB": str(mmdb)}  # fmt: skip
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "readme.txt").write_text("not a log\n")
+    empty = vcar("ingest", "logs", str(tmp_path / "notes"), "--json", env=env)
+    assert empty.returncode == 1  # nothing to read is an error that says what was found
+    assert "no log files" in json.loads(empty.stdout)["error"] and "readme.txt" in empty.stderr
+    future = vcar("rights", "add", "--type", "access", "--received", "2999-01-01", "--email", "a@example.cn",
+                  "--json", env=env)  # fmt: skip
+    assert future.returncode == 2 and json.loads(future.stdout) == {
+        "error": "--received: 2999-01-01 is in the future", "exit_code": 2}  # fmt: skip
+    bad_email = vcar("rights", "add", "--type", "access", "--received", "2026-11-01", "--email", "nope", env=env)
+    assert bad_email.returncode == 2  # a bad value, like a bad date
+
+
+def test_a_setting_whose_file_is_unusable_names_the_setting_and_the_file(tmp_path, mmdb):
+    not_mmdb = tmp_path / "city.mmdb"
+    not_mmdb.write_text("this is not a MaxMind database\n")
+    env = {"VCAR_WAREHOUSE": str(tmp_path / "w.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "s"),
+           "VCAR_GEOIP_DB": str(not_mmdb)}  # fmt: skip
+    geo = vcar("rights", "list", env=env)
+    assert geo.returncode == 2 and "VCAR_GEOIP_DB" in geo.stderr and str(not_mmdb) in geo.stderr
+    (tmp_path / "a-file").write_text("x")
+    env |= {"VCAR_GEOIP_DB": str(mmdb), "VCAR_WAREHOUSE": str(tmp_path / "a-file" / "w.duckdb")}
+    folder = vcar("rights", "list", "--json", env=env)
+    assert folder.returncode == 2 and "VCAR_WAREHOUSE" in folder.stderr and "a-file" in folder.stderr
+    assert json.loads(folder.stdout)["exit_code"] == 2

@@ -13,8 +13,15 @@ from dashboard import loaders
 from dashboard.auth import require_page
 from dashboard.tables import show_table
 from etl import rights
-from etl.errors import VcarError
+from etl.errors import FieldError, VcarError
 from etl.settings import cached_settings
+
+# The form's words for each field a check may name (the CLI names them by their options instead).
+FORM_LABELS = {
+    "status": "New status", "identity_verified": "Identity verified on", "extend": "Extend by two months",
+    "reason": "Reason for the extension", "received": "Received on", "email": "Subject's e-mail", "phone": "Phone",
+    "type": "Type", "channel": "Channel",
+}  # fmt: skip
 
 user = require_page("views/rights.py")
 cfg = cached_settings()
@@ -65,22 +72,31 @@ if everything.height:
 
 st.subheader("Update a request")
 ids = frame["request_id"].to_list() if frame.height else []
-with st.form("update-request"):
-    request_id = st.selectbox("Request", ids, key="upd-id")
-    status = st.selectbox("New status", ["(unchanged)", *rights.STATUSES], key="upd-status")
-    verified = st.date_input("Identity verified on", value=None, max_value=today, key="upd-verified")
-    extend = st.checkbox("Extend by two months (the subject is told today)", key="upd-extend")
-    reason = st.text_input("Reason for the extension", key="upd-reason")
-    note = st.text_input("Note (e-mails and numbers are masked)", key="upd-note")
-    if st.form_submit_button("Save") and request_id:
-        try:
-            rights.update(
-                cfg, request_id, status=None if status == "(unchanged)" else status, identity_verified=verified,
-                extend=extend, reason=reason or None, note=note or None, actor=actor,
-            )  # fmt: skip
-            st.success(f"{request_id} updated.")
-        except VcarError as exc:
-            st.error(str(exc))
+# The picker stands outside the form and the form's fields are keyed by the request: picking another request
+# shows that request's values, never what was typed for the previous one.
+request_id = st.selectbox("Request", ids, key="upd-id")
+if request_id:
+    current = frame.filter(pl.col("request_id") == request_id).row(0, named=True)
+    with st.form(f"update-request-{request_id}"):
+        st.caption(f"{request_id} is now {current['status'].replace('_', ' ')}.")
+        status = st.selectbox("New status", ["(unchanged)", *rights.STATUSES], key=f"upd-status-{request_id}")
+        verified = st.date_input("Identity verified on", value=current["identity_verified_on"], max_value=today,
+                                 key=f"upd-verified-{request_id}")  # fmt: skip
+        extend = st.checkbox("Extend by two months (the subject is told today)", key=f"upd-extend-{request_id}")
+        reason = st.text_input("Reason for the extension", key=f"upd-reason-{request_id}")
+        note = st.text_input("Note (e-mails and numbers are masked)", key=f"upd-note-{request_id}")
+        if st.form_submit_button("Save"):
+            try:
+                rights.update(
+                    cfg, request_id, status=None if status == "(unchanged)" else status,
+                    identity_verified=verified if verified != current["identity_verified_on"] else None,
+                    extend=extend, reason=reason or None, note=note or None, actor=actor,
+                )  # fmt: skip
+                st.success(f"{request_id} updated.")
+            except FieldError as exc:
+                st.error(exc.in_words(FORM_LABELS))
+            except VcarError as exc:
+                st.error(str(exc))
 
 st.subheader("Register a new request")
 with st.form("add-request", clear_on_submit=True):
@@ -95,6 +111,8 @@ with st.form("add-request", clear_on_submit=True):
             new = rights.add(cfg, type_=kind, received=received, email=email or None, phone=phone or None,
                              channel=channel, actor=actor)  # fmt: skip
             st.success(f"Registered {new.request_id}.")
+        except FieldError as exc:
+            st.error(exc.in_words(FORM_LABELS))
         except VcarError as exc:
             st.error(str(exc))
 
@@ -127,5 +145,7 @@ if go and who.strip():
             result = erase(cfg, actor=actor, **ident)
             st.success(f"{result['inquiries_anonymized']} inquiries anonymized, {result['rights_requests_unlinked']} "
                        "requests unlinked.")  # fmt: skip
+    except FieldError as exc:
+        st.error(exc.in_words({"email": "E-mail or phone", "phone": "E-mail or phone"}))
     except VcarError as exc:
         st.error(str(exc))

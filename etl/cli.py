@@ -205,8 +205,36 @@ def ingest_logs_cmd(
     """Parse, pseudonymize and load web access logs; only lines not loaded before are read."""
     from etl.ingest_logs import ingest_paths
 
-    stats = ingest_paths(settings(), paths, fmt=fmt)
+    with _progress_bar() as progress:
+        stats = ingest_paths(settings(), paths, fmt=fmt, progress=progress)
     emit(stats.as_dict(), as_json, stats.summary())
+
+
+@contextlib.contextmanager
+def _progress_bar(after_seconds: float = 1.0):
+    """A progress line on stderr (Rich) for a run longer than ``after_seconds``, only when stderr is a terminal:
+    a cron job or a pipe gets none. Yields the callback ``progress(file name, lines)``, or None."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} lines read"),
+                   TimeElapsedColumn(), console=Console(stderr=True), transient=True)  # fmt: skip
+    task = bar.add_task("reading", total=None)
+    started = time.monotonic()
+
+    def progress(name: str, lines: int) -> None:
+        if not bar.live.is_started and time.monotonic() - started >= after_seconds:
+            bar.start()
+        bar.update(task, advance=lines, description=f"reading {name}")
+
+    try:
+        yield progress
+    finally:
+        if bar.live.is_started:
+            bar.stop()
 
 
 @report_app.command("usage")

@@ -289,8 +289,15 @@ class UserAgentCatalog:
 
 
 def ingest_paths(
-    cfg: Settings, paths: list[Path], *, fmt: str = "auto", today: dt.date | None = None, now: dt.datetime | None = None
+    cfg: Settings,
+    paths: list[Path],
+    *,
+    fmt: str = "auto",
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> IngestStats:
+    """Load the new lines of ``paths``; ``progress(file name, lines)`` hears of each batch read (the CLI's bar)."""
     """Load every new line of ``paths``; returns the run's counts (also recorded in ``ingest_runs``)."""
     if fmt not in FORMATS:
         raise ConfigError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
@@ -323,7 +330,7 @@ def ingest_paths(
             salts[day] = secrets.token_bytes(32) if day in sealed else keystore.daily_salt(cfg.secrets_dir, day)
         return salts[day]
 
-    load = LoadContext(run_id, now, frozenset(sealed))
+    load = LoadContext(run_id, now, frozenset(sealed), progress)
     try:
         for path in files:
             stats.files += 1
@@ -387,6 +394,7 @@ class LoadContext:
     run_id: str
     now: dt.datetime
     sealed: frozenset[dt.date]
+    progress: Callable[[str, int], None] | None = None
 
 
 def _ingest_file(cfg, path, fmt, load: LoadContext, catalog, locator, salt_for, manifest: dict, stats) -> None:
@@ -446,6 +454,8 @@ def _ingest_file(cfg, path, fmt, load: LoadContext, catalog, locator, salt_for, 
                 pending.append(pool.submit(stage_batch, n, lines_done + new_lines + 1, lines))
                 new_lines += len(lines)
                 new_bytes += consumed
+                if load.progress is not None:
+                    load.progress(path.name, len(lines))
                 while len(pending) >= 2 or (pending and pending[0].done()):
                     absorb(pending.popleft())
             while pending:

@@ -191,3 +191,16 @@ def test_a_setting_whose_file_is_unusable_names_the_setting_and_the_file(tmp_pat
     folder = vcar("rights", "list", "--json", env=env)
     assert folder.returncode == 2 and "VCAR_WAREHOUSE" in folder.stderr and "a-file" in folder.stderr
     assert json.loads(folder.stdout)["exit_code"] == 2
+
+
+def test_the_ingest_progress_line_is_silent_when_stderr_is_not_a_terminal(tmp_path, mmdb):
+    from etl import cli
+
+    with cli._progress_bar() as progress:  # pytest's stderr is not a terminal: no bar, no callback
+        assert progress is None
+    env = {"VCAR_WAREHOUSE": str(tmp_path / "w.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "s"),
+           "VCAR_GEOIP_DB": str(mmdb)}  # fmt: skip
+    (tmp_path / "access.log").write_text(
+        '1.2.2.1 - - [04/Nov/2026:10:00:00 +0800] "GET / HTTP/1.1" 200 1 "-" "curl/8"\n')  # fmt: skip
+    run = vcar("ingest", "logs", str(tmp_path / "access.log"), env=env)
+    assert run.returncode == 0 and run.stderr.count("\n") == 1 and "lines read" in run.stderr

@@ -103,13 +103,63 @@ def to_query(view: View) -> dict[str, str]:
     return out | view.filters
 
 
-def delta(current: float | None, previous: float | None) -> str | None:
-    """A change for st.metric: relative for counts, None when there is nothing to compare with."""
+def delta(current: float | None, previous: float | None, *, rate: bool = False) -> str | None:
+    """A change for st.metric: relative for counts, in percentage points for a rate (``rate``: a share from 0
+    to 1), None when there is nothing to compare with. Only call it when the comparison period is covered by
+    data (``covered``): a period without data is not a zero."""
     if current is None or previous is None:
         return None
+    if rate:
+        return f"{(current - previous) * 100:+.1f} pp"
     if previous == 0:
         return None if current == 0 else "new"
     return f"{(current - previous) / previous:+.0%}"
+
+
+def covered(period: tuple[dt.date, dt.date] | None, first: dt.date | None, last: dt.date | None) -> bool:
+    """Whether data exists for the whole of ``period`` (from ``first`` to ``last``): only then is a change
+    against it meaningful."""
+    return bool(period and first and last and first <= period[0] and period[1] <= last)
+
+
+def comparison_note(view: View, first: dt.date | None, last: dt.date | None) -> str | None:
+    """The words under the tiles: against which dates the changes are, or why there are none."""
+    if view.comparison is None:
+        return None
+    start, end = view.comparison
+    if covered(view.comparison, first, last):
+        return f"Changes against {start} – {end}."
+    return f"No data to compare: the comparison period {start} – {end} is not fully covered by data ({first} – {last})."
+
+
+def empty_notice(page_key: str, view: View, what: str, first: dt.date | None, last: dt.date | None) -> None:
+    """Say that the view holds no data and why, with a button to where data is: the whole range that has data,
+    or the period without the filters."""
+    import streamlit as st
+
+    if view.filters:
+        st.info(f"No {what} match {', '.join(f'{k} = {v}' for k, v in view.filters.items())} between {view.start} "
+                f"and {view.end}.")  # fmt: skip
+        st.button("Clear the filters", key=f"{page_key}-clear", on_click=_clear_filters, args=(page_key, view))
+    elif first is not None and last is not None:
+        st.info(f"No {what} between {view.start} and {view.end}; data exists from {first} to {last}.")
+        st.button(f"Show {first} – {last}", key=f"{page_key}-jump", on_click=_jump, args=(page_key, first, last))
+
+
+def _jump(page_key: str, start: dt.date, end: dt.date) -> None:
+    import streamlit as st
+
+    st.session_state[f"{page_key}-preset"] = "custom"
+    st.session_state[f"{page_key}-dates"] = (start, end)
+    st.query_params.update({"range": "custom", "from": start.isoformat(), "to": end.isoformat()})
+
+
+def _clear_filters(page_key: str, view: View) -> None:
+    import streamlit as st
+
+    for name in view.filters:
+        st.session_state[f"{page_key}-{name}"] = "All"
+        del st.query_params[name]
 
 
 def view_controls(page_key: str, today: dt.date, options: Mapping[str, list[str]]) -> View:
@@ -127,7 +177,8 @@ def view_controls(page_key: str, today: dt.date, options: Mapping[str, list[str]
         start, end = chosen if isinstance(chosen, tuple) and len(chosen) == 2 else (initial.start, initial.end)
     else:
         start, end = preset_range(preset, today)
-        top[1].text_input("Dates", f"{start} – {end}", disabled=True, key=f"{page_key}-shown")
+        # keyed by the range itself: a widget with a fixed key keeps its first value, whatever the preset says
+        top[1].text_input("Dates", f"{start} – {end}", disabled=True, key=f"{page_key}-shown-{start}-{end}")
     modes = list(COMPARISONS)
     compare = top[2].selectbox("Compare with", modes, index=modes.index(initial.compare),
                                format_func=COMPARISONS.get, key=f"{page_key}-compare")  # fmt: skip
@@ -136,6 +187,12 @@ def view_controls(page_key: str, today: dt.date, options: Mapping[str, list[str]
     for col, name in zip(row, filters, strict=True):
         values = ["All", *options[name]]
         current = initial.filters.get(name)
+        country = chosen_filters.get("country")
+        if name == "region" and country:  # the regions of the chosen country only (ISO 3166-2: CN-GD in CN)
+            values = ["All", *(v for v in options[name] if v.startswith(f"{country}-"))]
+            if current and not current.startswith(f"{country}-"):
+                current = None
+                st.session_state.pop(f"{page_key}-region", None)
         if current and current not in values:
             values.append(current)  # a shared link may name a value outside this range's top list
         picked = col.selectbox(FILTER_LABELS.get(name, name), values, index=values.index(current) if current else 0,

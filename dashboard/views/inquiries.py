@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import loaders
 from dashboard.auth import require_page
-from dashboard.controls import choices_start, delta, view_controls
+from dashboard.controls import choices_start, comparison_note, covered, delta, empty_notice, view_controls
 from dashboard.tables import show_table
 from etl.settings import cached_settings
 
@@ -35,9 +35,12 @@ options = {
 view = view_controls("inquiries", today, options)
 place = {"country": view.filters.get("country"), "region": view.filters.get("region")}
 report = loaders.inquiries(view.start, view.end, **place)
-previous = loaders.inquiries(*view.comparison, **place) if view.comparison else None
+comparable = covered(view.comparison, first, last)  # changes only against a period that data covers whole
+previous = loaders.inquiries(*view.comparison, **place) if comparable else None
 funnel = report["funnel"]
 before = previous["funnel"] if previous else {}
+if not funnel["submissions"]:
+    empty_notice("inquiries", view, "inquiries", first, last)
 
 cols = st.columns(5)
 for col, (key, label) in zip(cols, [("visitors", "Visitors"), ("contact_page_visitors", "On the contact page"),
@@ -45,6 +48,9 @@ for col, (key, label) in zip(cols, [("visitors", "Visitors"), ("contact_page_vis
                              strict=True):  # fmt: skip
     change = delta(funnel[key], before.get(key)) if previous else None
     col.metric(label, f"{funnel[key]:,}", delta=change)
+note = comparison_note(view, first, last)
+if note:
+    st.caption(note)
 steps = ["Visitors", "Contact page", "Inquiries", "Answered", "Closed"]
 values = [funnel[k] for k in ("visitors", "contact_page_visitors", "submissions", "responded", "closed")]
 fig = go.Figure(go.Funnel(y=steps, x=values, textinfo="value+percent previous"))

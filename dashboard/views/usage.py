@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import loaders
 from dashboard.auth import require_page
-from dashboard.controls import choices_start, delta, view_controls
+from dashboard.controls import choices_start, comparison_note, covered, delta, empty_notice, view_controls
 from dashboard.tables import country_codes, show_table, suppressed
 from etl.settings import cached_settings
 
@@ -27,7 +27,11 @@ today = dt.datetime.now(cfg.tz).date()
 view = view_controls("usage", today, loaders.usage_filter_options(choices_start(first, today), today))
 filters = tuple(sorted(view.filters.items()))
 report = loaders.usage(view.start, view.end, 15, filters)
-previous = loaders.usage(*view.comparison, 15, filters) if view.comparison else None
+# a change is shown only against a comparison period that data covers whole: a period without data is no zero
+comparable = covered(view.comparison, first, last)
+previous = loaders.usage(*view.comparison, 15, filters) if comparable else None
+if not report["pageviews"] and not report["visits"]:
+    empty_notice("usage", view, "visits", first, last)
 if view.filters:
     st.caption("Filtered: " + ", ".join(f"{k} = {v}" for k, v in view.filters.items()) + ". The request and bot "
                "counts and the hourly series are not split by filters.")  # fmt: skip
@@ -53,7 +57,7 @@ def change(key: str, inverse: bool = False) -> dict:
         return {}
     if user.role == "marketing" and min(report["visitors"], previous["visitors"]) < k_min:
         return {}
-    shown = delta(report[key], previous[key])
+    shown = delta(report[key], previous[key], rate=key == "bounce_rate")
     if shown is None:
         return {}
     return {"delta": shown, "delta_color": "inverse" if inverse else "normal"}
@@ -69,8 +73,9 @@ cols[4].metric("Bounce rate", f"{rate:.1%}" if rate is not None else "–", **ch
 duration = report["visit_duration_s"]
 cols[5].metric("Visit duration", f"{int(duration // 60)} min {int(duration % 60)} s" if duration else "–",
                **change("visit_duration_s"))  # fmt: skip
-if previous is not None:
-    st.caption(f"Changes against {view.comparison[0]} – {view.comparison[1]}.")
+note = comparison_note(view, first, last)
+if note:
+    st.caption(note)
 
 grain = st.segmented_control("Series by", ["Hour", "Day", "Week", "Month"], default="Day", key="usage-grain")
 if grain == "Hour":

@@ -9,7 +9,7 @@ import plotly.express  # noqa: F401
 import streamlit as st
 
 from dashboard import auth
-from dashboard.navigation import pages_for
+from dashboard.navigation import PAGES, pages_for
 from etl import warehouse
 from etl.errors import PageTimeout, WarehouseBusy
 from etl.settings import cached_settings
@@ -18,12 +18,26 @@ st.set_page_config(page_title="vcar-insights", page_icon=":material/insights:", 
 
 user = auth.current_user()
 if user is None:
-    page = st.navigation([st.Page(auth.login_page, title="Log in", url_path="login", icon=":material/login:")])
-else:
+    # A link to any page (/usage?range=last7&country=DE) opens the login form at that address, so there is no
+    # "page not found" dialog, and after login the same address shows that page with that view.
     page = st.navigation(
-        [st.Page(p.file, title=p.title, url_path=p.url_path, icon=p.icon) for p in pages_for(user.role)]
+        [st.Page(auth.login_page, title="Log in", url_path="login", icon=":material/login:", default=True)]
+        + [st.Page(auth.login_at(p.url_path), title="Log in", url_path=p.url_path) for p in PAGES],
+        position="hidden",
+    )
+else:
+    allowed = pages_for(user.role)
+    page = st.navigation(
+        [st.Page(p.file, title=p.title, url_path=p.url_path, icon=p.icon) for p in allowed]
+        + [
+            st.Page(auth.no_access(p.title), title=p.title, url_path=p.url_path, visibility="hidden")
+            for p in PAGES
+            if p not in allowed
+        ]
+        + [st.Page(auth.signed_in_already, title="Log in", url_path="login", visibility="hidden")],
     )
     auth.sidebar(user)
+auth.apply_cookie()
 timeout = cached_settings().page_timeout_seconds
 try:
     with warehouse.deadline(timeout):

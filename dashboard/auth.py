@@ -1,4 +1,7 @@
-"""Login, idle expiry and logout for the Streamlit app. Passwords are checked in dashboard.users."""
+"""Login, idle expiry and logout for the Streamlit app. Passwords are checked in dashboard.users.
+
+A sign-in also issues a session token (dashboard.sessions) kept in a cookie, so a page refresh or a new tab opens
+signed in until idle expiry; logging out revokes it server-side and clears the cookie."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import time
 
 import streamlit as st
 
+from dashboard import sessions
 from dashboard.users import User, authenticate
 from etl import audit
 from etl.settings import cached_settings
@@ -13,28 +17,69 @@ from etl.settings import cached_settings
 SESSION_KEY = "auth_user"
 
 
+TOKEN_KEY = "auth_token"
+COOKIE_ACTION = "auth_cookie"  # what the next run must do with the cookie: ("set", token) or ("clear", None)
+
+
 def current_user() -> User | None:
-    """The signed-in user, or None when nobody is or the session has been idle too long."""
+    """The signed-in user, or None when nobody is or the session has been idle too long. A new browser session
+    (a refresh, a new tab) is signed in again from its session cookie while that is valid."""
+    cfg = cached_settings()
     entry = st.session_state.get(SESSION_KEY)
     if not entry:
-        return None
-    idle_limit = cached_settings().session_idle_minutes * 60
+        token = st.context.cookies.get(sessions.COOKIE)
+        user = sessions.resolve(cfg.secrets_dir, token, cfg.session_idle_minutes)
+        if user is None:
+            return None
+        _remember(user, token)
+        return user
     now = time.time()
-    if now - entry.get("last_seen", 0) > idle_limit:
+    if now - entry.get("last_seen", 0) > cfg.session_idle_minutes * 60:
+        sessions.revoke(cfg.secrets_dir, st.session_state.get(TOKEN_KEY))
         st.session_state.pop(SESSION_KEY, None)
+        st.session_state[COOKIE_ACTION] = ("clear", None)
         st.session_state["auth_notice"] = "Your session expired after inactivity. Please log in again."
         return None
+    if now - entry.get("touched", 0) >= sessions.TOUCH_EVERY.total_seconds():
+        sessions.touch(cfg.secrets_dir, st.session_state.get(TOKEN_KEY))
+        entry["touched"] = now
     entry["last_seen"] = now
     return User(entry["name"], entry["role"])
 
 
+def _remember(user: User, token: str | None) -> None:
+    now = time.time()
+    st.session_state[SESSION_KEY] = {"name": user.name, "role": user.role, "last_seen": now, "touched": now}
+    st.session_state[TOKEN_KEY] = token
+
+
 def sign_in(user: User) -> None:
-    st.session_state[SESSION_KEY] = {"name": user.name, "role": user.role, "last_seen": time.time()}
+    token = sessions.issue(cached_settings().secrets_dir, user)
+    _remember(user, token)
+    st.session_state[COOKIE_ACTION] = ("set", token)
 
 
 def sign_out() -> None:
+    sessions.revoke(cached_settings().secrets_dir, st.session_state.get(TOKEN_KEY))
     for key in list(st.session_state.keys()):
         del st.session_state[key]
+    st.session_state[COOKIE_ACTION] = ("clear", None)
+
+
+def apply_cookie() -> None:
+    """Write or clear the session cookie in the browser after a sign-in or sign-out (Streamlit has no API to set
+    a cookie, so a one-line script does it; the token is ours: letters, digits, '-', '_' and one '.')."""
+    action = st.session_state.pop(COOKIE_ACTION, None)
+    if action is None:
+        return
+    kind, token = action
+    age = cached_settings().session_idle_minutes * 60 if kind == "set" else 0
+    value = token if kind == "set" and token and all(c.isalnum() or c in "-_." for c in token) else ""
+    st.html(
+        f"<script>document.cookie = '{sessions.COOKIE}={value}; path=/; max-age={age}; samesite=strict'"
+        " + (location.protocol === 'https:' ? '; secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def login_page() -> None:
@@ -64,6 +109,32 @@ def login_page() -> None:
             audit.record(cfg, "dashboard", "login.success", subject)
             sign_in(result.user)
             st.rerun()
+
+
+def login_at(url_path: str):
+    """The login form at a page's own address (a page's callable must be unique per address)."""
+
+    def page() -> None:
+        login_page()
+
+    page.__name__ = f"login_{url_path}"
+    return page
+
+
+def no_access(title: str):
+    """What a signed-in user sees at the address of a page their role does not include (no dialog, no data)."""
+
+    def page() -> None:
+        st.title(title)
+        st.warning("Your role does not include this page. Pick a page on the left.")
+
+    page.__name__ = f"no_access_{title.lower().replace(' ', '_').replace('&', 'and')}"
+    return page
+
+
+def signed_in_already() -> None:
+    """The login address once signed in (after a login there, or from a bookmark): the overview."""
+    st.switch_page("views/overview.py")
 
 
 def sidebar(user: User) -> None:

@@ -15,6 +15,7 @@ PRESETS = {
     "last7": "Last 7 days", "last30": "Last 30 days", "last90": "Last 90 days", "today": "Today",
     "yesterday": "Yesterday", "month": "This month", "lastmonth": "Last month", "custom": "Custom",
 }  # fmt: skip
+SHARED_VIEW = "shared_view"  # session key: the last analytics view, for the next analytics page
 COMPARISONS = {"previous": "Previous period", "year": "Same period last year", "none": "No comparison"}
 FILTER_LABELS = {
     "country": "Country", "region": "Region", "device": "Device", "browser": "Browser", "source": "Source",
@@ -167,7 +168,10 @@ def view_controls(page_key: str, today: dt.date, options: Mapping[str, list[str]
     import streamlit as st
 
     filters = tuple(options)
-    initial = from_query(st.query_params.to_dict(), today, filters)
+    # The URL wins (a shared link, a refresh); a sidebar link carries no query, so the view chosen on the last
+    # analytics page (period, comparison, the filters both pages have) comes along instead.
+    query = st.query_params.to_dict() or st.session_state.get(SHARED_VIEW, {})
+    initial = from_query(query, today, filters)
     top = st.columns([2, 3, 2])
     keys = list(PRESETS)
     preset = top[0].selectbox("Period", keys, index=keys.index(initial.preset), format_func=PRESETS.get,
@@ -201,6 +205,7 @@ def view_controls(page_key: str, today: dt.date, options: Mapping[str, list[str]
             chosen_filters[name] = picked
     view = View(preset, start, end, compare, chosen_filters)
     wanted = to_query(view)
+    st.session_state[SHARED_VIEW] = wanted
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
     return view

@@ -6,6 +6,7 @@ this module is skipped with the reason shown.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -15,6 +16,7 @@ import pytest
 
 from dashboard.navigation import pages_for
 from dashboard.users import ROLES
+from scripts.browser_load import SETTLED
 from scripts.browser_tour import CHROMIUM, add_users, free_port, serve, tour
 from tests.conftest import clear_dashboard_cache
 from tests.test_hostile import hostile_inquiries
@@ -99,3 +101,92 @@ def test_a_hostile_path_is_shown_as_text(served):
         for key, value in saved.items():
             os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
         cached_settings.cache_clear()
+
+
+@contextlib.contextmanager
+def browser_page(base: str):
+    """A fresh headless Chromium context (its own cookies) and page; dialogs are recorded, never accepted."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"])
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.dialogs = []  # type: ignore[attr-defined]
+            page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+            yield context, page
+        finally:
+            browser.close()
+
+
+def settle(page) -> None:
+    page.wait_for_timeout(500)
+    page.wait_for_function(SETTLED, timeout=60_000)
+    page.wait_for_timeout(300)
+
+
+def log_in(page, name: str, password: str) -> None:
+    page.get_by_label("User name").fill(name)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def login_form_shown(page) -> bool:
+    return page.get_by_role("button", name="Log in").count() == 1
+
+
+def test_a_refresh_keeps_the_user_signed_in_until_logout_revokes_it(served):
+    base, logins, _ = served
+    with browser_page(base) as (context, page):
+        page.goto(base, wait_until="networkidle")
+        log_in(page, *logins["admin"])
+        page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=60_000)
+        page.wait_for_function("() => document.cookie.includes('vcar_session=')", timeout=30_000)
+        settle(page)
+        cookie = next(c for c in context.cookies() if c["name"] == "vcar_session")
+        page.reload(wait_until="networkidle")  # F5: a new Streamlit session
+        page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=60_000)
+        settle(page)
+        assert not login_form_shown(page)
+        page.get_by_role("button", name="Log out").click()
+        page.wait_for_selector('button:has-text("Log in")', timeout=60_000)
+        context.add_cookies([cookie])  # the old cookie, replayed: revoked on the server
+        page.reload(wait_until="networkidle")
+        settle(page)
+        assert login_form_shown(page)
+        assert page.dialogs == []  # type: ignore[attr-defined]
+
+
+def test_a_shared_link_opened_while_signed_out_lands_on_its_page_and_view_after_login(served):
+    base, logins, _ = served
+    with browser_page(base) as (_, page):
+        page.goto(f"{base}/usage?range=last7&compare=none", wait_until="networkidle")
+        settle(page)
+        assert login_form_shown(page)
+        assert page.locator('[role="dialog"]').count() == 0  # no "page not found" over the login form
+        log_in(page, *logins["marketing"])
+        page.wait_for_selector('h1:has-text("Usage trends")', timeout=60_000)
+        settle(page)
+        assert "range=last7" in page.url and "compare=none" in page.url
+        assert page.locator("input").first.input_value() == "Last 7 days"  # the Period box shows the link's
+    with browser_page(base) as (_, page):
+        page.goto(f"{base}/usage?range=last90&compare=year", wait_until="networkidle")
+        log_in(page, *logins["admin"])
+        page.wait_for_selector('h1:has-text("Usage trends")', timeout=60_000)
+        settle(page)
+        page.locator('[data-testid="stSidebarNav"] a', has_text="Inquiry funnel").first.click()
+        page.wait_for_selector('h1:has-text("Inquiry funnel")', timeout=60_000)
+        settle(page)
+        assert "range=last90" in page.url and "compare=year" in page.url
+
+
+def test_a_link_to_a_page_outside_the_role_says_so_without_a_dialog(served):
+    base, logins, _ = served
+    with browser_page(base) as (_, page):
+        page.goto(f"{base}/rights", wait_until="networkidle")
+        log_in(page, *logins["marketing"])
+        page.wait_for_selector('text="Your role does not include this page. Pick a page on the left."',
+                               timeout=60_000)  # fmt: skip
+        assert page.locator('[role="dialog"]').count() == 0
+        assert page.locator('[data-testid="stDataFrame"]').count() == 0

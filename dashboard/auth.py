@@ -30,7 +30,7 @@ def current_user() -> User | None:
         token = st.context.cookies.get(sessions.COOKIE)
         user = sessions.resolve(cfg.secrets_dir, token, cfg.session_idle_minutes)
         if user is None:
-            return None
+            return _from_company_login(cfg)
         _remember(user, token)
         return user
     now = time.time()
@@ -47,6 +47,26 @@ def current_user() -> User | None:
     return User(entry["name"], entry["role"])
 
 
+def _from_company_login(cfg) -> User | None:
+    """A person signed in through the company's identity provider (st.login), with the role ``oidc_roles`` maps
+    them to; None (and a notice) when they have no role here."""
+    from dashboard import sso
+
+    if not sso.enabled(cfg) or not st.user.is_logged_in:
+        return None
+    claims = st.user.to_dict()
+    role = sso.role_for(claims, cfg)
+    name = sso.account_name(claims, cfg)
+    if role is None:
+        st.session_state["auth_no_role"] = True
+        return None
+    user = User(name, role)
+    _remember(user, None)
+    st.session_state["auth_display"] = str(claims.get("name") or claims.get("email") or name)  # shown, not kept
+    audit.record(cfg, "dashboard", "login.success", name, {"via": "single sign-on", "role": role})
+    return user
+
+
 def _remember(user: User, token: str | None) -> None:
     now = time.time()
     st.session_state[SESSION_KEY] = {"name": user.name, "role": user.role, "last_seen": now, "touched": now}
@@ -60,10 +80,13 @@ def sign_in(user: User) -> None:
 
 
 def sign_out() -> None:
+    """End the session: revoke its token, forget everything; a company login also ends Streamlit's."""
     sessions.revoke(cached_settings().secrets_dir, st.session_state.get(TOKEN_KEY))
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     st.session_state[COOKIE_ACTION] = ("clear", None)
+    if st.user.is_logged_in:
+        st.logout()
 
 
 def apply_cookie() -> None:
@@ -88,6 +111,18 @@ def login_page() -> None:
     notice = st.session_state.pop("auth_notice", None)
     if notice:
         st.info(notice)
+    cfg = cached_settings()
+    from dashboard import sso
+
+    if sso.enabled(cfg):
+        if st.session_state.get("auth_no_role") and st.user.is_logged_in:
+            st.warning("You are signed in with your company account, but it has no role in this dashboard. Ask an "
+                       "administrator to map one of your groups in oidc_roles.")  # fmt: skip
+            if st.button("Sign out of the company account", key="sso-logout"):
+                st.logout()
+        elif st.button("Sign in with the company account", key="sso-login", type="primary"):
+            st.login(sso.PROVIDER)
+        st.caption("Or with a local account:")
     with st.form("login"):
         name = st.text_input("User name", autocomplete="username")
         password = st.text_input("Password", type="password", autocomplete="current-password")
@@ -139,7 +174,7 @@ def signed_in_already() -> None:
 
 def sidebar(user: User) -> None:
     with st.sidebar:
-        st.text(f"Signed in as {user.name} ({user.role})")
+        st.text(f"Signed in as {st.session_state.get('auth_display', user.name)} ({user.role})")
         if st.button("Log out", key="logout"):
             sign_out()
             st.rerun()

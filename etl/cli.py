@@ -111,19 +111,21 @@ def dashboard(
 ) -> None:
     """Serve the dashboard (Streamlit) until interrupted."""
     cfg = settings()
+    from dashboard.sso import write_streamlit_secrets
     from dashboard.users import list_users
     from etl.keystore import ensure_secrets_dir
 
     ensure_secrets_dir(cfg.secrets_dir)
-    if not list_users(cfg.secrets_dir):
+    company_login = write_streamlit_secrets(cfg)
+    if not list_users(cfg.secrets_dir) and company_login is None:
         say("no dashboard users yet: add one with 'vcar users add NAME --role admin'")
-    _serve(port, host)
+    _serve(port, host, company_login)
 
 
 STOP_GRACE_SECONDS = 7.0
 
 
-def _serve(port: int, host: str) -> None:
+def _serve(port: int, host: str, secrets_file: Path | None = None) -> None:
     """Run Streamlit as a child and pass SIGTERM and SIGINT on to it.
 
     systemd, supervisord and test harnesses stop ``vcar dashboard`` with SIGTERM: the signal goes on to
@@ -138,6 +140,8 @@ def _serve(port: int, host: str) -> None:
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
         "--client.toolbarMode", "minimal", "--server.runOnSave", "false",
     ]  # fmt: skip
+    if secrets_file is not None:  # company single sign-on: Streamlit's [auth] section, kept in secrets_dir
+        cmd += ["--secrets.files", str(secrets_file)]
     say(f"dashboard: http://{'localhost' if host in ('0.0.0.0', '::') else host}:{port}")
     child = subprocess.Popen(cmd, env=os.environ.copy())
     stop_asked: list[float] = []
@@ -552,7 +556,9 @@ def demo(
     for name, password in logins.items():
         say(f"  {name:<18} {password}")
     if serve:
-        _serve(port, host)
+        from dashboard.sso import write_streamlit_secrets
+
+        _serve(port, host, write_streamlit_secrets(cfg))
 
 
 def _is_click(exc: BaseException, name: str) -> bool:

@@ -115,6 +115,19 @@ class Settings(BaseSettings):
     transfer_safeguard: str | None = Field(
         None, min_length=2, description="safeguard for EU data processed outside the EU, e.g. SCC (policy section 7)"
     )
+    public_url: str = Field(
+        "http://localhost:8501",
+        pattern=r"^https?://[^/\s]+(/[^\s]*)?$",
+        description="the address people open the dashboard at (single sign-on returns there)",
+    )
+    oidc_issuer: str | None = Field(
+        None, pattern=r"^https?://[^\s]+$", description="company single sign-on: the OpenID Connect issuer URL"
+    )
+    oidc_client_id: str | None = Field(None, min_length=1, description="single sign-on: this app's client id")
+    oidc_role_claim: str = Field("groups", min_length=1, description="single sign-on: the claim that carries groups")
+    oidc_roles: dict[str, str] = Field(
+        default_factory=dict, description="single sign-on: group (claim value) or e-mail address -> role"
+    )
     bot_behaviour: bool = Field(
         True, description="also flag clients by behaviour (robots/sitemap/HEAD only, fixed interval, no assets)"
     )
@@ -152,6 +165,16 @@ class Settings(BaseSettings):
                 maxminddb.open_database(str(value)).close()
             except (maxminddb.InvalidDatabaseError, OSError, ValueError):
                 raise ValueError(f"file {value} is not a MaxMind database (.mmdb)") from None
+        return value
+
+    @field_validator("oidc_roles")
+    @classmethod
+    def _known_roles(cls, value: dict[str, str]) -> dict[str, str]:
+        from dashboard.users import ROLES
+
+        for key, role in value.items():
+            if role not in ROLES:
+                raise ValueError(f"{key!r} maps to {role!r}, which is not one of {', '.join(ROLES)}")
         return value
 
     @field_validator("log_regex")

@@ -190,3 +190,52 @@ def test_a_link_to_a_page_outside_the_role_says_so_without_a_dialog(served):
                                timeout=60_000)  # fmt: skip
         assert page.locator('[role="dialog"]').count() == 0
         assert page.locator('[data-testid="stDataFrame"]').count() == 0
+
+
+@pytest.mark.parametrize(
+    ("claims", "expected"),
+    [({"email": "li.wei@example.cn", "name": "Li Wei", "groups": ["dpo-team"]}, "compliance"),
+     ({"email": "ops@example.cn", "name": "Ops", "groups": ["everyone"]}, None)],
+)  # fmt: skip
+def test_company_single_sign_on_through_a_local_identity_provider(loaded, tmp_path, mmdb, claims, expected):
+    """st.login against an OpenID Connect provider on 127.0.0.1: a mapped group gives its role's pages; an
+    unmapped account gets no page; local accounts stay available; nothing of the person lands in the audit log."""
+    import duckdb
+
+    from tests.oidc_provider import serving
+
+    env_loaded, _ = loaded
+    shutil.copyfile(env_loaded["VCAR_WAREHOUSE"], tmp_path / "warehouse.duckdb")
+    shutil.copytree(env_loaded["VCAR_SECRETS_DIR"], tmp_path / "secrets")
+    port = free_port()
+    with serving("vcar-dashboard", "client-secret-for-the-test", claims) as provider:
+        secret = tmp_path / "secrets" / "oidc_client_secret"
+        secret.write_text("client-secret-for-the-test\n")
+        secret.chmod(0o600)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("VCAR_")} | {
+            "VCAR_WAREHOUSE": str(tmp_path / "warehouse.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "secrets"),
+            "VCAR_GEOIP_DB": str(mmdb), "VCAR_OIDC_ISSUER": provider.issuer, "VCAR_OIDC_CLIENT_ID": "vcar-dashboard",
+            "VCAR_OIDC_ROLES": '{"dpo-team": "compliance", "boss@example.cn": "admin"}',
+            "VCAR_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        }  # fmt: skip
+        with serve(env, port) as base, browser_page(base) as (_, page):
+            page.goto(base, wait_until="networkidle")
+            page.wait_for_selector('button:has-text("Sign in with the company account")', timeout=60_000)
+            assert page.get_by_role("button", name="Log in").count() == 1  # local accounts stay
+            page.get_by_role("button", name="Sign in with the company account").click()
+            if expected:
+                page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=60_000)
+                settle(page)
+                nav = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+                assert {t.split("\n")[-1].strip() for t in nav} == {p.title for p in pages_for(expected)}
+                assert page.get_by_text(f"({expected})").count() >= 1
+            else:
+                page.wait_for_selector("text=has no role in this dashboard", timeout=60_000)
+                assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+            assert provider.logins == 1
+            assert page.dialogs == []  # type: ignore[attr-defined]
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+        audit_text = " ".join(str(v) for row in con.execute("SELECT * FROM audit_log").fetchall() for v in row)
+    assert claims["email"] not in audit_text and claims["name"] not in audit_text
+    if expected:
+        assert "sso-" in audit_text

@@ -21,6 +21,7 @@ from etl.keystore import check_private, ensure_secrets_dir, write_private
 ROLES = ("marketing", "manager", "compliance", "admin")
 USERS_FILE = "users.json"
 LOGIN_STATE_FILE = "login_state.json"
+LOGIN_LOCK_FILE = "login_state.lock"
 MIN_PASSWORD = 10
 _NAME = re.compile(r"[a-z][a-z0-9_.-]{1,31}")
 _hasher = PasswordHasher()
@@ -91,14 +92,16 @@ class LoginResult:
 
 
 def authenticate(secrets_dir: Path, name: str, password: str, *, max_failures: int, lock_minutes: int) -> LoginResult:
-    """Check a password; after ``max_failures`` failures in a row the account is locked for a while."""
+    """Check a password; after ``max_failures`` failures in a row the account is locked for a while.
+
+    The failure count is read and written under an exclusive lock (the password check, slow on purpose, runs
+    outside it), so wrong passwords sent at once from many sessions all count and cannot slip past the lock."""
+    from etl.keystore import exclusive
+
     users = _load(secrets_dir / USERS_FILE)
     state_path = secrets_dir / LOGIN_STATE_FILE
-    state = _load(state_path)
-    entry = state.get(name, {"failures": 0, "locked_until": None})
-    now = _now()
     record = users.get(name)
-    if entry.get("locked_until") and dt.datetime.fromisoformat(entry["locked_until"]) > now:
+    if _locked(_load(state_path).get(name), _now()):
         return LoginResult(None, LOCKED, record is not None)
     ok = False
     if record is not None:
@@ -108,16 +111,27 @@ def authenticate(secrets_dir: Path, name: str, password: str, *, max_failures: i
             ok = False
     else:
         _hasher.hash(password)  # same cost for unknown names: no user enumeration by timing
-    if ok:
-        state.pop(name, None)
+    ensure_secrets_dir(secrets_dir)
+    with exclusive(secrets_dir / LOGIN_LOCK_FILE):
+        state = _load(state_path)
+        entry = state.get(name, {"failures": 0, "locked_until": None})
+        now = _now()
+        if _locked(entry, now):  # locked by a parallel attempt while this password was being checked
+            return LoginResult(None, LOCKED, record is not None)
+        if ok:
+            state.pop(name, None)
+            _save(state_path, state)
+            return LoginResult(User(name, record["role"]), "", True)
+        failures = entry.get("failures", 0) + 1
+        locked_until = (now + dt.timedelta(minutes=lock_minutes)).isoformat() if failures >= max_failures else None
+        state[name] = {"failures": 0 if locked_until else failures, "locked_until": locked_until}
         _save(state_path, state)
-        return LoginResult(User(name, record["role"]), "", True)
-    failures = entry.get("failures", 0) + 1
-    locked_until = (now + dt.timedelta(minutes=lock_minutes)).isoformat() if failures >= max_failures else None
-    state[name] = {"failures": 0 if locked_until else failures, "locked_until": locked_until}
-    _save(state_path, state)
     if locked_until and record is not None:  # a lock-out also ends the account's open sessions
         from dashboard.sessions import revoke_user
 
         revoke_user(secrets_dir, name)
     return LoginResult(None, LOCKED if locked_until else "Wrong user name or password.", record is not None)
+
+
+def _locked(entry: dict | None, now: dt.datetime) -> bool:
+    return bool(entry and entry.get("locked_until") and dt.datetime.fromisoformat(entry["locked_until"]) > now)

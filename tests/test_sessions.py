@@ -57,3 +57,18 @@ def test_lock_out_password_reset_and_role_change_end_the_sessions(settings_env):
     demoted = sessions.issue(secrets, ana)
     add_user(secrets, "ana", "marketing", "another-long-password", replace=True)
     assert sessions.resolve(secrets, demoted, idle_minutes=30) is None
+
+
+def test_wrong_passwords_sent_at_once_all_count_toward_the_lock(settings_env):
+    """Eight sessions trying wrong passwords at the same moment lock the account (5 allowed), and the right
+    password is then refused too (a lost update let them all count as one)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    secrets = settings_env.secrets_dir
+    add_user(secrets, "ana", "admin", PASSWORD)
+    add_user(secrets, "ben", "admin", PASSWORD)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda n: authenticate(secrets, "ana" if n % 2 else "ben", "wrong-password",
+                                             max_failures=4, lock_minutes=15), range(8)))  # fmt: skip
+    for name in ("ana", "ben"):  # four each, at once, across two accounts sharing the state file
+        assert authenticate(secrets, name, PASSWORD, max_failures=4, lock_minutes=15).user is None

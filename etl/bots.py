@@ -34,7 +34,13 @@ EXCEPTIONS = {
     "TikTok in-app browser": r"\bTikTok \d|\bmusical_ly_|\bBytedanceWebview/",
     "Viber": r"\bViber/\d",
     "Slack app (Slackbot stays a bot)": r"\bSlack/\d",
-    "VS Code desktop": r"\bCode/\d[\d.]* .*Electron/",
+    "desktop apps built on Electron (VS Code, Slack, Notion, Teams, ...; Pingdom's Electron monitor stays a bot)": (
+        r"\b(?:Code|Slack|Notion|Teams|Discord|Figma|Obsidian|Cursor|Trae|Lark|Feishu)/\d[\d.]* .*Electron/\d"
+    ),
+    "Sogou's mobile browser and search app (Sogou's spider stays a bot)": (
+        r"SogouMobileBrowser/|\bSogouMSE\b|SogouSearch Android"
+    ),
+    "Outlook mobile apps": r"\bOutlook-(?:iOS|Android)/",
     "Microsoft Office apps (a link clicked in a document)": (
         r"\bMicrosoft Office (?:Word|Excel|PowerPoint|OneNote|Outlook)/"
     ),

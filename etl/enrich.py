@@ -47,8 +47,19 @@ def _crawler_patterns() -> tuple[re.Pattern, list[tuple[re.Pattern, str]]]:
 
 
 def _name_of(pattern: str) -> str:
-    name = re.sub(r"\\.|[\^\$\[\]\(\)\?\*\+\{\}\|]", " ", pattern).split()
-    return name[0] if name else pattern[:24]
+    """A crawler's readable name from its list pattern: ``[pP]ingdom`` -> ``Pingdom``, ``S[eE]mrushBot`` ->
+    ``SemrushBot``, ``Better Uptime Bot`` whole: a letter class becomes its capital (or first) letter, escapes
+    their character, and the name runs to the first other regex operator."""
+
+    def letter(match: re.Match) -> str:
+        choices = match.group(1)
+        return next((c for c in choices if c.isupper()), choices[:1])
+
+    text = re.sub(r"\[([^\]]*)\]", letter, pattern)
+    text = re.sub(r"\\(.)", r"\1", text)
+    head = re.split(r"[\^\$\(\)\?\*\+\{\}\|/;]", text)
+    name = next((piece.strip() for piece in head if piece.strip()), "")
+    return name[:40] if name else pattern[:24]
 
 
 @lru_cache(maxsize=1)

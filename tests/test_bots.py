@@ -36,6 +36,7 @@ def test_at_most_2_percent_of_real_browsers_are_flagged():
 # Agents the first version missed (issue 17): monitors, schedulers, feed fetchers, HTTP libraries, a fuzzer, and
 # agents that carry an attack.
 MISSED_BEFORE = [
+    "Sogou web spider/4.0(+http://www.sogou.com/docs/help/webmasters.htm#07)",  # the spider, not the browser
     "ELB-HealthChecker/2.0",
     "Site24x7",
     "HTTPMon/1.0",
@@ -61,6 +62,11 @@ PEOPLE_IN_APPS = [
     ELECTRON.format("Code/1.74.3"),
     "Slack/396839 CFNetwork/889.9 Darwin/17.2.0",
     "Microsoft Office Word/16.78.1008 (Mac OS/14.0; Desktop; en-US; NonAppStore; Apple; MacBookPro18,1)",
+    # found by a new-user trial: Sogou's mobile browser, Notion's desktop app, Outlook on iOS
+    ANDROID_WEBVIEW + " SogouMSE,SogouMobileBrowser/12.1.5",
+    ELECTRON.format("Notion/3.0.0"),
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 "
+    "Outlook-iOS/4.2347.0",
 ]
 
 
@@ -102,6 +108,11 @@ def behaviour_log() -> list[str]:
     person = [line("1.2.2.10", stamp(36_000 + 60 * i), path) for i, path in enumerate(["/", "/products/", "/contact"])]
     person.append(line("1.2.2.10", stamp(36_001), "/static/css/site.css"))
     monitor = [line("1.2.2.20", stamp(30 * i), "/") for i in range(2_880)]
+    # a monitor that also fetches the favicon after each check, with a 10-minute outage, and one every 15 minutes
+    # with an hour's outage: gaps that vary, but not the gaps between its pageviews
+    monitor += [line("1.2.2.21", stamp(30 * i + k), path) for i in range(2_880) if not 600 <= i < 620
+                for k, path in ((0, "/"), (1, "/favicon.ico"))]  # fmt: skip
+    monitor += [line("1.2.2.22", stamp(900 * i), "/") for i in range(96) if not 40 <= i < 44]
     heads = [line("1.2.2.30", stamp(3_600 * i), "/", method="HEAD") for i in range(5)]
     sitemap = [line("1.2.2.40", stamp(7_200 * i), "/sitemap.xml") for i in range(3)]
     scraper = [line("1.2.2.50", stamp(40_000 + 7 * i + (i % 5)), f"/products/item-{i}") for i in range(150)]
@@ -112,7 +123,7 @@ def test_behaviour_flags_monitors_head_sitemap_only_clients_and_scrapers(setting
     report = run(settings_env, tmp_path, behaviour_log(), DAY)
     assert report["visitors"] == 1 and report["pageviews"] == 3  # only the person
     reasons = {bot["bot_reason"]: bot["requests"] for bot in report["bots"]}
-    assert reasons["fixed_interval"] == 2_880
+    assert reasons["fixed_interval"] == 2_880 + 2 * (2_880 - 20) + (96 - 4)
     assert reasons["only_robots_sitemap_head"] == 5 + 3
     assert reasons["many_pages_no_assets"] == 150
     assert all("(" in bot["bot_name"] for bot in report["bots"])  # named by browser and behaviour, not blank
@@ -123,5 +134,5 @@ def test_behaviour_can_be_switched_off(settings_env, tmp_path):
 
     cfg = load_settings(bot_behaviour=False)
     report = run(cfg, tmp_path, behaviour_log(), DAY)
-    assert report["visitors"] == 3  # the monitor and the scraper count as people (HEAD and sitemap are no pageviews)
-    assert report["pageviews"] == 3 + 2_880 + 150
+    assert report["visitors"] == 5  # the monitors and the scraper count as people (HEAD and sitemap are no pageviews)
+    assert report["pageviews"] == 3 + 2_880 + (2_880 - 20) + (96 - 4) + 150

@@ -101,7 +101,8 @@ def expand_paths(paths: list[Path]) -> list[Path]:
 def _looks_like_log(path: Path) -> bool:
     """In a folder, take log files (access.log, access.log.1, access.log-20261110.gz, ...), not the rest."""
     name = path.name.lower()
-    return not name.startswith(".") and "log" in name and not name.endswith((".duckdb", ".wal", ".tmp"))
+    return (not name.startswith(".") and "log" in name and "error" not in name  # error logs are no access logs
+            and not name.endswith((".duckdb", ".wal", ".tmp")))  # fmt: skip
 
 
 def _rotation_order(files: list[Path]) -> list[Path]:
@@ -304,6 +305,9 @@ def ingest_paths(
     if fmt == "custom" and not cfg.log_regex:
         raise ConfigError("--format custom needs the log_regex setting (VCAR_LOG_REGEX)")
     files = expand_paths(paths)
+    for path in files:  # every file readable before any is loaded: a wrong file in the list loads nothing
+        if path.stat().st_size:
+            file_format(cfg, path, fmt)
     started = time.monotonic()
     run_id = uuid.uuid4().hex[:12]
     stats = IngestStats()
@@ -397,6 +401,18 @@ class LoadContext:
     progress: Callable[[str, int], None] | None = None
 
 
+def file_format(cfg: Settings, path: Path, fmt: str) -> str:
+    """The format to read ``path`` with: the one asked for, or the one its first lines show; InputError if none."""
+    if fmt != "auto":
+        return fmt
+    with _open_binary(path) as fh:
+        sample = _decode(fh.read(64 * 1024))[:50]
+    found = cfg.log_regex and "custom" or detect_format(sample)
+    if not found:
+        raise InputError(f"{path}: no known log format in the first lines (give --format or log_regex)")
+    return found
+
+
 def _ingest_file(cfg, path, fmt, load: LoadContext, catalog, locator, salt_for, manifest: dict, stats) -> None:
     """Read and load one file's new lines; ``manifest`` (file_key -> progress) is updated as files load."""
     found = identify(path, manifest)
@@ -409,13 +425,7 @@ def _ingest_file(cfg, path, fmt, load: LoadContext, catalog, locator, salt_for, 
         stats.lines_read += lines_done
         stats.lines_skipped_already_loaded += lines_done
         return
-    file_fmt = fmt
-    if fmt == "auto":
-        with _open_binary(path) as fh:
-            sample = _decode(fh.read(64 * 1024))[:50]
-        file_fmt = cfg.log_regex and "custom" or detect_format(sample) or ""
-        if not file_fmt:
-            raise InputError(f"{path}: no known log format in the first lines (give --format or log_regex)")
+    file_fmt = file_format(cfg, path, fmt)
     ctx = TransformContext(
         fmt=file_fmt, timezone=cfg.timezone, site_host=cfg.site_host, salt_for=_locked(salt_for),
         user_agents=_locked(catalog.frame), geo=_locked(locator.frame),
@@ -465,7 +475,7 @@ def _ingest_file(cfg, path, fmt, load: LoadContext, catalog, locator, salt_for, 
         loaded_progress = Progress(lines_done + new_lines, total, disk_size, path.name, file_key.split("-")[0],
                                    prefix_len, prefix_hash(path, prefix_len))  # fmt: skip
         late = {day: count for day, count in days.items() if day in load.sealed}
-        _load_file(cfg, stage, load, file_key, loaded_progress, catalog, sorted(days), late, lines_done + 1)
+        bots = _load_file(cfg, stage, load, file_key, loaded_progress, catalog, sorted(days), late, lines_done + 1)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     manifest[file_key] = loaded_progress
@@ -479,7 +489,7 @@ def _ingest_file(cfg, path, fmt, load: LoadContext, catalog, locator, salt_for, 
 
 
 def _load_file(cfg, stage: Path, load: LoadContext, file_key, progress: Progress, catalog, days: list[dt.date],
-               late: dict[dt.date, int], first_new_line: int) -> None:  # fmt: skip
+               late: dict[dt.date, int], first_new_line: int) -> int:  # fmt: skip
     """One transaction: events, rejects, new user agents, the manifest and the touched days' aggregates.
 
     An open day is rebuilt from all its events. A sealed day (``late``: its lines of this file) keeps what it
@@ -515,5 +525,8 @@ def _load_file(cfg, stage: Path, load: LoadContext, file_key, progress: Progress
                          {"run_id": run_id, "lines": {day.isoformat(): late[day] for day in sealed}})  # fmt: skip
         if days:
             queries.run(con, "logs/touch_days.sql", days=days, loaded_at=load.now)
+        # bots of this load, those the rebuild found by their behaviour included
+        bots = queries.run(con, "logs/bots_of_load.sql", file_key=file_key, from_line=first_new_line).fetchone()[0]
         faults.reach("logs.rebuild")
     catalog.pending.clear()
+    return bots

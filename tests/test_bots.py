@@ -136,3 +136,12 @@ def test_behaviour_can_be_switched_off(settings_env, tmp_path):
     report = run(cfg, tmp_path, behaviour_log(), DAY)
     assert report["visitors"] == 5  # the monitors and the scraper count as people (HEAD and sitemap are no pageviews)
     assert report["pageviews"] == 3 + 2_880 + (2_880 - 20) + (96 - 4) + 150
+
+
+def test_the_runs_bot_count_includes_the_bots_found_by_behaviour(settings_env, tmp_path):
+    from etl.ingest_logs import ingest_paths
+
+    log = tmp_path / "monitor.log"
+    log.write_text("\n".join(line("1.2.2.20", stamp(30 * i), "/") for i in range(2_880)) + "\n")
+    stats = ingest_paths(settings_env, [log], today=DAY)
+    assert stats.bot_requests == 2_880  # the agent is an ordinary browser's: only behaviour tells

@@ -204,3 +204,24 @@ def test_the_ingest_progress_line_is_silent_when_stderr_is_not_a_terminal(tmp_pa
         '1.2.2.1 - - [04/Nov/2026:10:00:00 +0800] "GET / HTTP/1.1" 200 1 "-" "curl/8"\n')  # fmt: skip
     run = vcar("ingest", "logs", str(tmp_path / "access.log"), env=env)
     assert run.returncode == 0 and run.stderr.count("\n") == 1 and "lines read" in run.stderr
+
+
+def test_a_wrong_file_in_the_list_loads_nothing_and_error_logs_in_a_folder_are_skipped(tmp_path, mmdb):
+    env = {"VCAR_WAREHOUSE": str(tmp_path / "w.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "s"),
+           "VCAR_GEOIP_DB": str(mmdb)}  # fmt: skip
+    logs = tmp_path / "nginx"
+    logs.mkdir()
+    (logs / "access.log").write_text('1.2.2.1 - - [04/Nov/2026:10:00:00 +0800] "GET / HTTP/1.1" 200 1 "-" "x"\n')
+    (logs / "error.log").write_text("2026/11/04 10:00:00 [error] 12#12: *1 open() failed\n")
+    (tmp_path / "notes.txt").write_text("not a log\n")
+    mixed = vcar("ingest", "logs", str(logs / "access.log"), str(tmp_path / "notes.txt"), "--json", env=env)
+    assert mixed.returncode == 1 and "notes.txt" in json.loads(mixed.stdout)["error"]
+    assert (
+        not (tmp_path / "w.duckdb").exists()
+        or json.loads(vcar("report", "usage", "--from", "2026-11-04", "--to", "2026-11-04", "--json", env=env).stdout)[
+            "requests"
+        ]
+        == 0
+    )  # the good file was not loaded either
+    folder = json.loads(vcar("ingest", "logs", str(logs), "--json", env=env).stdout)
+    assert folder["files"] == 1 and folder["lines_loaded"] == 1  # error.log is not an access log

@@ -132,7 +132,11 @@ class Settings(BaseSettings):
         True, description="also flag clients by behaviour (robots/sitemap/HEAD only, fixed interval, no assets)"
     )
     page_timeout_seconds: float = Field(
-        30, gt=0, le=3600, allow_inf_nan=False, description="a dashboard page's queries are stopped, with a message, after this long"
+        30,
+        gt=0,
+        le=3600,
+        allow_inf_nan=False,
+        description="a dashboard page's queries are stopped, with a message, after this long",
     )
 
     @field_validator("timezone")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -239,3 +240,20 @@ def test_company_single_sign_on_through_a_local_identity_provider(loaded, tmp_pa
     assert claims["email"] not in audit_text and claims["name"] not in audit_text
     if expected:
         assert "sso-" in audit_text
+
+
+def test_a_link_to_a_period_without_data_offers_the_data_in_the_browser(served):
+    """The worst case people hit: a link to a period long before the data. The page says so and jumps."""
+    base, logins, _ = served
+    with browser_page(base) as (_, page):
+        page.goto(f"{base}/usage?range=custom&from=2020-01-01&to=2020-01-31", wait_until="networkidle")
+        log_in(page, *logins["marketing"])
+        page.wait_for_selector("text=No visits between 2020-01-01 and 2020-01-31", timeout=60_000)
+        settle(page)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.get_by_role("button", name=re.compile(r"^Show \d{4}-\d\d-\d\d – ")).click()
+        page.wait_for_function("() => !document.body.innerText.includes('No visits between 2020-01-01')",
+                               timeout=60_000)  # fmt: skip
+        settle(page)
+        assert "from=2020-01-01" not in page.url
+        page.wait_for_selector(".js-plotly-plot", timeout=30_000)  # the period with data, drawn

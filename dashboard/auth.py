@@ -15,8 +15,6 @@ from etl import audit
 from etl.settings import cached_settings
 
 SESSION_KEY = "auth_user"
-
-
 TOKEN_KEY = "auth_token"
 COOKIE_ACTION = "auth_cookie"  # what the next run must do with the cookie: ("set", token) or ("clear", None)
 
@@ -39,6 +37,8 @@ def current_user() -> User | None:
         st.session_state.pop(SESSION_KEY, None)
         st.session_state[COOKIE_ACTION] = ("clear", None)
         st.session_state["auth_notice"] = "Your session expired after inactivity. Please log in again."
+        if st.user.is_logged_in:  # a company login ends too, or the next run would sign straight back in
+            st.logout()
         return None
     if now - entry.get("touched", 0) >= sessions.TOUCH_EVERY.total_seconds():
         sessions.touch(cfg.secrets_dir, st.session_state.get(TOKEN_KEY))

@@ -37,7 +37,7 @@ def current_user() -> User | None:
         st.session_state.pop(SESSION_KEY, None)
         st.session_state[COOKIE_ACTION] = ("clear", None)
         st.session_state["auth_notice"] = "Your session expired after inactivity. Please log in again."
-        if st.user.is_logged_in:  # a company login ends too, or the next run would sign straight back in
+        if _company_logged_in(cfg):  # a company login ends too, or the next run would sign straight back in
             st.logout()
         return None
     if now - entry.get("touched", 0) >= sessions.TOUCH_EVERY.total_seconds():
@@ -52,7 +52,7 @@ def _from_company_login(cfg) -> User | None:
     them to; None (and a notice) when they have no role here."""
     from dashboard import sso
 
-    if not sso.enabled(cfg) or not st.user.is_logged_in:
+    if not _company_logged_in(cfg):
         return None
     claims = st.user.to_dict()
     role = sso.role_for(claims, cfg)
@@ -65,6 +65,13 @@ def _from_company_login(cfg) -> User | None:
     st.session_state["auth_display"] = str(claims.get("name") or claims.get("email") or name)  # shown, not kept
     audit.record(cfg, "dashboard", "login.success", name, {"via": "single sign-on", "role": role})
     return user
+
+
+def _company_logged_in(cfg) -> bool:
+    """Whether Streamlit holds a company login (st.user has no such field when single sign-on is not set up)."""
+    from dashboard import sso
+
+    return sso.enabled(cfg) and bool(getattr(st.user, "is_logged_in", False))
 
 
 def _remember(user: User, token: str | None) -> None:
@@ -85,7 +92,7 @@ def sign_out() -> None:
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     st.session_state[COOKIE_ACTION] = ("clear", None)
-    if st.user.is_logged_in:
+    if _company_logged_in(cached_settings()):
         st.logout()
 
 
@@ -115,7 +122,7 @@ def login_page() -> None:
     from dashboard import sso
 
     if sso.enabled(cfg):
-        if st.session_state.get("auth_no_role") and st.user.is_logged_in:
+        if st.session_state.get("auth_no_role") and _company_logged_in(cfg):
             st.warning("You are signed in with your company account, but it has no role in this dashboard. Ask an "
                        "administrator to map one of your groups in oidc_roles.")  # fmt: skip
             if st.button("Sign out of the company account", key="sso-logout"):

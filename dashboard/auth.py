@@ -16,7 +16,6 @@ from etl.settings import cached_settings
 
 SESSION_KEY = "auth_user"
 TOKEN_KEY = "auth_token"
-COOKIE_ACTION = "auth_cookie"  # what the next run must do with the cookie: ("set", token) or ("clear", None)
 
 
 def current_user() -> User | None:
@@ -35,7 +34,6 @@ def current_user() -> User | None:
     if now - entry.get("last_seen", 0) > cfg.session_idle_minutes * 60:
         sessions.revoke(cfg.secrets_dir, st.session_state.get(TOKEN_KEY))
         st.session_state.pop(SESSION_KEY, None)
-        st.session_state[COOKIE_ACTION] = ("clear", None)
         st.session_state["auth_notice"] = "Your session expired after inactivity. Please log in again."
         if _company_logged_in(cfg):  # a company login ends too, or the next run would sign straight back in
             st.logout()
@@ -83,7 +81,6 @@ def _remember(user: User, token: str | None) -> None:
 def sign_in(user: User) -> None:
     token = sessions.issue(cached_settings().secrets_dir, user)
     _remember(user, token)
-    st.session_state[COOKIE_ACTION] = ("set", token)
 
 
 def sign_out() -> None:
@@ -91,20 +88,25 @@ def sign_out() -> None:
     sessions.revoke(cached_settings().secrets_dir, st.session_state.get(TOKEN_KEY))
     for key in list(st.session_state.keys()):
         del st.session_state[key]
-    st.session_state[COOKIE_ACTION] = ("clear", None)
     if _company_logged_in(cached_settings()):
         st.logout()
 
 
 def apply_cookie() -> None:
-    """Write or clear the session cookie in the browser after a sign-in or sign-out (Streamlit has no API to set
-    a cookie, so a one-line script does it; the token is ours: letters, digits, '-', '_' and one '.')."""
-    action = st.session_state.pop(COOKIE_ACTION, None)
-    if action is None:
+    """Keep the browser's session cookie in step with the session: write it while it differs from this session's
+    token, clear it once signed out. Streamlit has no API to set a cookie, so a one-line script does it, on every
+    run until the browser has it (a run superseded by the next one cannot lose it); the token is ours: letters,
+    digits, '-', '_' and one '.'."""
+    token = st.session_state.get(TOKEN_KEY)
+    present = st.context.cookies.get(sessions.COOKIE)
+    if st.session_state.get(SESSION_KEY) and token and present != token:
+        value, age = token, cached_settings().session_idle_minutes * 60
+    elif not st.session_state.get(SESSION_KEY) and present:
+        value, age = "", 0
+    else:
         return
-    kind, token = action
-    age = cached_settings().session_idle_minutes * 60 if kind == "set" else 0
-    value = token if kind == "set" and token and all(c.isalnum() or c in "-_." for c in token) else ""
+    if not all(c.isalnum() or c in "-_." for c in value):
+        return
     st.html(
         f"<script>document.cookie = '{sessions.COOKIE}={value}; path=/; max-age={age}; samesite=strict'"
         " + (location.protocol === 'https:' ? '; secure' : '');</script>",

@@ -59,7 +59,8 @@ PROMISES: tuple[Promise, ...] = (
         "2",
         "We only collect the minimum necessary information.",
         "the contact form's fields against what the warehouse stores of them (the data inventory and the live"
-        " schema): name, company and message text are dropped, e-mail and mobile kept only as keyed hashes",
+        " schema): the name is dropped, the company kept only as yes/no, the message only as its length, e-mail and"
+        " mobile only as keyed hashes",
         "kept: every form field stored as declared; broken: a column outside the declared set in the inquiry table",
         "Data & privacy",
     ),
@@ -67,7 +68,8 @@ PROMISES: tuple[Promise, ...] = (
         "deleted_when_not_needed",
         "4",
         "Data will be deleted as soon as it is no longer required for its intended purpose.",
-        "the oldest row of each table under a retention rule against its policy, and the days sealed late",
+        "the oldest row of each table under a retention rule against its policy (an open day's events, kept for"
+        " late lines, are not counted)",
         "kept: nothing older than its policy; at risk: rows past their policy by up to 7 days (the next retention"
         " run deletes them); broken: rows past their policy by more than 7 days (retention has not run)",
         "Data & privacy",
@@ -97,7 +99,8 @@ PROMISES: tuple[Promise, ...] = (
         f"the processing_location setting against the share of EU visitors and inquiries in the last {WINDOW_DAYS}"
         " days, and the transfer_safeguard setting",
         "kept: processed in the EU/EEA, or no EU data; at risk: EU data processed outside the EU under a safeguard"
-        " (section 3's wording does not say so); broken: EU data processed outside the EU with no safeguard",
+        " (section 3's wording does not say so); broken: EU data processed outside the EU with no safeguard (a"
+        " country with an EU adequacy decision counts as kept)",
         "Data & privacy",
     ),
     Promise(
@@ -115,6 +118,9 @@ EEA = frozenset({
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU",
     "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
 })  # fmt: skip
+# Countries with an EU adequacy decision (GDPR Art. 45) for private processors: data may go there like within the
+# EU. The United States' decision covers only certified companies, so it is not listed.
+ADEQUATE = frozenset({"AD", "AR", "CA", "FO", "GG", "IL", "IM", "JP", "JE", "NZ", "KR", "CH", "GB", "UY"})
 # What a raw identifier looks like in text (RE2 syntax). A masked address (the /24 or /48 network, as reject
 # excerpts keep it) ends in .0 or ::, and is not counted.
 IDENTIFIER_PATTERNS = {
@@ -122,10 +128,13 @@ IDENTIFIER_PATTERNS = {
     r"($|[^0-9.])",
     "ipv6": r"(?i)(^|[^0-9a-f:])(([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|([0-9a-f]{1,4}:){1,6}:([0-9a-f]{1,4}:){0,5}"
     r"[0-9a-f]{1,4})($|[^0-9a-f:])",
-    "email": r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
-    # an international number (+ and 8 or more digits) or a Chinese mobile number (11 digits, 13x-19x); dates,
-    # request ids and digit runs inside hashes are neither
-    "phone": r"(^|[^0-9A-Za-z+])(\+[0-9][0-9 ()-]{6,}[0-9]|1[3-9][0-9]{9})($|[^0-9A-Za-z])",
+    # also URL-encoded (jane%40example.com in a path)
+    "email": r"[A-Za-z0-9._%+-]+(@|%40)[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
+    # an international number (+ or 00, then 8 or more digits), a Chinese mobile number (13x-19x, 11 digits, with
+    # or without spaces or dashes in 3-4-4), or a national number with its area code (030 12345678); dates,
+    # request ids and digit runs inside hashes are none of these
+    "phone": r"(^|[^0-9A-Za-z+])((\+|00)[1-9][0-9 ()-]{6,}[0-9]|1[3-9][0-9]([ -]?[0-9]{4}){2}"
+    r"|0[1-9][0-9]{1,4}[ /-][0-9]{5,8})($|[^0-9A-Za-z])",
     "user_agent": r"(?i)(mozilla/[0-9]|applewebkit/|gecko/[0-9]|curl/[0-9]|python-requests/|okhttp/)",
 }
 # Every kind at once (case-insensitive, as the address and agent patterns are), for the first pass of a scan.
@@ -171,18 +180,32 @@ def worst(result: dict[str, Any]) -> str:
     return max((p["status"] for p in result["promises"]), key=SEVERITY.__getitem__, default=KEPT)
 
 
-def respond_15_business_days(ctx: Context) -> Finding:
+def _rights_as_of(ctx: Context) -> list[dict[str, Any]]:
+    """The register as it stood on ``as_of``: requests received by then, a closure after it not yet made."""
     from etl.rights import listing
 
-    since = ctx.as_of - dt.timedelta(days=WINDOW_DAYS)
-    rows = [r for r in listing(ctx.cfg, as_of=ctx.as_of) if r["clock_start"] and r["clock_start"] >= since]
-    closed = [r for r in rows if r["closed_on"] is not None and r["status"] == "completed"]
-    in_time = [r for r in closed if r["closed_on"] <= r["due_date"]]
-    open_ = [r for r in rows if r["closed_on"] is None and r["due_date"] is not None]
-    overdue = sorted(r["request_id"] for r in open_ if ctx.as_of > r["due_date"])
+    rows = []
+    for row in listing(ctx.cfg, as_of=ctx.as_of):
+        if row["received_on"] > ctx.as_of:
+            continue
+        if row["closed_on"] is not None and row["closed_on"] > ctx.as_of:
+            row = row | {"closed_on": None, "status": "in_progress"}
+        rows.append(row)
+    return rows
+
+
+def respond_15_business_days(ctx: Context) -> Finding:
     from etl.deadlines import business_days_between
     from etl.rights import calendars
 
+    since = ctx.as_of - dt.timedelta(days=WINDOW_DAYS)
+    rows = _rights_as_of(ctx)
+    recent = [r for r in rows if r["clock_start"] and since <= r["clock_start"] <= ctx.as_of]
+    closed = [r for r in recent if r["closed_on"] is not None and r["status"] == "completed"]
+    in_time = [r for r in closed if r["closed_on"] <= r["due_date"]]
+    # every request open on as_of counts, however long ago it came in
+    open_ = [r for r in rows if r["closed_on"] is None and r["due_date"] is not None]
+    overdue = sorted(r["request_id"] for r in open_ if ctx.as_of > r["due_date"])
     near = sorted(r["request_id"] for r in open_ if r["request_id"] not in overdue
                   and business_days_between(ctx.as_of, r["due_date"], calendars(ctx.cfg)) <= 3)  # fmt: skip
     share = len(in_time) / len(closed) if closed else None
@@ -191,12 +214,13 @@ def respond_15_business_days(ctx: Context) -> Finding:
                 "overdue_now": overdue, "due_within_3_business_days": near}  # fmt: skip
     words = (f"{len(in_time)} of {len(closed)} answered within 15 business days in the last {WINDOW_DAYS} days"
              if closed else f"no request answered in the last {WINDOW_DAYS} days")  # fmt: skip
+    words += f"; {len(open_)} open"
     if overdue:
-        return Finding(BROKEN, f"{words}; open past 15 business days now: {', '.join(overdue)}", evidence)
+        return Finding(BROKEN, f"{words}, past 15 business days: {', '.join(overdue)}", evidence)
     if near or (share is not None and share < 0.95):
-        extra = f"; due within 3 business days: {', '.join(near)}" if near else ""
+        extra = f", due within 3 business days: {', '.join(near)}" if near else ""
         return Finding(AT_RISK, words + extra, evidence)
-    return Finding(KEPT, words + "; none open past its date", evidence)
+    return Finding(KEPT, words + ", none past its date", evidence)
 
 
 def identifier_scan(con) -> dict[str, dict[str, int]]:
@@ -286,9 +310,7 @@ def deleted_when_not_needed(ctx: Context) -> Finding:
 
 
 def consent_withdrawal(ctx: Context) -> Finding:
-    from etl.rights import listing
-
-    requests = [r for r in listing(ctx.cfg, as_of=ctx.as_of) if r["type"] == "withdraw_consent"]
+    requests = [r for r in _rights_as_of(ctx) if r["type"] == "withdraw_consent"]
     overdue = sorted(r["request_id"] for r in requests if r["sla_state"] == "overdue")
     held = queries.run(ctx.con, "promises/inquiries_without_consent.sql").fetchone()[0]
     evidence = {"withdrawals_received": len(requests),
@@ -326,6 +348,9 @@ def no_third_country_transfer(ctx: Context) -> Finding:
                        evidence)  # fmt: skip
     if location in EEA or not eu_data:
         return Finding(KEPT, f"processed in {location}; {share_words}", evidence)
+    if location in ADEQUATE:
+        return Finding(KEPT, f"processed in {location}, which has an EU adequacy decision (Art. 45); {share_words}",
+                       evidence)  # fmt: skip
     if safeguard:
         return Finding(AT_RISK, f"EU data processed in {location} under {safeguard} (section 7), while section 3 "
                                 f"says no transfer: align the wording; {share_words}", evidence)  # fmt: skip

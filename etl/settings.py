@@ -110,10 +110,10 @@ class Settings(BaseSettings):
     login_lock_minutes: int = Field(15, ge=1, description="how long a locked account stays locked")
     cache_ttl_seconds: int = Field(300, ge=1, description="dashboard data cache lifetime")
     processing_location: str | None = Field(
-        None, pattern=r"^[A-Z]{2}$", description="country where the warehouse runs (ISO 3166-1 alpha-2, e.g. CN or DE)"
+        None, description="country where the warehouse runs (ISO 3166-1 alpha-2, e.g. CN or DE)"
     )
     transfer_safeguard: str | None = Field(
-        None, min_length=2, description="safeguard for EU data processed outside the EU, e.g. SCC (policy section 7)"
+        None, description="safeguard for EU data processed outside the EU: SCC, BCR, code_of_conduct or certification"
     )
     public_url: str = Field(
         "http://localhost:8501",
@@ -170,6 +170,29 @@ class Settings(BaseSettings):
             except (maxminddb.InvalidDatabaseError, OSError, ValueError):
                 raise ValueError(f"file {value} is not a MaxMind database (.mmdb)") from None
         return value
+
+    @field_validator("processing_location", mode="before")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        if value is None or not str(value).strip():
+            return None  # empty means not set
+        import pycountry
+
+        code = str(value).strip().upper()
+        if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+            raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (e.g. CN, DE)")
+        return code
+
+    @field_validator("transfer_safeguard", mode="before")
+    @classmethod
+    def _known_safeguard(cls, value: str | None) -> str | None:
+        if value is None or not str(value).strip():
+            return None
+        known = {"scc": "SCC", "bcr": "BCR", "code_of_conduct": "code_of_conduct", "certification": "certification"}
+        found = known.get(str(value).strip().lower())
+        if found is None:
+            raise ValueError(f"{value!r} is not one of SCC, BCR, code_of_conduct, certification (GDPR Art. 46)")
+        return found
 
     @field_validator("oidc_roles")
     @classmethod

@@ -17,7 +17,7 @@ import pytest
 from etl import promises
 from etl.promises import AT_RISK, BROKEN, CHECKS, KEPT, NOT_CHECKED, PROMISES, evaluate, identifier_scan
 from etl.settings import load_settings
-from tests.conftest import TODAY
+from tests.conftest import START, TODAY
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,6 +57,32 @@ def test_the_document_has_one_entry_per_promise_with_a_known_status(copy):
 def plant(warehouse: Path, sql: str, params: list | None = None) -> None:
     with duckdb.connect(str(warehouse)) as con:
         con.execute(sql, params or [])
+
+
+TYPED = ["call 138-0013-8000", "call 138 0013 8000", "call 0086 138 0013 8000", "call 030 12345678",
+         "/contact?e=jane%40example.com", "::ffff:198.51.100.7"]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", TYPED)
+def test_the_scan_knows_the_ways_people_write_numbers_and_addresses(copy, text):
+    warehouse = copy / "warehouse.duckdb"
+    plant(warehouse, "CREATE TABLE typed (s VARCHAR)")
+    plant(warehouse, "INSERT INTO typed VALUES (?)", [text])
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert "typed.s" in identifier_scan(con)
+
+
+def test_as_of_judges_the_register_as_it_stood_that_day(settings_env):
+    from etl import rights
+
+    old = rights.add(settings_env, type_="erasure", received=dt.date(2026, 6, 1), email="c@example.cn")
+    rights.add(settings_env, type_="access", received=dt.date(2026, 11, 2), email="d@example.cn")
+    later = evaluate(settings_env, dt.date(2027, 6, 1))  # the June request is still open, long past its date
+    evidence = next(p["evidence"] for p in later["promises"] if p["id"] == "respond_15_business_days")
+    assert status(later, "respond_15_business_days") == BROKEN and old.request_id in evidence["overdue_now"]
+    before = evaluate(settings_env, dt.date(2026, 5, 1))  # before either request came in
+    evidence = next(p["evidence"] for p in before["promises"] if p["id"] == "respond_15_business_days")
+    assert evidence["open"] == 0 and status(before, "respond_15_business_days") == KEPT
 
 
 PLANTED = {
@@ -115,6 +141,9 @@ def test_an_overdue_request_breaks_the_15_day_promise_and_a_near_one_puts_it_at_
 
 def test_retention_not_run_for_120_days_breaks_the_deletion_promise(copy):
     cfg = cfg_for(copy)
+    from etl import keystore
+
+    keystore.daily_salt(cfg.secrets_dir, START)  # the salt of a loaded day, as it is until retention runs
     assert status(evaluate(cfg, TODAY), "deleted_when_not_needed") == KEPT
     later = TODAY + dt.timedelta(days=cfg.event_retention_days + 3)
     assert status(evaluate(cfg, later), "deleted_when_not_needed") == AT_RISK  # the next run deletes them
@@ -140,7 +169,7 @@ def test_an_inquiry_held_without_consent_breaks_the_withdrawal_promise(copy):
 
 @pytest.mark.parametrize(
     ("location", "safeguard", "expected"),
-    [(None, None, NOT_CHECKED), ("DE", None, KEPT), ("CN", "SCC", AT_RISK), ("CN", None, BROKEN)],
+    [(None, None, NOT_CHECKED), ("DE", None, KEPT), ("GB", None, KEPT), ("CN", "SCC", AT_RISK), ("CN", None, BROKEN)],
 )
 def test_eu_data_processed_outside_the_eu_needs_a_safeguard(copy, location, safeguard, expected):
     with duckdb.connect(str(copy / "warehouse.duckdb"), read_only=True) as con:
@@ -179,3 +208,18 @@ def test_the_auditors_report_is_dated_and_shows_data_only_as_text():
     page = promises.html_report(result)
     assert "2026-11-25" in page and "2025-11-15" in page
     assert "<script>" not in page and "<img" not in page and "&lt;script&gt;" in page
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("VCAR_PROCESSING_LOCATION", "XX"), ("VCAR_TRANSFER_SAFEGUARD", "trust me")]
+)
+def test_transfer_settings_take_only_real_countries_and_safeguards(key, value, monkeypatch):
+    from etl.errors import ConfigError
+
+    monkeypatch.setenv(key, value)
+    with pytest.raises(ConfigError, match=key):
+        load_settings()
+    monkeypatch.setenv("VCAR_PROCESSING_LOCATION", "cn")
+    monkeypatch.setenv("VCAR_TRANSFER_SAFEGUARD", "scc")
+    cfg = load_settings()
+    assert (cfg.processing_location, cfg.transfer_safeguard) == ("CN", "SCC")

@@ -88,8 +88,8 @@ def expand_paths(paths: list[Path]) -> list[Path]:
             logs = [p for p in files if _looks_like_log(p)]
             if not logs:  # nothing to read is an error, not a silent success
                 seen = ", ".join(p.name for p in files[:5]) + (", ..." if len(files) > 5 else "")
-                raise InputError(f"{path}: no log files in this folder (a log file's name contains 'log'; "
-                                 f"found {len(files)} other files{': ' + seen if files else ''})")  # fmt: skip
+                what = f"found {len(files)} other files: {seen}" if files else "the folder is empty"
+                raise InputError(f"{path}: no log files in this folder (a log file's name contains 'log'; {what})")
             found.extend(logs)
         elif path.is_file():
             found.append(path)

@@ -33,6 +33,9 @@ panel = pl.DataFrame(
       "evidence": p["summary"], "details on": p["page"]} for p in kept["promises"]]
 )  # fmt: skip
 show_table(panel, "privacy_promises", colours=("status", {k.replace("_", " "): v for k, v in STATUS_COLOURS.items()}))
+with st.expander("The evidence of each promise in full"):
+    for p in kept["promises"]:
+        st.text(f"{p['status'].replace('_', ' ')}: {p['id']} (section {p['section']}): {p['summary']}")
 st.download_button(
     "Download the promises report (HTML, printable)", html_report(kept),
     file_name=f"privacy-promises-{kept['as_of']}.html", mime="text/html", key="promises-report",

@@ -67,7 +67,8 @@ cols = st.columns(6)
 cols[0].metric("Visitors", small(report["visitors"]), **change("visitors"))
 cols[1].metric("Visits", small(report["visits"]), **change("visits"))
 cols[2].metric("Pageviews", small(report["pageviews"]), **change("pageviews"))
-cols[3].metric("Views per visit", report["views_per_visit"] or "–", **change("views_per_visit"))
+per_visit = report["views_per_visit"]
+cols[3].metric("Views per visit", f"{per_visit:.2f}" if per_visit else "–", **change("views_per_visit"))
 rate = report["bounce_rate"]
 cols[4].metric("Bounce rate", f"{rate:.1%}" if rate is not None else "–", **change("bounce_rate", inverse=True))
 duration = report["visit_duration_s"]
@@ -141,5 +142,5 @@ with c2:
 
 st.subheader("Bots (kept out of every number above)")
 share = report["bot_requests"] / report["requests"] if report["requests"] else 0
-st.metric("Bot share of requests", f"{share:.1%}")
+st.metric("Bot share of requests", f"{share:.1%}" if report["requests"] else "–")
 show_table(pl.DataFrame(report["bots"]), "bots")

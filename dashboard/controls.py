@@ -133,6 +133,15 @@ def comparison_note(view: View, first: dt.date | None, last: dt.date | None) -> 
     return f"No data to compare: the comparison period {start} – {end} is not fully covered by data ({first} – {last})."
 
 
+def coverage_note(view: View, first: dt.date | None, last: dt.date | None) -> str | None:
+    """When only part of the period has data: which part (so a low count is not read as a drop)."""
+    if first is None or last is None or (first <= view.start and view.end <= last):
+        return None
+    if view.end < first or view.start > last:
+        return None  # nothing at all: empty_notice says so
+    return f"Data covers only {max(first, view.start)} – {min(last, view.end)} of this period."
+
+
 def empty_notice(page_key: str, view: View, what: str, first: dt.date | None, last: dt.date | None) -> None:
     """Say that the view holds no data and why, with a button to where data is: the whole range that has data,
     or the period without the filters."""

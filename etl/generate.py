@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from etl.errors import InputError
 from etl.sample_networks import BOT_NETWORKS, NETWORKS, SampleNetwork
 
 SERVER_TZ = ZoneInfo("Asia/Shanghai")
@@ -576,6 +577,10 @@ def generate(out: Path, *, days: int, start: dt.date, seed: int = 42, visitors_p
     """Write ``days`` days of logs into ``out/logs`` plus ``inquiries.csv`` and ``rights_requests.csv``."""
     rng = random.Random(seed)
     log_dir = out / "logs"
+    others = sorted(p.name for p in log_dir.iterdir()) if log_dir.is_dir() else []
+    if others:  # mixing two runs' logs in one folder makes every figure wrong, and silently
+        raise InputError(f"{log_dir} already holds {len(others)} files ({', '.join(others[:3])}"
+                         f"{', ...' if len(others) > 3 else ''}); give an empty --out folder")  # fmt: skip
     log_dir.mkdir(parents=True, exist_ok=True)
     result = GenerateResult(out=out)
     last = start + dt.timedelta(days=days - 1)

@@ -195,8 +195,19 @@ def update(
 def listing(cfg: Settings, *, as_of: dt.date, open_only: bool = False) -> list[dict[str, Any]]:
     """Every request with its dates and SLA state as of ``as_of`` (the ``rights list --json`` rows)."""
     with warehouse.read(cfg.warehouse) as con:
-        requests = _load(con)
-    return [describe(r, cfg, as_of) for r in requests if not (open_only and r.status in deadlines.CLOSED)]
+        requests = [_as_it_stood(r, cfg, as_of) for r in _load(con)]
+    return [describe(r, cfg, as_of) for r in requests
+            if r is not None and not (open_only and r.status in deadlines.CLOSED)]  # fmt: skip
+
+
+def _as_it_stood(r: Request, cfg: Settings, as_of: dt.date) -> Request | None:
+    """A request as the register held it on ``as_of``: None if it came in later; still open if it was closed
+    after that day (what happened in between is in its audit history)."""
+    if received_day(r, cfg) > as_of:
+        return None
+    if r.closed_on is not None and r.closed_on > as_of:
+        return dataclasses.replace(r, status="in_progress", closed_on=None)
+    return r
 
 
 def describe(r: Request, cfg: Settings, as_of: dt.date) -> dict[str, Any]:

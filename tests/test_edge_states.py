@@ -111,3 +111,9 @@ def test_the_region_choices_follow_the_country(loaded_env):
     at.selectbox(key="inquiries-country").set_value("DE").run()
     regions = [r for r in at.selectbox(key="inquiries-region").options if r != "All"]
     assert regions and all(r.startswith("DE-") for r in regions)
+
+
+def test_a_partly_covered_period_says_which_part_has_data(loaded_env):
+    early = (START - dt.timedelta(days=5)).isoformat()
+    at = run_page("views/usage.py", "admin", {"range": "custom", "from": early, "to": TODAY.isoformat()})
+    assert any(c.value == f"Data covers only {START} – {TODAY} of this period." for c in at.caption)

@@ -194,3 +194,14 @@ def test_cli_subject_export_and_erase(tmp_path, sample):
     assert email.lower() not in json.dumps(after).lower()
     bad = vcar("subject", "export", "--email", "not-an-address", env=env)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "not-an-address" not in bad.stderr
+
+
+def test_the_register_as_of_a_day_holds_what_it_held_then(settings_env):
+    early = rights.add(settings_env, type_="access", received=D(2026, 10, 1), email="a@example.cn")
+    rights.update(settings_env, early.request_id, status="completed", today=D(2026, 10, 20))
+    rights.add(settings_env, type_="erasure", received=D(2026, 11, 2), email="b@example.cn")
+    then = {r["request_id"]: r for r in rights.listing(settings_env, as_of=D(2026, 10, 10))}
+    assert list(then) == [early.request_id]  # the November request had not come in
+    assert then[early.request_id]["closed_on"] is None and then[early.request_id]["sla_state"] != "done_on_time"
+    now = {r["request_id"]: r for r in rights.listing(settings_env, as_of=D(2026, 11, 20))}
+    assert len(now) == 2 and now[early.request_id]["closed_on"] == D(2026, 10, 20)

@@ -225,3 +225,11 @@ def test_a_wrong_file_in_the_list_loads_nothing_and_error_logs_in_a_folder_are_s
     )  # the good file was not loaded either
     folder = json.loads(vcar("ingest", "logs", str(logs), "--json", env=env).stdout)
     assert folder["files"] == 1 and folder["lines_loaded"] == 1  # error.log is not an access log
+
+
+def test_generate_refuses_a_folder_that_already_holds_logs(tmp_path):
+    (tmp_path / "g" / "logs").mkdir(parents=True)
+    (tmp_path / "g" / "logs" / "access.log-20250101").write_text("an older run's log\n")
+    run = vcar("generate", "--out", str(tmp_path / "g"), "--days", "2", "--start", "2026-11-01", "--json")
+    assert run.returncode == 1 and "already holds 1 files" in json.loads(run.stdout)["error"]
+    assert sorted(p.name for p in (tmp_path / "g" / "logs").iterdir()) == ["access.log-20250101"]

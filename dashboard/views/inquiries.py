@@ -11,7 +11,15 @@ import streamlit as st
 
 from dashboard import loaders
 from dashboard.auth import require_page
-from dashboard.controls import choices_start, comparison_note, covered, delta, empty_notice, view_controls
+from dashboard.controls import (
+    choices_start,
+    comparison_note,
+    coverage_note,
+    covered,
+    delta,
+    empty_notice,
+    view_controls,
+)
 from dashboard.tables import show_table
 from etl.settings import cached_settings
 
@@ -48,9 +56,9 @@ for col, (key, label) in zip(cols, [("visitors", "Visitors"), ("contact_page_vis
                              strict=True):  # fmt: skip
     change = delta(funnel[key], before.get(key)) if previous else None
     col.metric(label, f"{funnel[key]:,}", delta=change)
-note = comparison_note(view, first, last)
-if note:
-    st.caption(note)
+for note in (coverage_note(view, first, last), comparison_note(view, first, last)):
+    if note:
+        st.caption(note)
 steps = ["Visitors", "Contact page", "Inquiries", "Answered", "Closed"]
 values = [funnel[k] for k in ("visitors", "contact_page_visitors", "submissions", "responded", "closed")]
 fig = go.Figure(go.Funnel(y=steps, x=values, textinfo="value+percent previous"))

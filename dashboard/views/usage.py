@@ -10,7 +10,15 @@ import streamlit as st
 
 from dashboard import loaders
 from dashboard.auth import require_page
-from dashboard.controls import choices_start, comparison_note, covered, delta, empty_notice, view_controls
+from dashboard.controls import (
+    choices_start,
+    comparison_note,
+    coverage_note,
+    covered,
+    delta,
+    empty_notice,
+    view_controls,
+)
 from dashboard.tables import country_codes, show_table, suppressed
 from etl.settings import cached_settings
 
@@ -74,9 +82,9 @@ cols[4].metric("Bounce rate", f"{rate:.1%}" if rate is not None else "–", **ch
 duration = report["visit_duration_s"]
 cols[5].metric("Visit duration", f"{int(duration // 60)} min {int(duration % 60)} s" if duration else "–",
                **change("visit_duration_s"))  # fmt: skip
-note = comparison_note(view, first, last)
-if note:
-    st.caption(note)
+for note in (coverage_note(view, first, last), comparison_note(view, first, last)):
+    if note:
+        st.caption(note)
 
 grain = st.segmented_control("Series by", ["Hour", "Day", "Week", "Month"], default="Day", key="usage-grain")
 if grain == "Hour":

@@ -17,8 +17,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
-    from etl.bots import sources
-    from etl.enrich import classify_user_agents
+    from etl.logs.bots import sources
+    from etl.logs.enrich import classify_user_agents
     from tests.bot_fixtures import browsers, crawlers
 
     print("sources: " + ", ".join(f"{s.reason} ({s.package} {s.version})" for s in sources()))

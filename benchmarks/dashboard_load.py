@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> None:
     from dashboard.navigation import pages_for
-    from dashboard.users import ROLES
+    from etl.accounts import ROLES
     from scripts.browser_load import drive, summary
     from scripts.browser_tour import CHROMIUM, add_users, build_sample, free_port, serve
     from tests.conftest import build_mmdb

@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from etl.generate import BROWSERS, CRAWLERS, PAGES, _clf_time, random_host
-from etl.sample_networks import NETWORKS
+from etl.sample.generate import BROWSERS, CRAWLERS, PAGES, _clf_time, random_host
+from etl.sample.networks import NETWORKS
 
 
 def write_log(path: Path, lines: int, seed: int = 1) -> None:

@@ -1,6 +1,6 @@
-"""Login, idle expiry and logout for the Streamlit app. Passwords are checked in dashboard.users.
+"""Login, idle expiry and logout for the Streamlit app. Passwords are checked in etl.accounts.
 
-A sign-in also issues a session token (dashboard.sessions) kept in a cookie, so a page refresh or a new tab opens
+A sign-in also issues a session token (etl.sessions) kept in a cookie, so a page refresh or a new tab opens
 signed in until idle expiry; logging out revokes it server-side and clears the cookie."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import time
 
 import streamlit as st
 
-from dashboard import sessions
-from dashboard.users import User, authenticate
-from etl import audit
+from etl import sessions
+from etl.accounts import User, authenticate
+from etl.compliance import audit
 from etl.settings import cached_settings
 
 SESSION_KEY = "auth_user"
@@ -48,7 +48,7 @@ def current_user() -> User | None:
 def _from_company_login(cfg) -> User | None:
     """A person signed in through the company's identity provider (st.login), with the role ``oidc_roles`` maps
     them to; None (and a notice) when they have no role here."""
-    from dashboard import sso
+    from etl import sso
 
     if not _company_logged_in(cfg):
         return None
@@ -67,7 +67,7 @@ def _from_company_login(cfg) -> User | None:
 
 def _company_logged_in(cfg) -> bool:
     """Whether Streamlit holds a company login (st.user has no such field when single sign-on is not set up)."""
-    from dashboard import sso
+    from etl import sso
 
     return sso.enabled(cfg) and bool(getattr(st.user, "is_logged_in", False))
 
@@ -121,7 +121,7 @@ def login_page() -> None:
     if notice:
         st.info(notice)
     cfg = cached_settings()
-    from dashboard import sso
+    from etl import sso
 
     if sso.enabled(cfg):
         if st.session_state.get("auth_no_role") and _company_logged_in(cfg):

@@ -76,7 +76,7 @@ def inquiry_range() -> tuple:
 
 def rights(as_of, open_only: bool) -> pl.DataFrame:
     """Not cached: the register changes from this very page and must show the change at once."""
-    from etl.rights import listing
+    from etl.compliance.rights import listing
 
     rows = listing(cached_settings(), as_of=as_of, open_only=open_only)
     if not rows:
@@ -98,7 +98,7 @@ def audit_recent(limit: int = 50, obj: str | None = None) -> pl.DataFrame:
 
 
 def audit_verification():
-    from etl import audit
+    from etl.compliance import audit
 
     with warehouse.read(cached_settings().warehouse) as con:
         return audit.verify(con)
@@ -107,7 +107,7 @@ def audit_verification():
 @st.cache_data(ttl=TTL, show_spinner=False)
 def retention_due(today) -> dict:
     """Rows past retention as of ``today`` (read-only: the same counts ``vcar retention --dry-run`` shows)."""
-    from etl.retention import cutoffs
+    from etl.compliance.retention import cutoffs
 
     sealed = _frame("logs/sealed_days.sql")["day"].to_list()
     window = cutoffs(cached_settings(), today)
@@ -117,7 +117,7 @@ def retention_due(today) -> dict:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def open_days() -> pl.DataFrame:
     """Days whose salt is kept, with the moment each is sealed (the same as ``vcar retention --dry-run``)."""
-    from etl.retention import seals_at
+    from etl.compliance.retention import seals_at
 
     cfg = cached_settings()
     rows = _frame("retention/log_days.sql").filter(pl.col("sealed_at").is_null()).iter_rows(named=True)
@@ -151,6 +151,6 @@ def reject_reasons() -> pl.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def promises(as_of) -> dict:
     """The privacy policy's promises with their evidence (the same document as ``vcar promises --json``)."""
-    from etl.promises import evaluate
+    from etl.compliance.promises import evaluate
 
     return evaluate(cached_settings(), as_of)

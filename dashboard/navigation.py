@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboard.users import ROLES
+from etl.accounts import ROLES
 
 
 @dataclass(frozen=True)

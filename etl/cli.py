@@ -85,7 +85,7 @@ def generate(
     as_json: JsonFlag = False,
 ) -> None:
     """Write realistic, deterministic sample data: access logs, the contact-form export, rights requests."""
-    from etl.generate import generate as run_generate
+    from etl.sample.generate import generate as run_generate
 
     first = _parse_date(start, "--start") if start else dt.date.today() - dt.timedelta(days=days - 1)
     result = run_generate(out, days=days, start=first, seed=seed, visitors_per_day=visitors_per_day)
@@ -111,9 +111,9 @@ def dashboard(
 ) -> None:
     """Serve the dashboard (Streamlit) until interrupted."""
     cfg = settings()
-    from dashboard.sso import write_streamlit_secrets
-    from dashboard.users import list_users
+    from etl.accounts import list_users
     from etl.keystore import ensure_secrets_dir
+    from etl.sso import write_streamlit_secrets
 
     ensure_secrets_dir(cfg.secrets_dir)
     company_login = write_streamlit_secrets(cfg)
@@ -172,14 +172,14 @@ def users_add(
 ) -> None:
     """Add a dashboard user. Prompts for the password, or reads it from stdin when stdin is not a terminal."""
     cfg = settings()
-    from dashboard.users import add_user
+    from etl.accounts import add_user
 
     if sys.stdin.isatty():
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     user = add_user(cfg.secrets_dir, name, role, password, replace=replace)
-    from etl import audit
+    from etl.compliance import audit
 
     audit.record(cfg, audit.cli_actor(), "user.reset" if replace else "user.add", name, {"role": role})
     emit({"name": user.name, "role": user.role}, as_json, f"user {user.name} ({user.role}) saved")
@@ -188,7 +188,7 @@ def users_add(
 @users_app.command("list")
 def users_list(as_json: JsonFlag = False) -> None:
     """List dashboard users and their roles (never their hashes)."""
-    from dashboard.users import list_users
+    from etl.accounts import list_users
 
     found = list_users(settings().secrets_dir)
     emit(
@@ -207,7 +207,7 @@ def ingest_logs_cmd(
     as_json: JsonFlag = False,
 ) -> None:
     """Parse, pseudonymize and load web access logs; only lines not loaded before are read."""
-    from etl.ingest_logs import ingest_paths
+    from etl.logs.ingest import ingest_paths
 
     with _progress_bar() as progress:
         stats = ingest_paths(settings(), paths, fmt=fmt, progress=progress)
@@ -275,7 +275,7 @@ def ingest_inquiries_cmd(
     as_json: JsonFlag = False,
 ) -> None:
     """Load the contact-form export, minimized: no names, e-mails, phones or message text reach the warehouse."""
-    from etl.inquiries import ingest_inquiries
+    from etl.inquiries.ingest import ingest_inquiries
 
     stats = ingest_inquiries(settings(), path)
     emit(stats.as_dict(), as_json, stats.summary())
@@ -317,7 +317,7 @@ def rights_import(
     as_json: JsonFlag = False,
 ) -> None:
     """Import requests; a re-import of the same file changes nothing (idempotent by request_id)."""
-    from etl.rights import import_requests
+    from etl.compliance.rights import import_requests
 
     stats = import_requests(settings(), path)
     emit(stats.as_dict(), as_json, stats.summary())
@@ -338,7 +338,7 @@ def rights_add(
     as_json: JsonFlag = False,
 ) -> None:
     """Register a new request; prints its id and deadlines."""
-    from etl import rights
+    from etl.compliance import rights
 
     cfg = settings()
     request = rights.add(cfg, type_=type_, received=_parse_date(received, "--received"), email=email, phone=phone,
@@ -364,7 +364,7 @@ def rights_update(
     as_json: JsonFlag = False,
 ) -> None:
     """Move a request along its lifecycle; refused when the transition or the extension is not allowed."""
-    from etl import rights
+    from etl.compliance import rights
 
     cfg = settings()
     verified = _parse_date(identity_verified, "--identity-verified") if identity_verified else None
@@ -381,7 +381,7 @@ def rights_list(
     as_json: JsonFlag = False,
 ) -> None:
     """The register with due date (15 business days), legal deadline (one month), days left and SLA state."""
-    from etl.rights import listing
+    from etl.compliance.rights import listing
 
     cfg = settings()
     day = _as_of(as_of, cfg)
@@ -404,8 +404,8 @@ def subject_export(
     as_json: JsonFlag = False,
 ) -> None:
     """Everything the warehouse holds for one subject, machine-readable (Art. 15 and 20)."""
+    from etl.compliance.subject_rights import export
     from etl.keystore import write_private
-    from etl.subject_requests import export
 
     data = export(settings(), email=email, phone=phone)
     text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
@@ -426,7 +426,7 @@ def subject_erase(
     as_json: JsonFlag = False,
 ) -> None:
     """Erase a subject (Art. 17): cut every link to them; counts stay as anonymous numbers."""
-    from etl.subject_requests import erase
+    from etl.compliance.subject_rights import erase
 
     if not yes:
         raise ConfigError("subject erase cannot be undone: add --yes to confirm")
@@ -438,7 +438,8 @@ def subject_erase(
 @audit_app.command("verify")
 def audit_verify(as_json: JsonFlag = False) -> None:
     """Recompute the hash chain; exit 1 and name the first broken entry if anything was altered."""
-    from etl import audit, warehouse
+    from etl import warehouse
+    from etl.compliance import audit
 
     with warehouse.read(settings().warehouse) as con:
         result = audit.verify(con)
@@ -461,7 +462,7 @@ def promises(
     as_json: JsonFlag = False,
 ) -> None:
     """Each promise of the privacy policy with its status (kept, at_risk, broken, not_checked) and evidence."""
-    from etl.promises import AT_RISK, BROKEN, SEVERITY, evaluate, worst
+    from etl.compliance.promises import AT_RISK, BROKEN, SEVERITY, evaluate, worst
 
     if fail_on is not None and fail_on not in (AT_RISK, BROKEN):
         raise ConfigError(f"--fail-on: {fail_on!r} is not at_risk or broken")
@@ -478,7 +479,7 @@ def promises(
 @app.command()
 def inventory(as_json: JsonFlag = False) -> None:
     """The record of processing (Art. 30): every table and column, its purpose, legal basis and retention."""
-    from etl.inventory import INVENTORY, as_dict
+    from etl.compliance.inventory import INVENTORY, as_dict
 
     if as_json:
         typer.echo(json.dumps(as_dict(), ensure_ascii=False))
@@ -496,7 +497,7 @@ def retention(
     as_json: JsonFlag = False,
 ) -> None:
     """Seal days whose salt is due (destroying it) and delete pseudonymized rows past event_retention_days."""
-    from etl.retention import apply_retention
+    from etl.compliance.retention import apply_retention
 
     result = apply_retention(settings(), dry_run=dry_run)
     verb = "would" if dry_run else "did"
@@ -509,8 +510,8 @@ def retention(
 
 def ensure_demo_users(cfg: Settings) -> dict[str, str]:
     """One user per role, with generated passwords kept (0600) in secrets_dir so a re-run can show them."""
-    from dashboard.users import ROLES, add_user, list_users, new_password
-    from etl import audit
+    from etl.accounts import ROLES, add_user, list_users, new_password
+    from etl.compliance import audit
     from etl.keystore import ensure_secrets_dir, read_private, write_private
 
     ensure_secrets_dir(cfg.secrets_dir)
@@ -537,17 +538,17 @@ def demo(
 ) -> None:
     """Generate sample data (once), ingest what changed, create demo users and serve the dashboard."""
     cfg = settings()
-    from etl.generate import generate as run_generate
+    from etl.sample.generate import generate as run_generate
 
     if not (DEMO_DIR / "inquiries.csv").exists():
         start = dt.date.today() - dt.timedelta(days=days - 1)
         result = run_generate(DEMO_DIR, days=days, start=start, seed=42, visitors_per_day=600)
         say(f"generated {result.log_lines} log lines, {result.inquiries} inquiries in {DEMO_DIR}")
-    from etl.ingest_logs import ingest_paths
+    from etl.logs.ingest import ingest_paths
 
     say(f"logs: {ingest_paths(cfg, [DEMO_DIR / 'logs']).summary()}")
-    from etl.inquiries import ingest_inquiries
-    from etl.rights import import_requests
+    from etl.compliance.rights import import_requests
+    from etl.inquiries.ingest import ingest_inquiries
 
     say(f"inquiries: {ingest_inquiries(cfg, DEMO_DIR / 'inquiries.csv').summary()}")
     say(f"rights: {import_requests(cfg, DEMO_DIR / 'rights_requests.csv').summary()}")
@@ -556,7 +557,7 @@ def demo(
     for name, password in logins.items():
         say(f"  {name:<18} {password}")
     if serve:
-        from dashboard.sso import write_streamlit_secrets
+        from etl.sso import write_streamlit_secrets
 
         _serve(port, host, write_streamlit_secrets(cfg))
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import queries
 from etl import warehouse
+from etl.inquiries.regions import region_name
 from etl.metrics import ratio
-from etl.regions import region_name
 from etl.settings import Settings
 
 

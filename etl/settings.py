@@ -197,7 +197,7 @@ class Settings(BaseSettings):
     @field_validator("oidc_roles")
     @classmethod
     def _known_roles(cls, value: dict[str, str]) -> dict[str, str]:
-        from dashboard.users import ROLES
+        from etl.accounts import ROLES
 
         for key, role in value.items():
             if role not in ROLES:

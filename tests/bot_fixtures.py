@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from etl.bots import PEOPLE_LIBRARIES
+from etl.logs.bots import PEOPLE_LIBRARIES
 
 # Matomo client types that are automated fetchers, not a person's browser.
 AUTOMATED_CLIENTS = {"library", "feed reader"}

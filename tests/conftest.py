@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.sample_networks import NETWORKS
+from etl.sample.networks import NETWORKS
 
 START = dt.date(2026, 11, 2)
 DAYS = 3
@@ -72,7 +72,7 @@ def settings_env(tmp_path, mmdb, monkeypatch):
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory) -> Path:
     """Three days of generated data (seed 42)."""
-    from etl.generate import generate
+    from etl.sample.generate import generate
 
     out = tmp_path_factory.mktemp("sample")
     generate(out, days=DAYS, start=START, seed=42, visitors_per_day=120)
@@ -82,7 +82,7 @@ def sample(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def loaded(tmp_path_factory, mmdb, sample):
     """A warehouse with the sample logs ingested, built once per session. Yields (env dict, stats)."""
-    from etl.ingest_logs import ingest_paths
+    from etl.logs.ingest import ingest_paths
     from etl.settings import load_settings
 
     root = tmp_path_factory.mktemp("warehouse")
@@ -91,8 +91,8 @@ def loaded(tmp_path_factory, mmdb, sample):
     os.environ.update(env)
     try:
         stats = ingest_paths(load_settings(), [sample / "logs"], today=TODAY)
-        from etl.inquiries import ingest_inquiries
-        from etl.rights import import_requests
+        from etl.compliance.rights import import_requests
+        from etl.inquiries.ingest import ingest_inquiries
 
         ingest_inquiries(load_settings(), sample / "inquiries.csv")
         import_requests(load_settings(), sample / "rights_requests.csv")

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.navigation import PAGES
-from dashboard.users import ROLES, add_user
+from etl.accounts import ROLES, add_user
 
 DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard"
 

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from etl.bots import EXCEPTIONS, listed_by, sources
-from etl.enrich import classify_user_agents
+from etl.logs.bots import EXCEPTIONS, listed_by, sources
+from etl.logs.enrich import classify_user_agents
 from tests.bot_fixtures import browsers, crawlers
 from tests.test_log_metrics import line, run
 
@@ -83,7 +83,7 @@ def test_a_person_in_an_in_app_browser_or_desktop_app_stays_a_person():
 
 def test_the_exceptions_are_what_keeps_them_people(monkeypatch):
     """Without the exception list, some list flags these agents: the exceptions are doing real work."""
-    monkeypatch.setattr("etl.bots.EXCEPTIONS", {"nothing": r"^\b$never"})
+    monkeypatch.setattr("etl.logs.bots.EXCEPTIONS", {"nothing": r"^\b$never"})
     assert any(listed_by(PEOPLE_IN_APPS))
     assert len(EXCEPTIONS) >= 5
 
@@ -139,7 +139,7 @@ def test_behaviour_can_be_switched_off(settings_env, tmp_path):
 
 
 def test_the_runs_bot_count_includes_the_bots_found_by_behaviour(settings_env, tmp_path):
-    from etl.ingest_logs import ingest_paths
+    from etl.logs.ingest import ingest_paths
 
     log = tmp_path / "monitor.log"
     log.write_text("\n".join(line("1.2.2.20", stamp(30 * i), "/") for i in range(2_880)) + "\n")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.navigation import pages_for
-from dashboard.users import ROLES
+from etl.accounts import ROLES
 from scripts.browser_load import SETTLED
 from scripts.browser_tour import CHROMIUM, add_users, free_port, serve, tour
 from tests.conftest import clear_dashboard_cache
@@ -33,8 +33,8 @@ HOSTILE = "/<script>alert(1)</script>"
 def served(loaded, tmp_path_factory, mmdb):
     """A copy of the sample warehouse plus a hostile path and hostile contact-form rows, one user per role, and
     the dashboard serving it."""
-    from etl.ingest_logs import ingest_paths
-    from etl.inquiries import ingest_inquiries
+    from etl.inquiries.ingest import ingest_inquiries
+    from etl.logs.ingest import ingest_paths
     from etl.settings import load_settings
 
     env_loaded, _ = loaded

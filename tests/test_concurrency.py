@@ -54,7 +54,7 @@ def test_no_python_callbacks_into_polars_where_threads_run():
 
 APPENDER = """
 import sys
-from etl import audit
+from etl.compliance import audit
 from etl.settings import load_settings
 cfg = load_settings()
 for i in range(int(sys.argv[2])):
@@ -63,7 +63,8 @@ for i in range(int(sys.argv[2])):
 
 
 def test_audit_appends_from_20_threads_and_4_processes(settings_env):
-    from etl import audit, warehouse
+    from etl import warehouse
+    from etl.compliance import audit
 
     per_thread, per_process = 3, 10
     with warehouse.write(settings_env.warehouse):
@@ -191,7 +192,7 @@ def _alive(pid: int) -> bool:
 @pytest.fixture(scope="module")
 def two_months(tmp_path_factory, mmdb):
     """Two months of generated data ending today, one account per role, and the dashboard serving it."""
-    from dashboard.users import ROLES
+    from etl.accounts import ROLES
     from scripts.browser_tour import add_users, build_sample, free_port, serve
 
     root = tmp_path_factory.mktemp("load")
@@ -204,7 +205,7 @@ def two_months(tmp_path_factory, mmdb):
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed (make test installs it as root)")
 def test_six_people_at_once_on_every_page_keep_the_server_answering(two_months):
     from dashboard.navigation import pages_for
-    from dashboard.users import ROLES
+    from etl.accounts import ROLES
     from scripts.browser_load import drive, summary
 
     base, logins = two_months

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from etl import faults
-from etl.generate import generate
+from etl.sample.generate import generate
 from tests.conftest import START
 
 
@@ -141,7 +141,8 @@ def test_readers_and_writers_together_never_fail_or_see_half_a_load(tmp_path, mm
     """While a log ingest, a retention run, four rights registrations and a rights update write, a reader
     issues the dashboard's queries in a loop: every read succeeds (waiting for the lock when needed) and sees
     aggregates that match the events, never a half-loaded file; every writer succeeds."""
-    from etl import rights, warehouse
+    from etl import warehouse
+    from etl.compliance import rights
     from etl.reports import usage_report as report_of
     from etl.settings import load_settings
 

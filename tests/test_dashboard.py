@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.navigation import PAGES, pages_for
-from dashboard.users import ROLES
+from etl.accounts import ROLES
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 
@@ -76,7 +76,7 @@ def test_sessions_expire_after_idle_time(loaded_env):
 def test_login_failures_and_successes_are_audited_without_what_was_typed(settings_env):
     import duckdb
 
-    from dashboard.users import add_user
+    from etl.accounts import add_user
 
     add_user(settings_env.secrets_dir, "mia", "manager", "correct horse battery")
     for name, password in [("mia", "wrong password!"), ("someone@example.cn", "whatever123"),
@@ -98,7 +98,7 @@ def test_the_rights_page_updates_a_request_and_refuses_a_wrong_step(settings_env
 
     import duckdb
 
-    from etl import rights
+    from etl.compliance import rights
 
     today = dt.datetime.now(settings_env.tz).date()
     rights.add(settings_env, type_="access", received=today, email="a@example.cn")
@@ -124,7 +124,7 @@ def test_the_rights_page_updates_a_request_and_refuses_a_wrong_step(settings_env
 def test_picking_another_request_shows_its_values_and_errors_speak_the_forms_words(settings_env):
     import datetime as dt
 
-    from etl import rights
+    from etl.compliance import rights
 
     today = dt.datetime.now(settings_env.tz).date()
     first = rights.add(settings_env, type_="access", received=today, email="a@example.cn").request_id
@@ -148,7 +148,7 @@ def test_picking_another_request_shows_its_values_and_errors_speak_the_forms_wor
 def test_a_receipt_date_in_the_future_is_refused(settings_env):
     import datetime as dt
 
-    from etl import rights
+    from etl.compliance import rights
     from etl.errors import FieldError
 
     tomorrow = dt.datetime.now(settings_env.tz).date() + dt.timedelta(days=1)
@@ -157,7 +157,7 @@ def test_a_receipt_date_in_the_future_is_refused(settings_env):
 
 
 def test_the_privacy_page_shows_the_inventory_and_an_intact_chain(loaded_env):
-    from etl.inventory import INVENTORY
+    from etl.compliance.inventory import INVENTORY
 
     at = app_as("compliance").run()
     at.switch_page("views/privacy.py").run()
@@ -168,7 +168,7 @@ def test_the_privacy_page_shows_the_inventory_and_an_intact_chain(loaded_env):
 
 
 def test_the_privacy_page_opens_with_every_promise_and_its_status(loaded_env):
-    from etl.promises import PROMISES
+    from etl.compliance.promises import PROMISES
 
     at = app_as("compliance").run()
     at.switch_page("views/privacy.py").run()
@@ -179,7 +179,7 @@ def test_the_privacy_page_opens_with_every_promise_and_its_status(loaded_env):
 
 
 def test_subject_export_and_erasure_from_the_rights_page(settings_env, tmp_path):
-    from etl import rights
+    from etl.compliance import rights
 
     rights.add(settings_env, type_="erasure", received=dt_today(settings_env), email="sub@example.cn")
     at = app_as("compliance").run()

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from etl.deadlines import add_business_days, add_months, compute, extension_allowed, statutory_deadline
+from etl.compliance.deadlines import add_business_days, add_months, compute, extension_allowed, statutory_deadline
 from etl.settings import calendar_for
 
 D = dt.date

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl.errors import ConfigError, InputError
-from etl.generate import INQUIRY_COLUMNS, RIGHTS_COLUMNS
-from etl.inquiries import REQUIRED
+from etl.inquiries.ingest import REQUIRED
+from etl.sample.generate import INQUIRY_COLUMNS, RIGHTS_COLUMNS
 
 EXAMPLES = int(os.environ.get("VCAR_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -39,7 +39,7 @@ def as_csv(columns: list[str], rows: list[list[str]], extra: list[str]) -> bytes
 @given(rows=st.lists(st.lists(cell, min_size=14, max_size=14), max_size=8),
        extra=st.lists(st.text(max_size=40).map(lambda t: t + "\n"), max_size=3))  # fmt: skip
 def test_inquiry_exports_never_crash_and_reconcile(settings_env, tmp_path_factory, rows, extra):
-    from etl.inquiries import ingest_inquiries
+    from etl.inquiries.ingest import ingest_inquiries
 
     path = tmp_path_factory.mktemp("fuzz") / "inquiries.csv"
     try:
@@ -63,7 +63,7 @@ def _json_or_none(line: str):
 @given(rows=st.lists(st.dictionaries(st.sampled_from(INQUIRY_COLUMNS), cell, max_size=14), max_size=8),
        extra=st.lists(st.text(max_size=40), max_size=3))  # fmt: skip
 def test_inquiry_json_lines_never_crash_and_reconcile(settings_env, tmp_path_factory, rows, extra):
-    from etl.inquiries import ingest_inquiries
+    from etl.inquiries.ingest import ingest_inquiries
 
     path = tmp_path_factory.mktemp("fuzz") / "inquiries.jsonl"
     lines = [json.dumps(row, ensure_ascii=False) for row in rows] + [t.replace("\n", " ") for t in extra]
@@ -85,7 +85,7 @@ def test_inquiry_json_lines_never_crash_and_reconcile(settings_env, tmp_path_fac
 @FUZZ
 @given(rows=st.lists(st.lists(cell, min_size=10, max_size=10), max_size=8))
 def test_rights_exports_never_crash_and_reconcile(settings_env, tmp_path_factory, rows):
-    from etl.rights import import_requests
+    from etl.compliance.rights import import_requests
 
     path = tmp_path_factory.mktemp("fuzz") / "rights.csv"
     try:
@@ -100,7 +100,7 @@ def test_rights_exports_never_crash_and_reconcile(settings_env, tmp_path_factory
 @given(lines=st.lists(st.one_of(st.binary(max_size=120), st.text(max_size=120).map(str.encode)), max_size=12),
        fmt=st.sampled_from(["combined", "common", "vcombined", "nginx-json", "caddy-json"]))  # fmt: skip
 def test_log_files_never_crash_and_reconcile(settings_env, tmp_path_factory, lines, fmt):
-    from etl.ingest_logs import ingest_paths
+    from etl.logs.ingest import ingest_paths
 
     path = tmp_path_factory.mktemp("fuzz") / "access.log"
     content = b"\n".join(line.replace(b"\n", b" ") for line in lines) + b"\n"
@@ -140,7 +140,7 @@ def test_settings_files_fail_only_with_a_config_error(tmp_path_factory, monkeypa
 
 
 def test_json_lines_that_are_not_objects_are_rejected_row_by_row(settings_env, tmp_path):
-    from etl.inquiries import ingest_inquiries
+    from etl.inquiries.ingest import ingest_inquiries
     from tests.test_inquiries import row
 
     path = tmp_path / "i.jsonl"

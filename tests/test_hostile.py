@@ -15,9 +15,9 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-from etl.ingest_logs import ingest_paths
-from etl.inquiries import ingest_inquiries
-from etl.pseudonymize import MAX_PATH
+from etl.inquiries.ingest import ingest_inquiries
+from etl.logs.ingest import ingest_paths
+from etl.logs.pseudonymize import MAX_PATH
 from tests.test_log_metrics import line
 
 DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard"

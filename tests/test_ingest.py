@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from etl import keystore
-from etl.ingest_logs import ingest_paths
-from etl.pseudonymize import visitor_id
+from etl.logs.ingest import ingest_paths
+from etl.logs.pseudonymize import visitor_id
 from tests.test_log_metrics import CHROME, line
 
 REAL_LOG = Path(__file__).resolve().parents[2] / "shared" / "real-logs" / "apache_combined_elastic_examples.log"
@@ -162,7 +162,7 @@ def test_files_that_share_only_their_first_line_are_both_loaded(settings_env, tm
 
 def test_new_user_agents_are_typed_by_declaration_not_by_the_first_rows():
     """A run whose first hundred new user agents are all human, then a crawler, must still store them all."""
-    from etl.ingest_logs import UserAgentCatalog
+    from etl.logs.ingest import UserAgentCatalog
     from tests.test_log_metrics import GOOGLEBOT
 
     catalog = UserAgentCatalog(b"k" * 32, {})

@@ -10,12 +10,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from etl.compliance.subject_rights import erase, export
 from etl.errors import InputError
-from etl.generate import INQUIRY_COLUMNS
-from etl.inquiries import ingest_inquiries
-from etl.regions import normalize_country, normalize_place, normalize_region
+from etl.inquiries.ingest import ingest_inquiries
+from etl.inquiries.regions import normalize_country, normalize_place, normalize_region
 from etl.reports import inquiries_report
-from etl.subject_requests import erase, export
+from etl.sample.generate import INQUIRY_COLUMNS
 from tests.test_log_metrics import line, run
 
 DAY = dt.date(2026, 11, 10)

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl import keystore
-from etl.ingest_logs import ingest_paths
+from etl.logs.ingest import ingest_paths
 from etl.settings import load_settings
 
 EXAMPLES = int(os.environ.get("VCAR_FUZZ_EXAMPLES", "8"))
@@ -92,7 +92,7 @@ def write_piece(path: Path, lines: list[bytes], gzipped: bool) -> Path:
 @pytest.fixture(scope="module")
 def march(tmp_path_factory) -> list[bytes]:
     """Three days of March 2026, about 1,000 lines, with a broken line for the reject count."""
-    from etl.generate import generate
+    from etl.sample.generate import generate
 
     out = tmp_path_factory.mktemp("march")
     generate(out, days=DAYS, start=START, seed=11, visitors_per_day=40)
@@ -167,7 +167,7 @@ def rotate(lines: list[bytes], folder: Path) -> list[Path]:
 
 def test_a_logrotate_history_loaded_file_by_file_equals_one_run(tmp_path, mmdb):
     """200 days of rotated files before today, one file per run, equal one run over all of them, every figure."""
-    from etl.generate import generate
+    from etl.sample.generate import generate
 
     today = dt.date(2026, 11, 25)
     first = today - dt.timedelta(days=200)
@@ -211,7 +211,7 @@ def test_a_line_for_a_sealed_day_is_merged_additively(tmp_path, mmdb, march):
 
 def test_salts_live_until_the_day_is_sealed_and_no_longer(tmp_path, mmdb, march):
     """A salt exists while its day is open; after each run none exists past its day's sealing time."""
-    from etl.retention import apply_retention, run_clock, seals_at
+    from etl.compliance.retention import apply_retention, run_clock, seals_at
 
     cfg = config(tmp_path, mmdb)
     path = write_piece(tmp_path / "all.log", march, gzipped=False)
@@ -238,7 +238,7 @@ def test_salts_live_until_the_day_is_sealed_and_no_longer(tmp_path, mmdb, march)
 MERGE_RUN = """
 import datetime as dt, sys
 from pathlib import Path
-from etl.ingest_logs import ingest_paths
+from etl.logs.ingest import ingest_paths
 from etl.settings import load_settings
 ingest_paths(load_settings(), [Path(sys.argv[1])], today=dt.date.fromisoformat(sys.argv[2]))
 """

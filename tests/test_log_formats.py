@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.ingest_logs import ingest_paths
-from etl.logparse import REGEXES, _extract_fields, detect_format, parse_lines
+from etl.logs.ingest import ingest_paths
+from etl.logs.parse import REGEXES, _extract_fields, detect_format, parse_lines
 from tests.test_log_metrics import CHROME, DAY, GOOGLEBOT
 
 # (ip, local time, method, target, status, bytes, referrer, user agent) — written out in each format below

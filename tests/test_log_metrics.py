@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from etl.ingest_logs import ingest_paths
+from etl.logs.ingest import ingest_paths
 from etl.reports import usage_report
 
 CHROME = (

@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import promises
-from etl.promises import AT_RISK, BROKEN, CHECKS, KEPT, NOT_CHECKED, PROMISES, evaluate, identifier_scan
+from etl.compliance import promises
+from etl.compliance.promises import AT_RISK, BROKEN, CHECKS, KEPT, NOT_CHECKED, PROMISES, evaluate, identifier_scan
 from etl.settings import load_settings
 from tests.conftest import START, TODAY
 
@@ -73,7 +73,7 @@ def test_the_scan_knows_the_ways_people_write_numbers_and_addresses(copy, text):
 
 
 def test_as_of_judges_the_register_as_it_stood_that_day(settings_env):
-    from etl import rights
+    from etl.compliance import rights
 
     old = rights.add(settings_env, type_="erasure", received=dt.date(2026, 6, 1), email="c@example.cn")
     rights.add(settings_env, type_="access", received=dt.date(2026, 11, 2), email="d@example.cn")
@@ -125,7 +125,7 @@ def test_the_scan_ignores_masked_networks_dates_ids_and_hashes(copy):
 
 
 def test_an_overdue_request_breaks_the_15_day_promise_and_a_near_one_puts_it_at_risk(settings_env):
-    from etl import rights
+    from etl.compliance import rights
 
     as_of = dt.date(2026, 11, 20)
     rights.add(settings_env, type_="access", received=dt.date(2026, 11, 16), email="a@example.cn")

@@ -9,10 +9,11 @@ import json
 import duckdb
 import pytest
 
-from etl import audit, rights, warehouse
+from etl import warehouse
+from etl.compliance import audit, rights
+from etl.compliance.inventory import INVENTORY
 from etl.errors import FieldError, InputError
-from etl.generate import RIGHTS_COLUMNS
-from etl.inventory import INVENTORY
+from etl.sample.generate import RIGHTS_COLUMNS
 from tests.test_settings_cli import vcar
 
 D = dt.date

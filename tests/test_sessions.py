@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from dashboard import sessions
-from dashboard.users import add_user, authenticate
+from etl import sessions
+from etl.accounts import add_user, authenticate
 
 PASSWORD = "a-long-password-1"
 

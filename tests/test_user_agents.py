@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from user_agents import parse as reference_parse
 
-from etl.bots import EXCEPTIONS
-from etl.enrich import classify_user_agent, classify_user_agents, listed_crawlers, parse_agent
+from etl.logs.bots import EXCEPTIONS
+from etl.logs.enrich import classify_user_agent, classify_user_agents, listed_crawlers, parse_agent
 
 BROWSERS = [
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
@@ -66,7 +66,7 @@ def test_where_the_native_parser_differs_it_only_finds_more_bots():
     assert differ, "the crawler list has long bot strings the bounded patterns miss"
     assert all(parse_agent(text).is_bot and not reference_parse(text).is_bot for text in differ if
                parse_agent(text).device != reference_parse(text).device)  # fmt: skip
-    # the list also names a few in-app browsers and desktop apps, which stay people here (etl.bots.EXCEPTIONS)
+    # the list also names a few in-app browsers and desktop apps, which stay people here (etl.logs.bots.EXCEPTIONS)
     assert all(classify_user_agent(text).is_bot for text in differ
                if not any(re.search(p, text) for p in EXCEPTIONS.values()))  # fmt: skip
 

@@ -10,8 +10,8 @@ import duckdb
 import pytest
 
 import queries
-from dashboard.users import add_user, authenticate
 from etl import keystore, warehouse
+from etl.accounts import add_user, authenticate
 from etl.errors import ConfigError
 
 

@@ -14,9 +14,9 @@ from dashboard.auth import require_page
 from dashboard.navigation import pages_for
 from dashboard.tables import show_table
 from etl import keystore
-from etl.inventory import INVENTORY
-from etl.promises import STATUS_COLOURS, html_report
-from etl.retention import policy_days
+from etl.compliance.inventory import INVENTORY
+from etl.compliance.promises import STATUS_COLOURS, html_report
+from etl.compliance.retention import policy_days
 from etl.settings import cached_settings
 
 user = require_page("views/privacy.py")

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import loaders
 from dashboard.auth import require_page
 from dashboard.tables import show_table
-from etl import rights
+from etl.compliance import rights
 from etl.errors import FieldError, VcarError
 from etl.settings import cached_settings
 
@@ -129,7 +129,7 @@ with st.form("subject"):
     confirm = st.text_input("To erase, type ERASE", key="subject-confirm")
     go = st.form_submit_button("Run")
 if go and who.strip():
-    from etl.subject_requests import erase, export
+    from etl.compliance.subject_rights import erase, export
 
     ident = {"email": who.strip()} if "@" in who else {"phone": who.strip()}
     try:

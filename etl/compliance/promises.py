@@ -182,14 +182,14 @@ def worst(result: dict[str, Any]) -> str:
 
 def _rights_as_of(ctx: Context) -> list[dict[str, Any]]:
     """The register as it stood on ``as_of`` (rights.listing leaves out later requests and later closures)."""
-    from etl.rights import listing
+    from etl.compliance.rights import listing
 
     return listing(ctx.cfg, as_of=ctx.as_of)
 
 
 def respond_15_business_days(ctx: Context) -> Finding:
-    from etl.deadlines import business_days_between
-    from etl.rights import calendars
+    from etl.compliance.deadlines import business_days_between
+    from etl.compliance.rights import calendars
 
     since = ctx.as_of - dt.timedelta(days=WINDOW_DAYS)
     rows = _rights_as_of(ctx)
@@ -239,7 +239,7 @@ def _scan(con, table: str, columns: list[str], pattern: str) -> dict[str, int]:
 
 
 def logs_aggregated(ctx: Context) -> Finding:
-    from etl.retention import seals_at
+    from etl.compliance.retention import seals_at
 
     found = identifier_scan(ctx.con)
     open_days = {row["day"]: row["last_loaded_at"] for row in queries.rows(ctx.con, "retention/log_days.sql")
@@ -261,7 +261,7 @@ def logs_aggregated(ctx: Context) -> Finding:
 
 
 def minimum_necessary(ctx: Context) -> Finding:
-    from etl.inventory import INVENTORY
+    from etl.compliance.inventory import INVENTORY
 
     declared = next(t for t in INVENTORY if t.name == "inquiries").columns
     live = [column for table, column in queries.run(ctx.con, "promises/text_columns.sql").fetchall()
@@ -283,7 +283,7 @@ GRACE_DAYS = 7
 
 
 def deleted_when_not_needed(ctx: Context) -> Finding:
-    from etl.retention import policy_days, seals_at
+    from etl.compliance.retention import policy_days, seals_at
 
     policy = policy_days(ctx.cfg)
     now = dt.datetime.combine(ctx.as_of, dt.time(23, 59), ctx.cfg.tz)

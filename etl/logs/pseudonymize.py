@@ -16,10 +16,9 @@ from urllib.parse import unquote
 
 import polars as pl
 
-from etl.enrich import network_key
+from etl.compliance.subjects import EMAIL, PHONE
+from etl.logs.enrich import network_key
 
-EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
-PHONE = r"\+?\d[\d\s().-]{6,}\d"
 LONG_TOKEN = r"\b(?=[A-Za-z_]*\d)(?=\d*[A-Za-z_])[A-Za-z0-9_]{20,}\b|\b[0-9a-fA-F]{16,}\b"
 MAX_PATH = 300
 

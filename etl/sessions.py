@@ -16,8 +16,8 @@ import json
 import secrets
 from pathlib import Path
 
-from dashboard.users import User, list_users
 from etl import keystore
+from etl.accounts import User, list_users
 
 COOKIE = "vcar_session"
 SESSIONS_FILE = "sessions.json"

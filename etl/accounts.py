@@ -69,7 +69,7 @@ def add_user(secrets_dir: Path, name: str, role: str, password: str, *, replace:
     data[name] = {"role": role, "hash": _hasher.hash(password), "created_at": _now().isoformat()}
     _save(path, data)
     if replace:  # a reset password ends the sessions signed in with the old one
-        from dashboard.sessions import revoke_user
+        from etl.sessions import revoke_user
 
         revoke_user(secrets_dir, name)
     return User(name, role)
@@ -127,7 +127,7 @@ def authenticate(secrets_dir: Path, name: str, password: str, *, max_failures: i
         state[name] = {"failures": 0 if locked_until else failures, "locked_until": locked_until}
         _save(state_path, state)
     if locked_until and record is not None:  # a lock-out also ends the account's open sessions
-        from dashboard.sessions import revoke_user
+        from etl.sessions import revoke_user
 
         revoke_user(secrets_dir, name)
     return LoginResult(None, LOCKED if locked_until else "Wrong user name or password.", record is not None)

@@ -11,9 +11,10 @@ import json
 from typing import Any
 
 import queries
-from etl import audit, warehouse
+from etl import warehouse
+from etl.compliance import audit
+from etl.compliance.subjects import SubjectKeys
 from etl.settings import Settings
-from etl.subjects import SubjectKeys
 
 WEB_NOTE = (
     "Web analytics: access-log data is stored only under visitor ids keyed by a random daily salt; the salts are "

@@ -8,10 +8,7 @@ they become keyed hashes, a few derived facts (message length, free-mail or corp
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 import re
 import time
 import uuid
@@ -19,17 +16,18 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
 import queries
-from etl import audit, faults, warehouse
+from etl import faults, warehouse
+from etl.compliance import audit
+from etl.compliance.subjects import SubjectKeys, email_kind, normalize_email, normalize_phone
 from etl.errors import InputError
-from etl.regions import UNKNOWN, normalize_place
+from etl.inquiries.regions import UNKNOWN, normalize_place
+from etl.readers import parse_time, read_rows
 from etl.runstats import RunStats
 from etl.settings import Settings
-from etl.subjects import SubjectKeys, email_kind, normalize_email, normalize_phone
 
 REQUIRED = ("submitted_at", "email", "mobile", "support_type", "country", "province_city", "district", "consent")
 OPTIONAL = ("name", "company", "message", "status", "first_response_at", "closed_at")
@@ -72,86 +70,6 @@ class Normalized:
     rejects: list[tuple[int, str]]
     withdrawn_keys: list[str]  # inquiries present in the export without consent
     findings: Counter  # (field, issue, raw value or None) -> rows
-
-
-def read_rows(path: Path, required: tuple[str, ...] = REQUIRED) -> Iterator[tuple[int, dict | str]]:
-    """(row number, row dict) per record, or (row number, reason) for a row that cannot be read.
-
-    CSV rows are numbered as in a spreadsheet (the header is row 1); JSON Lines by line."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    text = raw.decode("utf-8-sig", errors="replace")
-    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        yield from _json_rows(path, text, required)
-    else:
-        yield from _csv_rows(path, text, required)
-
-
-def _csv_rows(path: Path, text: str, required: tuple[str, ...]) -> Iterator[tuple[int, dict | str]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        return
-    except csv.Error:
-        raise InputError(f"{path}: row 1: the header is not valid CSV") from None
-    _check_columns(path, header, required)
-    number = 1
-    while True:
-        number += 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield number, f"not valid CSV ({str(exc)[:60]})"
-            continue
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) != len(header):
-            yield number, f"has {len(values)} fields, the header has {len(header)}"
-            continue
-        yield number, dict(zip(header, values, strict=True))
-
-
-def _json_rows(path: Path, text: str, required: tuple[str, ...]) -> Iterator[tuple[int, dict | str]]:
-    checked = False
-    # Records end at "\n" only: str.splitlines() would also cut at U+2028, U+0085 and other characters a
-    # message may hold inside a JSON string.
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except (ValueError, RecursionError):
-            yield number, "not valid JSON"
-            continue
-        if not isinstance(value, dict):
-            yield number, "not a JSON object"
-            continue
-        value = {str(k).strip().lower(): "" if v is None else str(v) for k, v in value.items()}
-        if not checked:
-            _check_columns(path, list(value), required)
-            checked = True
-        yield number, value
-
-
-def _check_columns(path: Path, header: list[str], required: tuple[str, ...]) -> None:
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise InputError(f"{path}: missing column(s) {', '.join(missing)} (expected {', '.join(required)})")
-
-
-def parse_time(raw: str | None, tz: ZoneInfo) -> dt.datetime | None:
-    """ISO 8601 -> naive UTC; a time without an offset is read in the reporting time zone. ValueError if bad."""
-    if raw is None or not raw.strip():
-        return None
-    moment = dt.datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz)
-    return moment.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def safe_raw(value: str) -> str | None:
@@ -243,7 +161,7 @@ def ingest_inquiries(cfg: Settings, path: Path, *, actor: str | None = None) -> 
     if not path.is_file():
         raise InputError(f"{path}: {'not a file' if path.exists() else 'no such file'}")
     keys = SubjectKeys(cfg.secrets_dir)
-    result = normalize(read_rows(path), keys, cfg)
+    result = normalize(read_rows(path, REQUIRED), keys, cfg)
     stats = InquiryStats(file=path.name)
     stats.rows_rejected = len(result.rejects)
     stats.no_consent = len(result.withdrawn_keys)

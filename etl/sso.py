@@ -15,8 +15,8 @@ import hmac
 import json
 from pathlib import Path
 
-from dashboard.users import ROLES
 from etl import keystore
+from etl.accounts import ROLES
 from etl.errors import ConfigError
 
 PROVIDER = "company"

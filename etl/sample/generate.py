@@ -17,7 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from etl.errors import InputError
-from etl.sample_networks import BOT_NETWORKS, NETWORKS, SampleNetwork
+from etl.sample.networks import BOT_NETWORKS, NETWORKS, SampleNetwork
 
 SERVER_TZ = ZoneInfo("Asia/Shanghai")
 

@@ -70,7 +70,7 @@ def _crawler_alternation() -> str:
 
 
 def _excepted(text: str) -> bool:
-    from etl.bots import EXCEPTIONS
+    from etl.logs.bots import EXCEPTIONS
 
     return any(re.search(p, text) for p in EXCEPTIONS.values())
 
@@ -129,7 +129,7 @@ def _product_name(ua: str) -> str:
 
 def classify_user_agents(uas: list[str | None]) -> list[UserAgentInfo]:
     """``classify_user_agent`` for many strings, with the bot lists checked in vectorized passes."""
-    from etl.bots import listed_by
+    from etl.logs.bots import listed_by
 
     texts = [(ua or "").strip() for ua in uas]
     return [_private(ua, _classify(ua, listed)) for ua, listed in zip(uas, listed_by(texts), strict=True)]
@@ -154,7 +154,7 @@ def _private(ua: str | None, info: UserAgentInfo) -> UserAgentInfo:
 
 
 def _classify(ua: str | None, listed: str | None) -> UserAgentInfo:
-    """``listed``: the reason of the first bot list that names ``ua`` (etl/bots.py), or None."""
+    """``listed``: the reason of the first bot list that names ``ua`` (etl/logs/bots.py), or None."""
     if ua == NOT_LOGGED:
         return UserAgentInfo("other", "(not logged)", "", "(not logged)", "", False, None, None)
     text = (ua or "").strip()
@@ -188,7 +188,7 @@ def _classify(ua: str | None, listed: str | None) -> UserAgentInfo:
 @dataclass(frozen=True)
 class GeoInfo:
     country: str | None
-    subdivision: str | None  # ISO 3166-2, e.g. CN-GD (its name comes from etl.regions when shown)
+    subdivision: str | None  # ISO 3166-2, e.g. CN-GD (its name comes from etl.inquiries.regions when shown)
     city: str | None
 
 

@@ -1,7 +1,7 @@
 """The rights-request register: requests, their lifecycle, and their deadlines as of a day.
 
 Each change is one short write transaction that also appends an audit entry. Subjects are kept only as keyed
-hashes (``etl.subjects``); notes are masked of e-mails and numbers before they are stored.
+hashes (``etl.compliance.subjects``); notes are masked of e-mails and numbers before they are stored.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import queries
-from etl import audit, deadlines, faults, warehouse
+from etl import faults, warehouse
+from etl.compliance import audit, deadlines
+from etl.compliance.subjects import EMAIL, PHONE, SubjectKeys, normalize_email, normalize_phone
 from etl.errors import FieldError, InputError
-from etl.inquiries import parse_time, read_rows
-from etl.pseudonymize import EMAIL, PHONE
+from etl.readers import parse_time, read_rows
 from etl.runstats import RunStats
 from etl.settings import Settings, calendar_for
-from etl.subjects import SubjectKeys, normalize_email, normalize_phone
 
 TYPES = ("access", "rectification", "erasure", "restriction", "portability", "objection", "withdraw_consent")
 CHANNELS = ("email", "web_form", "phone", "post", "in_person", "other")

@@ -15,6 +15,9 @@ from etl import keystore
 from etl.errors import FieldError
 
 SUBJECT_KEY_NAME = "subject"
+# An e-mail address or a phone number inside free text (a URL path, a note): masked wherever text is kept.
+EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
+PHONE = r"\+?\d[\d\s().-]{6,}\d"
 _EMAIL = re.compile(r"^[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}$")
 FREE_MAIL = {
     "qq.com", "163.com", "126.com", "yeah.net", "sina.com", "sina.cn", "sohu.com", "foxmail.com", "139.com",

@@ -13,9 +13,16 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from etl.enrich import NOT_LOGGED
-from etl.logparse import parse_lines
-from etl.pseudonymize import classify_source, put_visitor_id, query_param, referrer_host, reject_excerpt, scrub_paths
+from etl.logs.enrich import NOT_LOGGED
+from etl.logs.parse import parse_lines
+from etl.logs.pseudonymize import (
+    classify_source,
+    put_visitor_id,
+    query_param,
+    referrer_host,
+    reject_excerpt,
+    scrub_paths,
+)
 
 EVENT_SCHEMA = {
     "day": pl.Date,

@@ -31,14 +31,15 @@ from typing import BinaryIO, TypeVar
 import polars as pl
 
 import queries
-from etl import audit, faults, keystore, warehouse
-from etl.enrich import GeoLocator, UserAgentInfo, classify_user_agents
+from etl import faults, keystore, warehouse
+from etl.compliance import audit
 from etl.errors import ConfigError, InputError
-from etl.logparse import FORMATS, detect_format
-from etl.pseudonymize import keyed_id
+from etl.logs.enrich import GeoLocator, UserAgentInfo, classify_user_agents
+from etl.logs.parse import FORMATS, detect_format
+from etl.logs.pseudonymize import keyed_id
+from etl.logs.transform import TransformContext, transform
 from etl.runstats import RunStats
 from etl.settings import Settings
-from etl.transform import TransformContext, transform
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -313,7 +314,7 @@ def ingest_paths(
     stats = IngestStats()
     keystore.ensure_secrets_dir(cfg.secrets_dir)
     remove_stale_stages(cfg.warehouse.parent)
-    from etl.retention import apply_retention, run_clock
+    from etl.compliance.retention import apply_retention, run_clock
 
     now = now or run_clock(cfg, today)
     started_at = now  # one clock per run: retention, sealing and the run record agree on when it happened

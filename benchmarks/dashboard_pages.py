@@ -32,9 +32,9 @@ SELECT d::DATE, ['CN', 'CN', 'CN', 'CN', 'CN', 'DE', 'FR', 'GB'][1 + (i % 8)],
        CASE WHEN i % 11 = 0 THEN 'campaign_' || (i % 13) END,
        8, 10, 4, 25, 1200
 FROM generate_series(CAST($first AS DATE), CAST($last AS DATE), INTERVAL 1 DAY) t(d), range(4000) r(i);
-INSERT INTO agg_pages (day, path, country, subdivision, device, browser, os, source, source_kind, utm_campaign,
+INSERT INTO agg_pages (day, path, country, region, device, browser, os, source, source_kind, utm_campaign,
                        pageviews, visitors, visits, entries, bounces)
-SELECT day, '/page/' || (h % 120), country, subdivision, device, browser, os, source, source_kind, utm_campaign,
+SELECT day, '/page/' || (h % 120), country, region, device, browser, os, source, source_kind, utm_campaign,
        4, 3, 3, 1, 1
 FROM (SELECT *, hash(day, country, device, browser, source) AS h FROM agg_daily), range(2) r(k);
 INSERT INTO agg_hourly SELECT d::DATE, h, 6000, 1500, 4200, 1700
@@ -44,7 +44,7 @@ FROM generate_series(CAST($first AS DATE), CAST($last AS DATE), INTERVAL 1 DAY) 
      (VALUES ('2xx'), ('3xx'), ('4xx')) v(s), (VALUES (true), (false)) w(b);
 INSERT INTO agg_bots SELECT d::DATE, 'Bot' || (i % 40), 'crawler_list', 900, 12
 FROM generate_series(CAST($first AS DATE), CAST($last AS DATE), INTERVAL 1 DAY) t(d), range(40) r(i);
-INSERT INTO agg_contact SELECT day, country, subdivision, sum(visitors) // 20 FROM agg_daily GROUP BY ALL;
+INSERT INTO agg_contact SELECT day, country, region, sum(visitors) // 20 FROM agg_daily GROUP BY ALL;
 INSERT INTO inquiries
 SELECT 'k' || d || '-' || i, 'e' || d || '-' || i, NULL, d::TIMESTAMP + INTERVAL (i * 13) MINUTE, d::DATE,
        ['CN', 'CN', 'CN', 'DE', 'FR'][1 + (i % 5)], ['CN-GD', 'CN-ZJ', 'CN-SH', 'DE-BY', 'FR-IDF'][1 + (i % 5)],

@@ -11,16 +11,14 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from etl.metrics import label
+
 PRESETS = {
     "last7": "Last 7 days", "last30": "Last 30 days", "last90": "Last 90 days", "today": "Today",
     "yesterday": "Yesterday", "month": "This month", "lastmonth": "Last month", "custom": "Custom",
 }  # fmt: skip
 SHARED_VIEW = "shared_view"  # session key: the last analytics view, for the next analytics page
 COMPARISONS = {"previous": "Previous period", "year": "Same period last year", "none": "No comparison"}
-FILTER_LABELS = {
-    "country": "Country", "region": "Region", "device": "Device", "browser": "Browser", "source": "Source",
-    "page": "Page",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -208,7 +206,7 @@ def view_controls(page_key: str, today: dt.date, options: Mapping[str, list[str]
                 st.session_state.pop(f"{page_key}-region", None)
         if current and current not in values:
             values.append(current)  # a shared link may name a value outside this range's top list
-        picked = col.selectbox(FILTER_LABELS.get(name, name), values, index=values.index(current) if current else 0,
+        picked = col.selectbox(label(name), values, index=values.index(current) if current else 0,
                                key=f"{page_key}-{name}")  # fmt: skip
         if picked != "All":
             chosen_filters[name] = picked

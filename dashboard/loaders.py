@@ -7,6 +7,7 @@ import streamlit as st
 
 import queries
 from etl import warehouse
+from etl.metrics import FILTERS
 from etl.settings import cached_settings
 
 TTL = cached_settings().cache_ttl_seconds
@@ -38,7 +39,7 @@ def usage(start, end, limit: int = 15, filters: tuple[tuple[str, str], ...] = ()
 @st.cache_data(ttl=TTL, show_spinner=False)
 def usage_filter_options(start, end, per_filter: int = 60) -> dict[str, list[str]]:
     frame = _frame("usage/filter_options.sql", start=start, end=end)
-    options: dict[str, list[str]] = {name: [] for name in ("country", "region", "device", "browser", "source", "page")}
+    options: dict[str, list[str]] = {name: [] for name in FILTERS}
     for name, value, _ in frame.iter_rows():
         if len(options[name]) < per_filter:
             options[name].append(value)
@@ -46,8 +47,17 @@ def usage_filter_options(start, end, per_filter: int = 60) -> dict[str, list[str
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def usage_by_hour(start, end) -> pl.DataFrame:
-    return _frame("usage/by_hour.sql", start=start, end=end)
+def usage_series(start, end, grain: str, filters: tuple[tuple[str, str], ...] = ()) -> pl.DataFrame:
+    from etl.reports import usage_series as series
+
+    return pl.DataFrame(series(cached_settings(), start, end, grain, dict(filters)))
+
+
+def rights_summary(as_of) -> dict:
+    """Not cached, like ``rights``: the figures change with an update made on the page."""
+    from etl.reports import rights_report
+
+    return rights_report(cached_settings(), as_of)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -134,8 +144,12 @@ def sealed_merges(limit: int = 100) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def oldest_rows() -> pl.DataFrame:
-    return _frame("status/oldest_rows.sql")
+def held_against_policy(today) -> pl.DataFrame:
+    from etl.compliance.retention import held_against_policy as held
+
+    schema = {"table": pl.String, "oldest_day": pl.Date, "rows": pl.Int64, "oldest_age_days": pl.Int64,
+              "policy_days": pl.Int64}  # fmt: skip
+    return pl.DataFrame(held(cached_settings(), today), schema=schema)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

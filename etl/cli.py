@@ -241,17 +241,24 @@ def _progress_bar(after_seconds: float = 1.0):
             bar.stop()
 
 
+def FilterOption(key: str):  # noqa: N802 - a type, as typer reads it
+    """A report's filter option, its help from the metric registry (etl/metrics.py)."""
+    from etl.metrics import DIMENSION_BY_KEY
+
+    return Annotated[str | None, typer.Option(help=f"Only this {key}: {DIMENSION_BY_KEY[key].definition}.")]
+
+
 @report_app.command("usage")
 def report_usage(
     date_from: DateFrom,
     date_to: DateTo,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Rows per list.")] = 10,
-    country: Annotated[str | None, typer.Option(help="Only this country (ISO 3166-1 alpha-2).")] = None,
-    region: Annotated[str | None, typer.Option(help="Only this region (ISO 3166-2, e.g. CN-GD).")] = None,
-    device: Annotated[str | None, typer.Option(help="Only this device type (desktop, mobile, tablet).")] = None,
-    browser: Annotated[str | None, typer.Option(help="Only this browser family.")] = None,
-    source: Annotated[str | None, typer.Option(help="Only visits from this source (e.g. Baidu).")] = None,
-    page: Annotated[str | None, typer.Option(help="Only visits that included this page path.")] = None,
+    country: FilterOption("country") = None,
+    region: FilterOption("region") = None,
+    device: FilterOption("device") = None,
+    browser: FilterOption("browser") = None,
+    source: FilterOption("source") = None,
+    page: FilterOption("page") = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Website usage for a date range: visitors, visits, pageviews, bounce rate, pages, sources, countries."""
@@ -292,18 +299,44 @@ def _window(date_from: str, date_to: str) -> tuple[dt.date, dt.date]:
 def report_inquiries(
     date_from: DateFrom,
     date_to: DateTo,
+    country: FilterOption("country") = None,
+    region: FilterOption("region") = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Inquiries by country, region and support type; first-response time; the funnel from web visitors on."""
     from etl.reports import inquiries_report
 
-    report = inquiries_report(settings(), *_window(date_from, date_to))
+    report = inquiries_report(settings(), *_window(date_from, date_to), country=country, region=region)
     f, first = report["funnel"], report["first_response"]
     human = (
         f"{report['from']} .. {report['to']}: {f['visitors']} visitors -> {f['contact_page_visitors']} on the contact "
         f"page -> {f['submissions']} inquiries -> {f['responded']} answered -> {f['closed']} closed; median first "
         f"response {first['median_hours']} h, within SLA {first['within_sla_share']}"
     )
+    emit(report, as_json, human)
+
+
+@report_app.command("rights")
+def report_rights(
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="The register as it stood that day (YYYY-MM-DD; default today in the reporting time zone)."
+        ),
+    ] = None,
+    window_days: Annotated[int, typer.Option(min=1, max=3660, help="Closures counted over this many days.")] = 90,
+    as_json: JsonFlag = False,
+) -> None:
+    """The rights register's figures: open, at risk, overdue; on-time share and median days to close."""
+    from etl.reports import rights_report
+
+    cfg = settings()
+    report = rights_report(cfg, _as_of(as_of, cfg), window_days)
+    human = (
+        f"as of {report['as_of']}: {report['open_requests']} open, {report['at_risk']} at risk, {report['overdue']} "
+        f"overdue; last {window_days} days: on time {report['on_time_share']}, median days to close "
+        f"{report['median_days_to_close']}"
+    )  # fmt: skip
     emit(report, as_json, human)
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from typing import Any
 
 import queries
 from etl import warehouse
 from etl.inquiries.regions import region_name
-from etl.metrics import ratio
+from etl.metrics import FILTERS, ratio
 from etl.settings import Settings
 
 
@@ -16,21 +17,16 @@ def _jsonable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()} for row in rows]
 
 
-FILTERS = ("country", "region", "device", "browser", "source", "page")
-
-
 def usage_report(
     cfg: Settings, start: dt.date, end: dt.date, limit: int = 10, filters: dict[str, str | None] | None = None
 ) -> dict[str, Any]:
-    """The usage report of ``vcar report usage`` (keys are the documented contract).
+    """The usage report of ``vcar report usage`` (keys are the documented contract, named in etl/metrics.py).
 
-    ``filters`` (country, region, device, browser, source, page) narrow every visitor-based figure; the request
-    and bot counts are per day and not split by them."""
-    unknown = set(filters or {}) - set(FILTERS)
-    if unknown:
-        raise ValueError(f"unknown filters {sorted(unknown)}")
+    ``filters`` (the dimensions of ``FILTERS``) narrow every visitor-based figure; the request and bot counts are
+    per day and not split by them."""
+    chosen = usage_filters(filters)
     days = {"start": start, "end": end}
-    window = days | {name: (filters or {}).get(name) or None for name in FILTERS}
+    window = days | {"filters": chosen}
     with warehouse.read(cfg.warehouse) as con:
         totals = queries.rows(con, "usage/totals.sql", **window)[0]
         requests = queries.rows(con, "usage/requests.sql", **days)[0]
@@ -46,13 +42,15 @@ def usage_report(
         devices = queries.rows(con, "usage/devices.sql", **window)
     for row in by_day:
         row["bounce_rate"] = ratio(row.pop("bounces"), row["visits"])
+    requests_n, bots_n = int(requests["requests"]), int(requests["bot_requests"])
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
         "timezone": cfg.timezone,
-        "filters": {k: v for k, v in window.items() if k in FILTERS and v is not None},
-        "requests": int(requests["requests"]),
-        "bot_requests": int(requests["bot_requests"]),
+        "filters": {k: v for k, v in chosen.items() if v is not None},
+        "requests": requests_n,
+        "bot_requests": bots_n,
+        "bot_share": ratio(bots_n, requests_n),
         "pageviews": int(totals["pageviews"]),
         "visitors": int(totals["visitors"]),
         "visits": int(totals["visits"]),
@@ -73,6 +71,14 @@ def usage_report(
     }
 
 
+def usage_filters(filters: dict[str, str | None] | None) -> dict[str, str | None]:
+    """The ``$filters`` struct of the usage queries: every filter dimension, None for "all"."""
+    unknown = set(filters or {}) - set(FILTERS)
+    if unknown:
+        raise ValueError(f"unknown filters {sorted(unknown)}")
+    return {name: (filters or {}).get(name) or None for name in FILTERS}
+
+
 def inquiries_report(
     cfg: Settings, start: dt.date, end: dt.date, *, country: str | None = None, region: str | None = None
 ) -> dict[str, Any]:
@@ -89,11 +95,15 @@ def inquiries_report(
         parts |= {name: queries.rows(con, f"inquiries/{name}.sql", **window)
                   for name in ("by_country", "by_region", "conversion_by_region")}  # fmt: skip
     median = response["median_hours"]
+    submissions, visitors = int(funnel["submissions"]), int(funnel["visitors"])
+    per_1000 = ratio(1000 * submissions, visitors)
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
         "timezone": cfg.timezone,
-        "inquiries": int(funnel["submissions"]),
+        "inquiries": submissions,
+        "not_answered": submissions - int(funnel["responded"]),
+        "inquiries_per_1000_visitors": None if per_1000 is None else round(per_1000, 1),
         "by_day": _jsonable(parts["by_day"]),
         "by_country": parts["by_country"],
         "by_region": [r | {"region_name": region_name(r["region"])} for r in parts["by_region"]],
@@ -114,4 +124,50 @@ def inquiries_report(
             }
             for r in parts["conversion_by_region"]
         ],  # fmt: skip
+    }
+
+
+SERIES_GRAINS = ("hour", "day", "week", "month")
+
+
+def usage_series(
+    cfg: Settings, start: dt.date, end: dt.date, grain: str, filters: dict[str, str | None] | None = None
+) -> list[dict[str, Any]]:
+    """Visitors, visits and pageviews per hour, day, ISO week (from Monday) or calendar month of the range.
+
+    Rows carry ``period`` (the first moment of the hour, day, week or month). The hourly series is not split by
+    filters (agg_hourly keeps no dimensions) and has no visitors: a visitor is counted per day."""
+    if grain not in SERIES_GRAINS:
+        raise ValueError(f"unknown grain {grain!r} (one of {', '.join(SERIES_GRAINS)})")
+    with warehouse.read(cfg.warehouse) as con:
+        if grain == "hour":
+            return queries.rows(con, "usage/by_hour.sql", start=start, end=end)
+        return queries.rows(con, "usage/series.sql", start=start, end=end, grain=grain,
+                            filters=usage_filters(filters))  # fmt: skip
+
+
+def rights_report(cfg: Settings, as_of: dt.date, window_days: int = 90) -> dict[str, Any]:
+    """The rights register's figures as of a day (``vcar report rights``): open, at risk, overdue, and how the
+    requests closed in the last ``window_days`` days went; requests received per month and type."""
+    from etl.compliance.deadlines import CLOSED
+    from etl.compliance.rights import listing
+
+    register = listing(cfg, as_of=as_of, open_only=False)
+    open_now = [r for r in register if r["status"] not in CLOSED]
+    since = as_of - dt.timedelta(days=window_days)
+    recent = [r for r in register if r["closed_on"] is not None and r["closed_on"] >= since]
+    waits = [(r["closed_on"] - r["received_on"]).days for r in recent]
+    months: dict[tuple[str, str], int] = {}
+    for r in register:
+        key = (r["received_on"].strftime("%Y-%m"), r["type"])
+        months[key] = months.get(key, 0) + 1
+    return {
+        "as_of": as_of.isoformat(),
+        "window_days": window_days,
+        "open_requests": len(open_now),
+        "at_risk": sum(r["sla_state"] == "at_risk" for r in open_now),
+        "overdue": sum(r["sla_state"] == "overdue" for r in open_now),
+        "on_time_share": ratio(sum(r["sla_state"] == "done_on_time" for r in recent), len(recent)),
+        "median_days_to_close": statistics.median(waits) if waits else None,
+        "received_by_month": [{"month": m, "type": t, "requests": n} for (m, t), n in sorted(months.items())],
     }

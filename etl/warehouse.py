@@ -85,6 +85,7 @@ def write(
             if memory_mb:
                 queries.run_all(con, "warehouse_memory.sql", limit=f"{memory_mb}MB")
             migrate(con)
+            _define_macros(con)
             con.execute("BEGIN TRANSACTION")
             try:
                 yield con
@@ -141,6 +142,7 @@ def read(path: Path, *, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyC
             with write(path, wait_seconds=wait_seconds):
                 pass
             con = _open(path, read_only=True, wait_seconds=wait_seconds)
+        _define_macros(con)
         if limit is not None:
             timer = threading.Timer(max(limit[0] - time.monotonic(), 0), con.interrupt)
             timer.daemon = True
@@ -155,6 +157,11 @@ def read(path: Path, *, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyC
         if timer is not None:
             timer.cancel()
         con.close()
+
+
+def _define_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The table macros the usage queries read through (temporary: defined on each connection, read-only too)."""
+    queries.run_all(con, "usage/filtered_rows.sql")
 
 
 def migration_files() -> list[tuple[int, str]]:

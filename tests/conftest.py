@@ -24,7 +24,7 @@ def build_mmdb(path: Path) -> Path:
     for net in NETWORKS:
         record = {
             "country": {"iso_code": net.country, "names": {"en": net.country}},
-            "subdivisions": [{"iso_code": net.subdivision.split("-", 1)[1], "names": {"en": net.subdivision_name}}],
+            "subdivisions": [{"iso_code": net.region.split("-", 1)[1], "names": {"en": net.region_name}}],
         }
         if net.city:
             record["city"] = {"names": {"en": net.city}}

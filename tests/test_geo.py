@@ -39,8 +39,8 @@ def test_networks_smaller_than_the_cache_group_are_looked_up_per_address(tmp_pat
     for order in (ips, list(reversed(ips))):  # whichever address of a /24 comes first
         locator = GeoLocator(tmp_path / "t.mmdb")
         frame = locator.frame(order)
-        assert dict(zip(frame["ip"], frame["subdivision"], strict=True)) == expected
-        assert {ip: locator.lookup(ip).subdivision for ip in ips} == expected
+        assert dict(zip(frame["ip"], frame["region"], strict=True)) == expected
+        assert {ip: locator.lookup(ip).region for ip in ips} == expected
         locator.close()
 
 

@@ -62,7 +62,7 @@ def test_a_gap_of_30_minutes_starts_a_new_visit(settings_env, tmp_path):
 def test_reporting_day_follows_the_configured_time_zone(settings_env, tmp_path):
     # 23:30 UTC on the 9th is 07:30 on the 10th in Shanghai
     report = run(settings_env, tmp_path, [line("1.2.2.10", "09/Nov/2026:23:30:00 +0000", "/")])
-    assert [d["date"] for d in report["by_day"]] == ["2026-11-10"]
+    assert [d["day"] for d in report["by_day"]] == ["2026-11-10"]
 
 
 def test_304_counts_and_static_assets_and_errors_do_not(settings_env, tmp_path):

@@ -21,6 +21,7 @@ from dashboard.controls import (
     view_controls,
 )
 from dashboard.tables import show_table
+from etl.metrics import display, label
 from etl.settings import cached_settings
 
 require_page("views/inquiries.py")
@@ -50,35 +51,36 @@ before = previous["funnel"] if previous else {}
 if not funnel["submissions"]:
     empty_notice("inquiries", view, "inquiries", first, last)
 
+STEPS = {
+    "visitors": "visitors",
+    "contact_page_visitors": "contact_page_visitors",
+    "submissions": "inquiries",
+    "responded": "responded",
+    "closed": "closed",
+}  # the funnel's keys -> the registry's metrics
 cols = st.columns(5)
-for col, (key, label) in zip(cols, [("visitors", "Visitors"), ("contact_page_visitors", "On the contact page"),
-                                    ("submissions", "Inquiries"), ("responded", "Answered"), ("closed", "Closed")],
-                             strict=True):  # fmt: skip
+for col, (key, metric) in zip(cols, STEPS.items(), strict=True):
     change = delta(funnel[key], before.get(key)) if previous else None
-    col.metric(label, f"{funnel[key]:,}", delta=change)
+    col.metric(label(metric), display(metric, funnel[key]), delta=change)
 for note in (coverage_note(view, first, last), comparison_note(view, first, last)):
     if note:
         st.caption(note)
-steps = ["Visitors", "Contact page", "Inquiries", "Answered", "Closed"]
-values = [funnel[k] for k in ("visitors", "contact_page_visitors", "submissions", "responded", "closed")]
-fig = go.Figure(go.Funnel(y=steps, x=values, textinfo="value+percent previous"))
+fig = go.Figure(go.Funnel(y=[label(m) for m in STEPS.values()], x=[funnel[k] for k in STEPS],
+                          textinfo="value+percent previous"))  # fmt: skip
 fig.update_layout(height=330, margin={"t": 10, "b": 10})
 st.plotly_chart(fig, width="stretch")
-per_1000 = 1000 * funnel["submissions"] / funnel["visitors"] if funnel["visitors"] else None
-st.caption(
-    ("Inquiries per 1,000 visitors: " + (f"{per_1000:.1f}" if per_1000 is not None else "–"))
-    + (". Narrowed to " + ", ".join(v for v in place.values() if v) + " (GeoIP for visitors, the form for "
-       "inquiries)." if any(place.values()) else ".")
-)  # fmt: skip
+per_1000 = display("inquiries_per_1000_visitors", report["inquiries_per_1000_visitors"])
+narrowed = ", ".join(v for v in place.values() if v)
+where = f". Narrowed to {narrowed} (GeoIP for visitors, the form for inquiries)." if narrowed else "."
+st.caption(f"{label('inquiries_per_1000_visitors')}: {per_1000}{where}")
 
 first_response = report["first_response"]
 c1, c2, c3 = st.columns(3)
-median = first_response["median_hours"]
-c1.metric("Median first response", "–" if median is None else f"{median:.1f} h")
-share = first_response["within_sla_share"]
-c2.metric(f"Answered within {first_response['sla_hours']} h", "–" if share is None else f"{share:.0%}")
-open_now = funnel["submissions"] - funnel["responded"]
-c3.metric("Not answered yet", f"{open_now:,}")
+c1.metric(label("median_hours"),
+          display("median_hours", first_response["median_hours"]))  # fmt: skip
+c2.metric(f"Answered within {first_response['sla_hours']} h",
+          display("within_sla_share", first_response["within_sla_share"]))  # fmt: skip
+c3.metric(label("not_answered"), display("not_answered", report["not_answered"]))
 hours = loaders.response_hours(view.start, view.end, place["country"], place["region"])
 if hours.height:
     fig = px.histogram(hours, x="hours", color="support_type", nbins=40)

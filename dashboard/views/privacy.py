@@ -16,7 +16,6 @@ from dashboard.tables import show_table
 from etl import keystore
 from etl.compliance.inventory import INVENTORY
 from etl.compliance.promises import STATUS_COLOURS, html_report
-from etl.compliance.retention import policy_days
 from etl.settings import cached_settings
 
 user = require_page("views/privacy.py")
@@ -79,10 +78,7 @@ st.caption(
     f"Events and visits are kept {cfg.event_retention_days} days, inquiries {cfg.inquiry_retention_days} days, "
     f"closed rights requests {cfg.rights_retention_days} days; every ingest applies retention."
 )
-held = loaders.oldest_rows().with_columns(
-    pl.col("table").replace_strict(policy_days(cfg), return_dtype=pl.Int64).alias("policy_days"),
-    (pl.lit(today) - pl.col("oldest_day")).dt.total_days().alias("oldest_age_days"),
-)
+held = loaders.held_against_policy(today)
 fig = px.bar(held, x="table", y=["oldest_age_days", "policy_days"], barmode="group")
 fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title="days")
 st.plotly_chart(fig, width="stretch")

@@ -14,6 +14,7 @@ from dashboard.auth import require_page
 from dashboard.tables import show_table
 from etl.compliance import rights
 from etl.errors import FieldError, VcarError
+from etl.metrics import display, label
 from etl.settings import cached_settings
 
 # The form's words for each field a check may name (the CLI names them by their options instead).
@@ -36,18 +37,13 @@ frame = loaders.rights(as_of, open_only)
 STATE_ORDER = ["overdue", "at_risk", "paused", "on_track", "done_late", "done_on_time"]
 STATE_COLOURS = {"overdue": "#f8d0d0", "at_risk": "#fde9c4", "paused": "#e4e4ec", "on_track": "#d8f0dc",
                  "done_late": "#f3dede", "done_on_time": "#e6f4ea"}  # fmt: skip
-everything = loaders.rights(as_of, False)
-if everything.height:
-    open_now = everything.filter(~pl.col("status").is_in(["completed", "rejected", "withdrawn"]))
-    recent = everything.filter(pl.col("closed_on").is_not_null() & (pl.col("closed_on") >= as_of - dt.timedelta(90)))
-    on_time = recent.filter(pl.col("sla_state") == "done_on_time").height / recent.height if recent.height else None
-    days_to_close = recent.select((pl.col("closed_on") - pl.col("received_on")).dt.total_days().median()).item()
+summary = loaders.rights_summary(as_of)
+if summary["received_by_month"]:
     cols = st.columns(5)
-    cols[0].metric("Open", open_now.height)
-    cols[1].metric("At risk", open_now.filter(pl.col("sla_state") == "at_risk").height)
-    cols[2].metric("Overdue", open_now.filter(pl.col("sla_state") == "overdue").height)
-    cols[3].metric("On time, last 90 days", "–" if on_time is None else f"{on_time:.0%}")
-    cols[4].metric("Median days to close", "–" if days_to_close is None else f"{days_to_close:.0f}")
+    for col, key in zip(cols, ("open_requests", "at_risk", "overdue", "on_time_share", "median_days_to_close"),
+                        strict=True):  # fmt: skip
+        title = label(key) + (f", last {summary['window_days']} days" if key == "on_time_share" else "")
+        col.metric(title, display(key, summary[key]))
 
 if frame.height:
     order = {s: i for i, s in enumerate(STATE_ORDER)}
@@ -63,10 +59,9 @@ if frame.height:
 else:
     st.info("No requests in the register for this view. Import with: vcar rights import PATH")
 
-if everything.height:
+if summary["received_by_month"]:
     st.subheader("Requests received per month, by type")
-    trend = everything.group_by(pl.col("received_on").dt.strftime("%Y-%m").alias("month"), "type").len("requests")
-    fig = px.bar(trend.sort("month"), x="month", y="requests", color="type")
+    fig = px.bar(pl.DataFrame(summary["received_by_month"]), x="month", y="requests", color="type")
     fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title="requests")
     st.plotly_chart(fig, width="stretch")
 

@@ -20,6 +20,7 @@ from dashboard.controls import (
     view_controls,
 )
 from dashboard.tables import country_codes, show_table, suppressed
+from etl.metrics import BY_KEY, display, label
 from etl.settings import cached_settings
 
 user = require_page("views/usage.py")
@@ -45,11 +46,11 @@ if view.filters:
                "counts and the hourly series are not split by filters.")  # fmt: skip
 
 
-def small(value: int | None) -> str:
-    """Counts below k_min are shown as "< k" to the marketing role (small-cell suppression)."""
-    if value is None:
-        return "–"
-    return f"< {k_min}" if user.role == "marketing" and value < k_min else f"{value:,}"
+def shown(key: str, value: float | None) -> str:
+    """A metric as displayed; counts below k_min are "< k" to the marketing role (small-cell suppression)."""
+    if BY_KEY[key].unit == "count" and user.role == "marketing" and value is not None and value < k_min:
+        return f"< {k_min}"
+    return display(key, value)
 
 
 def suppress(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
@@ -59,59 +60,35 @@ def suppress(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return frame.with_columns(suppressed(c, k_min) for c in columns if c in frame.columns)
 
 
-def change(key: str, inverse: bool = False) -> dict:
+def change(key: str) -> dict:
     """st.metric delta arguments against the comparison period (none where a small count is suppressed)."""
     if previous is None:
         return {}
     if user.role == "marketing" and min(report["visitors"], previous["visitors"]) < k_min:
         return {}
-    shown = delta(report[key], previous[key], rate=key == "bounce_rate")
-    if shown is None:
+    moved = delta(report[key], previous[key], rate=BY_KEY[key].unit == "share")
+    if moved is None:
         return {}
-    return {"delta": shown, "delta_color": "inverse" if inverse else "normal"}
+    return {"delta": moved, "delta_color": "normal" if BY_KEY[key].higher_is_better else "inverse"}
 
 
 cols = st.columns(6)
-cols[0].metric("Visitors", small(report["visitors"]), **change("visitors"))
-cols[1].metric("Visits", small(report["visits"]), **change("visits"))
-cols[2].metric("Pageviews", small(report["pageviews"]), **change("pageviews"))
-per_visit = report["views_per_visit"]
-cols[3].metric("Views per visit", f"{per_visit:.2f}" if per_visit else "–", **change("views_per_visit"))
-rate = report["bounce_rate"]
-cols[4].metric("Bounce rate", f"{rate:.1%}" if rate is not None else "–", **change("bounce_rate", inverse=True))
-duration = report["visit_duration_s"]
-cols[5].metric("Visit duration", f"{int(duration // 60)} min {int(duration % 60)} s" if duration else "–",
-               **change("visit_duration_s"))  # fmt: skip
+for col, key in zip(cols, ("visitors", "visits", "pageviews", "views_per_visit", "bounce_rate", "visit_duration_s"),
+                    strict=True):  # fmt: skip
+    col.metric(label(key), shown(key, report[key]), **change(key))
 for note in (coverage_note(view, first, last), comparison_note(view, first, last)):
     if note:
         st.caption(note)
 
 grain = st.segmented_control("Series by", ["Hour", "Day", "Week", "Month"], default="Day", key="usage-grain")
-if grain == "Hour":
-    hourly = loaders.usage_by_hour(view.start, view.end)
-    if hourly.height:
-        series = hourly.with_columns(
-            (pl.col("day").cast(pl.Datetime) + pl.duration(hours=pl.col("hour"))).alias("date")
-        ).select("date", "pageviews", "visits")
-    else:
-        series = pl.DataFrame()
-else:
-    by_day = pl.DataFrame(report["by_day"])
-    series = by_day
-    if by_day.height:
-        series = by_day.with_columns(pl.col("date").str.to_date())
-        if grain in ("Week", "Month"):
-            every = "1w" if grain == "Week" else "1mo"
-            series = (
-                series.sort("date")
-                .group_by_dynamic("date", every=every)
-                .agg(pl.col("visitors", "visits", "pageviews").sum())
-            )
+series = loaders.usage_series(view.start, view.end, (grain or "Day").lower(), filters)
 if series.height:
     measures = [c for c in ("visitors", "visits", "pageviews") if c in series.columns]
-    fig = px.line(series, x="date", y=measures, markers=True)
+    fig = px.line(series, x="period", y=measures, markers=True)
     fig.update_layout(legend_title_text="", xaxis_title="", yaxis_title="", height=320)
     st.plotly_chart(fig, width="stretch")
+    if grain == "Hour" and view.filters:
+        st.caption("The hourly series is not split by filters.")
 else:
     st.caption("No visits in this period.")
 
@@ -149,6 +126,5 @@ with c2:
     show_table(suppress(pl.DataFrame(report["regions"]), ["pageviews", "visitors"]), "regions")
 
 st.subheader("Bots (kept out of every number above)")
-share = report["bot_requests"] / report["requests"] if report["requests"] else 0
-st.metric("Bot share of requests", f"{share:.1%}" if report["requests"] else "–")
+st.metric(label("bot_share"), display("bot_share", report["bot_share"]))
 show_table(pl.DataFrame(report["bots"]), "bots")

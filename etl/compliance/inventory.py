@@ -30,7 +30,7 @@ class Table:
 
 # The dimensions of a visit that the web aggregates are counted by (a page counts under its visit's).
 _VISIT_DIMENSIONS = {
-    "country": "country", "subdivision": "region", "device": "device", "browser": "browser", "os": "OS",
+    "country": "country", "region": "region", "device": "device", "browser": "browser", "os": "OS",
     "source": "source (of the visit)", "source_kind": "source kind", "utm_campaign": "campaign",
 }  # fmt: skip
 _AGG_WEB = "service operation and experience improvement from web-server log data (privacy policy, log data)"
@@ -59,7 +59,7 @@ INVENTORY: list[Table] = [
             "utm_campaign": "campaign tag",
             "ua_key": "keyed hash of the user agent",
             "country": "GeoIP country (ISO 3166-1)",
-            "subdivision": "GeoIP province/region (ISO 3166-2)",
+            "region": "GeoIP province/region (ISO 3166-2)",
             "city": "GeoIP city",
             "is_bot": "classed as a bot",
             "bot_reason": "why it was classed a bot",
@@ -87,7 +87,7 @@ INVENTORY: list[Table] = [
             "source_kind": "source kind",
             "utm_campaign": "campaign",
             "country": "GeoIP country",
-            "subdivision": "GeoIP region",
+            "region": "GeoIP region",
             "device": "device type",
             "browser": "browser family",
             "os": "OS family",
@@ -240,7 +240,7 @@ INVENTORY: list[Table] = [
                 {
                     "day": "day",
                     "country": "country",
-                    "subdivision": "region",
+                    "region": "region",
                     "visitors": "visitors",
                 },
             ),

@@ -26,6 +26,16 @@ def policy_days(cfg: Settings) -> dict[str, int]:
     }  # fmt: skip
 
 
+def held_against_policy(cfg: Settings, today: dt.date) -> list[dict[str, object]]:
+    """Per table under a retention rule: its oldest row, how many days old that is on ``today``, and the
+    policy's days (the Data & privacy page's retention chart)."""
+    policy = policy_days(cfg)
+    with warehouse.read(cfg.warehouse) as con:
+        held = queries.rows(con, "status/oldest_rows.sql")
+    return [row | {"oldest_age_days": None if row["oldest_day"] is None else (today - row["oldest_day"]).days,
+                   "policy_days": policy[row["table"]]} for row in held]  # fmt: skip
+
+
 def cutoffs(cfg: Settings, today: dt.date) -> dict[str, object]:
     """The parameters of the retention queries as of ``today``: what is older goes."""
     cutoff = today - dt.timedelta(days=cfg.event_retention_days)

@@ -188,12 +188,12 @@ def _classify(ua: str | None, listed: str | None) -> UserAgentInfo:
 @dataclass(frozen=True)
 class GeoInfo:
     country: str | None
-    subdivision: str | None  # ISO 3166-2, e.g. CN-GD (its name comes from etl.inquiries.regions when shown)
+    region: str | None  # ISO 3166-2, e.g. CN-GD (its name comes from etl.inquiries.regions when shown)
     city: str | None
 
 
 UNKNOWN_GEO = GeoInfo(None, None, None)
-SCHEMA = {"ip": pl.String, "country": pl.String, "subdivision": pl.String, "city": pl.String}
+SCHEMA = {"ip": pl.String, "country": pl.String, "region": pl.String, "city": pl.String}
 
 
 class GeoLocator:
@@ -240,7 +240,7 @@ class GeoLocator:
         return self._addresses[ip]
 
     def frame(self, ips: list[str]) -> pl.DataFrame:
-        """(ip, country, subdivision, city) for distinct addresses.
+        """(ip, country, region, city) for distinct addresses.
 
         The group of an address is cut from its text where that is unambiguous (dotted IPv4; IPv6 whose first
         three hextets are written out), so most addresses never go through Python."""

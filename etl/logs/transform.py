@@ -41,7 +41,7 @@ EVENT_SCHEMA = {
     "utm_campaign": pl.String,
     "ua_key": pl.UInt64,
     "country": pl.String,
-    "subdivision": pl.String,
+    "region": pl.String,
     "city": pl.String,
     "is_bot": pl.Boolean,
     "bot_reason": pl.String,

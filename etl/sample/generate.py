@@ -480,7 +480,7 @@ def _inquiry_rows(rng: random.Random, submissions: list[Submission], seed: int, 
         email = f"{local}@{domain}"
         if rng.random() < 0.1:
             email = f"  {email.upper()} "  # people type with caps and spaces
-        region = sub.visitor.network.subdivision
+        region = sub.visitor.network.region
         province = rng.choice(UNMAPPABLE) if rng.random() < 0.04 else rng.choice(PROVINCE_SPELLINGS[region])
         district = fk.district() + "区" if country == "CN" else (sub.visitor.network.city or fk.city())
         if country == "CN" and rng.random() < 0.3:

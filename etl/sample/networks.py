@@ -12,8 +12,8 @@ from dataclasses import dataclass
 class SampleNetwork:
     cidr: str
     country: str  # ISO 3166-1 alpha-2
-    subdivision: str  # ISO 3166-2
-    subdivision_name: str
+    region: str  # ISO 3166-2
+    region_name: str
     city: str | None
     weight: int  # relative share of human visitors drawn from it
 

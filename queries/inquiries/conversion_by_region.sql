@@ -1,11 +1,11 @@
 -- Regional conversion: web visitors, contact-page visitors and inquiries per region, and inquiries per 1,000
 -- visitors. Grain: one row per country and region seen in either the web data or the inquiries.
 WITH web AS (
-    SELECT country, subdivision AS region, sum(visitors) AS visitors
+    SELECT country, region AS region, sum(visitors) AS visitors
     FROM agg_daily WHERE day BETWEEN $start AND $end AND country IS NOT NULL GROUP BY ALL
 ),
 contact AS (
-    SELECT country, subdivision AS region, sum(visitors) AS contact_page_visitors
+    SELECT country, region AS region, sum(visitors) AS contact_page_visitors
     FROM agg_contact WHERE day BETWEEN $start AND $end AND country IS NOT NULL GROUP BY ALL
 ),
 inq AS (

@@ -3,10 +3,10 @@
 SELECT
     (SELECT coalesce(sum(visitors), 0) FROM agg_daily
       WHERE day BETWEEN $start AND $end AND ($country IS NULL OR country = $country)
-        AND ($region IS NULL OR subdivision = $region)) AS visitors,
+        AND ($region IS NULL OR region = $region)) AS visitors,
     (SELECT coalesce(sum(visitors), 0) FROM agg_contact
       WHERE day BETWEEN $start AND $end AND ($country IS NULL OR country = $country)
-        AND ($region IS NULL OR subdivision = $region)) AS contact_page_visitors,
+        AND ($region IS NULL OR region = $region)) AS contact_page_visitors,
     count(*) AS submissions,
     count(first_response_at) AS responded,
     count(*) FILTER (WHERE status = 'closed') AS closed

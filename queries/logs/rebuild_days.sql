@@ -63,7 +63,7 @@ DELETE FROM agg_contact WHERE list_contains($days, day);
 -- 2. Pageviews of the touched days numbered into visits: a gap of $gap_seconds or more starts a new visit.
 CREATE OR REPLACE TEMP TABLE touched_pageviews AS
 WITH pageviews AS (
-    SELECT day, visitor_id, ts, path, source, source_kind, utm_campaign, country, subdivision, ua_key,
+    SELECT day, visitor_id, ts, path, source, source_kind, utm_campaign, country, region, ua_key,
            row_number() OVER w AS rn,
            epoch(ts) - epoch(lag(ts) OVER w) AS gap
     FROM events
@@ -88,18 +88,18 @@ WITH grouped AS (
            arg_min(source_kind, rn) AS source_kind,
            arg_min(utm_campaign, rn) AS utm_campaign,
            any_value(country) AS country,
-           any_value(subdivision) AS subdivision,
+           any_value(region) AS region,
            any_value(ua_key) AS ua_key  -- the visitor id includes the user agent: one per visit
     FROM touched_pageviews
     GROUP BY day, visitor_id, visit_no
 )
 SELECT g.day, g.visitor_id, g.visit_no, g.started_at, g.ended_at, g.pageviews, g.entry_page, g.exit_page, g.source,
-       g.source_kind, g.utm_campaign, g.country, g.subdivision, u.device, u.browser, u.os
+       g.source_kind, g.utm_campaign, g.country, g.region, u.device, u.browser, u.os
 FROM grouped g JOIN user_agents u USING (ua_key);
 
 -- 3. Daily aggregate: a visitor counts once, under the dimensions of their first visit of the day.
 INSERT INTO agg_daily
-SELECT day, country, subdivision, device, browser, os, source, source_kind, utm_campaign,
+SELECT day, country, region, device, browser, os, source, source_kind, utm_campaign,
        count(*) FILTER (WHERE visit_no = 1) AS visitors,
        count(*) AS visits,
        count(*) FILTER (WHERE pageviews = 1) AS bounces,
@@ -111,7 +111,7 @@ GROUP BY ALL;
 
 -- 4. Pages, under the dimensions of the visit that viewed them: pageviews, visits that included the page,
 -- visitors (counted once, under their first such visit of the day), entries and bounces.
-INSERT INTO agg_pages (day, path, country, subdivision, device, browser, os, source, source_kind, utm_campaign,
+INSERT INTO agg_pages (day, path, country, region, device, browser, os, source, source_kind, utm_campaign,
                        pageviews, visitors, visits, entries, bounces)
 WITH per_visit AS (
     SELECT day, path, visitor_id, visit_no, count(*) AS views FROM touched_pageviews GROUP BY ALL
@@ -119,7 +119,7 @@ WITH per_visit AS (
 firsts AS (
     SELECT day, path, visitor_id, min(visit_no) AS first_visit FROM per_visit GROUP BY ALL
 )
-SELECT p.day, p.path, v.country, v.subdivision, v.device, v.browser, v.os, v.source, v.source_kind, v.utm_campaign,
+SELECT p.day, p.path, v.country, v.region, v.device, v.browser, v.os, v.source, v.source_kind, v.utm_campaign,
        sum(p.views) AS pageviews, count(*) FILTER (WHERE p.visit_no = f.first_visit) AS visitors, count(*) AS visits,
        count(*) FILTER (WHERE v.entry_page = p.path) AS entries, count(*) FILTER (WHERE v.pageviews = 1) AS bounces
 FROM per_visit p
@@ -171,7 +171,7 @@ GROUP BY ALL;
 
 -- 8. Visitors who viewed a contact page (the inquiry funnel's second step), per region.
 INSERT INTO agg_contact
-SELECT day, country, subdivision, count(DISTINCT visitor_id) AS visitors
+SELECT day, country, region, count(DISTINCT visitor_id) AS visitors
 FROM events
 WHERE list_contains($days, day) AND is_pageview AND list_contains($contact_paths, path)
   AND ($file_key IS NULL OR (file_key = $file_key AND line_no >= $from_line))

@@ -1,5 +1,5 @@
 -- Visitors and visits by browser family. Grain: one row per browser.
 SELECT browser, sum(visitors) AS visitors, sum(visits) AS visits
-FROM usage_rows($start, $end, $country, $region, $device, $browser, $source, $page)
+FROM usage_rows($start, $end, $filters)
 GROUP BY 1 ORDER BY visitors DESC, browser
 LIMIT $limit

@@ -1,6 +1,6 @@
 -- Daily series for a range and filters. Grain: one row per day with data.
-SELECT day AS date, sum(pageviews) AS pageviews, sum(visitors) AS visitors, sum(visits) AS visits,
+SELECT day, sum(pageviews) AS pageviews, sum(visitors) AS visitors, sum(visits) AS visits,
        sum(bounces) AS bounces
-FROM usage_rows($start, $end, $country, $region, $device, $browser, $source, $page)
+FROM usage_rows($start, $end, $filters)
 GROUP BY day
 ORDER BY day

@@ -1,5 +1,7 @@
--- Requests, pageviews and visits per local hour (not split by filters). Grain: one row per day and hour.
-SELECT day, hour, sum(pageviews) AS pageviews, sum(visits) AS visits, sum(requests) AS requests,
-       sum(bot_requests) AS bot_requests
+-- Requests, pageviews and visits per local hour (not split by filters: agg_hourly keeps no dimensions).
+-- Grain: one row per hour with data. Columns: period (the hour's first moment, reporting time zone),
+-- pageviews, visits, requests, bot_requests
+SELECT day + hour * INTERVAL 1 HOUR AS period, sum(pageviews) AS pageviews, sum(visits) AS visits,
+       sum(requests) AS requests, sum(bot_requests) AS bot_requests
 FROM agg_hourly WHERE day BETWEEN $start AND $end
-GROUP BY ALL ORDER BY day, hour
+GROUP BY ALL ORDER BY period

@@ -1,6 +1,6 @@
 -- Values the usage filters offer for a range, most visited first. Grain: one row per filter and value.
 WITH visit_dims AS (
-    SELECT country, subdivision AS region, device, browser, source, visitors
+    SELECT country, region, device, browser, source, visitors
     FROM agg_daily WHERE day BETWEEN $start AND $end
 )
 SELECT filter, value, sum(visitors) AS weight

@@ -4,4 +4,4 @@
 SELECT coalesce(sum(visitors), 0) AS visitors, coalesce(sum(visits), 0) AS visits,
        coalesce(sum(pageviews), 0) AS pageviews, coalesce(sum(bounces), 0) AS bounces,
        sum(duration_s) AS duration_s
-FROM usage_rows($start, $end, $country, $region, $device, $browser, $source, $page)
+FROM usage_rows($start, $end, $filters)

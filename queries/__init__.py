@@ -69,3 +69,22 @@ def run_all(con, name: str, **params: Any) -> None:
         used = set(_PARAM.findall(_COMMENT_OR_STRING.sub(" ", statement)))
         subset = {key: params[key] for key in used}
         con.execute(statement, subset) if subset else con.execute(statement)
+
+
+@cache
+def folder(name: str) -> tuple[str, ...]:
+    """The query files of ``queries/<name>/`` in name order (numbered steps)."""
+    names = sorted(entry.name for entry in files("queries").joinpath(name).iterdir())
+    return tuple(f"{name}/{file}" for file in names if file.endswith(".sql"))
+
+
+def run_folder(con, name: str, **params: Any) -> None:
+    """Execute the files of a folder in order (one file per derived table), each with the parameters it uses;
+    together they must use exactly the parameters given."""
+    steps = folder(name)
+    wanted = frozenset().union(*(parameters(step) for step in steps))
+    if wanted != set(params):
+        missing, extra = sorted(wanted - set(params)), sorted(set(params) - wanted)
+        raise TypeError(f"queries/{name}/: missing parameters {missing}, unexpected {extra}")
+    for step in steps:
+        run_all(con, step, **{key: params[key] for key in parameters(step)})

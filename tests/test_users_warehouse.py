@@ -74,20 +74,3 @@ def test_a_reader_waits_for_a_writer_instead_of_failing(tmp_path):
     with warehouse.read(path, wait_seconds=20) as con:
         assert con.execute("SELECT count(*) FROM ingest_runs").fetchone()[0] == 0
     thread.join()
-
-
-def test_query_files_refuse_missing_or_extra_parameters():
-    with pytest.raises(TypeError, match="missing parameters"):
-        queries.bind("usage/totals.sql", {"start": 1})
-    with pytest.raises(TypeError, match="unexpected"):
-        queries.bind("usage/totals.sql", {"start": 1, "end": 2, "evil": 3})
-
-
-def test_every_query_file_states_its_purpose():
-    from importlib.resources import files
-
-    root = files("queries")
-    sql_files = [p for p in root.rglob("*.sql")] if hasattr(root, "rglob") else []
-    assert sql_files
-    for path in sql_files:
-        assert path.read_text().lstrip().startswith("--"), path.name

@@ -513,11 +513,11 @@ def _load_file(cfg, stage: Path, load: LoadContext, file_key, progress: Progress
                    "behaviour": cfg.bot_behaviour}  # fmt: skip
         open_days = [day for day in days if day not in late]
         if open_days:
-            queries.run_all(con, "logs/rebuild_days.sql", days=open_days, file_key=None, from_line=None, **rebuild)
+            queries.run_folder(con, "logs/rebuild", days=open_days, file_key=None, from_line=None, **rebuild)
         if late:
             sealed = sorted(late)
             queries.run_all(con, "logs/set_aside_days.sql", days=sealed)
-            queries.run_all(con, "logs/rebuild_days.sql", days=sealed, file_key=file_key, from_line=first_new_line,
+            queries.run_folder(con, "logs/rebuild", days=sealed, file_key=file_key, from_line=first_new_line,
                             **rebuild)  # fmt: skip
             queries.run_all(con, "logs/restore_days.sql")
             queries.run(con, "logs/record_sealed_merges.sql", run_id=run_id, days=sealed,

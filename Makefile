@@ -5,11 +5,12 @@ PY := $(VENV)/bin/python
 VCAR := $(VENV)/bin/vcar
 PORT ?= 8501
 
-.PHONY: demo test lint format bench fuzz screenshots browser audit lock clean help
+.PHONY: demo test test-fast typecheck lint format bench fuzz screenshots browser audit lock clean help
 
 help:
 	@echo "make demo   - install, generate sample data, ingest it and serve the dashboard on :$(PORT)"
-	@echo "make test   - install with dev tools, run ruff and the whole pytest suite"
+	@echo "make test   - install with dev tools; ruff, mypy, the dependency audit and every test (CI runs this)"
+	@echo "make test-fast - ruff, mypy and the unit and known-answer tests (no subprocesses, no browser)"
 	@echo "make bench  - run the benchmarks in benchmarks/ (prints figures)"
 	@echo "make fuzz   - the parser fuzz tests with 2,000 examples each (make test runs 40)"
 	@echo "make screenshots - refresh docs/screenshots/ (README's pictures) in headless chromium"
@@ -52,8 +53,14 @@ browser:
 		echo "chromium could not be installed: the browser tests will be skipped"; \
 	else echo "chromium is missing and this is not root: the browser tests will be skipped"; fi
 
-test: lint browser audit
+typecheck: $(VENV)/.dev-installed
+	$(VENV)/bin/mypy
+
+test: lint typecheck browser audit
 	$(PY) -m pytest -rs
+
+test-fast: lint typecheck
+	$(PY) -m pytest -q -m "not slow and not browser"
 
 # Known vulnerabilities in the pinned set fail the build; an unreachable registry is reported, not failed.
 audit: $(VENV)/.dev-installed
@@ -81,4 +88,4 @@ screenshots: $(VENV)/.dev-installed browser
 	$(PY) scripts/browser_tour.py --out docs/screenshots
 
 clean:
-	rm -rf $(VENV) .lock-venv .pytest_cache .ruff_cache
+	rm -rf $(VENV) .lock-venv .pytest_cache .ruff_cache .mypy_cache

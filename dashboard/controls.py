@@ -181,8 +181,9 @@ def view_controls(page_key: str, today: dt.date, options: Mapping[str, list[str]
     initial = from_query(query, today, filters)
     top = st.columns([2, 3, 2])
     keys = list(PRESETS)
-    preset = top[0].selectbox("Period", keys, index=keys.index(initial.preset), format_func=PRESETS.get,
+    preset = top[0].selectbox("Period", keys, index=keys.index(initial.preset), format_func=PRESETS.__getitem__,
                               key=f"{page_key}-preset")  # fmt: skip
+    preset = preset or initial.preset
     if preset == "custom":
         chosen = top[1].date_input("Dates", (initial.start, initial.end), max_value=today, key=f"{page_key}-dates")
         start, end = chosen if isinstance(chosen, tuple) and len(chosen) == 2 else (initial.start, initial.end)
@@ -192,7 +193,8 @@ def view_controls(page_key: str, today: dt.date, options: Mapping[str, list[str]
         top[1].text_input("Dates", f"{start} – {end}", disabled=True, key=f"{page_key}-shown-{start}-{end}")
     modes = list(COMPARISONS)
     compare = top[2].selectbox("Compare with", modes, index=modes.index(initial.compare),
-                               format_func=COMPARISONS.get, key=f"{page_key}-compare")  # fmt: skip
+                               format_func=COMPARISONS.__getitem__, key=f"{page_key}-compare")  # fmt: skip
+    compare = compare or initial.compare
     chosen_filters: dict[str, str] = {}
     row = st.columns(len(filters)) if filters else []
     for col, name in zip(row, filters, strict=True):

@@ -15,7 +15,7 @@ TTL = cached_settings().cache_ttl_seconds
 
 def _frame(name: str, **params) -> pl.DataFrame:
     with warehouse.read(cached_settings().warehouse) as con:
-        return pl.from_arrow(queries.arrow(con, name, **params))
+        return pl.DataFrame(queries.arrow(con, name, **params))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -118,7 +118,7 @@ def authenticate(secrets_dir: Path, name: str, password: str, *, max_failures: i
         now = _now()
         if _locked(entry, now):  # locked by a parallel attempt while this password was being checked
             return LoginResult(None, LOCKED, record is not None)
-        if ok:
+        if ok and record is not None:
             state.pop(name, None)
             _save(state_path, state)
             return LoginResult(User(name, record["role"]), "", True)

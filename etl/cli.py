@@ -57,6 +57,21 @@ DEMO_DIR = Path("data/sample")
 DEMO_LOGINS = "demo_logins.json"
 
 
+def _filter(key: str) -> Any:
+    """A report's filter option, its help from the metric registry (etl/metrics.py)."""
+    from etl.metrics import DIMENSION_BY_KEY
+
+    return typer.Option(help=f"Only this {key}: {DIMENSION_BY_KEY[key].definition}.")
+
+
+CountryFilter = Annotated[str | None, _filter("country")]
+RegionFilter = Annotated[str | None, _filter("region")]
+DeviceFilter = Annotated[str | None, _filter("device")]
+BrowserFilter = Annotated[str | None, _filter("browser")]
+SourceFilter = Annotated[str | None, _filter("source")]
+PageFilter = Annotated[str | None, _filter("page")]
+
+
 def say(message: str) -> None:
     """Human text: always stderr, so stdout stays one JSON document when --json is given."""
     typer.echo(message, err=True)
@@ -241,24 +256,17 @@ def _progress_bar(after_seconds: float = 1.0):
             bar.stop()
 
 
-def FilterOption(key: str):  # noqa: N802 - a type, as typer reads it
-    """A report's filter option, its help from the metric registry (etl/metrics.py)."""
-    from etl.metrics import DIMENSION_BY_KEY
-
-    return Annotated[str | None, typer.Option(help=f"Only this {key}: {DIMENSION_BY_KEY[key].definition}.")]
-
-
 @report_app.command("usage")
 def report_usage(
     date_from: DateFrom,
     date_to: DateTo,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Rows per list.")] = 10,
-    country: FilterOption("country") = None,
-    region: FilterOption("region") = None,
-    device: FilterOption("device") = None,
-    browser: FilterOption("browser") = None,
-    source: FilterOption("source") = None,
-    page: FilterOption("page") = None,
+    country: CountryFilter = None,
+    region: RegionFilter = None,
+    device: DeviceFilter = None,
+    browser: BrowserFilter = None,
+    source: SourceFilter = None,
+    page: PageFilter = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Website usage for a date range: visitors, visits, pageviews, bounce rate, pages, sources, countries."""
@@ -299,8 +307,8 @@ def _window(date_from: str, date_to: str) -> tuple[dt.date, dt.date]:
 def report_inquiries(
     date_from: DateFrom,
     date_to: DateTo,
-    country: FilterOption("country") = None,
-    region: FilterOption("region") = None,
+    country: CountryFilter = None,
+    region: RegionFilter = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Inquiries by country, region and support type; first-response time; the funnel from web visitors on."""

@@ -29,7 +29,7 @@ DEFAULT_STATIC_PATHS = ["/robots.txt", "/sitemap.xml", "/favicon.ico"]
 def demo_geoip_db() -> Path | None:
     """The GeoLite2-City file shipped in the ``maxminddb-geolite2`` package, if it is installed."""
     try:
-        import _maxminddb_geolite2  # type: ignore[import-not-found]
+        import _maxminddb_geolite2
     except ImportError:
         return None
     path = Path(_maxminddb_geolite2.__file__).parent / "GeoLite2-City.mmdb"

@@ -184,10 +184,11 @@ def latest_version() -> int:
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()[0]
-    if not exists:
+    ).fetchone()
+    if not exists or not exists[0]:
         return 0
-    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+    version = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+    return int(version[0]) if version else 0
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:

@@ -17,6 +17,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard.navigation import PAGES
 from etl.accounts import ROLES, add_user
 
+pytestmark = pytest.mark.slow
+
 DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard"
 
 # The contract, written out rather than read from dashboard/navigation.py: who may open each page, and the

@@ -20,6 +20,7 @@ def bot_share(uas: list[str]) -> float:
     return sum(info.is_bot for info in classify_user_agents(uas)) / len(uas)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("project", ["device-detector", "crawler-user-agents"])
 def test_at_least_90_percent_of_real_crawlers_are_flagged(project):
     uas = crawlers()[project]
@@ -27,6 +28,7 @@ def test_at_least_90_percent_of_real_crawlers_are_flagged(project):
     assert bot_share(uas) >= MIN_RECALL
 
 
+@pytest.mark.slow
 def test_at_most_2_percent_of_real_browsers_are_flagged():
     uas = browsers()
     assert len(uas) > 3000

@@ -23,9 +23,12 @@ from tests.conftest import clear_dashboard_cache
 from tests.test_hostile import hostile_inquiries
 from tests.test_log_metrics import line
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason="chromium is not installed (make test installs it with apt-get as root)"
-)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="chromium is not installed (make test installs it with apt-get as root)"
+    ),
+]
 HOSTILE = "/<script>alert(1)</script>"
 
 

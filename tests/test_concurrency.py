@@ -56,6 +56,8 @@ APPENDER = """
 import sys
 from etl.compliance import audit
 from etl.settings import load_settings
+
+pytestmark = pytest.mark.slow
 cfg = load_settings()
 for i in range(int(sys.argv[2])):
     audit.record(cfg, "process-" + sys.argv[1], "test.append", f"p{sys.argv[1]}-{i}")
@@ -137,6 +139,7 @@ def _port_free(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed (make test installs it as root)")
 def test_sigterm_stops_the_dashboard_within_10_s_even_with_a_stuck_session(loaded):
     """A session stuck in a query (page timeout far away) must not keep the server, or its port, alive."""
@@ -202,6 +205,7 @@ def two_months(tmp_path_factory, mmdb):
         yield base, logins
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed (make test installs it as root)")
 def test_six_people_at_once_on_every_page_keep_the_server_answering(two_months):
     from dashboard.navigation import pages_for

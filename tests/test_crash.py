@@ -19,6 +19,8 @@ from etl import faults
 from etl.sample.generate import generate
 from tests.conftest import START
 
+pytestmark = pytest.mark.slow
+
 
 def consistent(warehouse: Path) -> tuple[int, int]:
     """Check the invariants of a warehouse at rest; return (events, lines the manifest says are done)."""

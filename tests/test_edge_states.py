@@ -14,6 +14,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard.navigation import PAGES
 from tests.conftest import START, TODAY
 
+pytestmark = pytest.mark.slow
+
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 STATES = {
     "period without data": {"range": "custom", "from": "2020-01-01", "to": "2020-01-31"},

@@ -16,6 +16,8 @@ from etl.errors import ConfigError, InputError
 from etl.inquiries.ingest import REQUIRED
 from etl.sample.generate import INQUIRY_COLUMNS, RIGHTS_COLUMNS
 
+pytestmark = pytest.mark.slow
+
 EXAMPLES = int(os.environ.get("VCAR_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

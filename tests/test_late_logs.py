@@ -24,6 +24,8 @@ from etl import keystore
 from etl.logs.ingest import ingest_paths
 from etl.settings import load_settings
 
+pytestmark = pytest.mark.slow
+
 EXAMPLES = int(os.environ.get("VCAR_FUZZ_EXAMPLES", "8"))
 START = dt.date(2026, 3, 10)  # more than event_retention_days before the tests' "today"
 DAYS = 3

@@ -138,6 +138,7 @@ def text_lines(draw) -> str:
     return "".join(parts)
 
 
+@pytest.mark.slow
 @settings(max_examples=int(os.environ.get("VCAR_FUZZ_EXAMPLES", "300")), deadline=None)
 @given(st.lists(text_lines(), min_size=1, max_size=8), st.sampled_from(sorted(REGEXES)))
 def test_the_fast_cut_equals_the_regex_groups(lines, fmt):
@@ -168,6 +169,7 @@ def test_timestamps_keep_their_offsets(text, utc):
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet=st.sampled_from(list("GETPOS- /a?=1.HTP\t") + ["é", "\u3000"]), max_size=24),
                 min_size=1, max_size=8))  # fmt: skip
+@pytest.mark.slow
 def test_request_lines_cut_at_spaces_equal_the_regex(requests):
     frame = pl.DataFrame({"line_no": range(1, len(requests) + 1), "line": [
         f'1.2.2.10 - - [10/Nov/2026:10:00:00 +0800] "{r}" 200 1 "-" "x"' for r in requests]})  # fmt: skip

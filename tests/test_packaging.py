@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_wheel_ships_every_query_file(tmp_path):
+    """Built from a copy in a temporary folder: setuptools writes build/ and *.egg-info beside the sources."""
+    source = tmp_path / "src"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".venv", ".git", "data", "build", "*.egg-info",
+                                                                "__pycache__", ".*_cache", ".hypothesis"))  # fmt: skip
+    before = sorted(p.name for p in ROOT.iterdir())
     command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
-    subprocess.run([*command, "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    subprocess.run([*command, "-w", str(tmp_path), str(source)], check=True, capture_output=True)
+    assert sorted(p.name for p in ROOT.iterdir()) == before
     wheel = next(tmp_path.glob("vcar_insights-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {str(p.relative_to(ROOT)) for p in (ROOT / "queries").rglob("*.sql")}
     assert expected and expected <= names
-    assert "dashboard/app.py" in names and "etl/cli.py" in names
+    assert "dashboard/app.py" in names and "etl/cli.py" in names and "etl/logs/transform.py" in names
     assert any(n.endswith("entry_points.txt") for n in names)

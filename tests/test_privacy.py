@@ -8,10 +8,13 @@ import re
 from pathlib import Path
 
 import duckdb
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl.logs.ingest import ingest_paths
+
+pytestmark = pytest.mark.slow
 
 IP_RE = re.compile(r"^(\S+) ")
 UA_RE = re.compile(r'"([^"]*)"$')

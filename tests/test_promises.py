@@ -19,6 +19,8 @@ from etl.compliance.promises import AT_RISK, BROKEN, CHECKS, KEPT, NOT_CHECKED, 
 from etl.settings import load_settings
 from tests.conftest import START, TODAY
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

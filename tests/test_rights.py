@@ -113,6 +113,7 @@ def test_a_hand_edited_audit_chain_fails_verify(settings_env):
         assert audit.verify(con).first_broken == 2
 
 
+@pytest.mark.slow
 def test_cli_list_json_contract_and_verify_exit_code(tmp_path, mmdb):
     env = {"VCAR_WAREHOUSE": str(tmp_path / "w.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "s")}
     added = vcar("rights", "add", "--type", "portability", "--received", "2026-11-02", "--email", "p@example.cn",
@@ -153,6 +154,7 @@ def test_every_table_and_column_has_an_inventory_entry(loaded_env):
         assert table.purpose and table.retention and table.legal_basis.startswith("Art. 6(1)(")
 
 
+@pytest.mark.slow
 def test_an_entry_that_meets_a_locked_warehouse_waits_and_is_written_later(settings_env):
     import subprocess
     import sys
@@ -173,6 +175,7 @@ def test_an_entry_that_meets_a_locked_warehouse_waits_and_is_written_later(setti
     assert not (settings_env.secrets_dir / audit.QUEUE_FILE).exists()
 
 
+@pytest.mark.slow
 def test_cli_subject_export_and_erase(tmp_path, sample):
     env = {"VCAR_WAREHOUSE": str(tmp_path / "w.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "s")}
     loaded = vcar("ingest", "inquiries", str(sample / "inquiries.csv"), "--json", env=env)

@@ -13,6 +13,8 @@ import pytest
 from etl.errors import ConfigError
 from etl.settings import Settings, load_settings
 
+pytestmark = pytest.mark.slow
+
 VCAR = [sys.executable, "-m", "etl.cli"]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from crawleruseragents import CRAWLER_USER_AGENTS_DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -59,6 +60,7 @@ def test_the_native_parser_agrees_on_arbitrary_text(text):
     same_fields(text)
 
 
+@pytest.mark.slow
 def test_where_the_native_parser_differs_it_only_finds_more_bots():
     """The upstream patterns bound their wildcards (``^.{0,100}(bot|crawl|spider|...)``) to guard Python's
     backtracking engine; the native engine needs no guard and finds a bot token further into the string."""
@@ -75,6 +77,7 @@ def _fields(agent) -> tuple:
     return agent.browser, agent.os, agent.device
 
 
+@pytest.mark.slow
 def test_the_vectorized_crawler_check_agrees_with_the_list_compiled_by_python():
     python = re.compile("|".join(f"(?:{entry['pattern']})" for entry in CRAWLER_USER_AGENTS_DATA))
     texts = CRAWLER_EXAMPLES + BROWSERS
@@ -83,6 +86,7 @@ def test_the_vectorized_crawler_check_agrees_with_the_list_compiled_by_python():
     assert listed_crawlers([]) == []
 
 
+@pytest.mark.slow
 def test_classifying_many_at_once_is_classifying_each():
     texts = BROWSERS + CRAWLER_EXAMPLES[::50] + ["curl/8.4.0", "HeadlessChrome/120", "-"]
     assert classify_user_agents(texts) == [classify_user_agent(text) for text in texts]

@@ -45,7 +45,7 @@ view = view_controls("inquiries", today, options)
 place = {"country": view.filters.get("country"), "region": view.filters.get("region")}
 report = loaders.inquiries(view.start, view.end, **place)
 comparable = covered(view.comparison, first, last)  # changes only against a period that data covers whole
-previous = loaders.inquiries(*view.comparison, **place) if comparable else None
+previous = loaders.inquiries(*view.comparison, **place) if comparable and view.comparison else None
 funnel = report["funnel"]
 before = previous["funnel"] if previous else {}
 if not funnel["submissions"]:

@@ -95,10 +95,10 @@ if request_id:
 
 st.subheader("Register a new request")
 with st.form("add-request", clear_on_submit=True):
-    cols = st.columns(3)
-    kind = cols[0].selectbox("Type", rights.TYPES, key="add-type")
-    channel = cols[1].selectbox("Channel", rights.CHANNELS, key="add-channel")
-    received = cols[2].date_input("Received on", today, max_value=today, key="add-received")
+    fields = st.columns(3)
+    kind = fields[0].selectbox("Type", rights.TYPES, key="add-type")
+    channel = fields[1].selectbox("Channel", rights.CHANNELS, key="add-channel")
+    received = fields[2].date_input("Received on", today, max_value=today, key="add-received")
     email = st.text_input("Subject's e-mail (kept only as a keyed hash)", key="add-email")
     phone = st.text_input("or phone", key="add-phone")
     if st.form_submit_button("Register"):

@@ -38,7 +38,7 @@ filters = tuple(sorted(view.filters.items()))
 report = loaders.usage(view.start, view.end, 15, filters)
 # a change is shown only against a comparison period that data covers whole: a period without data is no zero
 comparable = covered(view.comparison, first, last)
-previous = loaders.usage(*view.comparison, 15, filters) if comparable else None
+previous = loaders.usage(*view.comparison, 15, filters) if comparable and view.comparison else None
 if not report["pageviews"] and not report["visits"]:
     empty_notice("usage", view, "visits", first, last)
 if view.filters:

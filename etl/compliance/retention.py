@@ -10,6 +10,7 @@ merged into its aggregates additively (etl/logs/ingest.py).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import queries
 from etl import faults, keystore, warehouse
@@ -36,7 +37,7 @@ def held_against_policy(cfg: Settings, today: dt.date) -> list[dict[str, object]
                    "policy_days": policy[row["table"]]} for row in held]  # fmt: skip
 
 
-def cutoffs(cfg: Settings, today: dt.date) -> dict[str, object]:
+def cutoffs(cfg: Settings, today: dt.date) -> dict[str, Any]:
     """The parameters of the retention queries as of ``today``: what is older goes."""
     cutoff = today - dt.timedelta(days=cfg.event_retention_days)
     return {
@@ -61,7 +62,7 @@ def seals_at(cfg: Settings, day: dt.date, last_loaded_at: dt.datetime | None) ->
 
 def apply_retention(
     cfg: Settings, *, today: dt.date | None = None, now: dt.datetime | None = None, dry_run: bool = False
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """What was (or, with dry_run, would be) sealed and removed. Aggregates are anonymous and are kept.
 
     The seal is committed before the salt files go: a crash in between leaves a sealed day whose salt the next

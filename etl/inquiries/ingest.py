@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -34,7 +35,7 @@ OPTIONAL = ("name", "company", "message", "status", "first_response_at", "closed
 YES = {"true", "yes", "y", "1", "on", "是", "同意", "ja", "oui", "x", "checked"}
 STATUSES = {"new": "new", "open": "new", "responded": "responded", "answered": "responded", "in_progress": "responded",
             "closed": "closed", "done": "closed", "won": "closed", "lost": "closed"}  # fmt: skip
-RECORD_SCHEMA = {
+RECORD_SCHEMA: dict[str, Any] = {
     "inquiry_key": pl.String, "subject_email": pl.String, "subject_phone": pl.String,
     "submitted_at": pl.Datetime("us"), "day": pl.Date, "country": pl.String, "region": pl.String,
     "district": pl.String, "support_type": pl.String, "status": pl.String, "first_response_at": pl.Datetime("us"),

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -127,7 +128,7 @@ def _matomo(name: str) -> list[str]:
     import yaml_rs
 
     path = Path(device_detector.__file__).parent / "regexes" / "upstream" / name
-    entries = yaml_rs.loads(path.read_text(encoding="utf-8"))
+    entries: list[dict[str, Any]] = yaml_rs.loads(path.read_text(encoding="utf-8"))  # type: ignore[assignment]
     return [entry["regex"] for entry in entries if entry.get("name") not in PEOPLE_LIBRARIES]
 
 
@@ -170,7 +171,7 @@ def _matches(source: Source, agents: pl.Series) -> pl.Series:
     if compiled is not None:
         # look-around patterns only where a native superset (the same patterns without their look-arounds,
         # which can only match more) matches and nothing else did
-        loose = _alternation([_LOOSE.sub("", p) for p in source.fallback], ignore_case=source.ignore_case)
+        loose = _alternation([_LOOSE.sub("", p) for p in source.fallback], ignore_case=source.ignore_case) or "^$"
         try:
             maybe = text.str.contains(loose).fill_null(False) & ~hits
         except pl.exceptions.PolarsError:

@@ -8,6 +8,7 @@ import re
 from dataclasses import astuple, dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -146,7 +147,7 @@ def _private(ua: str | None, info: UserAgentInfo) -> UserAgentInfo:
     text = (ua or "").strip()
     if len(text) < 4:
         return info
-    fields = {
+    fields: dict[str, Any] = {
         name: "Other" for name in ("browser", "os", "bot_name")
         if isinstance(getattr(info, name), str) and text in getattr(info, name)
     }  # fmt: skip
@@ -174,7 +175,7 @@ def _classify(ua: str | None, listed: str | None) -> UserAgentInfo:
         version = re.search(r"MicroMessenger/(\d+)", text)
         browser_major = version.group(1) if version else ""
     if HEADLESS.search(text):
-        name = HEADLESS.search(text).group(0)
+        name = HEADLESS.search(text).group(0)  # type: ignore[union-attr]  # searched just above
         return UserAgentInfo("bot", family, browser_major, os_.family, os_major, True, name, "headless_browser")
     if AI_AND_TOOLS.search(text) or listed:
         reason = listed or "crawler_list"
@@ -215,7 +216,7 @@ class GeoLocator:
         self._groups: dict[str, object] = {}
         self._addresses: dict[str, GeoInfo] = {}
 
-    def _group(self, group: str, ip: str) -> object:
+    def _group(self, group: str, ip: str) -> Any:
         """The cached answer of a group, looking up ``ip`` (one of its addresses) the first time."""
         hit = self._groups.get(group)
         if hit is None:
@@ -232,7 +233,7 @@ class GeoLocator:
             return UNKNOWN_GEO
         hit = self._group(group, ip)
         if hit is not self.PER_ADDRESS:
-            return hit  # type: ignore[return-value]
+            return hit
         if ip not in self._addresses:
             if len(self._addresses) > 500_000:
                 self._addresses.clear()
@@ -265,7 +266,8 @@ class GeoLocator:
 
     def _read(self, ip: str) -> tuple[GeoInfo, int]:
         try:
-            record, prefix = self._reader.get_with_prefix_len(ip)
+            found: tuple[Any, int] = self._reader.get_with_prefix_len(ip)  # type: ignore[union-attr]
+            record, prefix = found
         except ValueError:
             return UNKNOWN_GEO, 128
         if not isinstance(record, dict):

@@ -332,7 +332,13 @@ def ingest_paths(
         """The day's salt; for a sealed day a one-off salt of this run, never stored, so that its late lines
         make visits among themselves but cannot be linked to the day's earlier visitors (nor re-open it)."""
         if day not in salts:
-            salts[day] = secrets.token_bytes(32) if day in sealed else keystore.daily_salt(cfg.secrets_dir, day)
+            kept = secrets.token_bytes(32) if day in sealed else keystore.daily_salt(cfg.secrets_dir, day)
+            if kept is None:  # destroyed although the warehouse does not call the day sealed
+                raise ConfigError(
+                    f"the visitor salt of {day} is gone from {cfg.secrets_dir} but the day is not "
+                    "sealed in the warehouse: restore secrets_dir from the same backup as the warehouse"
+                )
+            salts[day] = kept
         return salts[day]
 
     load = LoadContext(run_id, now, frozenset(sealed), progress)
@@ -522,7 +528,7 @@ def _load_file(cfg, stage: Path, load: LoadContext, file_key, progress: Progress
             queries.run_all(con, "logs/restore_days.sql")
             queries.run(con, "logs/record_sealed_merges.sql", run_id=run_id, days=sealed,
                         lines=[late[day] for day in sealed], merged_at=load.now)  # fmt: skip
-            audit.append(con, "system:ingest", "logs.sealed_merge", progress.file_name,
+            audit.append(con, "system:ingest", "logs.sealed_merge", progress.file_name or file_key,
                          {"run_id": run_id, "lines": {day.isoformat(): late[day] for day in sealed}})  # fmt: skip
         if days:
             queries.run(con, "logs/touch_days.sql", days=days, loaded_at=load.now)

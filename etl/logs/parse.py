@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import polars as pl
 
@@ -49,7 +50,7 @@ def detect_format(sample: list[str]) -> str | None:
     return best if scores[best] else None
 
 
-def _safe_json(text: str) -> dict | None:
+def _safe_json(text: str) -> dict[str, Any] | None:
     try:
         value = json.loads(text)
     except (ValueError, RecursionError):
@@ -61,7 +62,7 @@ def parse_text_lines(frame: pl.DataFrame, fmt: str, custom_regex: str | None = N
     """Parse combined/common/vcombined (or a custom named-group regex) lines."""
     if fmt == "custom" and not custom_regex:
         raise ValueError("custom format needs the log_regex setting")
-    pattern = custom_regex if fmt == "custom" else REGEXES[fmt]
+    pattern = custom_regex if fmt == "custom" and custom_regex else REGEXES[fmt]
     out = _extract_fields(frame, fmt, pattern)
     for column in ("host", "referrer", "ua", "bytes", "request", "method", "path"):
         if column not in out.columns:
@@ -200,8 +201,8 @@ def _json_record(line: str, fmt: str) -> tuple:
     if data is None:
         return (None,) * 10
     if fmt == "caddy-json":
-        req = data.get("request") if isinstance(data.get("request"), dict) else {}
-        headers = req.get("headers") if isinstance(req.get("headers"), dict) else {}
+        req: dict[str, Any] = data["request"] if isinstance(data.get("request"), dict) else {}
+        headers: dict[str, Any] = req["headers"] if isinstance(req.get("headers"), dict) else {}
         values = (
             req.get("host"), req.get("client_ip") or req.get("remote_ip"), None, data.get("ts"), req.get("method"),
             req.get("uri"), data.get("status"), data.get("size"), _first(headers.get("Referer")),

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import re
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import unquote
 
 import polars as pl
@@ -116,9 +117,9 @@ def classify_source(own_hosts: list[str]) -> tuple[pl.Expr, pl.Expr]:
     social, referral, internal, direct."""
     host = pl.col("referrer_host")
     own = [h.lower().removeprefix("www.") for h in own_hosts]
-    kind = pl.when(pl.col("utm_source").is_not_null()).then(pl.lit("campaign"))
+    kind: Any = pl.when(pl.col("utm_source").is_not_null()).then(pl.lit("campaign"))
     campaign = pl.col("utm_source").replace(SOURCE_LABELS)
-    name = pl.when(pl.col("utm_source").is_not_null()).then(campaign)
+    name: Any = pl.when(pl.col("utm_source").is_not_null()).then(campaign)
     kind = kind.when(host.is_null()).then(pl.lit("direct"))
     name = name.when(host.is_null()).then(pl.lit("Direct"))
     kind = kind.when(host.is_in(own)).then(pl.lit("internal"))

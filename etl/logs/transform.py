@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -24,7 +25,7 @@ from etl.logs.pseudonymize import (
     scrub_paths,
 )
 
-EVENT_SCHEMA = {
+EVENT_SCHEMA: dict[str, Any] = {
     "day": pl.Date,
     "ts": pl.Datetime("us"),
     "visitor_id": pl.UInt64,

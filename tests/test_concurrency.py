@@ -56,14 +56,13 @@ APPENDER = """
 import sys
 from etl.compliance import audit
 from etl.settings import load_settings
-
-pytestmark = pytest.mark.slow
 cfg = load_settings()
 for i in range(int(sys.argv[2])):
     audit.record(cfg, "process-" + sys.argv[1], "test.append", f"p{sys.argv[1]}-{i}")
 """
 
 
+@pytest.mark.slow
 def test_audit_appends_from_20_threads_and_4_processes(settings_env):
     from etl import warehouse
     from etl.compliance import audit
@@ -116,6 +115,7 @@ def test_audit_appends_from_20_threads_and_4_processes(settings_env):
     assert verified.returncode == 0, verified.stdout + verified.stderr
 
 
+@pytest.mark.slow
 def test_a_stuck_page_stops_at_the_page_timeout_with_a_message(loaded_env, monkeypatch):
     from streamlit.testing.v1 import AppTest
 

@@ -63,6 +63,7 @@ def open_page(role: str, file: str, start: dt.date, end: dt.date, **filters: str
     return at
 
 
+@pytest.mark.slow
 def test_usage_kpis_equal_the_cli_report_for_the_same_range_and_filters(loaded_env):
     from etl.reports import usage_report
     from etl.settings import load_settings
@@ -78,6 +79,7 @@ def test_usage_kpis_equal_the_cli_report_for_the_same_range_and_filters(loaded_e
     assert at.selectbox(key="usage-device").value == "desktop"
 
 
+@pytest.mark.slow
 def test_inquiry_kpis_equal_the_cli_report_for_the_same_range_and_place(loaded_env):
     from etl.reports import inquiries_report
     from etl.settings import load_settings

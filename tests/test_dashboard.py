@@ -11,6 +11,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard.navigation import PAGES, pages_for
 from etl.accounts import ROLES
 
+pytestmark = pytest.mark.slow
+
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 
 

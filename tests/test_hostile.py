@@ -114,6 +114,7 @@ def exports_of(page: str, monkeypatch) -> tuple[AppTest, list[list[list[str]]]]:
     return at, tables
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", ["views/usage.py", "views/inquiries.py", "views/privacy.py"])
 def test_exports_are_neutralized_and_pages_show_hostile_text_literally(hostile, page, monkeypatch):
     at, tables = exports_of(page, monkeypatch)

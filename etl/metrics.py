@@ -120,24 +120,20 @@ def ratio(numerator: float, denominator: float) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
 
+_FORMATS: dict[str, str] = {
+    "count": "{:,.0f}", "share": "{:.1%}", "ratio": "{:.2f}", "hours": "{:.1f} h", "days": "{:.0f}",
+    "per_1000": "{:.1f}",
+}  # fmt: skip
+
+
 def display(key: str, value: float | None) -> str:
     """A metric's value as the dashboard and the digest show it ("–" when there is none)."""
     if value is None:
         return "–"
     unit = BY_KEY[key].unit
-    if unit == "count":
-        return f"{int(value):,}"
-    if unit == "share":
-        return f"{value:.1%}"
-    if unit == "ratio":
-        return f"{value:.2f}"
     if unit == "seconds":
         return f"{int(value // 60)} min {int(value % 60)} s"
-    if unit == "hours":
-        return f"{value:.1f} h"
-    if unit == "days":
-        return f"{value:.0f}"
-    return f"{value:.1f}"  # per_1000
+    return _FORMATS[unit].format(value)
 
 
 def readme_tables() -> tuple[str, str]:

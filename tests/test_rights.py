@@ -14,7 +14,7 @@ from etl.compliance import audit, rights
 from etl.compliance.inventory import INVENTORY
 from etl.errors import FieldError, InputError
 from etl.sample.generate import RIGHTS_COLUMNS
-from tests.test_settings_cli import vcar
+from tests.test_cli import vcar
 
 D = dt.date
 

@@ -9,17 +9,8 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import loaders
+from dashboard import controls, loaders
 from dashboard.auth import require_page
-from dashboard.controls import (
-    choices_start,
-    comparison_note,
-    coverage_note,
-    covered,
-    delta,
-    empty_notice,
-    view_controls,
-)
 from dashboard.tables import show_table
 from etl.metrics import display, label
 from etl.settings import cached_settings
@@ -33,7 +24,7 @@ if last is None:
     st.stop()
 
 today = dt.datetime.now(cfg.tz).date()
-places = loaders.inquiry_places(choices_start(first, today), today)
+places = loaders.inquiry_places(controls.choices_start(first, today), today)
 options = {
     "country": places.group_by("country")
     .agg(pl.col("inquiries").sum())
@@ -41,15 +32,15 @@ options = {
     .to_list(),
     "region": places.filter(pl.col("region") != "unknown")["region"].to_list(),
 }
-view = view_controls("inquiries", today, options)
+view = controls.view_controls("inquiries", today, options)
 place = {"country": view.filters.get("country"), "region": view.filters.get("region")}
 report = loaders.inquiries(view.start, view.end, **place)
-comparable = covered(view.comparison, first, last)  # changes only against a period that data covers whole
+comparable = controls.covered(view.comparison, first, last)  # changes only against a period that data covers whole
 previous = loaders.inquiries(*view.comparison, **place) if comparable and view.comparison else None
 funnel = report["funnel"]
 before = previous["funnel"] if previous else {}
 if not funnel["submissions"]:
-    empty_notice("inquiries", view, "inquiries", first, last)
+    controls.empty_notice("inquiries", view, "inquiries", first, last)
 
 STEPS = {
     "visitors": "visitors",
@@ -60,9 +51,9 @@ STEPS = {
 }  # the funnel's keys -> the registry's metrics
 cols = st.columns(5)
 for col, (key, metric) in zip(cols, STEPS.items(), strict=True):
-    change = delta(funnel[key], before.get(key)) if previous else None
+    change = controls.delta(funnel[key], before.get(key)) if previous else None
     col.metric(label(metric), display(metric, funnel[key]), delta=change)
-for note in (coverage_note(view, first, last), comparison_note(view, first, last)):
+for note in (controls.coverage_note(view, first, last), controls.comparison_note(view, first, last)):
     if note:
         st.caption(note)
 fig = go.Figure(go.Funnel(y=[label(m) for m in STEPS.values()], x=[funnel[k] for k in STEPS],

@@ -8,17 +8,8 @@ import plotly.express as px
 import polars as pl
 import streamlit as st
 
-from dashboard import loaders
+from dashboard import controls, loaders
 from dashboard.auth import require_page
-from dashboard.controls import (
-    choices_start,
-    comparison_note,
-    coverage_note,
-    covered,
-    delta,
-    empty_notice,
-    view_controls,
-)
 from dashboard.tables import country_codes, show_table, suppressed
 from etl.metrics import BY_KEY, display, label
 from etl.settings import cached_settings
@@ -33,14 +24,14 @@ if last is None:
     st.stop()
 
 today = dt.datetime.now(cfg.tz).date()
-view = view_controls("usage", today, loaders.usage_filter_options(choices_start(first, today), today))
+view = controls.view_controls("usage", today, loaders.usage_filter_options(controls.choices_start(first, today), today))
 filters = tuple(sorted(view.filters.items()))
 report = loaders.usage(view.start, view.end, 15, filters)
 # a change is shown only against a comparison period that data covers whole: a period without data is no zero
-comparable = covered(view.comparison, first, last)
+comparable = controls.covered(view.comparison, first, last)
 previous = loaders.usage(*view.comparison, 15, filters) if comparable and view.comparison else None
 if not report["pageviews"] and not report["visits"]:
-    empty_notice("usage", view, "visits", first, last)
+    controls.empty_notice("usage", view, "visits", first, last)
 if view.filters:
     st.caption("Filtered: " + ", ".join(f"{k} = {v}" for k, v in view.filters.items()) + ". The request and bot "
                "counts and the hourly series are not split by filters.")  # fmt: skip
@@ -66,7 +57,7 @@ def change(key: str) -> dict:
         return {}
     if user.role == "marketing" and min(report["visitors"], previous["visitors"]) < k_min:
         return {}
-    moved = delta(report[key], previous[key], rate=BY_KEY[key].unit == "share")
+    moved = controls.delta(report[key], previous[key], rate=BY_KEY[key].unit == "share")
     if moved is None:
         return {}
     return {"delta": moved, "delta_color": "normal" if BY_KEY[key].higher_is_better else "inverse"}
@@ -76,7 +67,7 @@ cols = st.columns(6)
 for col, key in zip(cols, ("visitors", "visits", "pageviews", "views_per_visit", "bounce_rate", "visit_duration_s"),
                     strict=True):  # fmt: skip
     col.metric(label(key), shown(key, report[key]), **change(key))
-for note in (coverage_note(view, first, last), comparison_note(view, first, last)):
+for note in (controls.coverage_note(view, first, last), controls.comparison_note(view, first, last)):
     if note:
         st.caption(note)
 

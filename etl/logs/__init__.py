@@ -1,3 +1,3 @@
-"""The log pipeline: read access-log files (ingest), split lines into fields (parse), put user-agent, bot and
-place on each request (enrich, bots), pseudonymize (pseudonymize) and shape events (transform, a pure function
-over polars frames that Spark can run too), then load the warehouse's log tables (ingest)."""
+"""The log pipeline: find the files and their new lines (files), split lines into fields (parse), put user agent,
+bot and place on each request (enrich, bots), pseudonymize (pseudonymize) and shape events (transform, a pure
+function over polars frames that Spark can run too), then load the warehouse's log tables (ingest)."""

@@ -1,0 +1,31 @@
+"""The sample-data generator (etl/sample/): deterministic, and it never writes over logs already there."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.test_cli import vcar
+
+pytestmark = pytest.mark.slow
+
+
+def test_generate_is_deterministic_and_json_is_one_document(tmp_path):
+    args = ["generate", "--days", "2", "--start", "2026-11-01", "--visitors-per-day", "30", "--json"]
+    first = vcar(*args, "--out", str(tmp_path / "a"))
+    assert vcar(*args, "--out", str(tmp_path / "b")).returncode == 0
+    assert vcar(*args, "--seed", "7", "--out", str(tmp_path / "c")).returncode == 0
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["log_files"] == 2
+    for name in ("inquiries.csv", "rights_requests.csv", "logs/access.log", "logs/access.log-20261101"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert (tmp_path / "a/logs/access.log").read_bytes() != (tmp_path / "c/logs/access.log").read_bytes()
+
+
+def test_generate_refuses_a_folder_that_already_holds_logs(tmp_path):
+    (tmp_path / "g" / "logs").mkdir(parents=True)
+    (tmp_path / "g" / "logs" / "access.log-20250101").write_text("an older run's log\n")
+    run = vcar("generate", "--out", str(tmp_path / "g"), "--days", "2", "--start", "2026-11-01", "--json")
+    assert run.returncode == 1 and "already holds 1 files" in json.loads(run.stdout)["error"]
+    assert sorted(p.name for p in (tmp_path / "g" / "logs").iterdir()) == ["access.log-20250101"]

@@ -146,9 +146,12 @@ def _serve(port: int, host: str, secrets_file: Path | None = None) -> None:
     systemd, supervisord and test harnesses stop ``vcar dashboard`` with SIGTERM: the signal goes on to
     Streamlit, and if a stuck session keeps it alive past STOP_GRACE_SECONDS it is killed, so the port is
     free within seconds and a restart works."""
-    import dashboard
+    from importlib.util import find_spec
 
-    app_file = Path(dashboard.__file__).resolve().parent / "app.py"
+    spec = find_spec("dashboard")  # located, not imported: the dashboard runs in Streamlit's own process
+    if spec is None or spec.origin is None:
+        raise ConfigError("the dashboard package is not installed beside the CLI (reinstall vcar-insights)")
+    app_file = Path(spec.origin).resolve().parent / "app.py"
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(app_file),
         "--server.port", str(port), "--server.address", host, "--server.headless", "true",

@@ -93,3 +93,22 @@ def test_pages_hold_no_arithmetic():
             if isinstance(node, ast.BinOp) and isinstance(node.op, ARITHMETIC):
                 found.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
     assert found == []
+
+
+def test_series_by_week_and_month_add_up_to_the_days(loaded_env):
+    from etl.reports import usage_report, usage_series
+    from etl.settings import load_settings
+
+    cfg = load_settings()
+    start, end = dt.date(2020, 1, 1), dt.date(2030, 1, 1)
+    totals = usage_report(cfg, start, end)
+    for grain in ("day", "week", "month"):
+        rows = usage_series(cfg, start, end, grain)
+        assert sum(r["visits"] for r in rows) == totals["visits"], grain
+        assert sum(r["pageviews"] for r in rows) == totals["pageviews"], grain
+    weeks = [r["period"] for r in usage_series(cfg, start, end, "week")]
+    assert weeks and all(day.weekday() == 0 for day in weeks)  # ISO weeks start on Monday
+    hours = usage_series(cfg, start, end, "hour")
+    assert sum(r["pageviews"] for r in hours) == totals["pageviews"]
+    with pytest.raises(ValueError, match="grain"):
+        usage_series(cfg, start, end, "fortnight")

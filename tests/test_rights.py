@@ -209,3 +209,23 @@ def test_the_register_as_of_a_day_holds_what_it_held_then(settings_env):
     assert then[early.request_id]["closed_on"] is None and then[early.request_id]["sla_state"] != "done_on_time"
     now = {r["request_id"]: r for r in rights.listing(settings_env, as_of=D(2026, 11, 20))}
     assert len(now) == 2 and now[early.request_id]["closed_on"] == D(2026, 10, 20)
+
+
+def test_the_rights_report_counts_open_at_risk_overdue_and_closures_of_the_window(settings_env):
+    from etl.reports import rights_report
+
+    early = rights.add(settings_env, type_="access", received=D(2026, 9, 1), email="one@example.cn")
+    rights.add(settings_env, type_="erasure", received=D(2026, 10, 1), email="two@example.cn")
+    late = rights.add(settings_env, type_="access", received=D(2026, 11, 2), email="three@example.cn")
+    rights.update(settings_env, early.request_id, status="completed", today=D(2026, 9, 11))  # on time, 10 days
+    rights.update(settings_env, late.request_id, status="completed", today=D(2026, 11, 20))  # on time, 18 days
+    report = rights_report(settings_env, D(2026, 11, 25), window_days=90)
+    # the October request: due 15 business days on (company), statutory a month on: overdue on 25 November
+    assert (report["open_requests"], report["at_risk"], report["overdue"]) == (1, 0, 1)
+    assert report["on_time_share"] == 1.0 and report["median_days_to_close"] == 14
+    assert {(r["month"], r["type"]): r["requests"] for r in report["received_by_month"]} == {
+        ("2026-09", "access"): 1, ("2026-10", "erasure"): 1, ("2026-11", "access"): 1}  # fmt: skip
+    narrow = rights_report(settings_env, D(2026, 11, 25), window_days=30)
+    assert narrow["median_days_to_close"] == 18  # the September closure is outside the window
+    before = rights_report(settings_env, D(2026, 9, 5))
+    assert (before["open_requests"], before["on_time_share"]) == (1, None)  # the register as it stood that day

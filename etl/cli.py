@@ -19,6 +19,7 @@ from typing import Annotated, Any
 import typer
 
 from etl.errors import ConfigError, VcarError
+from etl.logs import FORMATS as LOG_FORMATS
 from etl.settings import Settings, load_settings
 
 app = typer.Typer(
@@ -219,9 +220,7 @@ def users_list(as_json: JsonFlag = False) -> None:
 @ingest_app.command("logs")
 def ingest_logs_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Log files, folders or glob patterns (plain or .gz).")],
-    fmt: Annotated[
-        str, typer.Option("--format", help="auto | combined | common | vcombined | nginx-json | caddy-json | custom")
-    ] = "auto",
+    fmt: Annotated[str, typer.Option("--format", help=" | ".join(LOG_FORMATS))] = "auto",
     as_json: JsonFlag = False,
 ) -> None:
     """Parse, pseudonymize and load web access logs; only lines not loaded before are read."""

@@ -103,7 +103,9 @@ def generate(
     """Write realistic, deterministic sample data: access logs, the contact-form export, rights requests."""
     from etl.sample.generate import generate as run_generate
 
-    first = _parse_date(start, "--start") if start else dt.date.today() - dt.timedelta(days=days - 1)
+    # the last day is today where the reports are read (reporting time zone), not on the machine's clock
+    today = dt.datetime.now(settings().tz).date()
+    first = _parse_date(start, "--start") if start else today - dt.timedelta(days=days - 1)
     result = run_generate(out, days=days, start=first, seed=seed, visitors_per_day=visitors_per_day)
     emit(
         result.as_dict(),
@@ -584,7 +586,7 @@ def demo(
     from etl.sample.generate import generate as run_generate
 
     if not (DEMO_DIR / "inquiries.csv").exists():
-        start = dt.date.today() - dt.timedelta(days=days - 1)
+        start = dt.datetime.now(cfg.tz).date() - dt.timedelta(days=days - 1)
         result = run_generate(DEMO_DIR, days=days, start=start, seed=42, visitors_per_day=600)
         say(f"generated {result.log_lines} log lines, {result.inquiries} inquiries in {DEMO_DIR}")
     from etl.logs.ingest import ingest_paths

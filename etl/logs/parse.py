@@ -31,7 +31,9 @@ _CLF = (
 )
 REGEXES = {
     "combined": "^" + _CLF + " " + _quoted("referrer") + " " + _quoted_last("ua"),
-    "common": "^" + _CLF + r"\s*$",
+    # end-anchored, so the request may hold a stray quote ("GET /images/" HTTP/1.0"), as NASA-HTTP's does
+    "common": r"^(?P<ip>\S+) \S+ (?:\S+|\"[^\"]*\") \[(?P<time>[^\]]+)\] \"(?P<request>.*)\" (?P<status>\d{3}) "
+    r"(?P<bytes>\d+|-)\s*$",
     "vcombined": r"^(?P<host>\S+?)(?::\d+)? " + _CLF + " " + _quoted("referrer") + " " + _quoted_last("ua"),
     # AWS Application Load Balancer: type time elb client:port target:port 3 timings elb_status target_status
     # received sent "request" "user_agent" ... (documented at docs.aws.amazon.com/elasticloadbalancing)

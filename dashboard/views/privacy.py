@@ -98,9 +98,11 @@ show_table(loaders.sealed_merges(), "sealed_merges")
 
 st.subheader("Ingest runs and rejected lines")
 show_table(loaders.ingest_runs(), "ingest_runs")
-st.caption("Lines that gave no event: rejected (they failed to parse), or not a request at all (a connection "
-           "closed before sending one, a bare newline, TLS bytes on a plain-HTTP port). Blank lines and W3C "
-           "directives are neither and are not listed.")
+st.caption(
+    "Lines that gave no event: rejected (they failed to parse), or not a request at all (a connection "
+    "closed before sending one, a bare newline, TLS bytes on a plain-HTTP port). Blank lines and W3C "
+    "directives are neither and are not listed."
+)
 show_table(loaders.reject_reasons(), "reject_reasons")
 
 st.subheader("Data quality of the latest imports")

@@ -38,9 +38,10 @@ if view.filters:
 
 
 def shown(key: str, value: float | None) -> str:
-    """A metric as displayed; counts below k_min are "< k" to the marketing role (small-cell suppression)."""
-    if BY_KEY[key].unit == "count" and user.role == "marketing" and value is not None and value < k_min:
-        return f"< {k_min}"
+    """A metric as displayed. To the marketing role, a period with fewer than k_min visitors (but some) shows its
+    counts as "< k" and no rates, which would give the small counts away (small-cell suppression)."""
+    if user.role == "marketing" and 0 < report["visitors"] < k_min:
+        return f"< {k_min}" if BY_KEY[key].unit == "count" else "–"
     return display(key, value)
 
 

@@ -88,6 +88,18 @@ def detect_format(sample: list[str]) -> str | None:
     return best if scores[best] else None
 
 
+def mostly_parses(sample: list[str], fmt: str) -> bool:
+    """Whether at least half of the sample's request lines parse in ``fmt`` (blank lines and directives aside)."""
+    lines = [line for line in sample if line.strip() and not line.startswith("#")]
+    if not lines:
+        return True
+    frame = pl.DataFrame({"line_no": range(1, len(sample) + 1), "line": sample})
+    frame = frame.filter(pl.col("line").str.strip_chars() != "")
+    parsed = parse_lines(frame, fmt)
+    usable = parsed["reject_reason"].is_null() | (parsed["reject_reason"] == NOT_A_REQUEST)
+    return usable.sum() * 2 >= len(lines)
+
+
 def _safe_json(text: str) -> dict[str, Any] | None:
     try:
         value = json.loads(text)

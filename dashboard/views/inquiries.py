@@ -82,7 +82,9 @@ if hours.height:
 by_day = pl.DataFrame(report["by_day"])
 if by_day.height:
     st.subheader("Inquiries over time")
-    fig = px.bar(by_day, x="day", y=["inquiries", "responded", "closed"], barmode="group")
+    steps = ("inquiries", "responded", "closed")
+    named = by_day.rename({key: label(key) for key in steps})
+    fig = px.bar(named, x="day", y=[label(key) for key in steps], barmode="group")
     fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title="")
     st.plotly_chart(fig, width="stretch")
 

@@ -76,7 +76,8 @@ grain = st.segmented_control("Series by", ["Hour", "Day", "Week", "Month"], defa
 series = loaders.usage_series(view.start, view.end, (grain or "Day").lower(), filters)
 if series.height:
     measures = [c for c in ("visitors", "visits", "pageviews") if c in series.columns]
-    fig = px.line(series, x="period", y=measures, markers=True)
+    named = series.rename({c: label(c) for c in measures})  # the legend speaks the registry's words
+    fig = px.line(named, x="period", y=[label(c) for c in measures], markers=True)
     fig.update_layout(legend_title_text="", xaxis_title="", yaxis_title="", height=320)
     st.plotly_chart(fig, width="stretch")
     if grain == "Hour" and view.filters:

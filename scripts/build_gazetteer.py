@@ -17,10 +17,10 @@ from __future__ import annotations
 import csv
 import gettext
 import gzip
-import sys
-from collections import Counter, defaultdict
 import os
 import pickle
+import sys
+from collections import Counter, defaultdict
 from importlib import metadata
 from pathlib import Path
 

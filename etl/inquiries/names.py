@@ -33,7 +33,8 @@ _ZH_SUFFIXES = ("特别行政区", "林区", "地区", "新区", "省", "市", "
 
 
 def fold(text: str) -> str:
-    """Lower case, no accents, punctuation as single spaces: 'Kraków' -> 'krakow', 'Île-de-France' -> 'ile de france'."""
+    """Lower case, no accents, punctuation as single spaces: 'Kraków' -> 'krakow', 'Île-de-France' ->
+    'ile de france'."""
     text = unicodedata.normalize("NFKD", text.strip().lower()).translate(_LETTERS)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(_PUNCTUATION.sub(" ", text).split())
@@ -45,7 +46,8 @@ def is_han(text: str) -> bool:
 
 def keys(name: str) -> list[str]:
     """Lookup keys of a name, the full form first: the folded name without spaces, then without the words that
-    name the kind of division ('Provincia di Milano' -> 'milano'; '温州市' -> '温州'). Never a key under 2 letters."""
+    name the kind of division ('Provincia di Milano' -> 'milano'; '温州市' -> '温州'). A key has at least two
+    Chinese characters or three Latin letters ("N/A" names no place)."""
     folded = fold(name)
     if not folded:
         return []
@@ -57,7 +59,7 @@ def keys(name: str) -> list[str]:
         forms.append(fold(f"{tail} {head}"))
     for form in list(forms):
         forms.extend(_latin_bare(form))
-    return _unique([f.replace(" ", "") for f in forms if len(f.replace(" ", "")) >= 2])
+    return _unique([f.replace(" ", "") for f in forms if len(f.replace(" ", "")) >= 3])
 
 
 def _zh_forms(text: str) -> list[str]:

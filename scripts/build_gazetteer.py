@@ -245,6 +245,9 @@ def main() -> None:
     entries: dict[tuple[str, str], int] = {}
     divisions = china(entries)
     world(entries, cities, iso_to_geoip, names, translated)
+    chinese = {key for key, place in entries if place.startswith("CN|") and is_han(key)}
+    for key, place in [e for e in entries if not e[1].startswith("CN|") and e[0] in chinese]:
+        del entries[(key, place)]  # "河南" is Henan before it is Vietnam's Hà Nam in Chinese characters
     with gzip.open(OUT / "places.tsv.gz", "wt", encoding="utf-8", compresslevel=9) as out:
         out.write("key\ttier\tplace\n")
         for (key, place), tier in sorted(entries.items()):

@@ -25,7 +25,7 @@ from etl.compliance import audit
 from etl.compliance.subjects import SubjectKeys, email_kind, normalize_email, normalize_phone
 from etl.errors import InputError
 from etl.inquiries.regions import UNKNOWN, normalize_place
-from etl.readers import parse_time, read_rows
+from etl.readers import open_export, parse_time
 from etl.runstats import RunStats
 from etl.settings import Settings
 
@@ -47,6 +47,9 @@ RECORD_SCHEMA = {
 @dataclass
 class InquiryStats(RunStats):
     file: str = ""
+    shape: str = ""  # csv | jsonl | xlsx
+    encoding: str | None = None  # as detected (utf-8, utf-8-sig, gb18030, utf-16, ...); None for a workbook
+    delimiter: str | None = None  # CSV: as sniffed
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
@@ -60,9 +63,15 @@ class InquiryStats(RunStats):
         text = (
             f"{self.file}: {self.rows_read} rows: {self.rows_loaded} loaded, {self.rows_rejected} rejected, "
             f"{self.no_consent} without consent (not loaded: compliance finding), {self.unknown_region} with an "
-            f"unknown region, {self.erased_subjects_skipped} of erased subjects skipped ({self.seconds:.1f} s)"
+            f"unknown region, {self.erased_subjects_skipped} of erased subjects skipped ({self.seconds:.1f} s); "
+            f"read as {self.how_read()}"
         )
         return self.with_rejects(text, self.rejects)
+
+    def how_read(self) -> str:
+        text = " ".join(p for p in (self.shape, self.encoding) if p)
+        named = {",": "comma", ";": "semicolon", "\t": "tab"}
+        return f"{text}, {named.get(self.delimiter, self.delimiter)}-separated" if self.delimiter else text
 
 
 @dataclass
@@ -167,8 +176,9 @@ def ingest_inquiries(cfg: Settings, path: Path, *, actor: str | None = None) -> 
     if not path.is_file():
         raise InputError(f"{path}: {'not a file' if path.exists() else 'no such file'}")
     keys = SubjectKeys(cfg.secrets_dir)
-    result = normalize(read_rows(path, REQUIRED), keys, cfg)
-    stats = InquiryStats(file=path.name)
+    export = open_export(path, REQUIRED)
+    result = normalize(export.rows, keys, cfg)
+    stats = InquiryStats(file=path.name, shape=export.shape, encoding=export.encoding, delimiter=export.delimiter)
     stats.rows_rejected = len(result.rejects)
     stats.no_consent = len(result.withdrawn_keys)
     stats.rows_read = len(result.records) + stats.rows_rejected + stats.no_consent

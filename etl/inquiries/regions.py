@@ -158,13 +158,14 @@ def _latin_names(words: list[str]) -> list[tuple[tuple[int, Path_], ...]]:
     return out
 
 
-def _best(pairs: tuple[tuple[int, Path_], ...], country: str) -> set[Path_]:
-    """The places of the best tier that matched, per country (or in the given country only)."""
+def _best(pairs: tuple[tuple[int, Path_], ...], country: str, within: Path_ = ()) -> set[Path_]:
+    """The places of the best tier that matched, per country (or in the given country only), among those inside
+    or around ``within`` (the district "Lucheng" in Wenzhou is 鹿城区, whatever town elsewhere is called so)."""
+    fits = [(t, p) for t, p in pairs if country in (UNKNOWN, p[0]) and (p[: len(within)] == within[: len(p)])]
     best: dict[str, int] = {}
-    for tier, path in pairs:
-        if country in (UNKNOWN, path[0]):
-            best[path[0]] = min(tier, best.get(path[0], 9))
-    return {path for tier, path in pairs if best.get(path[0]) == tier}
+    for tier, path in fits:
+        best[path[0]] = min(tier, best.get(path[0], 9))
+    return {path for tier, path in fits if best[path[0]] == tier}
 
 
 def _resolve(mentions: list[set[Path_]]) -> set[Path_]:
@@ -204,9 +205,10 @@ def normalize_place(
     iso = normalize_country(country)
     findings: list[Finding] = []
     places, field = _from_province_city(iso, province_city, findings), "province_city"
-    typed = [_best(m, iso) for m in _mentions(district)]
+    within = _common(places) if places else ()
+    typed = [_best(m, iso, within) for m in _mentions(district)]
     if typed and all(typed):
-        narrowed = _resolve(typed + ([{_common(places)}] if places and _common(places) else []))
+        narrowed = _resolve(typed + ([{within}] if within else []))
         if narrowed:
             places, field = narrowed, field if places else "district"
         elif places:

@@ -110,20 +110,21 @@ def _lookup(key: str) -> tuple[tuple[int, Path_], ...]:
     return _index().get(key, ())
 
 
-def _mentions(text: str | None) -> list[tuple[tuple[int, Path_], ...]]:
+@lru_cache(maxsize=65536)
+def _mentions(text: str | None) -> tuple[tuple[tuple[int, Path_], ...], ...]:
     """The place names in one field, each with its (tier, place) pairs. Empty when any part names nothing: a
     field is read whole, as pieces ("广东, 深圳"), or as names side by side ("浙江温州", "Guangdong Shenzhen")."""
     if not text or not text.strip():
-        return []
+        return ()
     for key in keys(text):
         if found := _lookup(key):
-            return [found]
+            return (found,)
     pieces = [p for p in _PIECES.split(text) if p.strip()]
     if len(pieces) > 1:
         parts = [_mentions(p) for p in pieces]
-        return [] if not all(parts) else [m for part in parts for m in part]
+        return () if not all(parts) else tuple(m for part in parts for m in part)
     folded = fold(text)
-    return _han_names(folded.replace(" ", "")) if is_han(folded) else _latin_names(folded.split())
+    return tuple(_han_names(folded.replace(" ", "")) if is_han(folded) else _latin_names(folded.split()))
 
 
 def _han_names(text: str) -> list[tuple[tuple[int, Path_], ...]]:
@@ -203,8 +204,8 @@ def normalize_place(
 ) -> tuple[Place, tuple[Finding, ...]]:
     """The place the three fields name, and what the data-quality table should count about them."""
     iso = normalize_country(country)
-    findings: list[Finding] = []
-    places, field = _from_province_city(iso, province_city, findings), "province_city"
+    found, known = _province_city(iso, province_city)
+    places, field, findings = set(found), "province_city", list(known)
     within = _common(places) if places else ()
     typed = [_best(m, iso, within) for m in _mentions(district)]
     if typed and all(typed):
@@ -229,14 +230,16 @@ def normalize_place(
     return Place(common[0], common[1], label, code), tuple(findings)
 
 
-def _from_province_city(iso: str, text: str | None, findings: list[Finding]) -> set[Path_]:
+@lru_cache(maxsize=65536)
+def _province_city(iso: str, text: str | None) -> tuple[frozenset[Path_], tuple[Finding, ...]]:
+    """The places the province/city field can name in the country, or why it names none."""
     typed = _mentions(text)
     places = _resolve([_best(m, iso) for m in typed]) if typed else set()
     if _filled(text) and not places:
         anywhere = _resolve([_best(m, UNKNOWN) for m in typed]) if typed else set()
         issue = "region_mismatch" if iso != UNKNOWN and anywhere else "unknown_region"
-        findings.append(Finding("province_city", issue, _candidates(anywhere, 1) if anywhere else ()))
-    return places
+        return frozenset(), (Finding("province_city", issue, _candidates(anywhere, 1) if anywhere else ()),)
+    return frozenset(places), ()
 
 
 def _filled(text: str | None) -> bool:

@@ -492,3 +492,50 @@ def test_a_workbook_missing_a_column_names_it(tmp_path):
     pl.DataFrame({"email": ["a@b.cn"]}).write_excel(path)
     with pytest.raises(InputError, match="missing column"):
         list(open_export(path, ("email", "country")).rows)
+
+
+# ---- what the gazetteer misses, on the inquiry page ---------------------------------------------------------------
+
+
+def _unplaced_export(path: Path) -> Path:
+    typed = [("中国", "浙江温州", "鹿城区"), ("中国", "", "鼓楼区"), ("Deutschland", "Frankfurt", ""),
+             ("中国", "我的城市", ""), ("中国", "广东", "高新区"), ("中国", "13800138000", "")]  # fmt: skip
+    rows = [ROWS[0] | {"submitted_at": f"2026-11-10T1{i}:00:00+08:00", "country": c, "province_city": p, "district": d}
+            for i, (c, p, d) in enumerate(typed)]  # fmt: skip
+    pl.DataFrame(rows, schema={c: pl.String for c in INQUIRY_COLUMNS}).write_csv(path)
+    return path
+
+
+def test_the_quality_report_gives_shares_per_country_and_field_and_the_values_typed(settings_env, tmp_path):
+    import datetime as dt
+
+    from etl.inquiries.ingest import ingest_inquiries
+    from etl.inquiries.quality import place_quality
+
+    ingest_inquiries(settings_env, _unplaced_export(tmp_path / "export.csv"))
+    quality = place_quality(settings_env, dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    shares = {(s.country, s.field): (s.inquiries, s.unplaced) for s in quality.shares}
+    assert shares == {("CN", "province_city"): (5, 3), ("CN", "district"): (2, 1), ("DE", "province_city"): (1, 1)}
+    typed = {(v.field, v.issue, v.typed): v.candidates for v in quality.unplaced}
+    assert typed == {
+        ("district", "ambiguous_region", "鼓楼区"): "CN-FJ Fujian Sheng, CN-HA Henan Sheng, CN-JS Jiangsu Sheng",
+        ("province_city", "ambiguous_region", "Frankfurt"): "DE-BB Brandenburg, DE-HE Hessen",
+        ("province_city", "unknown_region", "我的城市"): None,
+        ("district", "unknown_district", "高新区"): None,
+    }  # the phone number typed as a city is counted, never kept
+
+
+def test_the_inquiry_page_shows_what_the_gazetteer_missed(settings_env, tmp_path):
+    from dashboard.navigation import pages_for
+    from etl.accounts import ROLES
+    from etl.inquiries.ingest import ingest_inquiries
+    from tests.test_dashboard import app_as
+
+    ingest_inquiries(settings_env, _unplaced_export(tmp_path / "export.csv"))
+    role = next(r for r in ROLES if any(p.file == "views/inquiries.py" for p in pages_for(r)))
+    at = app_as(role).run()
+    at.switch_page("views/inquiries.py").run()
+    assert not at.exception, at.exception
+    assert "Places the gazetteer could not place" in [h.value for h in at.subheader]
+    typed = next(d.value for d in at.dataframe if "typed" in d.value.columns)["typed"].to_list()
+    assert "Frankfurt" in typed and "鼓楼区" in typed

@@ -187,11 +187,9 @@ def _common(paths: set[Path_]) -> Path_:
     return first[:size]
 
 
-def _candidates(paths: set[Path_], level: int) -> tuple[str, ...]:
-    """Countries (level 0), regions (1) or Chinese adcodes (2, 3) the places differ on, at most a few."""
-    level = min(level, 1) if level < 2 else level
-    found = sorted({p[level] if level < 2 else _adcode(p[: level + 1]) for p in paths if len(p) > level})
-    return tuple(found[:MAX_CANDIDATES])
+def _candidates(paths: set[Path_] | frozenset[Path_], level: int) -> tuple[str, ...]:
+    """The countries (level 0) or regions (level 1) the places differ on, at most a few."""
+    return tuple(sorted({p[level] for p in paths})[:MAX_CANDIDATES])
 
 
 def _adcode(path: Path_) -> str:
@@ -211,7 +209,8 @@ def normalize_place(
     if typed and all(typed):
         narrowed = _resolve(typed + ([{within}] if within else []))
         if narrowed:
-            places, field = narrowed, field if places else "district"
+            field = "province_city" if places else "district"  # which field an ambiguity comes from
+            places = narrowed
         elif places:
             findings.append(Finding("district", "district_mismatch"))
     elif _filled(district) and (iso == "CN" or any(p[0] == "CN" for p in places)):
@@ -224,7 +223,8 @@ def normalize_place(
     if len(common) < 2:
         return Place(common[0] if common else iso, UNKNOWN, None), tuple(findings)
     if typed and all(typed) and len(common) < 4 and any(len(p) > len(common) for p in places):
-        findings.append(Finding("district", "ambiguous_district", tuple(sorted({_adcode(p) for p in places}))))
+        codes = tuple(sorted({_adcode(p) for p in places if len(p) > 2}))
+        findings.append(Finding("district", "ambiguous_district", codes))
     code = _adcode(common) if len(common) > 2 else None
     label = division_name(code) if len(common) == 4 else clean_district(district)
     return Place(common[0], common[1], label, code), tuple(findings)

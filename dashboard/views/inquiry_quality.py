@@ -13,6 +13,10 @@ from etl.inquiries.quality import PlaceQuality, place_quality
 from etl.settings import cached_settings
 
 FIELDS = {"province_city": "province / city", "district": "district", "country": "country"}
+SHARES = {"country": pl.String, "field": pl.String, "inquiries": pl.Int64, "unplaced": pl.Int64,
+          "unplaced_share": pl.Float64}  # fmt: skip
+VALUES = {"field": pl.String, "issue": pl.String, "country": pl.String, "typed": pl.String,
+          "candidates": pl.String, "rows": pl.Int64}  # fmt: skip
 
 
 @st.cache_data(ttl=cached_settings().cache_ttl_seconds, show_spinner=False)
@@ -27,7 +31,7 @@ def show_place_quality(start: dt.date, end: dt.date) -> None:
         "Share of inquiries whose region (or, in China, district) stayed unknown, per country and form field; "
         "then the values typed most often in the latest import that matched no place or several (never guessed)."
     )
-    shares = pl.DataFrame(quality.shares, schema=["country", "field", "inquiries", "unplaced", "unplaced_share"])
+    shares = pl.DataFrame(quality.shares, schema=SHARES, orient="row")
     show_table(shares.with_columns(pl.col("field").replace(FIELDS)), "inquiry_unplaced_share")
-    values = pl.DataFrame(quality.unplaced, schema=["field", "issue", "country", "typed", "candidates", "rows"])
+    values = pl.DataFrame(quality.unplaced, schema=VALUES, orient="row")
     show_table(values.with_columns(pl.col("field").replace(FIELDS)), "inquiry_unplaced_values")

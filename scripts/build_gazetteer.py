@@ -94,18 +94,34 @@ def region_names(geolite: dict) -> tuple[dict, dict, dict[str, str], list[tuple[
     iso_to_geoip: dict[str, str] = {}
     subdivisions = list(pycountry.subdivisions)
     by_code = {s.code: s for s in subdivisions}
+
+    def matching(name: str, country: str) -> set[str]:
+        return {c for key in keys(name) for c in by_key.get((country, key), ())}
+
     for sub in subdivisions:
-        own = [sub.name] + [t.gettext(sub.name) for t in tr.values()]
-        if sub.country_code not in countries_with_geoip:
-            if sub.parent_code is None:
-                iso_to_geoip[sub.code] = sub.code
-            continue
-        if (sub.country_code, sub.code) in geolite:
+        in_geoip = (sub.country_code, sub.code) in geolite
+        if in_geoip or (sub.country_code not in countries_with_geoip and sub.parent_code is None):
             iso_to_geoip[sub.code] = sub.code
+    taken = set(iso_to_geoip.values())
+    for sub in subdivisions:
+        if sub.code in iso_to_geoip or sub.country_code not in countries_with_geoip:
             continue
-        matches = {c for name in own for key in keys(name) for c in by_key.get((sub.country_code, key), ())}
-        if len(matches) == 1:
-            iso_to_geoip[sub.code] = matches.pop()
+        own = matching(sub.name, sub.country_code)
+        # else by its translations, never onto a code another subdivision holds: pycountry's Dutch calls Taiwan
+        # "Hainan, Provincie"
+        votes = {c for t in tr.values() for c in matching(t.gettext(sub.name), sub.country_code)} - taken
+        if len(own) == 1:
+            iso_to_geoip[sub.code] = own.pop()
+        elif not own and len(votes) == 1:
+            iso_to_geoip[sub.code] = votes.pop()
+    for country in sorted(countries_with_geoip):  # the last region left on both sides is the same region
+        left = [s.code for s in subdivisions if s.country_code == country and s.parent_code is None
+                and s.code not in iso_to_geoip]  # fmt: skip
+        free = {code for c, code in geolite if c == country} - set(iso_to_geoip.values())
+        if len(left) == 1 and len(free) == 1:
+            iso_to_geoip[left[0]] = free.pop()  # Warmińsko-Mazurskie (PL-28) is GeoLite2's PL-WN
+        elif not free:
+            iso_to_geoip.update((code, code) for code in left)  # GeoIP files CN-HK as the country HK
     for sub in subdivisions:  # a department, province or county belongs to its top-level region
         if sub.code in iso_to_geoip:
             continue

@@ -362,6 +362,14 @@ def test_regions_use_the_codes_geoip_puts_on_visits():
     assert normalize_place("Polen", "Kleinpolen", "")[0].region == "PL-MA"
 
 
+def test_regions_geoip_files_as_countries_keep_their_iso_3166_2_code():
+    hong_kong, _ = normalize_place("Hong Kong", "香港", "")
+    assert (hong_kong.country, hong_kong.region) == ("HK", "CN-HK")  # GeoIP says country HK
+    assert normalize_place("中国", "香港特别行政区", "")[0].region == "CN-HK"
+    assert normalize_place("Polska", "Warmińsko-Mazurskie", "")[0].region == "PL-WN"  # GeoLite2's code
+    assert normalize_place("", "Taiwan", "")[0].region == "CN-TW"  # not Hainan (pycountry's Dutch mixes them up)
+
+
 def test_districts_are_shown_with_their_names():
     place, _ = normalize_place("中国", "Zhejiang Wenzhou", "Lucheng")
     assert (place.adcode, place.district, division_name(place.adcode)) == ("330302", "鹿城区", "鹿城区")

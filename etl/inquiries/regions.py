@@ -33,6 +33,7 @@ _FILLER = {"sheng", "shi", "qu", "xian", "city", "province", "district", "county
 _HAN_FILLER = set("省市区县")
 _MAX_WINDOW = 5  # words in one Latin place name ("provence alpes cote d azur")
 _MAX_HAN = 12  # characters in one Chinese name after folding
+_OWN_CODES = {"HK", "MO", "TW"}
 
 Path_ = tuple[str, ...]  # ("CN", "CN-ZJ", "3303", "330302"): country, region, then China's prefecture, county
 
@@ -162,11 +163,16 @@ def _latin_names(words: list[str]) -> list[tuple[tuple[int, Path_], ...]]:
 def _best(pairs: tuple[tuple[int, Path_], ...], country: str, within: Path_ = ()) -> set[Path_]:
     """The places of the best tier that matched, per country (or in the given country only), among those inside
     or around ``within`` (the district "Lucheng" in Wenzhou is 鹿城区, whatever town elsewhere is called so)."""
-    fits = [(t, p) for t, p in pairs if country in (UNKNOWN, p[0]) and (p[: len(within)] == within[: len(p)])]
+    fits = [(t, p) for t, p in pairs if _in_country(country, p) and p[: len(within)] == within[: len(p)]]
     best: dict[str, int] = {}
     for tier, path in fits:
         best[path[0]] = min(tier, best.get(path[0], 9))
     return {path for tier, path in fits if best[path[0]] == tier}
+
+
+def _in_country(country: str, path: Path_) -> bool:
+    """Hong Kong, Macao and Taiwan have country codes of their own (GeoIP's too) and ISO 3166-2:CN codes."""
+    return country in (UNKNOWN, path[0]) or (country in _OWN_CODES and path[1] == f"CN-{country}")
 
 
 def _resolve(mentions: list[set[Path_]]) -> set[Path_]:
@@ -227,7 +233,7 @@ def normalize_place(
         findings.append(Finding("district", "ambiguous_district", codes))
     code = _adcode(common) if len(common) > 2 else None
     label = division_name(code) if len(common) == 4 else clean_district(district)
-    return Place(common[0], common[1], label, code), tuple(findings)
+    return Place(common[0] if iso == UNKNOWN else iso, common[1], label, code), tuple(findings)
 
 
 @lru_cache(maxsize=65536)

@@ -547,3 +547,9 @@ def test_the_inquiry_page_shows_what_the_gazetteer_missed(settings_env, tmp_path
     assert "Places the gazetteer could not place" in [h.value for h in at.subheader]
     typed = next(d.value for d in at.dataframe if "typed" in d.value.columns)["typed"].to_list()
     assert "Frankfurt" in typed and "鼓楼区" in typed
+
+
+def test_a_district_of_another_city_keeps_the_city_and_is_counted():
+    place, findings = normalize_place("中国", "广东省深圳市", "白云区")  # 白云区 is Guangzhou's (and Guiyang's)
+    assert (place.region, place.adcode) == ("CN-GD", "440300")
+    assert [(f.field, f.issue) for f in findings] == [("district", "district_mismatch")]

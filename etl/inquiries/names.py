@@ -67,11 +67,8 @@ def _zh_forms(text: str) -> list[str]:
     match = _ZH_AUTONOMOUS.match(text)
     if match:
         forms.append(match.group(1))
-    for form in list(forms):
-        for suffix in _ZH_SUFFIXES:
-            if form.endswith(suffix) and len(form) - len(suffix) >= 2:
-                forms.append(form[: -len(suffix)])
-                break
+    for form in list(forms):  # "浦东新区" -> "浦东" and "浦东新"
+        forms.extend(form[: -len(s)] for s in _ZH_SUFFIXES if form.endswith(s) and len(form) - len(s) >= 2)
     return forms
 
 

@@ -211,14 +211,14 @@ def normalize_place(
     found, known = _province_city(iso, province_city)
     places, field, findings = set(found), "province_city", list(known)
     within = _common(places) if places else ()
-    typed = [_best(m, iso, within) for m in _mentions(district)]
-    if typed and all(typed):
-        narrowed = _resolve(typed + ([{within}] if within else []))
-        if narrowed:
-            field = "province_city" if places else "district"  # which field an ambiguity comes from
-            places = narrowed
-        elif places:
-            findings.append(Finding("district", "district_mismatch"))
+    mentions = _mentions(district)
+    typed = [_best(m, iso, within) for m in mentions]
+    narrowed = _resolve(typed + ([{within}] if within else [])) if typed and all(typed) else set()
+    if narrowed:
+        field = "province_city" if places else "district"  # which field an ambiguity comes from
+        places = narrowed
+    elif mentions and places:  # a district of another city or province: the province/city field wins
+        findings.append(Finding("district", "district_mismatch"))
     elif _filled(district) and (iso == "CN" or any(p[0] == "CN" for p in places)):
         findings.append(Finding("district", "unknown_district"))
     common = _common(places) if places else ()
@@ -283,3 +283,12 @@ def region_name(code: str | None) -> str | None:
 def division_name(adcode: str | None) -> str | None:
     """The Chinese name of an adcode (``330302`` -> ``鹿城区``), None if unknown."""
     return _division_names().get(adcode or "")
+
+
+@lru_cache(maxsize=64)
+def county_names(region: str) -> tuple[str, ...]:
+    """The county-level divisions of a Chinese region (``CN-ZJ`` -> 鹿城区, 龙湾区, ...), for the sample data."""
+    names = _division_names()
+    prefix = next((code[:2] for code, name in names.items() if code.endswith("0000")
+                   and normalize_place("中国", name, None)[0].region == region), None)  # fmt: skip
+    return tuple(name for code, name in sorted(names.items()) if code[:2] == prefix and not code.endswith("00"))

@@ -61,25 +61,28 @@ def main() -> None:
     started = time.perf_counter()
     regions.normalize_place("中国", "浙江", "鹿城区")
     loaded = time.perf_counter() - started
-    times = []
+    times, cpu_times = [], []
     for _ in range(2):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         placed = sum(regions.normalize_place(*row)[0].region != regions.UNKNOWN for row in rows)
         times.append(time.perf_counter() - started)
+        cpu_times.append(time.process_time() - cpu_started)
     worst = distinct_rows(args.rows, random.Random(7))
     regions.normalize_place.cache_clear()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for row in worst:
         regions.normalize_place(*row)
     times.append(time.perf_counter() - started)
+    cpu_times.append(time.process_time() - cpu_started)
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())  # fmt: skip
     print(f"machine: {os.cpu_count()} cores (nproc), {cpu}, Python {platform.python_version()}")
     print(f"gazetteer loaded in {loaded:.2f} s ({len(regions._index()):,} lookup keys)")
     print(f"{len(rows):,} rows ({len(set(rows)):,} distinct), {placed:,} placed in a region:")
-    print(f"  cold (every distinct value resolved): {times[0]:.2f} s")
-    print(f"  warm (a second import in the same process): {times[1]:.2f} s")
-    print(f"{len(worst):,} rows, every one distinct (worst case): {times[2]:.2f} s")
+    print(f"  cold (every distinct value resolved): {times[0]:.2f} s ({cpu_times[0]:.2f} s CPU)")
+    print(f"  warm (a second import in the same process): {times[1]:.2f} s ({cpu_times[1]:.2f} s CPU)")
+    print(f"{len(worst):,} rows, every one distinct (worst case): {times[2]:.2f} s ({cpu_times[2]:.2f} s CPU)")
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} (other work on the machine slows wall time)")
 
 
 if __name__ == "__main__":

@@ -45,12 +45,18 @@ def open_export(path: Path, required: tuple[str, ...]) -> Export:
     A byte sequence that the detected encoding cannot read stops here with the file and line: nothing is
     replaced by U+FFFD and loaded as if it were right."""
     suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise InputError(f"{path}: an old Excel .xls workbook is not read; save it as .xlsx or as 'CSV UTF-8'")
     if suffix in WORKBOOKS:
         return Export(_xlsx_rows(path, required), "xlsx")
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if not raw.strip() and suffix not in JSON_LINES:  # JSON Lines has no header: empty is zero records
+        raise InputError(f"{path}: the file is empty (not even a header row with {', '.join(required)})")
+    if suffix not in JSON_LINES and raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        raise InputError(f"{path}: this looks like JSON Lines, not CSV; name it .jsonl to read it as such")
     encoding = detect_encoding(path, raw)
     text = decode(path, raw, encoding)
     if suffix in JSON_LINES:

@@ -138,13 +138,16 @@ def test_rows_without_consent_are_not_loaded_and_are_reported(settings_env, tmp_
 
 def test_unknown_regions_are_counted_not_guessed(settings_env, tmp_path):
     path = write_csv(tmp_path / "i.csv", [row(province_city="my city"), row(submitted_at="2026-11-10T11:00:00+08:00",
-                                                                          province_city="13800138000")])  # fmt: skip
+                                          province_city="13800138000"), row(submitted_at="2026-11-10T12:00:00+08:00",
+                                          province_city="my city"), row(submitted_at="2026-11-10T13:00:00+08:00",
+                                          province_city="only typed once")])  # fmt: skip
     stats = ingest_inquiries(settings_env, path)
-    assert stats.unknown_region == 2
+    assert stats.unknown_region == 4
     with duckdb.connect(str(settings_env.warehouse), read_only=True) as con:
         found = con.execute("SELECT raw_value, rows FROM data_quality WHERE issue = 'unknown_region' "
                             "ORDER BY raw_value NULLS LAST").fetchall()  # fmt: skip
-    assert found == [("my city", 1), (None, 1)]  # a value that looks like a phone number is not kept
+    # typed by two: kept as typed; a phone number, or a value one person typed, is counted but not kept
+    assert found == [("my city", 2), (None, 2)]
 
 
 def test_bad_rows_are_rejected_with_their_row_number_and_the_rest_loads(settings_env, tmp_path):

@@ -506,10 +506,12 @@ def test_a_workbook_missing_a_column_names_it(tmp_path):
 
 
 def _unplaced_export(path: Path) -> Path:
-    typed = [("中国", "浙江温州", "鹿城区"), ("中国", "", "鼓楼区"), ("Deutschland", "Frankfurt", ""),
-             ("中国", "我的城市", ""), ("中国", "广东", "高新区"), ("中国", "13800138000", "")]  # fmt: skip
-    rows = [ROWS[0] | {"submitted_at": f"2026-11-10T1{i}:00:00+08:00", "country": c, "province_city": p, "district": d}
-            for i, (c, p, d) in enumerate(typed)]  # fmt: skip
+    # each typed by two people (a value typed once is counted, never kept), but the phone number and the street
+    typed = 2 * [("中国", "浙江温州", "鹿城区"), ("中国", "", "鼓楼区"), ("Deutschland", "Frankfurt", ""),
+                 ("中国", "我的城市", ""), ("中国", "广东", "高新区")] + [("中国", "13800138000", ""),
+                 ("Polska", "Kraków", "Jan Kowalski ul. Długa 5")]  # fmt: skip
+    rows = [ROWS[0] | {"submitted_at": f"2026-11-{10 + i // 10}T1{i % 10}:00:00+08:00", "country": c,
+                       "province_city": p, "district": d} for i, (c, p, d) in enumerate(typed)]  # fmt: skip
     pl.DataFrame(rows, schema={c: pl.String for c in INQUIRY_COLUMNS}).write_csv(path)
     return path
 
@@ -523,7 +525,8 @@ def test_the_quality_report_gives_shares_per_country_and_field_and_the_values_ty
     ingest_inquiries(settings_env, _unplaced_export(tmp_path / "export.csv"))
     quality = place_quality(settings_env, dt.date(2026, 11, 1), dt.date(2026, 11, 30))
     shares = {(s.country, s.field): (s.inquiries, s.unplaced) for s in quality.shares}
-    assert shares == {("CN", "province_city"): (5, 3), ("CN", "district"): (2, 1), ("DE", "province_city"): (1, 1)}
+    assert shares == {("CN", "province_city"): (9, 5), ("CN", "district"): (4, 2), ("DE", "province_city"): (2, 2),
+                      ("PL", "province_city"): (1, 0)}  # fmt: skip
     typed = {(v.field, v.issue, v.typed): v.candidates for v in quality.unplaced}
     assert typed == {
         ("district", "ambiguous_region", "鼓楼区"): "CN-FJ Fujian Sheng, CN-HA Henan Sheng, CN-JS Jiangsu Sheng",
@@ -531,6 +534,12 @@ def test_the_quality_report_gives_shares_per_country_and_field_and_the_values_ty
         ("province_city", "unknown_region", "我的城市"): None,
         ("district", "unknown_district", "高新区"): None,
     }  # the phone number typed as a city is counted, never kept
+
+    from etl import warehouse
+
+    with warehouse.read(settings_env.warehouse) as con:
+        districts = {row[0] for row in con.execute("SELECT DISTINCT district FROM inquiries").fetchall()}
+    assert not any("Kowalski" in (d or "") for d in districts)  # a street no gazetteer knows is not stored
 
 
 def test_the_inquiry_page_shows_what_the_gazetteer_missed(settings_env, tmp_path):
@@ -553,3 +562,15 @@ def test_a_district_of_another_city_keeps_the_city_and_is_counted():
     place, findings = normalize_place("中国", "广东省深圳市", "白云区")  # 白云区 is Guangzhou's (and Guiyang's)
     assert (place.region, place.adcode) == ("CN-GD", "440300")
     assert [(f.field, f.issue) for f in findings] == [("district", "district_mismatch")]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [("empty.csv", b"", "the file is empty"), ("old.xls", b"\xd0\xcf\x11\xe0", "old Excel .xls"),
+     ("export.csv", b'{"email": "a@b.cn"}\n', "looks like JSON Lines")],
+)  # fmt: skip
+def test_exports_of_the_wrong_kind_are_one_clear_line(tmp_path, name, content, words):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=words):
+        list(open_export(path, ("email",)).rows)

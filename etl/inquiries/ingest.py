@@ -35,6 +35,7 @@ OPTIONAL = ("name", "company", "message", "status", "first_response_at", "closed
 YES = {"true", "yes", "y", "1", "on", "是", "同意", "ja", "oui", "x", "checked"}
 STATUSES = {"new": "new", "open": "new", "responded": "responded", "answered": "responded", "in_progress": "responded",
             "closed": "closed", "done": "closed", "won": "closed", "lost": "closed"}  # fmt: skip
+MIN_TYPED = 2  # an unplaced value is kept as typed only when at least this many rows of an import typed it
 RECORD_SCHEMA: dict[str, Any] = {
     "inquiry_key": pl.String, "subject_email": pl.String, "subject_phone": pl.String,
     "submitted_at": pl.Datetime("us"), "day": pl.Date, "country": pl.String, "region": pl.String,
@@ -89,9 +90,9 @@ class Normalized:
 
 def safe_raw(value: str) -> str | None:
     """A typed region or country worth showing in the data-quality table, or None if it could identify anyone."""
-    text = " ".join(value.split())[:40]
-    if not text or re.search(r"\d{4,}|@|https?:", text):
-        return None
+    text = " ".join(value.split())
+    if not text or len(text) > 40 or re.search(r"\d{4,}|@|https?:", text):
+        return None  # a long entry is free text, and its first words could still name someone
     return text
 
 
@@ -187,8 +188,12 @@ def ingest_inquiries(cfg: Settings, path: Path, *, actor: str | None = None) -> 
     stats.rejects = [f"row {n}: {reason}" for n, reason in result.rejects[:10]]
     run_id = uuid.uuid4().hex[:12]
     records = pl.DataFrame(result.records, schema=RECORD_SCHEMA)
+    # a value typed by one person only is not shown: a name or an address in a place field stays unseen
+    findings: Counter = Counter()
+    for (name, issue, raw, country, candidates), n in result.findings.items():
+        findings[(name, issue, raw if n >= MIN_TYPED else None, country, candidates)] += n
     quality = pl.DataFrame(
-        [(*finding, n) for finding, n in sorted(result.findings.items(), key=str)],
+        [(*finding, n) for finding, n in sorted(findings.items(), key=str)],
         schema={"field": pl.String, "issue": pl.String, "raw_value": pl.String, "country": pl.String,
                 "candidates": pl.String, "rows": pl.Int32},
         orient="row",

@@ -232,7 +232,11 @@ def normalize_place(
         codes = tuple(sorted({_adcode(p) for p in places if len(p) > 2}))
         findings.append(Finding("district", "ambiguous_district", codes))
     code = _adcode(common) if len(common) > 2 else None
-    label = division_name(code) if len(common) == 4 else clean_district(district)
+    # outside China's counties a district is kept only when the gazetteer knows it: the field is free text, and
+    # what no gazetteer names (a street, a person) never reaches the warehouse
+    label = division_name(code) if len(common) == 4 else clean_district(district) if narrowed else None
+    if label is None and _filled(district):
+        label = UNKNOWN  # typed but not placed: counted on the quality panel, never stored as typed
     return Place(common[0] if iso == UNKNOWN else iso, common[1], label, code), tuple(findings)
 
 

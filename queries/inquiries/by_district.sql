@@ -3,4 +3,4 @@
 SELECT country, region, adcode, coalesce(district, 'unknown') AS district, count(*) AS inquiries
 FROM inquiries WHERE day BETWEEN $start AND $end
   AND ($country IS NULL OR country = $country) AND ($region IS NULL OR region = $region)
-GROUP BY ALL ORDER BY inquiries DESC, country, region, district
+GROUP BY ALL ORDER BY inquiries DESC, country, region, district, adcode

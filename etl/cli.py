@@ -537,6 +537,40 @@ def inventory(as_json: JsonFlag = False) -> None:
 
 
 @app.command()
+def digest(
+    role: Annotated[str, typer.Option(help="compliance | manager | marketing")],
+    to: Annotated[
+        list[str] | None, typer.Option("--to", help="Send to this address (repeatable); default: the role's digest_to.")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The digest of this day (YYYY-MM-DD); default today.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the e-mail instead of sending it.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """E-mail a role its morning summary (plain text and HTML) through the smtp_* settings."""
+    from etl.digest import build, recipients, send
+
+    cfg = settings()
+    day = _as_of(as_of, cfg)
+    addresses = recipients(cfg, role, to) if to or not dry_run else []
+    mail = build(cfg, role, day, dt.datetime.now(cfg.tz))
+    if dry_run:
+        if as_json:
+            typer.echo(json.dumps(mail.as_dict() | {"sent": False, "text": mail.text(), "html": mail.html()},
+                                  ensure_ascii=False))  # fmt: skip
+        else:
+            typer.echo(f"Subject: [vcar] {mail.subject}\n\n{mail.text()}", nl=False)
+        return
+    server = send(cfg, mail, addresses)
+    from etl.compliance import audit
+
+    audit.record(cfg, audit.cli_actor(), "digest.sent", role, {"as_of": day.isoformat(), "recipients": len(addresses)})
+    emit(mail.as_dict() | {"sent": True, "recipients": len(addresses)}, as_json,
+         f"{role} digest of {day} sent to {len(addresses)} recipients through {server}")  # fmt: skip
+
+
+@app.command()
 def retention(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would go; change nothing.")] = False,
     as_json: JsonFlag = False,

@@ -68,8 +68,8 @@ def smtp(monkeypatch, settings_env):
 @pytest.fixture
 def register(settings_env):
     """One overdue, one at-risk and one paused request on 2026-11-25 (CN calendar)."""
-    overdue = rights.add(settings_env, type_="erasure", received=D(2026, 10, 1), email=SUBJECTS[0])
     at_risk = rights.add(settings_env, type_="access", received=D(2026, 11, 5), email=SUBJECTS[1])
+    overdue = rights.add(settings_env, type_="erasure", received=D(2026, 10, 1), email=SUBJECTS[0])
     paused = rights.add(settings_env, type_="access", received=D(2026, 11, 9), email=SUBJECTS[2])
     rights.update(settings_env, paused.request_id, status="awaiting_identity", today=D(2026, 11, 10))
     return overdue.request_id, at_risk.request_id, paused.request_id

@@ -146,6 +146,11 @@ def _waiting(hours: float) -> str:
     return f"{hours:,.0f} h" if hours < 48 else f"{hours / 24:,.0f} days"
 
 
+def _moment(moment: dt.datetime, as_of: dt.date, cfg: Settings) -> str:
+    local = moment.astimezone(cfg.tz)
+    return f"the end of {as_of}" if local.date() > as_of else local.strftime("%Y-%m-%d %H:%M")
+
+
 def _manager(cfg: Settings, as_of: dt.date, moment: dt.datetime, footer: str) -> Digest:
     past = inquiries_past_sla(cfg, moment)
     week = inquiries_report(cfg, as_of - dt.timedelta(days=6), as_of)
@@ -169,7 +174,7 @@ def _manager(cfg: Settings, as_of: dt.date, moment: dt.datetime, footer: str) ->
     )  # fmt: skip
     return Digest(
         "manager", as_of, f"Inquiries on {as_of}: {past['past_sla']:,} unanswered past the {past['sla_hours']} h SLA",
-        f"As of {past['as_of'].replace('T', ' ')} ({cfg.timezone}).", [Section("Summary", summary), waiting], footer,
+        f"As of {_moment(moment, as_of, cfg)} ({cfg.timezone}).", [Section("Summary", summary), waiting], footer,
     )  # fmt: skip
 
 

@@ -406,6 +406,9 @@ def rights_update(
     extend: Annotated[bool, typer.Option("--extend", help="Extend by two months (told the subject today).")] = False,
     reason: Annotated[str | None, typer.Option(help="Why it is extended (required with --extend).")] = None,
     note: Annotated[str | None, typer.Option(help="A note; e-mails and numbers in it are masked.")] = None,
+    owner: Annotated[
+        str | None, typer.Option(help='Who answers it: a dashboard account (vcar users list); "" for nobody.')
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Move a request along its lifecycle; refused when the transition or the extension is not allowed."""
@@ -414,9 +417,10 @@ def rights_update(
     cfg = settings()
     verified = _parse_date(identity_verified, "--identity-verified") if identity_verified else None
     request = rights.update(cfg, request_id, status=status, identity_verified=verified, extend=extend, reason=reason,
-                            note=note)  # fmt: skip
+                            note=note, owner=owner)  # fmt: skip
     row = rights.describe(request, cfg, _as_of(None, cfg))
-    emit(row, as_json, f"{request_id}: {row['status']}, {row['sla_state']}, deadline {row['deadline']}")
+    emit(row, as_json, f"{request_id}: {row['status']}, {row['sla_state']}, deadline {row['deadline']}, owner "
+                       f"{row['owner'] or 'nobody'}")  # fmt: skip
 
 
 @rights_app.command("list")

@@ -24,7 +24,7 @@ from email.utils import formatdate, make_msgid
 from typing import Any
 
 from etl.errors import ConfigError, VcarError
-from etl.metrics import display, display_change, label
+from etl.metrics import display, display_change, label, words
 from etl.reports import compare, inquiries_past_sla, inquiries_report, rights_report, usage_report
 from etl.settings import Settings, is_address
 
@@ -92,11 +92,6 @@ def _text_table(headers: list[str], rows: list[list[str]]) -> list[str]:
     return ["  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip() for line in lines]
 
 
-def _words(value: str | None) -> str:
-    """A status or type as words: ``awaiting_identity`` -> ``awaiting identity``."""
-    return "" if value is None else value.replace("_", " ")
-
-
 def build(cfg: Settings, role: str, as_of: dt.date, now: dt.datetime) -> Digest:
     """The digest of ``role`` as of a day; ``now`` (aware) is the moment of a digest of today."""
     if role not in DIGEST_ROLES:
@@ -111,21 +106,14 @@ def build(cfg: Settings, role: str, as_of: dt.date, now: dt.datetime) -> Digest:
     return _marketing(cfg, as_of, footer)
 
 
-def _days_left(row: dict[str, Any]) -> str:
-    days = row["days_left"]
-    if days < 0:
-        return f"{-days} days overdue"
-    return f"{days} days left ({row['business_days_left']} business days)"
-
-
 def _compliance(cfg: Settings, as_of: dt.date, footer: str) -> Digest:
     report = rights_report(cfg, as_of)
     summary = [f"{label(k)}: {display(k, report[k])}" for k in ("open_requests", "at_risk", "overdue")]
     attention = Section(
         "Overdue and at risk",
         [] if report["attention"] else ["None: every open request is on track."],
-        ["Request", "Type", "Status", "Deadline", "Days left"] if report["attention"] else [],
-        [[r["request_id"], _words(r["type"]), _words(r["status"]), r["deadline"], _days_left(r)]
+        ["Request", "Type", "Status", "Deadline", "Days left", "Owner"] if report["attention"] else [],
+        [[r["request_id"], words(r["type"]), words(r["status"]), r["deadline"], r["standing"], r["owner"] or "nobody"]
          for r in report["attention"]],
     )  # fmt: skip
     pending = report["identity_pending"][:LIST_LIMIT]
@@ -133,7 +121,7 @@ def _compliance(cfg: Settings, as_of: dt.date, footer: str) -> Digest:
         "Identity checks pending",
         [] if pending else ["None."],
         ["Request", "Type", "Asked on", "Days pending"] if pending else [],
-        [[r["request_id"], _words(r["type"]), r["pending_since"], f"{r['days_pending']:,}"] for r in pending],
+        [[r["request_id"], words(r["type"]), r["pending_since"], f"{r['days_pending']:,}"] for r in pending],
     )
     return Digest(
         "compliance", as_of, f"Rights requests on {as_of}: {report['overdue']} overdue, {report['at_risk']} at risk",
@@ -170,7 +158,7 @@ def _manager(cfg: Settings, as_of: dt.date, moment: dt.datetime, footer: str) ->
         ([] if shown else ["None: every inquiry was answered within the SLA."]) + more,
         ["Submitted", "Waiting", "Region", "District", "Support type"] if shown else [],
         [[r["submitted_at"].replace("T", " "), _waiting(r["hours_waiting"]), r["region_name"] or r["region"],
-          r["district"] or "", _words(r["support_type"])] for r in shown],
+          r["district"] or "", words(r["support_type"])] for r in shown],
     )  # fmt: skip
     return Digest(
         "manager", as_of, f"Inquiries on {as_of}: {past['past_sla']:,} unanswered past the {past['sla_hours']} h SLA",

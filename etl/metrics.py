@@ -142,6 +142,16 @@ def display(key: str, value: float | None, k_min: int | None = None) -> str:
     return _FORMATS[unit].format(value)
 
 
+def words(value: str | None) -> str:
+    """A status, type or field name as words (``awaiting_identity`` -> ``awaiting identity``); blank for none."""
+    return "" if value is None else value.replace("_", " ")
+
+
+def days(n: int) -> str:
+    """A whole number of days in words: "1 day", "3 days"."""
+    return f"{n:,} day" if abs(n) == 1 else f"{n:,} days"
+
+
 def display_change(key: str, change: float | None) -> str:
     """A change between two periods (``etl.reports.compare``): points for shares, percent for the rest."""
     if change is None:

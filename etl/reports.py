@@ -188,8 +188,10 @@ def rights_report(cfg: Settings, as_of: dt.date, window_days: int = 90) -> dict[
 def _attention_row(r: dict[str, Any]) -> dict[str, Any]:
     """An overdue or at-risk request as the digest and the Rights page's banner name it: its id, never its
     subject."""
-    keep = ("request_id", "type", "status", "sla_state", "days_left", "business_days_left")
-    return {k: r[k] for k in keep} | {"deadline": r["deadline"].isoformat()}
+    from etl.compliance.rights import standing
+
+    keep = ("request_id", "type", "status", "sla_state", "days_left", "business_days_left", "owner")
+    return {k: r[k] for k in keep} | {"deadline": r["deadline"].isoformat(), "standing": standing(r)}
 
 
 def inquiries_past_sla(cfg: Settings, now: dt.datetime) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from datetime import date as D
 import pytest
 
 from etl import digest
+from etl.accounts import add_user
 from etl.compliance import rights
 from etl.errors import ConfigError, VcarError
 from etl.keystore import ensure_secrets_dir, write_private
@@ -70,6 +71,8 @@ def register(settings_env):
     """One overdue, one at-risk and one paused request on 2026-11-25 (CN calendar)."""
     at_risk = rights.add(settings_env, type_="access", received=D(2026, 11, 5), email=SUBJECTS[1])
     overdue = rights.add(settings_env, type_="erasure", received=D(2026, 10, 1), email=SUBJECTS[0])
+    add_user(settings_env.secrets_dir, "li.wei", "compliance", "a long enough password")
+    rights.update(settings_env, overdue.request_id, owner="li.wei")
     paused = rights.add(settings_env, type_="access", received=D(2026, 11, 9), email=SUBJECTS[2])
     rights.update(settings_env, paused.request_id, status="awaiting_identity", today=D(2026, 11, 10))
     return overdue.request_id, at_risk.request_id, paused.request_id
@@ -81,8 +84,8 @@ def test_the_compliance_digest_names_overdue_and_at_risk_requests_by_id_only(set
     assert mail.subject == "Rights requests on 2026-11-25: 1 overdue, 1 at risk"
     attention, identity = mail.sections[1], mail.sections[2]
     assert [row[0] for row in attention.rows] == [overdue, at_risk]  # the earliest deadline first
-    assert attention.rows[1][3:] == ["2026-11-26", "1 days left (1 business days)"]
-    assert attention.rows[0][4].endswith("days overdue")
+    assert attention.rows[0][3:] == ["2026-10-27", "29 days overdue", "li.wei"]
+    assert attention.rows[1][3:] == ["2026-11-26", "1 day left (1 business)", "nobody"]
     assert identity.rows == [[paused, "access", "2026-11-10", "15"]]
     for text in (mail.text(), mail.html()):
         assert overdue in text and at_risk in text

@@ -526,10 +526,23 @@ def promises(
 
 
 @app.command()
-def inventory(as_json: JsonFlag = False) -> None:
+def inventory(
+    by_activity: Annotated[
+        bool, typer.Option("--by-activity", help="Per processing activity, with the Art. 30(1) fields.")
+    ] = False,
+    html: Annotated[
+        Path | None, typer.Option(help="With --by-activity: also write the record as one printable HTML page.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
     """The record of processing (Art. 30): every table and column, its purpose, legal basis and retention."""
     from etl.compliance.inventory import INVENTORY, as_dict
 
+    if by_activity:
+        _activities(settings(), html, as_json)
+        return
+    if html is not None:
+        raise ConfigError("--html: only with --by-activity")
     if as_json:
         typer.echo(json.dumps(as_dict(), ensure_ascii=False))
         return
@@ -572,6 +585,22 @@ def digest(
     audit.record(cfg, audit.cli_actor(), "digest.sent", role, {"as_of": day.isoformat(), "recipients": len(addresses)})
     emit(mail.as_dict() | {"sent": True, "recipients": len(addresses)}, as_json,
          f"{role} digest of {day} sent to {len(addresses)} recipients through {server}")  # fmt: skip
+
+
+def _activities(cfg: Settings, html: Path | None, as_json: bool) -> None:
+    from etl.compliance.activities import HEADINGS, html_record, record
+
+    rows = record(cfg)
+    if html is not None:
+        html.write_text(html_record(cfg, dt.datetime.now(cfg.tz).date().isoformat()), encoding="utf-8")
+        say(f"wrote {html}")
+    if as_json:
+        typer.echo(json.dumps({"activities": rows}, ensure_ascii=False))
+        return
+    for row in rows:
+        typer.echo(f"{row['activity']}  [tables: {row['tables']}]")
+        for key, heading in HEADINGS.items():
+            typer.echo(f"    {heading}: {row[key]}")
 
 
 @app.command()

@@ -98,6 +98,16 @@ def rights(as_of, open_only: bool) -> pl.DataFrame:
     return pl.DataFrame(rows, schema_overrides=overrides, infer_schema_length=None)
 
 
+@st.cache_data(ttl=TTL, show_spinner=False)
+def overview(role: str) -> dict:
+    """The Overview page of a role (etl.overview), as of now."""
+    import datetime as dt
+
+    from etl.overview import overview as build
+
+    return build(cached_settings(), role, dt.datetime.now(dt.UTC))
+
+
 def rights_timeline(request_id: str, as_of) -> pl.DataFrame:
     """Not cached: one request's milestones and changes (etl.compliance.rights.timeline), as a page shows them."""
     from etl.compliance.rights import timeline

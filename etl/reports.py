@@ -159,6 +159,8 @@ def rights_report(cfg: Settings, as_of: dt.date, window_days: int = 90) -> dict[
     waits = [(r["closed_on"] - r["received_on"]).days for r in recent]
     late = [r for r in open_now if r["sla_state"] in ("overdue", "at_risk")]
     paused = [r for r in open_now if r["sla_state"] == "paused"]
+    upcoming = sorted((r for r in open_now if r["deadline"] is not None and r["deadline"] >= as_of),
+                      key=lambda r: (r["deadline"], r["request_id"]))  # fmt: skip
     months: dict[tuple[str, str], int] = {}
     for r in register:
         key = (r["received_on"].strftime("%Y-%m"), r["type"])
@@ -173,6 +175,7 @@ def rights_report(cfg: Settings, as_of: dt.date, window_days: int = 90) -> dict[
         "median_days_to_close": statistics.median(waits) if waits else None,
         "received_by_month": [{"month": m, "type": t, "requests": n} for (m, t), n in sorted(months.items())],
         "attention": [_attention_row(r) for r in sorted(late, key=lambda r: (r["deadline"], r["request_id"]))],
+        "next_deadlines": [_attention_row(r) for r in upcoming[:5]],
         "identity_pending": [
             {
                 "request_id": r["request_id"],
@@ -186,8 +189,8 @@ def rights_report(cfg: Settings, as_of: dt.date, window_days: int = 90) -> dict[
 
 
 def _attention_row(r: dict[str, Any]) -> dict[str, Any]:
-    """An overdue or at-risk request as the digest and the Rights page's banner name it: its id, never its
-    subject."""
+    """A request with a deadline as the digest, the Rights page's banner and the overview name it: its id, never
+    its subject."""
     from etl.compliance.rights import standing
 
     keep = ("request_id", "type", "status", "sla_state", "days_left", "business_days_left", "owner")

@@ -17,6 +17,7 @@ from etl import keystore
 from etl.compliance import activities
 from etl.compliance.inventory import INVENTORY
 from etl.compliance.promises import STATUS_COLOURS, html_report
+from etl.overview import when
 from etl.settings import cached_settings
 
 user = require_page("views/privacy.py")
@@ -110,6 +111,9 @@ st.caption("Late lines merged into sealed days, by run")
 show_table(loaders.sealed_merges(), "sealed_merges")
 
 st.subheader("Ingest runs and rejected lines")
+status = loaders.warehouse_status()
+st.caption(f"Schema version {status['schema_version'] or 0}; {status['runs'] or 0:,} runs; the last successful load "
+           f"{when(status['last_run_at'], cfg)}.")  # fmt: skip
 show_table(loaders.ingest_runs(), "ingest_runs")
 st.caption(
     "Lines that gave no event: rejected (they failed to parse), or not a request at all (a connection "

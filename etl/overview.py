@@ -91,6 +91,18 @@ def movers(now: list[dict[str, Any]], before: list[dict[str, Any]], key: str, va
     return [{key: name, "value": a, "previous": b, "change": a - b} for name, a, b in changes[:n] if a != b]
 
 
+def _moved(now: list[dict], before: list[dict], dimension: str, column: str, metric: str,
+           k_min: int | None) -> list[dict[str, str]]:  # fmt: skip
+    """The movers as table rows; no change figure beside a suppressed count (it would tell the count)."""
+    rows = []
+    for r in movers(now, before, column, metric):
+        shown = [display(metric, r["value"], k_min), display(metric, r["previous"], k_min)]
+        hidden = any(text.startswith("<") for text in shown)
+        rows.append({label(dimension): r[column], "Last 7 days": shown[0], "The 7 before": shown[1],
+                     "Change": "–" if hidden else f"{r['change']:+,}"})  # fmt: skip
+    return rows
+
+
 def marketing(cfg: Settings, today: dt.date, k_min: int | None) -> dict[str, Any]:
     """``k_min``: counts under it show as "< k" (the marketing role's small-cell suppression)."""
     day = dt.timedelta(days=1)
@@ -100,9 +112,6 @@ def marketing(cfg: Settings, today: dt.date, k_min: int | None) -> dict[str, Any
                   today - 8 * day, limit=1), keys)  # fmt: skip
     week = usage_report(cfg, week_start, yesterday, limit=100)
     before = usage_report(cfg, today - 14 * day, today - 8 * day, limit=100)
-    k = k_min
-    page_moves = movers(week["top_pages"], before["top_pages"], "path", "pageviews")
-    source_moves = movers(week["sources"], before["sources"], "source", "visits")
     return {
         "title": "Website",
         "tiles": [
@@ -111,24 +120,12 @@ def marketing(cfg: Settings, today: dt.date, k_min: int | None) -> dict[str, Any
         ],
         "note": "Changes against the same days a week before.",
         "tables": {
-            ("page_movers", "Pages that moved most (pageviews, last 7 days)"): [
-                {
-                    label("page"): r["path"],
-                    "Last 7 days": display("pageviews", r["value"], k),
-                    "The 7 before": display("pageviews", r["previous"], k),
-                    "Change": f"{r['change']:+,}",
-                }
-                for r in page_moves
-            ],
-            ("source_movers", "Sources that moved most (visits, last 7 days)"): [
-                {
-                    label("source"): r["source"],
-                    "Last 7 days": display("visits", r["value"], k),
-                    "The 7 before": display("visits", r["previous"], k),
-                    "Change": f"{r['change']:+,}",
-                }
-                for r in source_moves
-            ],
+            ("page_movers", "Pages that moved most (pageviews, last 7 days)"): _moved(
+                week["top_pages"], before["top_pages"], "page", "path", "pageviews", k_min
+            ),
+            ("source_movers", "Sources that moved most (visits, last 7 days)"): _moved(
+                week["sources"], before["sources"], "source", "source", "visits", k_min
+            ),
         },  # fmt: skip
         "chart": {
             "title": "Visitors per day, last 14 days",

@@ -10,7 +10,7 @@ import pytest
 import queries
 from etl import warehouse
 from etl.metrics import display
-from etl.overview import freshness, movers, overview
+from etl.overview import _moved, freshness, movers, overview
 from etl.reports import inquiries_report, rights_report, usage_report
 from etl.settings import demo_geoip_db, load_settings
 
@@ -58,6 +58,12 @@ def test_movers_are_the_biggest_changes_either_way():
         {"path": "/c", "value": 7, "previous": 0, "change": 7},
         {"path": "/b", "value": 50, "previous": 45, "change": 5},
     ]  # fmt: skip
+    rows = _moved(now, before, "page", "path", "pageviews", k_min=5)
+    assert rows[1] == {"Page": "/c", "Last 7 days": "7", "The 7 before": "0", "Change": "+7"}
+    small = _moved([{"path": "/a", "pageviews": 3}], [{"path": "/a", "pageviews": 9}], "page", "path", "pageviews", 5)
+    assert small == [
+        {"Page": "/a", "Last 7 days": "< 5", "The 7 before": "9", "Change": "–"}
+    ]  # no count by subtraction
 
 
 def test_the_strip_says_when_logs_stopped_and_in_which_zone(loaded_env):

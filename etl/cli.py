@@ -18,8 +18,9 @@ from typing import Annotated, Any
 
 import typer
 
-from etl.errors import ConfigError, VcarError
+from etl.errors import ConfigError, FieldError, InputError, VcarError
 from etl.logs import FORMATS as LOG_FORMATS
+from etl.metrics import display
 from etl.settings import Settings, load_settings
 
 app = typer.Typer(
@@ -277,13 +278,16 @@ def report_usage(
     from etl.reports import usage_report
 
     start, end = _window(date_from, date_to)
-    filters = {"country": country, "region": region, "device": device, "browser": browser, "source": source,
-               "page": page}  # fmt: skip
-    report = usage_report(settings(), start, end, limit, filters)
+    filters = _checked({"country": country, "region": region, "device": device, "browser": browser, "source": source,
+                        "page": page})  # fmt: skip
+    report = usage_report(_with_warehouse(), start, end, limit, filters)
+    shown = {key: display(key, report[key]) for key in ("visitors", "visits", "pageviews", "bounce_rate", "requests",
+                                                          "bot_requests")}  # fmt: skip
     human = (
-        f"{report['from']} .. {report['to']} ({report['timezone']}): {report['visitors']} visitors, "
-        f"{report['visits']} visits, {report['pageviews']} pageviews, bounce rate {report['bounce_rate']}, "
-        f"{report['requests']} requests of which {report['bot_requests']} from bots"
+        f"{report['from']} .. {report['to']} ({report['timezone']}): {shown['visitors']} visitors, "
+        f"{shown['visits']} visits, {shown['pageviews']} pageviews, bounce rate {shown['bounce_rate']}; "
+        f"{shown['requests']} requests of which {shown['bot_requests']} from bots"
+        + (" (requests and bots are not split by filters)" if report["filters"] else "")
     )
     emit(report, as_json, human)
 
@@ -318,12 +322,16 @@ def report_inquiries(
     """Inquiries by country, region and support type; first-response time; the funnel from web visitors on."""
     from etl.reports import inquiries_report
 
-    report = inquiries_report(settings(), *_window(date_from, date_to), country=country, region=region)
+    _checked({"country": country, "region": region})
+    report = inquiries_report(_with_warehouse(), *_window(date_from, date_to), country=country, region=region)
     f, first = report["funnel"], report["first_response"]
     human = (
-        f"{report['from']} .. {report['to']}: {f['visitors']} visitors -> {f['contact_page_visitors']} on the contact "
-        f"page -> {f['submissions']} inquiries -> {f['responded']} answered -> {f['closed']} closed; median first "
-        f"response {first['median_hours']} h, within SLA {first['within_sla_share']}"
+        f"{report['from']} .. {report['to']}: {display('visitors', f['visitors'])} visitors -> "
+        f"{display('contact_page_visitors', f['contact_page_visitors'])} on the contact page -> "
+        f"{display('inquiries', f['submissions'])} inquiries -> {display('responded', f['responded'])} answered -> "
+        f"{display('closed', f['closed'])} closed; median first response "
+        f"{display('median_hours', first['median_hours'])}, "
+        f"within SLA {display('within_sla_share', first['within_sla_share'])}"
     )
     emit(report, as_json, human)
 
@@ -342,14 +350,35 @@ def report_rights(
     """The rights register's figures: open, at risk, overdue; on-time share and median days to close."""
     from etl.reports import rights_report
 
-    cfg = settings()
+    cfg = _with_warehouse()
     report = rights_report(cfg, _as_of(as_of, cfg), window_days)
     human = (
         f"as of {report['as_of']}: {report['open_requests']} open, {report['at_risk']} at risk, {report['overdue']} "
-        f"overdue; last {window_days} days: on time {report['on_time_share']}, median days to close "
-        f"{report['median_days_to_close']}"
+        f"overdue; last {window_days} days: on time {display('on_time_share', report['on_time_share'])}, median days "
+        f"to close {display('median_days_to_close', report['median_days_to_close'])}"
     )  # fmt: skip
     emit(report, as_json, human)
+
+
+def _with_warehouse() -> Settings:
+    """The settings of a report, whose warehouse must exist: a mistyped path is told, not answered with zeros from
+    a new empty warehouse."""
+    cfg = settings()
+    if not cfg.warehouse.exists():
+        raise InputError(f"setting warehouse (VCAR_WAREHOUSE): no warehouse at {cfg.warehouse}; load data first "
+                         "with vcar ingest logs PATH, or point the setting at the existing one")  # fmt: skip
+    return cfg
+
+
+def _checked(filters: dict[str, str | None]) -> dict[str, str | None]:
+    """Report filters as typed, each checked against its dimension in the registry (FieldError, exit 2)."""
+    from etl.metrics import check_filter
+
+    for key, value in filters.items():
+        problem = check_filter(key, value)
+        if problem:
+            raise FieldError(key, problem)
+    return filters
 
 
 def _as_of(value: str | None, cfg: Settings) -> dt.date:

@@ -10,6 +10,7 @@ becomes a SQL identifier: filters reach SQL as one ``$filters`` struct whose fie
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -33,6 +34,8 @@ class Dimension:
     definition: str
     column: str  # the warehouse column (the same name wherever it is stored)
     filters: tuple[str, ...] = ()  # the reports it narrows: "usage", "inquiries"
+    shape: str | None = None  # what a value must look like (a regex), or None: any text
+    values: tuple[str, ...] = ()  # the only values it takes, when they are a fixed set
 
 
 METRICS: tuple[Metric, ...] = (
@@ -90,10 +93,11 @@ METRICS: tuple[Metric, ...] = (
 
 DIMENSIONS: tuple[Dimension, ...] = (
     Dimension("country", "Country", "ISO 3166-1 alpha-2: GeoIP for visits, the form for inquiries", "country",
-              ("usage", "inquiries")),
+              ("usage", "inquiries"), shape=r"[A-Z]{2}"),
     Dimension("region", "Region", "ISO 3166-2 first-level division, e.g. CN-GD (a province)", "region",
-              ("usage", "inquiries")),
-    Dimension("device", "Device", "desktop, mobile or tablet, from the user agent", "device", ("usage",)),
+              ("usage", "inquiries"), shape=r"[A-Z]{2}-[A-Z0-9]{1,3}"),
+    Dimension("device", "Device", "desktop, mobile or tablet, from the user agent", "device", ("usage",),
+              values=("desktop", "mobile", "tablet", "other")),
     Dimension("browser", "Browser", "browser family, from the user agent", "browser", ("usage",)),
     Dimension("source", "Source", "the referring site or campaign source of a visit's first pageview", "source",
               ("usage",)),
@@ -117,6 +121,19 @@ def label(key: str) -> str:
     if found is None:
         raise KeyError(f"{key!r} is not in the metric registry")
     return found.label
+
+
+def check_filter(key: str, value: str | None) -> str | None:
+    """Why ``value`` cannot be a value of dimension ``key`` (None when it can): a typo is told, not answered
+    with zeros."""
+    dimension = DIMENSION_BY_KEY[key]
+    if value is None:
+        return None
+    if dimension.values and value not in dimension.values:
+        return f"{value!r} is not one of {', '.join(dimension.values)}"
+    if dimension.shape and not re.fullmatch(dimension.shape, value):
+        return f"{value!r} is not {dimension.definition.split(':')[0].split(',')[0]}"
+    return None
 
 
 def ratio(numerator: float, denominator: float) -> float | None:

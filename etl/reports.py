@@ -172,7 +172,7 @@ def rights_report(cfg: Settings, as_of: dt.date, window_days: int = 90) -> dict[
         "at_risk": sum(r["sla_state"] == "at_risk" for r in open_now),
         "overdue": sum(r["sla_state"] == "overdue" for r in open_now),
         "on_time_share": ratio(sum(r["sla_state"] == "done_on_time" for r in recent), len(recent)),
-        "median_days_to_close": statistics.median(waits) if waits else None,
+        "median_days_to_close": float(statistics.median(waits)) if waits else None,
         "received_by_month": [{"month": m, "type": t, "requests": n} for (m, t), n in sorted(months.items())],
         "attention": [_attention_row(r) for r in sorted(late, key=lambda r: (r["deadline"], r["request_id"]))],
         "next_deadlines": [_attention_row(r) for r in upcoming[:5]],

@@ -100,7 +100,8 @@ def test_rights_exports_never_crash_and_reconcile(settings_env, tmp_path_factory
 
 @FUZZ
 @given(lines=st.lists(st.one_of(st.binary(max_size=120), st.text(max_size=120).map(str.encode)), max_size=12),
-       fmt=st.sampled_from(["combined", "common", "vcombined", "nginx-json", "caddy-json"]))  # fmt: skip
+       fmt=st.sampled_from(["combined", "common", "vcombined", "nginx-json", "caddy-json", "traefik-json", "w3c",
+                            "alb"]))  # fmt: skip
 def test_log_files_never_crash_and_reconcile(settings_env, tmp_path_factory, lines, fmt):
     from etl.logs.ingest import ingest_paths
 

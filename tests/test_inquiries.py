@@ -49,11 +49,17 @@ def test_typed_countries_become_iso_3166_1(typed, code):
 
 
 def test_a_region_of_another_country_is_not_guessed():
-    place, issues = normalize_place("Germany", "广东", "南山区")
+    place, findings = normalize_place("Germany", "广东", "南山区")
     assert (place.country, place.region, place.district) == ("DE", "unknown", None)
-    assert issues == ["region_mismatch"]
-    place, issues = normalize_place("", "广东省", "南山区")
-    assert (place.country, place.region, place.district, issues) == ("CN", "CN-GD", "南山", [])
+    assert [(f.field, f.issue, f.candidates) for f in findings] == [("province_city", "region_mismatch", ("CN-GD",))]
+    place, findings = normalize_place("", "广东省", "南山区")
+    assert (place.country, place.region, place.district, place.adcode, findings) == (
+        "CN",
+        "CN-GD",
+        "南山区",
+        "440305",
+        (),
+    )
 
 
 def row(**over) -> dict:
@@ -105,7 +111,7 @@ def test_a_row_is_minimized_to_codes_keys_and_derived_facts(settings_env, tmp_pa
         sql = ("SELECT country, region, district, email_kind, message_chars, has_company, status, policy_version, "
                "length(subject_email), length(subject_phone) FROM inquiries")  # fmt: skip
         got = con.execute(sql).fetchone()
-    assert got == ("CN", "CN-GD", "南山", "corporate", 13, True, "responded", "2025-11-15", 64, 64)
+    assert got == ("CN", "CN-GD", "南山区", "corporate", 13, True, "responded", "2025-11-15", 64, 64)
 
 
 def test_reimport_updates_and_never_duplicates(settings_env, tmp_path):

@@ -110,3 +110,17 @@ def test_an_unknown_format_stops_with_what_it_looks_like(settings_env, tmp_path)
     log.write_text("".join(f"{line.split(' ', 1)[1]}" for line in log.read_text().splitlines(keepends=True)))
     with pytest.raises(InputError, match="no known log format.*--format"):
         ingest_paths(settings_env, [log], today=TODAY)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [['198.51.100.7 - - [2026-11-10T10:00:00Z] "GET / HTTP/1.1" 200 1 "-" "curl/8"'] * 20,  # the look, not the time
+     ['{"foo": 1}'] * 20, ['{"remote_addr": "198.51.100.7", "msg": "hello"}'] * 20],
+)  # fmt: skip
+def test_lines_that_only_look_like_a_format_stop_the_run_instead_of_loading_as_rejects(settings_env, tmp_path, lines):
+    from etl.errors import InputError
+
+    log = tmp_path / "access.log"
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="they start like .* but do not parse as it"):
+        ingest_paths(settings_env, [log], today=TODAY)

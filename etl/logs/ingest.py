@@ -45,7 +45,7 @@ from etl.logs.files import (
     prefix_hash,
     read_lines,
 )
-from etl.logs.parse import NOT_A_REQUEST, closest_formats, detect_format
+from etl.logs.parse import NOT_A_REQUEST, closest_formats, detect_format, mostly_parses
 from etl.logs.pseudonymize import keyed_id
 from etl.logs.transform import TransformContext, transform
 from etl.runstats import RunStats
@@ -245,6 +245,8 @@ def file_format(cfg: Settings, path: Path, fmt: str) -> str:
     with open_binary(path) as fh:
         sample = decode_lines(fh.read(64 * 1024))[:50]
     found = cfg.log_regex and "custom" or detect_format(sample)
+    if found and found != "custom" and not mostly_parses(sample, found):
+        found = None  # the lines have the look of a format but not its content: loading would reject them all
     if not found:
         formats = ", ".join(f for f in FORMATS if f not in ("auto", "custom"))
         raise InputError(f"{path}: no known log format in the first lines ({formats}): {closest_formats(sample)}; "

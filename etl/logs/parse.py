@@ -88,6 +88,18 @@ def detect_format(sample: list[str]) -> str | None:
     return best if scores[best] else None
 
 
+def mostly_parses(sample: list[str], fmt: str) -> bool:
+    """Whether at least half of the sample's request lines parse in ``fmt`` (blank lines and directives aside)."""
+    lines = [line for line in sample if line.strip() and not line.startswith("#")]
+    if not lines:
+        return True
+    frame = pl.DataFrame({"line_no": range(1, len(sample) + 1), "line": sample})
+    frame = frame.filter(pl.col("line").str.strip_chars() != "")
+    parsed = parse_lines(frame, fmt)
+    usable = parsed["reject_reason"].is_null() | (parsed["reject_reason"] == NOT_A_REQUEST)
+    return usable.sum() * 2 >= len(lines)
+
+
 def _safe_json(text: str) -> dict[str, Any] | None:
     try:
         value = json.loads(text)
@@ -108,13 +120,17 @@ def parse_text_lines(frame: pl.DataFrame, fmt: str, custom_regex: str | None = N
     if "request" in out.columns and out["request"].null_count() < out.height:
         # a valid request line is METHOD SP target [SP HTTP/x]: checked by the regex, cut at its spaces
         request = pl.col("request")
-        valid = request.str.contains(REQUEST_LINE)
+        out = out.with_columns(request.str.contains(REQUEST_LINE).fill_null(False).alias("_strict"))
         parts = request.str.split_exact(" ", 2)
-        lenient = request.str.extract_groups(LENIENT_REQUEST)
-        out = out.with_columns(
-            pl.when(valid).then(parts.struct.field("field_0")).otherwise(lenient.struct.field("1")).alias("m"),
-            pl.when(valid).then(parts.struct.field("field_1")).otherwise(lenient.struct.field("2")).alias("t"),
+        strict = out.filter(pl.col("_strict")).with_columns(
+            parts.struct.field("field_0").alias("m"), parts.struct.field("field_1").alias("t")
         )
+        # the few other request lines: read as GoAccess does (several spaces, odd or no protocol text)
+        lenient = request.str.extract_groups(LENIENT_REQUEST)
+        rest = out.filter(~pl.col("_strict")).with_columns(
+            lenient.struct.field("1").alias("m"), lenient.struct.field("2").alias("t")
+        )
+        out = (pl.concat([strict, rest]) if rest.height else strict).drop("_strict")
         out = out.with_columns(
             pl.coalesce("method", "m").alias("method"), pl.coalesce("path", "t").alias("target")
         ).drop("m", "t")
@@ -293,9 +309,10 @@ def _json_record(line: str, fmt: str) -> tuple:
 
 def _finish(out: pl.DataFrame) -> pl.DataFrame:
     """Name the reject reason of each line (first failing check wins) and keep the parsed columns."""
-    ip_ok = pl.col("ip").str.contains(r"^(?:\d{1,3}\.){3}\d{1,3}$|^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$") | pl.col(
-        "ip"
-    ).str.contains(HOSTNAME)
+    address = pl.col("ip").str.contains(r"^(?:\d{1,3}\.){3}\d{1,3}$|^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$")
+    ip_ok = address
+    if not out.select(address.fill_null(True).all()).item():  # host names only where addresses are not
+        ip_ok = address | pl.col("ip").str.contains(HOSTNAME)
     # no request at all: a connection closed before one came ("-" 408), a bare newline, TLS bytes sent to a
     # plain-HTTP port; counted apart from lines that failed to parse
     request = pl.col("request")

@@ -16,7 +16,7 @@ from typing import Any
 
 import queries
 from etl import warehouse
-from etl.metrics import BY_KEY, display, display_change, label
+from etl.metrics import BY_KEY, display, display_change, label, words
 from etl.reports import compare, inquiries_past_sla, inquiries_report, rights_report, usage_report, usage_series
 from etl.settings import Settings
 
@@ -193,7 +193,7 @@ def compliance(cfg: Settings, today: dt.date) -> dict[str, Any]:
             ("identity_pending", "Identity checks pending longest"): [
                 {
                     "Request": r["request_id"],
-                    "Type": r["type"].replace("_", " "),
+                    "Type": words(r["type"]),
                     "Asked on": r["pending_since"],
                     "Days pending": f"{r['days_pending']:,}",
                 }
@@ -205,7 +205,7 @@ def compliance(cfg: Settings, today: dt.date) -> dict[str, Any]:
 
 
 def _deadline_row(r: dict[str, Any]) -> dict[str, str]:
-    return {"Request": r["request_id"], "Type": r["type"].replace("_", " "), "Deadline": r["deadline"],
+    return {"Request": r["request_id"], "Type": words(r["type"]), "Deadline": r["deadline"],
             "Standing": r["standing"], "Owner": r["owner"] or "nobody"}  # fmt: skip
 
 

@@ -435,6 +435,9 @@ def rights_update(
     extend: Annotated[bool, typer.Option("--extend", help="Extend by two months (told the subject today).")] = False,
     reason: Annotated[str | None, typer.Option(help="Why it is extended (required with --extend).")] = None,
     note: Annotated[str | None, typer.Option(help="A note; e-mails and numbers in it are masked.")] = None,
+    owner: Annotated[
+        str | None, typer.Option(help='Who answers it: a dashboard account (vcar users list); "" for nobody.')
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Move a request along its lifecycle; refused when the transition or the extension is not allowed."""
@@ -443,9 +446,10 @@ def rights_update(
     cfg = settings()
     verified = _parse_date(identity_verified, "--identity-verified") if identity_verified else None
     request = rights.update(cfg, request_id, status=status, identity_verified=verified, extend=extend, reason=reason,
-                            note=note)  # fmt: skip
+                            note=note, owner=owner)  # fmt: skip
     row = rights.describe(request, cfg, _as_of(None, cfg))
-    emit(row, as_json, f"{request_id}: {row['status']}, {row['sla_state']}, deadline {row['deadline']}")
+    emit(row, as_json, f"{request_id}: {row['status']}, {row['sla_state']}, deadline {row['deadline']}, owner "
+                       f"{row['owner'] or 'nobody'}")  # fmt: skip
 
 
 @rights_app.command("list")
@@ -551,10 +555,23 @@ def promises(
 
 
 @app.command()
-def inventory(as_json: JsonFlag = False) -> None:
+def inventory(
+    by_activity: Annotated[
+        bool, typer.Option("--by-activity", help="Per processing activity, with the Art. 30(1) fields.")
+    ] = False,
+    html: Annotated[
+        Path | None, typer.Option(help="With --by-activity: also write the record as one printable HTML page.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
     """The record of processing (Art. 30): every table and column, its purpose, legal basis and retention."""
     from etl.compliance.inventory import INVENTORY, as_dict
 
+    if by_activity:
+        _activities(settings(), html, as_json)
+        return
+    if html is not None:
+        raise ConfigError("--html: only with --by-activity")
     if as_json:
         typer.echo(json.dumps(as_dict(), ensure_ascii=False))
         return
@@ -563,6 +580,56 @@ def inventory(as_json: JsonFlag = False) -> None:
         typer.echo(f"    {table.purpose}")
         for column, meaning in table.columns.items():
             typer.echo(f"    - {column}: {meaning}")
+
+
+@app.command()
+def digest(
+    role: Annotated[str, typer.Option(help="compliance | manager | marketing")],
+    to: Annotated[
+        list[str] | None, typer.Option("--to", help="Send to this address (repeatable); default: the role's digest_to.")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The digest of this day (YYYY-MM-DD); default today.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the e-mail instead of sending it.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """E-mail a role its morning summary (plain text and HTML) through the smtp_* settings."""
+    from etl.digest import build, recipients, send
+
+    cfg = settings()
+    day = _as_of(as_of, cfg)
+    addresses = recipients(cfg, role, to) if to or not dry_run else []
+    mail = build(cfg, role, day, dt.datetime.now(cfg.tz))
+    if dry_run:
+        if as_json:
+            typer.echo(json.dumps(mail.as_dict() | {"sent": False, "text": mail.text(), "html": mail.html()},
+                                  ensure_ascii=False))  # fmt: skip
+        else:
+            typer.echo(f"Subject: [vcar] {mail.subject}\n\n{mail.text()}", nl=False)
+        return
+    server = send(cfg, mail, addresses)
+    from etl.compliance import audit
+
+    audit.record(cfg, audit.cli_actor(), "digest.sent", role, {"as_of": day.isoformat(), "recipients": len(addresses)})
+    emit(mail.as_dict() | {"sent": True, "recipients": len(addresses)}, as_json,
+         f"{role} digest of {day} sent to {len(addresses)} recipients through {server}")  # fmt: skip
+
+
+def _activities(cfg: Settings, html: Path | None, as_json: bool) -> None:
+    from etl.compliance.activities import HEADINGS, html_record, record
+
+    rows = record(cfg)
+    if html is not None:
+        html.write_text(html_record(cfg, dt.datetime.now(cfg.tz).date().isoformat()), encoding="utf-8")
+        say(f"wrote {html}")
+    if as_json:
+        typer.echo(json.dumps({"activities": rows}, ensure_ascii=False))
+        return
+    for row in rows:
+        typer.echo(f"{row['activity']}  [tables: {row['tables']}]")
+        for key, heading in HEADINGS.items():
+            typer.echo(f"    {heading}: {row[key]}")
 
 
 @app.command()

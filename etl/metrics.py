@@ -74,6 +74,9 @@ METRICS: tuple[Metric, ...] = (
     Metric("within_sla_share", "Answered within the SLA",
            "share answered within `first_response_sla_hours`, among inquiries answered or past that window",
            "share", "inquiries.first_response_at"),
+    Metric("past_sla", "Unanswered past the SLA",
+           "inquiries with no first response `first_response_sla_hours` after submission (the managers' digest)",
+           "count", "inquiries.first_response_at", higher_is_better=False),
     # the rights register (vcar report rights, the Rights requests page)
     Metric("open_requests", "Open", "requests not completed, rejected or withdrawn", "count", "rights_requests",
            higher_is_better=False),
@@ -143,14 +146,36 @@ _FORMATS: dict[str, str] = {
 }  # fmt: skip
 
 
-def display(key: str, value: float | None) -> str:
-    """A metric's value as the dashboard and the digest show it ("–" when there is none)."""
+def display(key: str, value: float | None, k_min: int | None = None) -> str:
+    """A metric's value as the dashboard and the digest show it ("–" when there is none). With ``k_min``, a count
+    from 1 to below it shows as "< k" (small-cell suppression for the marketing role; a zero tells of nobody)."""
     if value is None:
         return "–"
     unit = BY_KEY[key].unit
+    if k_min is not None and unit == "count" and 0 < value < k_min:
+        return f"< {k_min}"
     if unit == "seconds":
         return f"{int(value // 60)} min {int(value % 60)} s"
     return _FORMATS[unit].format(value)
+
+
+def words(value: str | None) -> str:
+    """A status, type or field name as words (``awaiting_identity`` -> ``awaiting identity``); blank for none."""
+    return "" if value is None else value.replace("_", " ")
+
+
+def days(n: int) -> str:
+    """A whole number of days in words: "1 day", "3 days"."""
+    return f"{n:,} day" if abs(n) == 1 else f"{n:,} days"
+
+
+def display_change(key: str, change: float | None) -> str:
+    """A change between two periods (``etl.reports.compare``): points for shares, percent for the rest."""
+    if change is None:
+        return "–"
+    if BY_KEY[key].unit == "share":
+        return f"{100 * change:+.1f} pts"
+    return f"{change:+.1%}"
 
 
 def readme_tables() -> tuple[str, str]:

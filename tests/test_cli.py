@@ -28,7 +28,7 @@ def test_help_lists_the_commands():
 
 
 @pytest.mark.parametrize("command", [["generate"], ["dashboard"], ["demo"], ["users", "add"], ["ingest", "logs"],
-                                     ["report", "usage"], ["retention"]])  # fmt: skip
+                                     ["report", "usage"], ["retention"], ["digest"]])  # fmt: skip
 def test_every_command_has_help(command):
     out = vcar(*command, "--help")
     assert out.returncode == 0, out.stderr

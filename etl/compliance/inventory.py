@@ -313,6 +313,7 @@ INVENTORY: list[Table] = [
             "extension_reason": "why extended",
             "closed_on": "closed",
             "note": "operator note, e-mails and numbers masked",
+            "owner": "the dashboard account answering it (a staff login name, never the subject)",
             "updated_at": "last change",
         },
     ),  # fmt: skip

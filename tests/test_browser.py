@@ -260,3 +260,35 @@ def test_a_link_to_a_period_without_data_offers_the_data_in_the_browser(served):
         settle(page)
         assert "from=2020-01-01" not in page.url
         page.wait_for_selector(".js-plotly-plot", timeout=30_000)  # the period with data, drawn
+
+
+def test_the_world_map_is_drawn_without_any_cdn(served):
+    """plotly.js would fetch the map's outline from cdn.plot.ly, unreachable offline (and often from China): every
+    request to another host is refused here, and the countries must still be drawn from the app's own copy."""
+    from playwright.sync_api import sync_playwright
+
+    from scripts.browser_tour import _settle
+
+    base, logins, _ = served
+    name, password = logins["marketing"]
+    fetched: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"])
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
+                       else (fetched.append(route.request.url), route.abort()))  # fmt: skip
+            page.goto(base, wait_until="networkidle")
+            page.get_by_label("User name").fill(name)
+            page.get_by_role("textbox", name="Password").fill(password)
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=60_000)
+            page.locator('[data-testid="stSidebarNav"] a', has_text="Usage trends").first.click()
+            page.wait_for_selector(".js-plotly-plot .geo", timeout=60_000)
+            _settle(page)
+            # a country is drawn once its outline is loaded: with none, the map stays empty
+            page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot path.choroplethlocation').length"
+                                   " > 0", timeout=30_000)  # fmt: skip
+        finally:
+            browser.close()
+    assert not [url for url in fetched if "plot.ly" in url], fetched

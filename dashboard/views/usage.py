@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import controls, loaders
 from dashboard.auth import require_page
-from dashboard.tables import country_codes, show_table, suppressed
+from dashboard.tables import MAP_CONFIG, country_codes, show_table, suppressed
 from etl.metrics import BY_KEY, display, label
 from etl.settings import cached_settings
 
@@ -111,7 +111,7 @@ if countries.height:
     mapped = countries.join(country_codes(), on="country", how="left")
     fig = px.choropleth(mapped, locations="iso3", color="visitors", hover_name="country")
     fig.update_layout(height=360, margin={"l": 0, "r": 0, "t": 0, "b": 0})
-    st.plotly_chart(fig, width="stretch")
+    st.plotly_chart(fig, width="stretch", config=MAP_CONFIG)
 c1, c2 = st.columns(2)
 with c1:
     show_table(suppress(countries, ["pageviews", "visitors"]), "countries")

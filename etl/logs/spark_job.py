@@ -208,7 +208,8 @@ def block_format(job: JobConfig, file: str, lines: pl.Series, known: dict[tuple[
     if (file, block) not in known:
         found = job.custom_regex and "custom" or detect_format(lines.head(50).to_list())
         if not found:
-            raise ValueError(f"{INPUT_ERROR}{file}: no known log format in the first lines (give --format or log_regex)")
+            hint = "give --format or log_regex"
+            raise ValueError(f"{INPUT_ERROR}{file}: no known log format in the first lines ({hint})")
         known[(file, block)] = found
     return known[(file, block)]
 
@@ -356,6 +357,10 @@ def spark_session(master: str | None, conf: dict[str, str] | None = None):
     if master and master.startswith("local"):
         # local workers run this interpreter (the one with vcar's packages), not whatever python3 is first on PATH
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        cores = re.fullmatch(r"local\[(\d+)\]", master)
+        # a few shuffle partitions per core, not Spark's 200: each one is a Python task
+        parts = str(2 * int(cores.group(1))) if cores else str(2 * (os.cpu_count() or 1))
+        builder = builder.config("spark.sql.shuffle.partitions", parts).config("spark.default.parallelism", parts)
     settings = {
         "spark.io.encryption.enabled": "true",
         "spark.sql.execution.arrow.pyspark.enabled": "true",
@@ -437,9 +442,7 @@ def _run(spark, cfg: Settings, paths: list[str], out: str, fmt: str, started: fl
 
     # 3: the transform, then exact line numbers from the blocks' line counts
     schema = stage_schema()
-    staged = lines.mapInArrow(
-        lambda it: transform_partition(job, secrets, agents, it), spark_schema(schema)
-    ).persist()
+    staged = lines.mapInArrow(lambda it: transform_partition(job, secrets, agents, it), spark_schema(schema)).persist()
     counts = staged.where("kind = 'n'").groupBy("file", "block").agg(F.sum("rel").alias("n")).collect()
     offsets = block_offsets([(r.file, r.block, r.n) for r in counts])
     stats.files = len({r.file for r in counts})

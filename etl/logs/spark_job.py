@@ -77,6 +77,12 @@ class SparkIngestStats(RunStats):
     days: list[str] = field(default_factory=list)
     out: str = ""
     seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # start, survey, transform, rebuild, publish
+
+    def lap(self, stage: str, since: float) -> float:
+        now = time.monotonic()
+        self.stage_seconds[stage] = round(now - since, 2)
+        return now
 
     def summary(self) -> str:
         return (
@@ -409,13 +415,16 @@ def _input_error(exc: BaseException) -> str | None:
         return found.group(1).strip()
     if "PATH_NOT_FOUND" in text or "Path does not exist" in text:
         path = re.search(r"Path does not exist: (\S+)", text)
-        return f"{path.group(1).rstrip('.') if path else 'a path'}: no such file or folder"
+        where = path.group(1).rstrip(".").removeprefix("file:") if path else "an input path"
+        return f"{where}: no such file or folder"
     return None
 
 
 def _run(spark, cfg: Settings, paths: list[str], out: str, fmt: str, started: float) -> SparkIngestStats:
     from pyspark.sql import functions as F
 
+    stats = SparkIngestStats(out=out)
+    lap = stats.lap("start", started)
     sc = spark.sparkContext
     job = JobConfig.of(cfg, fmt, buckets=max(1, sc.defaultParallelism))
     if cfg.geoip_db is not None:
@@ -425,7 +434,6 @@ def _run(spark, cfg: Settings, paths: list[str], out: str, fmt: str, started: fl
         F.col("_metadata.file_path").alias("file"),
         F.col("_metadata.file_block_start").alias("block"),
     )
-    stats = SparkIngestStats(out=out)
 
     # 1-2: distinct user agents and days; classification on the executors, keys and salts on the driver
     survey = lines.mapInArrow(lambda it: survey_partition(job, it), "day date, ua string").persist()
@@ -439,6 +447,7 @@ def _run(spark, cfg: Settings, paths: list[str], out: str, fmt: str, started: fl
     secrets = sc.broadcast(salts)
     agents = sc.broadcast(agents_frame.select("ua", "ua_key", "is_bot", "bot_reason"))
     catalog_bc = sc.broadcast(catalog)
+    lap = stats.lap("survey", lap)
 
     # 3: the transform, then exact line numbers from the blocks' line counts
     schema = stage_schema()
@@ -455,6 +464,7 @@ def _run(spark, cfg: Settings, paths: list[str], out: str, fmt: str, started: fl
         .withColumn("bucket", F.pmod(F.xxhash64("visitor_id"), F.lit(job.buckets)).cast("int"))
     )
     stats.lines_rejected = staged.where("kind = 'r'").count()
+    lap = stats.lap("transform", lap)
 
     # 4: the rebuild SQL per (day, visitor bucket)
     ddl = warehouse_ddl()
@@ -474,12 +484,15 @@ def _run(spark, cfg: Settings, paths: list[str], out: str, fmt: str, started: fl
             sums = [F.sum(c).cast(spark_schema(tables[name])[c].dataType).alias(c) for c in measures]
             frame = frame.groupBy(*keys).agg(*sums).select(*tables[name].names)
         outputs[name] = frame
+    blobs.count()
+    lap = stats.lap("rebuild", lap)
 
     # 5: publish
     touched = [d.isoformat() for d in days]
     publish(spark, outputs, out, touched, tables)
     status = spark.read.parquet(*[f"{out}/agg_status/day={d}" for d in touched]) if touched else None
     stats.bot_requests = int(status.where("is_bot").agg(F.sum("requests")).first()[0] or 0) if status else 0
+    stats.lap("publish", lap)
     stats.lines_loaded = stats.lines_read - stats.lines_rejected
     stats.days = touched
     for handle in (staged, blobs):

@@ -86,10 +86,10 @@ def both(tmp_path_factory, mmdb, sample):
         conf = {"spark.eventLog.enabled": "true", "spark.eventLog.dir": events.as_uri(),
                 "spark.eventLog.compress": "false", "spark.eventLog.rolling.enabled": "false"}  # fmt: skip
         out = root / "out"
-        first = run_job(cfg, [str(root / "logs")], str(out), master="local[2]", conf=conf)
+        first = run_job(cfg, [str(root / "logs")], str(out), master="local[2]", conf=conf, today=TODAY)
         columns = _columns(cfg)
         snapshot = {name: _rows(duckdb.connect(), _parquet(out, name), columns[name]) for name in TABLES}
-        second = run_job(cfg, [str(root / "logs")], str(out), master="local[2]", conf=conf)
+        second = run_job(cfg, [str(root / "logs")], str(out), master="local[2]", conf=conf, today=TODAY)
     finally:
         for key, value in old.items():
             if value is None:
@@ -203,3 +203,28 @@ def test_a_missing_input_or_a_missing_out_is_one_line_with_its_exit_code(both, t
     no_out = vcar("ingest", "logs", "x.log", "--engine", "spark", env=env)
     assert no_out.returncode == 2
     assert no_out.stderr.strip() == "vcar: error: --engine spark needs --out DIR (the folder the Parquet tables go to)"
+
+
+class _Folders:
+    """The two calls expire_partitions makes, over a dict of folder -> children."""
+
+    def __init__(self, tree: dict[str, list[str]]) -> None:
+        self.tree = tree
+
+    def children(self, path: str) -> list[str]:
+        return list(self.tree.get(path, []))
+
+    def delete(self, path: str) -> None:
+        parent, name = path.rsplit("/", 1)
+        self.tree[parent].remove(name)
+
+
+def test_events_and_visits_older_than_the_retention_are_deleted_from_the_output_aggregates_kept():
+    from etl.logs.spark_job import expire_partitions
+
+    days = ["day=2026-08-01", "day=2026-08-02", "day=2026-08-03", "_SUCCESS"]
+    tree = {f"/o/{t}": list(days) for t in ("events", "visits", "agg_daily")}
+    gone = expire_partitions(_Folders(tree), "/o", dt.date(2026, 8, 3))  # type: ignore[arg-type]
+    assert gone == ["2026-08-01", "2026-08-02"]
+    assert tree["/o/events"] == tree["/o/visits"] == ["day=2026-08-03", "_SUCCESS"]
+    assert tree["/o/agg_daily"] == days

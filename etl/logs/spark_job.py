@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
@@ -77,6 +78,7 @@ class SparkIngestStats(RunStats):
     days: list[str] = field(default_factory=list)
     out: str = ""
     seconds: float = 0.0
+    expired_days: list[str] = field(default_factory=list)  # events and visits past event_retention_days, deleted
     stage_seconds: dict[str, float] = field(default_factory=dict)  # start, survey, transform, rebuild, publish
 
     def lap(self, stage: str, since: float) -> float:
@@ -387,6 +389,7 @@ def run_job(
     master: str | None = DEFAULT_MASTER,
     fmt: str = "auto",
     conf: dict[str, str] | None = None,
+    today: dt.date | None = None,
 ) -> SparkIngestStats:
     """Read ``paths`` (anything Spark reads: folders, globs, s3a://, hdfs://), write every table under ``out``."""
     if fmt not in FORMATS:
@@ -397,7 +400,7 @@ def run_job(
     keystore.ensure_secrets_dir(cfg.secrets_dir)
     spark = spark_session(master, conf)
     try:
-        return _run(spark, cfg, paths, out, fmt, started)
+        return _run(spark, cfg, paths, out, fmt, started, today)
     except Exception as exc:  # noqa: BLE001 - an executor's input error becomes one line; the rest is re-raised
         message = _input_error(exc)
         if message:
@@ -420,7 +423,9 @@ def _input_error(exc: BaseException) -> str | None:
     return None
 
 
-def _run(spark, cfg: Settings, paths: list[str], out: str, fmt: str, started: float) -> SparkIngestStats:
+def _run(
+    spark, cfg: Settings, paths: list[str], out: str, fmt: str, started: float, today: dt.date | None
+) -> SparkIngestStats:
     from pyspark.sql import functions as F
 
     stats = SparkIngestStats(out=out)
@@ -489,7 +494,9 @@ def _run(spark, cfg: Settings, paths: list[str], out: str, fmt: str, started: fl
 
     # 5: publish
     touched = [d.isoformat() for d in days]
-    publish(spark, outputs, out, touched, tables)
+    fs = publish(spark, outputs, out, touched, tables)
+    cutoff = (today or dt.datetime.now(ZoneInfo(cfg.timezone)).date()) - dt.timedelta(days=cfg.event_retention_days)
+    stats.expired_days = expire_partitions(fs, out, cutoff)
     status = spark.read.parquet(*[f"{out}/agg_status/day={d}" for d in touched]) if touched else None
     stats.bot_requests = int(status.where("is_bot").agg(F.sum("requests")).first()[0] or 0) if status else 0
     stats.lap("publish", lap)
@@ -527,7 +534,7 @@ def block_offsets(counts: list[tuple[str, int, int]]) -> list[tuple[str, int, in
     return out
 
 
-def publish(spark, outputs: dict[str, Any], out: str, days: list[str], tables: dict[str, pa.Schema]) -> None:
+def publish(spark, outputs: dict[str, Any], out: str, days: list[str], tables: dict[str, pa.Schema]) -> _FileSystem:
     """Write every table under a staging folder, then swap each touched day's partition in by rename.
 
     A day with no rows in a table still gets a partition (one empty file), so a re-run that finds nothing
@@ -556,6 +563,7 @@ def publish(spark, outputs: dict[str, Any], out: str, days: list[str], tables: d
     finally:
         fs.delete(staging)
         fs.delete(trash)
+    return fs
 
 
 class _FileSystem:
@@ -580,6 +588,27 @@ class _FileSystem:
 
     def delete(self, path: str) -> None:
         self._fs.delete(self._path(path), True)
+
+    def children(self, path: str) -> list[str]:
+        if not self.exists(path):
+            return []
+        return [str(status.getPath().getName()) for status in self._fs.listStatus(self._path(path))]
+
+
+# The pseudonymized tables keep event_retention_days of days, as in the warehouse (etl/compliance/retention.py).
+PSEUDONYMIZED_TABLES = ("events", "visits")
+
+
+def expire_partitions(fs: _FileSystem, out: str, cutoff: dt.date) -> list[str]:
+    """Delete the events and visits partitions of days before ``cutoff``; returns the days deleted."""
+    gone = set()
+    for table in PSEUDONYMIZED_TABLES:
+        for name in fs.children(f"{out}/{table}"):
+            found = re.fullmatch(r"day=(\d{4}-\d{2}-\d{2})", name)
+            if found and dt.date.fromisoformat(found.group(1)) < cutoff:
+                fs.delete(f"{out}/{table}/{name}")
+                gone.add(found.group(1))
+    return sorted(gone)
 
 
 def main(argv: list[str] | None = None) -> int:

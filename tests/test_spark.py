@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import duckdb
@@ -228,3 +229,34 @@ def test_events_and_visits_older_than_the_retention_are_deleted_from_the_output_
     assert gone == ["2026-08-01", "2026-08-02"]
     assert tree["/o/events"] == tree["/o/visits"] == ["day=2026-08-03", "_SUCCESS"]
     assert tree["/o/agg_daily"] == days
+
+
+@pytest.mark.parametrize("page", ["views/usage.py", "views/inquiries.py"])
+def test_the_usage_and_funnel_pages_show_the_same_figures_over_the_parquet_output(both, page, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from etl.settings import cached_settings
+    from tests.conftest import clear_dashboard_cache
+    from tests.test_dashboard import APP
+
+    cfg, _, out, _, _ = both
+    for key in [k for k in os.environ if k.startswith("VCAR_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("VCAR_WAREHOUSE", str(cfg.warehouse))
+    monkeypatch.setenv("VCAR_SECRETS_DIR", str(cfg.secrets_dir))
+    monkeypatch.setenv("VCAR_TIMEZONE", cfg.timezone)
+    shown = []
+    for parquet in (None, str(out)):
+        if parquet:
+            monkeypatch.setenv("VCAR_WAREHOUSE_PARQUET", parquet)
+        cached_settings.cache_clear()
+        clear_dashboard_cache()
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.session_state["auth_user"] = {"name": "t-admin", "role": "admin", "last_seen": time.time()}
+        at.run().switch_page(page).run()
+        assert not at.exception, at.exception
+        assert cached_settings().warehouse_parquet == parquet
+        shown.append([(m.label, m.value) for m in at.metric])
+    cached_settings.cache_clear()
+    assert shown[0], "the page showed no figure: the comparison would prove nothing"
+    assert shown[1] == shown[0]

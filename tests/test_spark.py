@@ -75,28 +75,21 @@ def both(tmp_path_factory, mmdb, sample):
 
     root = tmp_path_factory.mktemp("spark")
     lines = split_logs(sample, root / "logs")
-    env = env_for(root, mmdb)
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in env_for(root, mmdb).items():
+            patch.setenv(key, value)
         cfg = load_settings()
-        ingest_paths(cfg, [root / "logs"], today=TODAY)
-        ingest_inquiries(cfg, sample / "inquiries.csv")
-        events = root / "eventlog"
-        events.mkdir()
-        conf = {"spark.eventLog.enabled": "true", "spark.eventLog.dir": events.as_uri(),
-                "spark.eventLog.compress": "false", "spark.eventLog.rolling.enabled": "false"}  # fmt: skip
-        out = root / "out"
-        first = run_job(cfg, [str(root / "logs")], str(out), master="local[2]", conf=conf, today=TODAY)
-        columns = _columns(cfg)
-        snapshot = {name: _rows(duckdb.connect(), _parquet(out, name), columns[name]) for name in TABLES}
-        second = run_job(cfg, [str(root / "logs")], str(out), master="local[2]", conf=conf, today=TODAY)
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    ingest_paths(cfg, [root / "logs"], today=TODAY)
+    ingest_inquiries(cfg, sample / "inquiries.csv")
+    events = root / "eventlog"
+    events.mkdir()
+    conf = {"spark.eventLog.enabled": "true", "spark.eventLog.dir": events.as_uri(),
+            "spark.eventLog.compress": "false", "spark.eventLog.rolling.enabled": "false"}  # fmt: skip
+    out = root / "out"
+    first = run_job(cfg, [str(root / "logs")], str(out), master="local[2]", conf=conf, today=TODAY)
+    columns = _columns(cfg)
+    snapshot = {name: _rows(duckdb.connect(), _parquet(out, name), columns[name]) for name in TABLES}
+    second = run_job(cfg, [str(root / "logs")], str(out), master="local[2]", conf=conf, today=TODAY)
     assert first.lines_read == second.lines_read == len(lines)
     return cfg, lines, out, events, snapshot
 

@@ -253,3 +253,31 @@ def test_the_usage_and_funnel_pages_show_the_same_figures_over_the_parquet_outpu
     cached_settings.cache_clear()
     assert shown[0], "the page showed no figure: the comparison would prove nothing"
     assert shown[1] == shown[0]
+
+
+def test_the_readme_spark_submit_command_runs_the_job(both, tmp_path):
+    """README's one command, with a local master: the job file as spark-submit's application, JSON out."""
+    import subprocess
+    import sys
+
+    import etl.logs.spark_job as job
+
+    cfg = both[0]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VCAR_")} | {
+        "VCAR_SECRETS_DIR": str(cfg.secrets_dir), "VCAR_GEOIP_DB": str(cfg.geoip_db), "VCAR_TIMEZONE": cfg.timezone,
+        "PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable,
+    }  # fmt: skip
+    submit = Path(sys.executable).parent / "spark-submit"
+    logs = cfg.warehouse.parent / "logs"
+    run = {"env": env, "capture_output": True, "text": True, "timeout": 600}
+    command = [str(submit), "--master", "local[1]", job.__file__]
+    out = ["--out", str(tmp_path / "out")]
+    done = subprocess.run([*command, str(logs / "access-1.log.gz"), *out], **run)
+    assert done.returncode == 0, done.stderr[-3000:]
+    stats = json.loads(done.stdout.strip().splitlines()[-1])
+    assert stats["files"] == 1 and stats["lines_loaded"] > 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(TABLES)
+    missing = subprocess.run([*command, str(tmp_path / "nope.log"), *out], **run)
+    assert missing.returncode == 1
+    # spark-submit passes the Python application's stderr on through its own stdout
+    assert f"error: {tmp_path / 'nope.log'}: no such file or folder\n" in missing.stdout + missing.stderr

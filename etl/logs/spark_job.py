@@ -232,7 +232,7 @@ def survey_partition(job: JobConfig, batches: Iterator[pa.RecordBatch]) -> Itera
         if parsed.is_empty():
             continue
         found = put_day(parsed, job.timezone).select("day", pl.col("ua").fill_null(NOT_LOGGED)).unique()
-        yield found.to_arrow().to_batches()[0] if found.height else pa.RecordBatch.from_pylist([])
+        yield from found.to_arrow().to_batches()
 
 
 def classify_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:

@@ -87,6 +87,7 @@ def main() -> None:
             steady = n / max(seconds - start, 1e-9)
             print(f"spark {master}: {seconds:.1f} s wall ({n / seconds:,.0f} lines/s); fixed start {start:.1f} s; "
                   f"steady {steady:,.0f} lines/s = {steady / cores:,.0f} lines/s per core")  # fmt: skip
+            print(f"  stages (s): {stats['stage_seconds']}")
         out = work / "out-2"
         sizes = {t.name: sum(p.stat().st_size for p in t.rglob("*.parquet")) for t in sorted(out.iterdir())}
         print("output Parquet bytes per table (local[2] run): " + ", ".join(f"{k} {v:,}" for k, v in sizes.items()))

@@ -85,8 +85,9 @@ def from_query(query: Mapping[str, str], today: dt.date, filters: tuple[str, ...
     preset = preset if preset in PRESETS else "last30"
     if preset == "custom":
         start, end = _date(query.get("from")), _date(query.get("to"))
-        if start is None or end is None or end < start:
+        if start is None or end is None or end < start or start > today:
             preset, (start, end) = "last30", preset_range("last30", today)
+        end = min(end, today)  # a link made with a later end (or in another time zone) asks for days yet to come
     else:
         start, end = preset_range(preset, today)
     compare = query.get("compare", "previous")

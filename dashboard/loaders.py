@@ -100,6 +100,31 @@ def rights(as_of, open_only: bool) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def overview(role: str) -> dict:
+    """The Overview page of a role (etl.overview), as of now."""
+    import datetime as dt
+
+    from etl.overview import overview as build
+
+    return build(cached_settings(), role, dt.datetime.now(dt.UTC))
+
+
+def rights_timeline(request_id: str, as_of) -> pl.DataFrame:
+    """Not cached: one request's milestones and changes (etl.compliance.rights.timeline), as a page shows them."""
+    from etl.compliance.rights import timeline
+
+    rows = timeline(cached_settings(), request_id, as_of)
+    return pl.DataFrame(rows, schema={"day": pl.Date, "event": pl.String, "detail": pl.String, "by": pl.String})
+
+
+def staff() -> list[str]:
+    """The dashboard accounts a request can be given to (its owner)."""
+    from etl.accounts import list_users
+
+    return sorted(u.name for u in list_users(cached_settings().secrets_dir))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def data_quality() -> pl.DataFrame:
     return _frame("inquiries/quality.sql")
 

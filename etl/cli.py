@@ -18,7 +18,9 @@ from typing import Annotated, Any
 
 import typer
 
-from etl.errors import ConfigError, VcarError
+from etl.errors import ConfigError, FieldError, InputError, VcarError
+from etl.logs import FORMATS as LOG_FORMATS
+from etl.metrics import display
 from etl.settings import Settings, load_settings
 
 app = typer.Typer(
@@ -102,7 +104,9 @@ def generate(
     """Write realistic, deterministic sample data: access logs, the contact-form export, rights requests."""
     from etl.sample.generate import generate as run_generate
 
-    first = _parse_date(start, "--start") if start else dt.date.today() - dt.timedelta(days=days - 1)
+    # the last day is today where the reports are read (reporting time zone), not on the machine's clock
+    today = dt.datetime.now(settings().tz).date()
+    first = _parse_date(start, "--start") if start else today - dt.timedelta(days=days - 1)
     result = run_generate(out, days=days, start=first, seed=seed, visitors_per_day=visitors_per_day)
     emit(
         result.as_dict(),
@@ -221,9 +225,7 @@ def ingest_logs_cmd(
     paths: Annotated[
         list[str], typer.Argument(help="Log files, folders or glob patterns (plain or .gz); spark: any Spark path.")
     ],
-    fmt: Annotated[
-        str, typer.Option("--format", help="auto | combined | common | vcombined | nginx-json | caddy-json | custom")
-    ] = "auto",
+    fmt: Annotated[str, typer.Option("--format", help=" | ".join(LOG_FORMATS))] = "auto",
     engine: Annotated[str, typer.Option(help="embedded (DuckDB warehouse) | spark (Parquet under --out)")] = "embedded",
     master: Annotated[str | None, typer.Option(help="spark: the master URL, e.g. local[2] or yarn")] = None,
     out: Annotated[str | None, typer.Option(help="spark: the output folder (local, hdfs://, s3a://)")] = None,
@@ -293,13 +295,16 @@ def report_usage(
     from etl.reports import usage_report
 
     start, end = _window(date_from, date_to)
-    filters = {"country": country, "region": region, "device": device, "browser": browser, "source": source,
-               "page": page}  # fmt: skip
-    report = usage_report(settings(), start, end, limit, filters)
+    filters = _checked({"country": country, "region": region, "device": device, "browser": browser, "source": source,
+                        "page": page})  # fmt: skip
+    report = usage_report(_with_warehouse(), start, end, limit, filters)
+    shown = {key: display(key, report[key]) for key in ("visitors", "visits", "pageviews", "bounce_rate", "requests",
+                                                          "bot_requests")}  # fmt: skip
     human = (
-        f"{report['from']} .. {report['to']} ({report['timezone']}): {report['visitors']} visitors, "
-        f"{report['visits']} visits, {report['pageviews']} pageviews, bounce rate {report['bounce_rate']}, "
-        f"{report['requests']} requests of which {report['bot_requests']} from bots"
+        f"{report['from']} .. {report['to']} ({report['timezone']}): {shown['visitors']} visitors, "
+        f"{shown['visits']} visits, {shown['pageviews']} pageviews, bounce rate {shown['bounce_rate']}; "
+        f"{shown['requests']} requests of which {shown['bot_requests']} from bots"
+        + (" (requests and bots are not split by filters)" if report["filters"] else "")
     )
     emit(report, as_json, human)
 
@@ -334,12 +339,16 @@ def report_inquiries(
     """Inquiries by country, region and support type; first-response time; the funnel from web visitors on."""
     from etl.reports import inquiries_report
 
-    report = inquiries_report(settings(), *_window(date_from, date_to), country=country, region=region)
+    _checked({"country": country, "region": region})
+    report = inquiries_report(_with_warehouse(), *_window(date_from, date_to), country=country, region=region)
     f, first = report["funnel"], report["first_response"]
     human = (
-        f"{report['from']} .. {report['to']}: {f['visitors']} visitors -> {f['contact_page_visitors']} on the contact "
-        f"page -> {f['submissions']} inquiries -> {f['responded']} answered -> {f['closed']} closed; median first "
-        f"response {first['median_hours']} h, within SLA {first['within_sla_share']}"
+        f"{report['from']} .. {report['to']}: {display('visitors', f['visitors'])} visitors -> "
+        f"{display('contact_page_visitors', f['contact_page_visitors'])} on the contact page -> "
+        f"{display('inquiries', f['submissions'])} inquiries -> {display('responded', f['responded'])} answered -> "
+        f"{display('closed', f['closed'])} closed; median first response "
+        f"{display('median_hours', first['median_hours'])}, "
+        f"within SLA {display('within_sla_share', first['within_sla_share'])}"
     )
     emit(report, as_json, human)
 
@@ -358,14 +367,35 @@ def report_rights(
     """The rights register's figures: open, at risk, overdue; on-time share and median days to close."""
     from etl.reports import rights_report
 
-    cfg = settings()
+    cfg = _with_warehouse()
     report = rights_report(cfg, _as_of(as_of, cfg), window_days)
     human = (
         f"as of {report['as_of']}: {report['open_requests']} open, {report['at_risk']} at risk, {report['overdue']} "
-        f"overdue; last {window_days} days: on time {report['on_time_share']}, median days to close "
-        f"{report['median_days_to_close']}"
+        f"overdue; last {window_days} days: on time {display('on_time_share', report['on_time_share'])}, median days "
+        f"to close {display('median_days_to_close', report['median_days_to_close'])}"
     )  # fmt: skip
     emit(report, as_json, human)
+
+
+def _with_warehouse() -> Settings:
+    """The settings of a report, whose warehouse must exist: a mistyped path is told, not answered with zeros from
+    a new empty warehouse."""
+    cfg = settings()
+    if not cfg.warehouse.exists():
+        raise InputError(f"setting warehouse (VCAR_WAREHOUSE): no warehouse at {cfg.warehouse}; load data first "
+                         "with vcar ingest logs PATH, or point the setting at the existing one")  # fmt: skip
+    return cfg
+
+
+def _checked(filters: dict[str, str | None]) -> dict[str, str | None]:
+    """Report filters as typed, each checked against its dimension in the registry (FieldError, exit 2)."""
+    from etl.metrics import check_filter
+
+    for key, value in filters.items():
+        problem = check_filter(key, value)
+        if problem:
+            raise FieldError(key, problem)
+    return filters
 
 
 def _as_of(value: str | None, cfg: Settings) -> dt.date:
@@ -422,6 +452,9 @@ def rights_update(
     extend: Annotated[bool, typer.Option("--extend", help="Extend by two months (told the subject today).")] = False,
     reason: Annotated[str | None, typer.Option(help="Why it is extended (required with --extend).")] = None,
     note: Annotated[str | None, typer.Option(help="A note; e-mails and numbers in it are masked.")] = None,
+    owner: Annotated[
+        str | None, typer.Option(help='Who answers it: a dashboard account (vcar users list); "" for nobody.')
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Move a request along its lifecycle; refused when the transition or the extension is not allowed."""
@@ -430,9 +463,10 @@ def rights_update(
     cfg = settings()
     verified = _parse_date(identity_verified, "--identity-verified") if identity_verified else None
     request = rights.update(cfg, request_id, status=status, identity_verified=verified, extend=extend, reason=reason,
-                            note=note)  # fmt: skip
+                            note=note, owner=owner)  # fmt: skip
     row = rights.describe(request, cfg, _as_of(None, cfg))
-    emit(row, as_json, f"{request_id}: {row['status']}, {row['sla_state']}, deadline {row['deadline']}")
+    emit(row, as_json, f"{request_id}: {row['status']}, {row['sla_state']}, deadline {row['deadline']}, owner "
+                       f"{row['owner'] or 'nobody'}")  # fmt: skip
 
 
 @rights_app.command("list")
@@ -538,10 +572,23 @@ def promises(
 
 
 @app.command()
-def inventory(as_json: JsonFlag = False) -> None:
+def inventory(
+    by_activity: Annotated[
+        bool, typer.Option("--by-activity", help="Per processing activity, with the Art. 30(1) fields.")
+    ] = False,
+    html: Annotated[
+        Path | None, typer.Option(help="With --by-activity: also write the record as one printable HTML page.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
     """The record of processing (Art. 30): every table and column, its purpose, legal basis and retention."""
     from etl.compliance.inventory import INVENTORY, as_dict
 
+    if by_activity:
+        _activities(settings(), html, as_json)
+        return
+    if html is not None:
+        raise ConfigError("--html: only with --by-activity")
     if as_json:
         typer.echo(json.dumps(as_dict(), ensure_ascii=False))
         return
@@ -550,6 +597,56 @@ def inventory(as_json: JsonFlag = False) -> None:
         typer.echo(f"    {table.purpose}")
         for column, meaning in table.columns.items():
             typer.echo(f"    - {column}: {meaning}")
+
+
+@app.command()
+def digest(
+    role: Annotated[str, typer.Option(help="compliance | manager | marketing")],
+    to: Annotated[
+        list[str] | None, typer.Option("--to", help="Send to this address (repeatable); default: the role's digest_to.")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The digest of this day (YYYY-MM-DD); default today.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the e-mail instead of sending it.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """E-mail a role its morning summary (plain text and HTML) through the smtp_* settings."""
+    from etl.digest import build, recipients, send
+
+    cfg = settings()
+    day = _as_of(as_of, cfg)
+    addresses = recipients(cfg, role, to) if to or not dry_run else []
+    mail = build(cfg, role, day, dt.datetime.now(cfg.tz))
+    if dry_run:
+        if as_json:
+            typer.echo(json.dumps(mail.as_dict() | {"sent": False, "text": mail.text(), "html": mail.html()},
+                                  ensure_ascii=False))  # fmt: skip
+        else:
+            typer.echo(f"Subject: [vcar] {mail.subject}\n\n{mail.text()}", nl=False)
+        return
+    server = send(cfg, mail, addresses)
+    from etl.compliance import audit
+
+    audit.record(cfg, audit.cli_actor(), "digest.sent", role, {"as_of": day.isoformat(), "recipients": len(addresses)})
+    emit(mail.as_dict() | {"sent": True, "recipients": len(addresses)}, as_json,
+         f"{role} digest of {day} sent to {len(addresses)} recipients through {server}")  # fmt: skip
+
+
+def _activities(cfg: Settings, html: Path | None, as_json: bool) -> None:
+    from etl.compliance.activities import HEADINGS, html_record, record
+
+    rows = record(cfg)
+    if html is not None:
+        html.write_text(html_record(cfg, dt.datetime.now(cfg.tz).date().isoformat()), encoding="utf-8")
+        say(f"wrote {html}")
+    if as_json:
+        typer.echo(json.dumps({"activities": rows}, ensure_ascii=False))
+        return
+    for row in rows:
+        typer.echo(f"{row['activity']}  [tables: {row['tables']}]")
+        for key, heading in HEADINGS.items():
+            typer.echo(f"    {heading}: {row[key]}")
 
 
 @app.command()
@@ -602,7 +699,7 @@ def demo(
     from etl.sample.generate import generate as run_generate
 
     if not (DEMO_DIR / "inquiries.csv").exists():
-        start = dt.date.today() - dt.timedelta(days=days - 1)
+        start = dt.datetime.now(cfg.tz).date() - dt.timedelta(days=days - 1)
         result = run_generate(DEMO_DIR, days=days, start=start, seed=42, visitors_per_day=600)
         say(f"generated {result.log_lines} log lines, {result.inquiries} inquiries in {DEMO_DIR}")
     from etl.logs.ingest import ingest_paths

@@ -10,6 +10,7 @@ becomes a SQL identifier: filters reach SQL as one ``$filters`` struct whose fie
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -33,6 +34,8 @@ class Dimension:
     definition: str
     column: str  # the warehouse column (the same name wherever it is stored)
     filters: tuple[str, ...] = ()  # the reports it narrows: "usage", "inquiries"
+    shape: str | None = None  # what a value must look like (a regex), or None: any text
+    values: tuple[str, ...] = ()  # the only values it takes, when they are a fixed set
 
 
 METRICS: tuple[Metric, ...] = (
@@ -71,6 +74,9 @@ METRICS: tuple[Metric, ...] = (
     Metric("within_sla_share", "Answered within the SLA",
            "share answered within `first_response_sla_hours`, among inquiries answered or past that window",
            "share", "inquiries.first_response_at"),
+    Metric("past_sla", "Unanswered past the SLA",
+           "inquiries with no first response `first_response_sla_hours` after submission (the managers' digest)",
+           "count", "inquiries.first_response_at", higher_is_better=False),
     # the rights register (vcar report rights, the Rights requests page)
     Metric("open_requests", "Open", "requests not completed, rejected or withdrawn", "count", "rights_requests",
            higher_is_better=False),
@@ -87,10 +93,11 @@ METRICS: tuple[Metric, ...] = (
 
 DIMENSIONS: tuple[Dimension, ...] = (
     Dimension("country", "Country", "ISO 3166-1 alpha-2: GeoIP for visits, the form for inquiries", "country",
-              ("usage", "inquiries")),
+              ("usage", "inquiries"), shape=r"[A-Z]{2}"),
     Dimension("region", "Region", "ISO 3166-2 first-level division, e.g. CN-GD (a province)", "region",
-              ("usage", "inquiries")),
-    Dimension("device", "Device", "desktop, mobile or tablet, from the user agent", "device", ("usage",)),
+              ("usage", "inquiries"), shape=r"[A-Z]{2}-[A-Z0-9]{1,3}"),
+    Dimension("device", "Device", "desktop, mobile or tablet, from the user agent", "device", ("usage",),
+              values=("desktop", "mobile", "tablet", "other")),
     Dimension("browser", "Browser", "browser family, from the user agent", "browser", ("usage",)),
     Dimension("source", "Source", "the referring site or campaign source of a visit's first pageview", "source",
               ("usage",)),
@@ -116,6 +123,19 @@ def label(key: str) -> str:
     return found.label
 
 
+def check_filter(key: str, value: str | None) -> str | None:
+    """Why ``value`` cannot be a value of dimension ``key`` (None when it can): a typo is told, not answered
+    with zeros."""
+    dimension = DIMENSION_BY_KEY[key]
+    if value is None:
+        return None
+    if dimension.values and value not in dimension.values:
+        return f"{value!r} is not one of {', '.join(dimension.values)}"
+    if dimension.shape and not re.fullmatch(dimension.shape, value):
+        return f"{value!r} is not {dimension.definition.split(':')[0].split(',')[0]}"
+    return None
+
+
 def ratio(numerator: float, denominator: float) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
@@ -126,14 +146,36 @@ _FORMATS: dict[str, str] = {
 }  # fmt: skip
 
 
-def display(key: str, value: float | None) -> str:
-    """A metric's value as the dashboard and the digest show it ("–" when there is none)."""
+def display(key: str, value: float | None, k_min: int | None = None) -> str:
+    """A metric's value as the dashboard and the digest show it ("–" when there is none). With ``k_min``, a count
+    from 1 to below it shows as "< k" (small-cell suppression for the marketing role; a zero tells of nobody)."""
     if value is None:
         return "–"
     unit = BY_KEY[key].unit
+    if k_min is not None and unit == "count" and 0 < value < k_min:
+        return f"< {k_min}"
     if unit == "seconds":
         return f"{int(value // 60)} min {int(value % 60)} s"
     return _FORMATS[unit].format(value)
+
+
+def words(value: str | None) -> str:
+    """A status, type or field name as words (``awaiting_identity`` -> ``awaiting identity``); blank for none."""
+    return "" if value is None else value.replace("_", " ")
+
+
+def days(n: int) -> str:
+    """A whole number of days in words: "1 day", "3 days"."""
+    return f"{n:,} day" if abs(n) == 1 else f"{n:,} days"
+
+
+def display_change(key: str, change: float | None) -> str:
+    """A change between two periods (``etl.reports.compare``): points for shares, percent for the rest."""
+    if change is None:
+        return "–"
+    if BY_KEY[key].unit == "share":
+        return f"{100 * change:+.1f} pts"
+    return f"{change:+.1%}"
 
 
 def readme_tables() -> tuple[str, str]:

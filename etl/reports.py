@@ -157,6 +157,10 @@ def rights_report(cfg: Settings, as_of: dt.date, window_days: int = 90) -> dict[
     since = as_of - dt.timedelta(days=window_days)
     recent = [r for r in register if r["closed_on"] is not None and r["closed_on"] >= since]
     waits = [(r["closed_on"] - r["received_on"]).days for r in recent]
+    late = [r for r in open_now if r["sla_state"] in ("overdue", "at_risk")]
+    paused = [r for r in open_now if r["sla_state"] == "paused"]
+    upcoming = sorted((r for r in open_now if r["deadline"] is not None and r["deadline"] >= as_of),
+                      key=lambda r: (r["deadline"], r["request_id"]))  # fmt: skip
     months: dict[tuple[str, str], int] = {}
     for r in register:
         key = (r["received_on"].strftime("%Y-%m"), r["type"])
@@ -168,6 +172,75 @@ def rights_report(cfg: Settings, as_of: dt.date, window_days: int = 90) -> dict[
         "at_risk": sum(r["sla_state"] == "at_risk" for r in open_now),
         "overdue": sum(r["sla_state"] == "overdue" for r in open_now),
         "on_time_share": ratio(sum(r["sla_state"] == "done_on_time" for r in recent), len(recent)),
-        "median_days_to_close": statistics.median(waits) if waits else None,
+        "median_days_to_close": float(statistics.median(waits)) if waits else None,
         "received_by_month": [{"month": m, "type": t, "requests": n} for (m, t), n in sorted(months.items())],
+        "attention": [_attention_row(r) for r in sorted(late, key=lambda r: (r["deadline"], r["request_id"]))],
+        "next_deadlines": [_attention_row(r) for r in upcoming[:5]],
+        "identity_pending": [
+            {
+                "request_id": r["request_id"],
+                "type": r["type"],
+                "pending_since": r["paused_from"].isoformat(),
+                "days_pending": (as_of - r["paused_from"]).days,
+            }
+            for r in sorted(paused, key=lambda r: (r["paused_from"], r["request_id"]))
+        ],  # fmt: skip
     }
+
+
+def _attention_row(r: dict[str, Any]) -> dict[str, Any]:
+    """A request with a deadline as the digest, the Rights page's banner and the overview name it: its id, never
+    its subject."""
+    from etl.compliance.rights import standing
+
+    keep = ("request_id", "type", "status", "sla_state", "days_left", "business_days_left", "owner")
+    return {k: r[k] for k in keep} | {"deadline": r["deadline"].isoformat(), "standing": standing(r)}
+
+
+def inquiries_past_sla(cfg: Settings, now: dt.datetime) -> dict[str, Any]:
+    """Inquiries without a first response more than ``first_response_sla_hours`` after submission, as they stood
+    at ``now`` (aware), oldest first; times in the reporting time zone."""
+    utc = now.astimezone(dt.UTC).replace(tzinfo=None)
+    with warehouse.read(cfg.warehouse) as con:
+        rows = queries.rows(con, "inquiries/past_sla.sql", now=utc, sla_hours=cfg.first_response_sla_hours)
+    return {
+        "as_of": now.astimezone(cfg.tz).isoformat(timespec="minutes"),
+        "timezone": cfg.timezone,
+        "sla_hours": cfg.first_response_sla_hours,
+        "past_sla": len(rows),
+        "inquiries": [
+            {
+                "submitted_at": _local(r["submitted_at"], cfg),
+                "hours_waiting": round(float(r["hours_waiting"]), 1),
+                "country": r["country"],
+                "region": r["region"],
+                "region_name": region_name(r["region"]),
+                "district": r["district"],
+                "support_type": r["support_type"],
+            }
+            for r in rows
+        ],
+    }
+
+
+def _local(moment: dt.datetime, cfg: Settings) -> str:
+    """A naive UTC time as ISO text in the reporting time zone, to the minute."""
+    return moment.replace(tzinfo=dt.UTC).astimezone(cfg.tz).isoformat(timespec="minutes")
+
+
+def compare(current: dict[str, Any], previous: dict[str, Any], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Each metric of two periods side by side with its change: relative for counts, rates and durations, in
+    points (a difference) for shares."""
+    from etl.metrics import BY_KEY
+
+    out = []
+    for key in keys:
+        now, before = current.get(key), previous.get(key)
+        if now is None or before is None:
+            change = None
+        elif BY_KEY[key].unit == "share":
+            change = round(now - before, 4)
+        else:
+            change = ratio(now - before, before)
+        out.append({"metric": key, "value": now, "previous": before, "change": change})
+    return out

@@ -11,7 +11,7 @@ import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -142,6 +142,20 @@ class Settings(BaseSettings):
         allow_inf_nan=False,
         description="a dashboard page's queries are stopped, with a message, after this long",
     )
+    smtp_host: str | None = Field(None, min_length=1, description="the mail server the digest is sent through")
+    smtp_port: int | None = Field(
+        None, ge=1, le=65535, description="its port; default by smtp_security: 587 starttls, 465 tls, 25 none"
+    )
+    smtp_security: Literal["starttls", "tls", "none"] = Field(
+        "starttls", description="starttls (upgrade a plain connection), tls (TLS from the start) or none"
+    )
+    smtp_user: str | None = Field(
+        None, min_length=1, description="login at the mail server (its password in secrets_dir/smtp_password)"
+    )
+    mail_from: str | None = Field(None, description="the digest's sender address")
+    digest_to: dict[str, list[str]] = Field(
+        default_factory=dict, description="role -> the addresses its digest goes to when --to is not given"
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -198,6 +212,26 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not one of SCC, BCR, code_of_conduct, certification (GDPR Art. 46)")
         return found
 
+    @field_validator("mail_from")
+    @classmethod
+    def _an_address(cls, value: str | None) -> str | None:
+        if value is not None and not is_address(value):
+            raise ValueError(f"{value!r} is not an e-mail address (name@domain)")
+        return value
+
+    @field_validator("digest_to")
+    @classmethod
+    def _roles_and_addresses(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        from etl.accounts import ROLES
+
+        for role, addresses in value.items():
+            if role not in ROLES:
+                raise ValueError(f"{role!r} is not one of {', '.join(ROLES)}")
+            bad = [a for a in addresses if not is_address(a)]
+            if bad:
+                raise ValueError(f"{role}: {bad[0]!r} is not an e-mail address (name@domain)")
+        return value
+
     @field_validator("oidc_roles")
     @classmethod
     def _known_roles(cls, value: dict[str, str]) -> dict[str, str]:
@@ -236,6 +270,11 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+def is_address(value: str) -> bool:
+    """A bare address (``name@domain``) fit for an SMTP envelope: no display name, spaces or line breaks."""
+    return re.fullmatch(r"[^@\s<>,;\"]+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+", value) is not None
 
 
 def calendar_for(code: str):

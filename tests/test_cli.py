@@ -28,7 +28,7 @@ def test_help_lists_the_commands():
 
 
 @pytest.mark.parametrize("command", [["generate"], ["dashboard"], ["demo"], ["users", "add"], ["ingest", "logs"],
-                                     ["report", "usage"], ["retention"]])  # fmt: skip
+                                     ["report", "usage"], ["retention"], ["digest"]])  # fmt: skip
 def test_every_command_has_help(command):
     out = vcar(*command, "--help")
     assert out.returncode == 0, out.stderr
@@ -57,8 +57,9 @@ def test_ingest_and_report_json(tmp_path, mmdb):
                 "--visitors-per-day", "30").returncode == 0  # fmt: skip
     ingest = vcar("ingest", "logs", str(tmp_path / "g" / "logs"), "--json", env=env)
     stats = json.loads(ingest.stdout)
-    assert set(stats) == {"files", "lines_read", "lines_loaded", "lines_rejected", "lines_skipped_already_loaded",
-                          "bot_requests", "lines_into_sealed_days", "sealed_days", "seconds"}  # fmt: skip
+    assert set(stats) == {"files", "lines_read", "lines_loaded", "lines_rejected", "lines_not_requests",
+                          "lines_ignored", "lines_skipped_already_loaded", "bot_requests", "lines_into_sealed_days",
+                          "sealed_days", "seconds"}  # fmt: skip
     assert stats["lines_into_sealed_days"] == 0 and stats["sealed_days"] == []
     report = json.loads(vcar("report", "usage", "--from", "2026-11-01", "--to", "2026-11-02", "--json", env=env).stdout)
     for key in ("from", "to", "timezone", "requests", "bot_requests", "pageviews", "visitors", "visits", "bounce_rate",
@@ -154,3 +155,24 @@ def test_a_wrong_file_in_the_list_loads_nothing_and_error_logs_in_a_folder_are_s
     )  # the good file was not loaded either
     folder = json.loads(vcar("ingest", "logs", str(logs), "--json", env=env).stdout)
     assert folder["files"] == 1 and folder["lines_loaded"] == 1  # error.log is not an access log
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [(("usage", "--device", "toaster"), "--device: 'toaster' is not one of desktop"),
+     (("usage", "--region", "Guangdong"), "--region: 'Guangdong' is not ISO 3166-2"),
+     (("inquiries", "--country", "China"), "--country: 'China' is not ISO 3166-1")],
+)  # fmt: skip
+def test_a_filter_value_that_cannot_exist_is_refused_with_its_option(tmp_path, args, words):
+    env = {"VCAR_WAREHOUSE": str(tmp_path / "w.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "s")}
+    out = vcar("report", args[0], "--from", "2026-11-01", "--to", "2026-11-02", *args[1:], "--json", env=env)
+    assert out.returncode == 2 and words in json.loads(out.stdout)["error"]
+
+
+def test_a_report_on_a_warehouse_that_is_not_there_says_so_and_creates_nothing(tmp_path):
+    missing = tmp_path / "typo" / "w.duckdb"
+    env = {"VCAR_WAREHOUSE": str(missing), "VCAR_SECRETS_DIR": str(tmp_path / "s")}
+    for args in (("usage", "--from", "2026-11-01", "--to", "2026-11-02"), ("rights",)):
+        out = vcar("report", *args, "--json", env=env)
+        assert out.returncode == 1 and "no warehouse at" in json.loads(out.stdout)["error"]
+    assert not (tmp_path / "typo").exists()

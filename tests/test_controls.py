@@ -95,3 +95,10 @@ def test_inquiry_kpis_equal_the_cli_report_for_the_same_range_and_place(loaded_e
     assert tiles["Inquiries"] == f"{funnel['submissions']:,}"
     assert tiles["Answered"] == f"{funnel['responded']:,}"
     assert tiles["Closed"] == f"{funnel['closed']:,}"
+
+
+def test_a_link_whose_end_is_after_today_ends_today():
+    view = from_query({"range": "custom", "from": "2026-11-01", "to": "2026-11-30"}, D(2026, 11, 26), ())
+    assert (view.preset, view.start, view.end) == ("custom", D(2026, 11, 1), D(2026, 11, 26))
+    future = from_query({"range": "custom", "from": "2026-12-01", "to": "2026-12-30"}, D(2026, 11, 26), ())
+    assert future.preset == "last30" and future.end == D(2026, 11, 26)

@@ -100,7 +100,8 @@ def test_rights_exports_never_crash_and_reconcile(settings_env, tmp_path_factory
 
 @FUZZ
 @given(lines=st.lists(st.one_of(st.binary(max_size=120), st.text(max_size=120).map(str.encode)), max_size=12),
-       fmt=st.sampled_from(["combined", "common", "vcombined", "nginx-json", "caddy-json"]))  # fmt: skip
+       fmt=st.sampled_from(["combined", "common", "vcombined", "nginx-json", "caddy-json", "traefik-json", "w3c",
+                            "alb"]))  # fmt: skip
 def test_log_files_never_crash_and_reconcile(settings_env, tmp_path_factory, lines, fmt):
     from etl.logs.ingest import ingest_paths
 
@@ -112,7 +113,13 @@ def test_log_files_never_crash_and_reconcile(settings_env, tmp_path_factory, lin
     except InputError as exc:  # only a file that claims to be gzip and is not may be refused as a whole
         assert content.startswith(b"\x1f\x8b") and "cannot read" in str(exc)
         return
-    assert stats.lines_read == stats.lines_loaded + stats.lines_rejected + stats.lines_skipped_already_loaded
+    assert stats.lines_read == (
+        stats.lines_loaded
+        + stats.lines_rejected
+        + stats.lines_not_requests
+        + stats.lines_ignored
+        + stats.lines_skipped_already_loaded
+    )
 
 
 @FUZZ

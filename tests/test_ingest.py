@@ -20,7 +20,13 @@ DAY = dt.date(2026, 11, 10)
 
 
 def reconciles(stats) -> bool:
-    return stats.lines_read == stats.lines_loaded + stats.lines_rejected + stats.lines_skipped_already_loaded
+    return stats.lines_read == (
+        stats.lines_loaded
+        + stats.lines_rejected
+        + stats.lines_not_requests
+        + stats.lines_ignored
+        + stats.lines_skipped_already_loaded
+    )
 
 
 def count(cfg, sql: str) -> int:

@@ -49,11 +49,17 @@ def test_typed_countries_become_iso_3166_1(typed, code):
 
 
 def test_a_region_of_another_country_is_not_guessed():
-    place, issues = normalize_place("Germany", "广东", "南山区")
+    place, findings = normalize_place("Germany", "广东", "南山区")
     assert (place.country, place.region, place.district) == ("DE", "unknown", None)
-    assert issues == ["region_mismatch"]
-    place, issues = normalize_place("", "广东省", "南山区")
-    assert (place.country, place.region, place.district, issues) == ("CN", "CN-GD", "南山", [])
+    assert [(f.field, f.issue, f.candidates) for f in findings] == [("province_city", "region_mismatch", ("CN-GD",))]
+    place, findings = normalize_place("", "广东省", "南山区")
+    assert (place.country, place.region, place.district, place.adcode, findings) == (
+        "CN",
+        "CN-GD",
+        "南山区",
+        "440305",
+        (),
+    )
 
 
 def row(**over) -> dict:
@@ -105,7 +111,7 @@ def test_a_row_is_minimized_to_codes_keys_and_derived_facts(settings_env, tmp_pa
         sql = ("SELECT country, region, district, email_kind, message_chars, has_company, status, policy_version, "
                "length(subject_email), length(subject_phone) FROM inquiries")  # fmt: skip
         got = con.execute(sql).fetchone()
-    assert got == ("CN", "CN-GD", "南山", "corporate", 13, True, "responded", "2025-11-15", 64, 64)
+    assert got == ("CN", "CN-GD", "南山区", "corporate", 13, True, "responded", "2025-11-15", 64, 64)
 
 
 def test_reimport_updates_and_never_duplicates(settings_env, tmp_path):
@@ -132,13 +138,16 @@ def test_rows_without_consent_are_not_loaded_and_are_reported(settings_env, tmp_
 
 def test_unknown_regions_are_counted_not_guessed(settings_env, tmp_path):
     path = write_csv(tmp_path / "i.csv", [row(province_city="my city"), row(submitted_at="2026-11-10T11:00:00+08:00",
-                                                                          province_city="13800138000")])  # fmt: skip
+                                          province_city="13800138000"), row(submitted_at="2026-11-10T12:00:00+08:00",
+                                          province_city="my city"), row(submitted_at="2026-11-10T13:00:00+08:00",
+                                          province_city="only typed once")])  # fmt: skip
     stats = ingest_inquiries(settings_env, path)
-    assert stats.unknown_region == 2
+    assert stats.unknown_region == 4
     with duckdb.connect(str(settings_env.warehouse), read_only=True) as con:
         found = con.execute("SELECT raw_value, rows FROM data_quality WHERE issue = 'unknown_region' "
                             "ORDER BY raw_value NULLS LAST").fetchall()  # fmt: skip
-    assert found == [("my city", 1), (None, 1)]  # a value that looks like a phone number is not kept
+    # typed by two: kept as typed; a phone number, or a value one person typed, is counted but not kept
+    assert found == [("my city", 2), (None, 2)]
 
 
 def test_bad_rows_are_rejected_with_their_row_number_and_the_rest_loads(settings_env, tmp_path):

@@ -63,12 +63,14 @@ def _keys(value, found: set[str]) -> set[str]:
 
 
 def test_every_metric_is_a_key_of_some_report(loaded_env):
-    from etl.reports import inquiries_report, rights_report, usage_report
+    from etl.reports import inquiries_past_sla, inquiries_report, rights_report, usage_report
     from etl.settings import load_settings
 
     cfg = load_settings()
     start, end = dt.date(2020, 1, 1), dt.date(2030, 1, 1)
-    keys = _keys([usage_report(cfg, start, end), inquiries_report(cfg, start, end), rights_report(cfg, end)], set())
+    reports = [usage_report(cfg, start, end), inquiries_report(cfg, start, end), rights_report(cfg, end),
+               inquiries_past_sla(cfg, dt.datetime(2030, 1, 1, tzinfo=dt.UTC))]  # fmt: skip
+    keys = _keys(reports, set())
     assert [m.key for m in METRICS if m.key not in keys] == []
 
 
@@ -80,6 +82,12 @@ def test_every_metric_is_a_key_of_some_report(loaded_env):
 )  # fmt: skip
 def test_display_formats_by_unit(key, value, shown):
     assert display(key, value) == shown
+
+
+def test_small_counts_are_suppressed_only_when_asked():
+    assert [display("visitors", n, k_min=5) for n in (0, 1, 4, 5)] == ["0", "< 5", "< 5", "5"]
+    assert display("bounce_rate", 0.01, k_min=5) == "1.0%"  # shares are not counts
+    assert display("visitors", 3) == "3"
 
 
 ARITHMETIC = (ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)

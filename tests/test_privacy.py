@@ -111,6 +111,9 @@ def test_a_whole_run_of_the_product_leaves_no_identifier_outside_secrets_dir(tmp
     vcar("subject", "erase", "--email", person["email"], "--yes", "--json")
     vcar("retention", "--json")
     vcar("inventory")
+    vcar("inventory", "--by-activity", "--html", str(root / "record.html"))
+    for role in ("compliance", "manager", "marketing"):  # the e-mail digest, as it would be sent
+        vcar("digest", "--role", role, "--as-of", last, "--dry-run", "--json")
     vcar("audit", "verify")
     assert json.loads((root / "export.json").read_text())["inquiries"], "the export found the subject"
     for path in [secrets, *secrets.rglob("*"), root / "export.json"]:  # secrets and exports: owner only

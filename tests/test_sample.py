@@ -29,3 +29,19 @@ def test_generate_refuses_a_folder_that_already_holds_logs(tmp_path):
     run = vcar("generate", "--out", str(tmp_path / "g"), "--days", "2", "--start", "2026-11-01", "--json")
     assert run.returncode == 1 and "already holds 1 files" in json.loads(run.stdout)["error"]
     assert sorted(p.name for p in (tmp_path / "g" / "logs").iterdir()) == ["access.log-20250101"]
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])  # UTC+14 and UTC-11
+def test_the_sample_ends_today_in_the_reporting_time_zone(tmp_path, zone):
+    """At any hour one of these zones is on another date than UTC: the demo's "Today" must hold data."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    before = dt.datetime.now(ZoneInfo(zone)).date()
+    run = vcar("generate", "--out", str(tmp_path / "g"), "--days", "2", "--visitors-per-day", "20", "--json",
+               env={"VCAR_TIMEZONE": zone, "VCAR_SECRETS_DIR": str(tmp_path / "s")})  # fmt: skip
+    after = dt.datetime.now(ZoneInfo(zone)).date()
+    assert run.returncode == 0, run.stderr
+    rotated = sorted(p.name for p in (tmp_path / "g" / "logs").iterdir())
+    yesterday = {f"access.log-{(day - dt.timedelta(days=1)).strftime('%Y%m%d')}" for day in (before, after)}
+    assert rotated[0] == "access.log" and set(rotated[1:]) & yesterday, rotated

@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard import controls, loaders
 from dashboard.auth import require_page
 from dashboard.tables import show_table
+from dashboard.views.inquiry_quality import show_place_quality
 from etl.metrics import display, label
 from etl.settings import cached_settings
 
@@ -82,7 +83,9 @@ if hours.height:
 by_day = pl.DataFrame(report["by_day"])
 if by_day.height:
     st.subheader("Inquiries over time")
-    fig = px.bar(by_day, x="day", y=["inquiries", "responded", "closed"], barmode="group")
+    steps = ("inquiries", "responded", "closed")
+    named = by_day.rename({key: label(key) for key in steps})
+    fig = px.bar(named, x="day", y=[label(key) for key in steps], barmode="group")
     fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title="")
     st.plotly_chart(fig, width="stretch")
 
@@ -109,6 +112,8 @@ with right:
         fig.update_layout(height=260, xaxis_title="", yaxis_title="", margin={"t": 10, "b": 10})
         st.plotly_chart(fig, width="stretch")
     show_table(support, "by_support_type")
+
+show_place_quality(view.start, view.end)
 
 st.subheader("Data quality of the latest import")
 st.caption("What people typed that could not be mapped, and rows without consent (not loaded: a compliance finding).")

@@ -1,4 +1,5 @@
-"""Overview: who you are, what you may open, and how fresh the warehouse is."""
+"""Overview: how the role's area is doing this morning, and how fresh the data is. Every figure comes from
+etl/overview.py (the report functions); run details are on the Data & privacy page."""
 
 from __future__ import annotations
 
@@ -13,22 +14,31 @@ from dashboard.tables import show_table
 
 user = require_page("views/overview.py")
 st.title("Overview")
-status = loaders.warehouse_status()
-c1, c2, c3 = st.columns(3)
-c1.metric("Schema version", status["schema_version"] or 0)
-c2.metric("Ingest runs", status["runs"] or 0)
-c3.metric("Last successful load", str(status["last_run_at"] or "never")[:19])
+data = loaders.overview(user.role)
+fresh = data["freshness"]
+st.caption(f"Last log line: {fresh['last_log_line']}. Last load: {fresh['last_load']}.")
+for warning in fresh["warnings"]:
+    st.warning(warning)
+
+for section in data["sections"]:
+    st.subheader(section["title"])
+    for row in section["tiles"]:
+        for col, tile in zip(st.columns(len(row)), row, strict=True):
+            col.metric(tile["label"], tile["value"], tile["delta"], delta_color=tile["delta_color"])
+    if section["note"]:
+        st.caption(section["note"])
+    for table in section["tables"]:
+        st.markdown(f"**{table['title']}**")
+        if table["rows"]:
+            show_table(pl.DataFrame(table["rows"]), table["name"])
+        else:
+            st.caption("None.")
+    chart = section["chart"]
+    if chart and chart["rows"]:
+        fig = px.bar(pl.DataFrame(chart["rows"]), x=chart["x"], y=chart["y"], title=chart["title"])
+        fig.update_layout(height=280, xaxis_title="", title_font_size=14)
+        st.plotly_chart(fig, width="stretch")
+
 st.subheader("Your pages")
 for page in pages_for(user.role):
     st.page_link(page.file, label=page.title, icon=page.icon)
-st.subheader("Last ingest runs")
-runs = loaders.ingest_runs()
-if runs.height:
-    chart = runs.select(
-        pl.col("started_at").dt.strftime("%Y-%m-%d %H:%M").alias("run"), "kind", "lines_loaded", "lines_rejected",
-        "lines_skipped",
-    ).reverse()  # fmt: skip
-    fig = px.bar(chart, x="run", y=["lines_loaded", "lines_skipped", "lines_rejected"], hover_data=["kind"])
-    fig.update_layout(height=260, legend_title_text="", xaxis_title="", yaxis_title="lines / rows")
-    st.plotly_chart(fig, width="stretch")
-show_table(runs, "ingest_runs")

@@ -14,8 +14,10 @@ from dashboard.auth import require_page
 from dashboard.navigation import pages_for
 from dashboard.tables import show_table
 from etl import keystore
+from etl.compliance import activities
 from etl.compliance.inventory import INVENTORY
 from etl.compliance.promises import STATUS_COLOURS, html_report
+from etl.overview import when
 from etl.settings import cached_settings
 
 user = require_page("views/privacy.py")
@@ -72,6 +74,18 @@ chosen = st.selectbox("Columns of", [t.name for t in INVENTORY], key="inv-table"
 table = next(t for t in INVENTORY if t.name == chosen)
 show_table(pl.DataFrame({"column": list(table.columns), "meaning": list(table.columns.values())}), f"columns_{chosen}")
 
+st.subheader("Record of processing by activity (Art. 30(1))")
+st.caption("Each processing activity with its purposes, data subjects, personal data, recipients, transfers, time "
+           "limits and security measures, and the tables above that it uses; `vcar inventory --by-activity` prints "
+           "the same.")  # fmt: skip
+by_activity = pl.DataFrame(activities.record(cfg)).rename({"activity": "Activity", "tables": "Tables",
+                                                           **activities.HEADINGS})  # fmt: skip
+show_table(by_activity, "record_of_processing_by_activity")
+st.download_button(
+    "Download the record by activity (HTML, printable)", activities.html_record(cfg, today.isoformat()),
+    file_name=f"record-of-processing-{today}.html", mime="text/html", key="activities-report",
+)  # fmt: skip
+
 st.subheader("Retention")
 due = loaders.retention_due(today)
 st.caption(
@@ -97,7 +111,15 @@ st.caption("Late lines merged into sealed days, by run")
 show_table(loaders.sealed_merges(), "sealed_merges")
 
 st.subheader("Ingest runs and rejected lines")
+status = loaders.warehouse_status()
+st.caption(f"Schema version {status['schema_version'] or 0}; {status['runs'] or 0:,} runs; the last successful load "
+           f"{when(status['last_run_at'], cfg)}.")  # fmt: skip
 show_table(loaders.ingest_runs(), "ingest_runs")
+st.caption(
+    "Lines that gave no event: rejected (they failed to parse), or not a request at all (a connection "
+    "closed before sending one, a bare newline, TLS bytes on a plain-HTTP port). Blank lines and W3C "
+    "directives are neither and are not listed."
+)
 show_table(loaders.reject_reasons(), "reject_reasons")
 
 st.subheader("Data quality of the latest imports")

@@ -21,8 +21,9 @@ from etl.settings import cached_settings
 FORM_LABELS = {
     "status": "New status", "identity_verified": "Identity verified on", "extend": "Extend by two months",
     "reason": "Reason for the extension", "received": "Received on", "email": "Subject's e-mail", "phone": "Phone",
-    "type": "Type", "channel": "Channel",
+    "type": "Type", "channel": "Channel", "owner": "Owner",
 }  # fmt: skip
+UNCHANGED, NOBODY = "(unchanged)", "(nobody)"
 
 user = require_page("views/rights.py")
 cfg = cached_settings()
@@ -38,6 +39,12 @@ STATE_ORDER = ["overdue", "at_risk", "paused", "on_track", "done_late", "done_on
 STATE_COLOURS = {"overdue": "#f8d0d0", "at_risk": "#fde9c4", "paused": "#e4e4ec", "on_track": "#d8f0dc",
                  "done_late": "#f3dede", "done_on_time": "#e6f4ea"}  # fmt: skip
 summary = loaders.rights_summary(as_of)
+for state, banner in (("overdue", st.error), ("at_risk", st.warning)):
+    late = [r for r in summary["attention"] if r["sla_state"] == state]
+    if late:
+        named = "; ".join(f"`{r['request_id']}` {r['standing']}, deadline {r['deadline']}, owner "
+                          f"{r['owner'] or 'nobody'}" for r in late)  # fmt: skip
+        banner(f"{label(state)}: {named}.")
 if summary["received_by_month"]:
     cols = st.columns(5)
     for col, key in zip(cols, ("open_requests", "at_risk", "overdue", "on_time_share", "median_days_to_close"),
@@ -52,7 +59,7 @@ if frame.height:
     )
     view = view.select(
         "request_id", "type", "status", "sla_state", "days_left", "deadline", "due_date", "statutory_deadline",
-        "extended_deadline", "received_on", "paused_from", "paused_until", "closed_on", "channel",
+        "extended_deadline", "received_on", "paused_from", "paused_until", "closed_on", "channel", "owner",
     )  # fmt: skip
     st.caption("Sorted by days left (overdue first, paused last); coloured by SLA state.")
     show_table(view, "rights_requests", colours=("sla_state", STATE_COLOURS))
@@ -74,18 +81,21 @@ if request_id:
     current = frame.filter(pl.col("request_id") == request_id).row(0, named=True)
     with st.form(f"update-request-{request_id}"):
         st.caption(f"{request_id} is now {current['status'].replace('_', ' ')}.")
-        status = st.selectbox("New status", ["(unchanged)", *rights.STATUSES], key=f"upd-status-{request_id}")
+        status = st.selectbox("New status", [UNCHANGED, *rights.STATUSES], key=f"upd-status-{request_id}")
         verified = st.date_input("Identity verified on", value=current["identity_verified_on"], max_value=today,
                                  key=f"upd-verified-{request_id}")  # fmt: skip
         extend = st.checkbox("Extend by two months (the subject is told today)", key=f"upd-extend-{request_id}")
         reason = st.text_input("Reason for the extension", key=f"upd-reason-{request_id}")
         note = st.text_input("Note (e-mails and numbers are masked)", key=f"upd-note-{request_id}")
+        owner = st.selectbox(f"Owner (now {current['owner'] or 'nobody'})", [UNCHANGED, NOBODY, *loaders.staff()],
+                             key=f"upd-owner-{request_id}")  # fmt: skip
         if st.form_submit_button("Save"):
             try:
                 rights.update(
-                    cfg, request_id, status=None if status == "(unchanged)" else status,
+                    cfg, request_id, status=None if status == UNCHANGED else status,
                     identity_verified=verified if verified != current["identity_verified_on"] else None,
                     extend=extend, reason=reason or None, note=note or None, actor=actor,
+                    owner={UNCHANGED: None, NOBODY: ""}.get(owner, owner),
                 )  # fmt: skip
                 st.success(f"{request_id} updated.")
             except FieldError as exc:
@@ -112,9 +122,10 @@ with st.form("add-request", clear_on_submit=True):
             st.error(str(exc))
 
 if ids:
-    st.subheader("History of a request")
+    st.subheader("Timeline of a request")
     chosen = st.selectbox("Request", ids, key="hist-id")
-    show_table(loaders.audit_recent(limit=100, obj=chosen), f"history_{chosen}")
+    st.caption("Milestones from the register and every change from the audit log, as of the day chosen above.")
+    show_table(loaders.rights_timeline(chosen, as_of), f"timeline_{chosen}")
 
 st.subheader("Subject access and erasure")
 st.caption("Type the subject's e-mail or phone; it is turned into a keyed hash at once and never stored or logged.")

@@ -38,9 +38,10 @@ if view.filters:
 
 
 def shown(key: str, value: float | None) -> str:
-    """A metric as displayed; counts below k_min are "< k" to the marketing role (small-cell suppression)."""
-    if BY_KEY[key].unit == "count" and user.role == "marketing" and value is not None and value < k_min:
-        return f"< {k_min}"
+    """A metric as displayed. To the marketing role, a period with fewer than k_min visitors (but some) shows its
+    counts as "< k" and no rates, which would give the small counts away (small-cell suppression)."""
+    if user.role == "marketing" and 0 < report["visitors"] < k_min:
+        return f"< {k_min}" if BY_KEY[key].unit == "count" else "–"
     return display(key, value)
 
 
@@ -75,7 +76,8 @@ grain = st.segmented_control("Series by", ["Hour", "Day", "Week", "Month"], defa
 series = loaders.usage_series(view.start, view.end, (grain or "Day").lower(), filters)
 if series.height:
     measures = [c for c in ("visitors", "visits", "pageviews") if c in series.columns]
-    fig = px.line(series, x="period", y=measures, markers=True)
+    named = series.rename({c: label(c) for c in measures})  # the legend speaks the registry's words
+    fig = px.line(named, x="period", y=[label(c) for c in measures], markers=True)
     fig.update_layout(legend_title_text="", xaxis_title="", yaxis_title="", height=320)
     st.plotly_chart(fig, width="stretch")
     if grain == "Hour" and view.filters:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from etl import faults, warehouse
 from etl.compliance import audit, deadlines
 from etl.compliance.subjects import EMAIL, PHONE, SubjectKeys, normalize_email, normalize_phone
 from etl.errors import FieldError, InputError
+from etl.metrics import days, words
 from etl.readers import parse_time, read_rows
 from etl.runstats import RunStats
 from etl.settings import Settings, calendar_for
@@ -55,6 +57,7 @@ class Request:
     extension_reason: str | None = None
     closed_on: dt.date | None = None
     note: str | None = None
+    owner: str | None = None  # a dashboard account's login name
 
     def fields(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -140,10 +143,11 @@ def add(
 
 def update(
     cfg: Settings, request_id: str, *, status: str | None = None, identity_verified: dt.date | None = None,
-    extend: bool = False, reason: str | None = None, note: str | None = None, today: dt.date | None = None,
-    actor: str | None = None,
+    extend: bool = False, reason: str | None = None, note: str | None = None, owner: str | None = None,
+    today: dt.date | None = None, actor: str | None = None,
 ) -> Request:  # fmt: skip
-    """Apply one change; a transition the lifecycle does not allow, or a late extension, is refused."""
+    """Apply one change; a transition the lifecycle does not allow, or a late extension, is refused. ``owner`` is
+    a dashboard account's name, or "" for nobody."""
     today = today or dt.datetime.now(cfg.tz).date()
     with warehouse.write(cfg.warehouse) as con:
         found = _load(con, request_id)
@@ -185,11 +189,27 @@ def update(
             after.closed_on = today
         if note is not None:
             after.note = mask_note(note)
+        if owner is not None:
+            after.owner = owner_of(cfg, owner)
         changes = _changes(before, after)
         if changes:
             _save(con, after)
             audit.append(con, actor or audit.cli_actor(), "rights.update", request_id, changes)
     return after
+
+
+def owner_of(cfg: Settings, name: str) -> str | None:
+    """A request's owner must be a dashboard account (``vcar users list``), so the register names staff by the
+    login the audit log uses, never by a typed name; "" means nobody."""
+    from etl.accounts import list_users
+
+    name = name.strip()
+    if not name:
+        return None
+    accounts = sorted(u.name for u in list_users(cfg.secrets_dir))
+    if name not in accounts:
+        raise FieldError("owner", f"{name[:40]!r} is not a dashboard account (see vcar users list)")
+    return name
 
 
 def listing(cfg: Settings, *, as_of: dt.date, open_only: bool = False) -> list[dict[str, Any]]:
@@ -222,8 +242,69 @@ def describe(r: Request, cfg: Settings, as_of: dt.date) -> dict[str, Any]:
         "sla_state": d.sla_state, "clock_start": d.clock_start, "paused_from": d.paused_from,
         "paused_until": d.paused_until, "identity_verified_on": r.identity_verified_on,
         "extension_notified_on": r.extension_notified_on, "extension_reason": r.extension_reason,
-        "closed_on": r.closed_on, "note": r.note, "subject_known": bool(r.subject_email or r.subject_phone),
+        "closed_on": r.closed_on, "note": r.note, "owner": r.owner,
+        "subject_known": bool(r.subject_email or r.subject_phone),
     }  # fmt: skip
+
+
+def standing(row: dict[str, Any]) -> str:
+    """Where an open request stands (a ``describe`` row): "6 days overdue", or "2 days left (1 business)"."""
+    left = row["days_left"]
+    if left is None:
+        return "no deadline yet" if row["sla_state"] == "paused" else ""
+    if left < 0:
+        return f"{days(-left)} overdue"
+    return f"{days(left)} left ({row['business_days_left']} business)"
+
+
+AUDIT_EVENTS = {"rights.add": "Registered", "rights.import": "Imported", "rights.update": "Changed"}
+
+
+def timeline(cfg: Settings, request_id: str, as_of: dt.date) -> list[dict[str, Any]]:
+    """What happened to one request, in order of day: its milestones from the register (received, identity asked
+    for and verified with the days it was pending, the extension and the day the subject was told, closure, and
+    where it stands on ``as_of``) and every change from the audit log, with who made it. Rows: day, event,
+    detail, by."""
+    with warehouse.read(cfg.warehouse) as con:
+        found = _load(con, request_id)
+        history = queries.rows(con, "audit/recent.sql", object=request_id, limit=1000)
+    if not found:
+        raise InputError(f"rights request {request_id}: not in the register")
+    d = describe(found[0], cfg, as_of)
+    clock = f"the clock starts: due {d['due_date']}, legal deadline {d['statutory_deadline']}"
+    asked = d["paused_from"]
+    rows = [(d["received_on"], 0, "Received", f"{words(d['type'])} request by {words(d['channel'])}"
+             + ("" if asked else f"; {clock}"), None)]  # fmt: skip
+    if asked is not None:
+        until = d["identity_verified_on"]
+        pending = ((until or as_of) - asked).days
+        rows.append((asked, 1, "Identity asked for", f"verified after {days(pending)}" if until
+                     else f"pending for {days(pending)} on {as_of}", None))  # fmt: skip
+        if until is not None:
+            rows.append((until, 2, "Identity verified", f"after {days(pending)}; {clock}", None))
+    if d["extension_notified_on"] is not None:
+        rows.append(
+            (
+                d["extension_notified_on"],
+                3,
+                "Extension told to the subject",
+                f"new deadline {d['extended_deadline']}; reason: {d['extension_reason'] or 'not given'}",
+                None,
+            )
+        )
+    if d["closed_on"] is not None:
+        verdict = "on time" if d["sla_state"] == "done_on_time" else "late"
+        rows.append((d["closed_on"], 4, f"Closed: {words(d['status'])}", f"{verdict}; deadline {d['deadline']}",
+                     None))  # fmt: skip
+    elif d["days_left"] is not None:
+        rows.append((as_of, 5, f"Open: {words(d['sla_state'])}", f"{standing(d)}; deadline {d['deadline']}", None))
+    for entry in reversed(history):  # oldest first
+        changes = json.loads(entry["detail"])
+        detail = "; ".join(f"{words(k)}: {v}" for k, v in sorted(changes.items()) if k != "occurred_at")
+        rows.append((entry["logged_at"].astimezone(cfg.tz).date(), 6, AUDIT_EVENTS.get(entry["action"],
+                     entry["action"]), detail, entry["actor"]))  # fmt: skip
+    rows.sort(key=lambda row: (row[0], row[1]))
+    return [{"day": day, "event": event, "detail": detail, "by": by} for day, _, event, detail, by in rows]
 
 
 @dataclass
@@ -312,6 +393,8 @@ def import_requests(cfg: Settings, path: Path, *, actor: str | None = None) -> I
         existing = {r.request_id: r for r in _load(con)}
         for request_id, request in incoming.items():
             before = existing.get(request_id)
+            if before is not None:  # an export knows nothing of owners: keep the one given here
+                request = dataclasses.replace(request, owner=before.owner)
             changes = _changes(before, request)
             if not changes:
                 stats.unchanged += 1

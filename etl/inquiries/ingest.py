@@ -26,7 +26,7 @@ from etl.compliance import audit
 from etl.compliance.subjects import SubjectKeys, email_kind, normalize_email, normalize_phone
 from etl.errors import InputError
 from etl.inquiries.regions import UNKNOWN, normalize_place
-from etl.readers import parse_time, read_rows
+from etl.readers import open_export, parse_time
 from etl.runstats import RunStats
 from etl.settings import Settings
 
@@ -35,10 +35,12 @@ OPTIONAL = ("name", "company", "message", "status", "first_response_at", "closed
 YES = {"true", "yes", "y", "1", "on", "是", "同意", "ja", "oui", "x", "checked"}
 STATUSES = {"new": "new", "open": "new", "responded": "responded", "answered": "responded", "in_progress": "responded",
             "closed": "closed", "done": "closed", "won": "closed", "lost": "closed"}  # fmt: skip
+MIN_TYPED = 2  # an unplaced value is kept as typed only when at least this many rows of an import typed it
 RECORD_SCHEMA: dict[str, Any] = {
     "inquiry_key": pl.String, "subject_email": pl.String, "subject_phone": pl.String,
     "submitted_at": pl.Datetime("us"), "day": pl.Date, "country": pl.String, "region": pl.String,
-    "district": pl.String, "support_type": pl.String, "status": pl.String, "first_response_at": pl.Datetime("us"),
+    "district": pl.String, "adcode": pl.String, "support_type": pl.String, "status": pl.String,
+    "first_response_at": pl.Datetime("us"),
     "closed_at": pl.Datetime("us"), "policy_version": pl.String, "message_chars": pl.Int32, "email_kind": pl.String,
     "has_company": pl.Boolean,
 }  # fmt: skip
@@ -47,6 +49,9 @@ RECORD_SCHEMA: dict[str, Any] = {
 @dataclass
 class InquiryStats(RunStats):
     file: str = ""
+    shape: str = ""  # csv | jsonl | xlsx
+    encoding: str | None = None  # as detected (utf-8, utf-8-sig, gb18030, utf-16, ...); None for a workbook
+    delimiter: str | None = None  # CSV: as sniffed
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
@@ -60,9 +65,15 @@ class InquiryStats(RunStats):
         text = (
             f"{self.file}: {self.rows_read} rows: {self.rows_loaded} loaded, {self.rows_rejected} rejected, "
             f"{self.no_consent} without consent (not loaded: compliance finding), {self.unknown_region} with an "
-            f"unknown region, {self.erased_subjects_skipped} of erased subjects skipped ({self.seconds:.1f} s)"
+            f"unknown region, {self.erased_subjects_skipped} of erased subjects skipped ({self.seconds:.1f} s); "
+            f"read as {self.how_read()}"
         )
         return self.with_rejects(text, self.rejects)
+
+    def how_read(self) -> str:
+        text = " ".join(p for p in (self.shape, self.encoding) if p)
+        named = {",": "comma", ";": "semicolon", "\t": "tab"}
+        return f"{text}, {named.get(self.delimiter, self.delimiter)}-separated" if self.delimiter else text
 
 
 @dataclass
@@ -70,14 +81,18 @@ class Normalized:
     records: list[dict]
     rejects: list[tuple[int, str]]
     withdrawn_keys: list[str]  # inquiries present in the export without consent
-    findings: Counter  # (field, issue, raw value or None) -> rows
+    findings: Counter  # (field, issue, raw value, country, candidates), each may be None -> rows
+
+    def note(self, field: str, issue: str, raw: str | None = None, country: str | None = None,
+             candidates: str | None = None) -> None:  # fmt: skip
+        self.findings[(field, issue, raw, country, candidates)] += 1
 
 
 def safe_raw(value: str) -> str | None:
     """A typed region or country worth showing in the data-quality table, or None if it could identify anyone."""
-    text = " ".join(value.split())[:40]
-    if not text or re.search(r"\d{4,}|@|https?:", text):
-        return None
+    text = " ".join(value.split())
+    if not text or len(text) > 40 or re.search(r"\d{4,}|@|https?:", text):
+        return None  # a long entry is free text, and its first words could still name someone
     return text
 
 
@@ -88,7 +103,7 @@ def normalize(rows: Iterator[tuple[int, dict | str]], keys: SubjectKeys, cfg: Se
     for number, row in rows:
         if isinstance(row, str):
             out.rejects.append((number, row))
-            out.findings[("row", "unreadable", None)] += 1
+            out.note("row", "unreadable")
             continue
         try:
             submitted = parse_time(row.get("submitted_at"), tz)
@@ -96,32 +111,32 @@ def normalize(rows: Iterator[tuple[int, dict | str]], keys: SubjectKeys, cfg: Se
             closed = parse_time(row.get("closed_at"), tz)
         except ValueError:
             out.rejects.append((number, "a time is not ISO 8601 (submitted_at, first_response_at or closed_at)"))
-            out.findings[("submitted_at", "bad_time", None)] += 1
+            out.note("submitted_at", "bad_time")
             continue
         if submitted is None:
             out.rejects.append((number, "submitted_at is empty"))
-            out.findings[("submitted_at", "missing", None)] += 1
+            out.note("submitted_at", "missing")
             continue
         email = normalize_email(row.get("email"))
         phone = normalize_phone(row.get("mobile"), cfg.phone_region)
         if email is None and phone is None:
             out.rejects.append((number, "neither the e-mail nor the mobile number is valid"))
-            out.findings[("email", "no_valid_contact", None)] += 1
+            out.note("email", "no_valid_contact")
             continue
         if email is None and (row.get("email") or "").strip():
-            out.findings[("email", "invalid_email", None)] += 1
+            out.note("email", "invalid_email")
         if phone is None and (row.get("mobile") or "").strip():
-            out.findings[("mobile", "invalid_phone", None)] += 1
+            out.note("mobile", "invalid_phone")
         identity = email or phone
         inquiry_key = keys.digest(f"inquiry:{identity}|{submitted.isoformat()}")
         if (row.get("consent") or "").strip().lower() not in YES:
             out.withdrawn_keys.append(inquiry_key)
-            out.findings[("consent", "no_consent", None)] += 1
+            out.note("consent", "no_consent")
             continue
-        place, issues = normalize_place(row.get("country"), row.get("province_city"), row.get("district"))
-        for issue in issues:
-            column = "country" if issue == "unknown_country" else "province_city"
-            out.findings[(column, issue, safe_raw(row.get(column) or ""))] += 1
+        place, found = normalize_place(row.get("country"), row.get("province_city"), row.get("district"))
+        for finding in found:
+            raw = safe_raw(row.get(finding.field) or "")
+            out.note(finding.field, finding.issue, raw, place.country, ",".join(finding.candidates) or None)
         status = STATUSES.get((row.get("status") or "").strip().lower())
         if status is None:
             status = "closed" if closed else "responded" if first else "new"
@@ -135,6 +150,7 @@ def normalize(rows: Iterator[tuple[int, dict | str]], keys: SubjectKeys, cfg: Se
                 "country": place.country,
                 "region": place.region,
                 "district": place.district,
+                "adcode": place.adcode,
                 "support_type": _support_type(row.get("support_type")),
                 "status": status,
                 "first_response_at": first,
@@ -162,8 +178,9 @@ def ingest_inquiries(cfg: Settings, path: Path, *, actor: str | None = None) -> 
     if not path.is_file():
         raise InputError(f"{path}: {'not a file' if path.exists() else 'no such file'}")
     keys = SubjectKeys(cfg.secrets_dir)
-    result = normalize(read_rows(path, REQUIRED), keys, cfg)
-    stats = InquiryStats(file=path.name)
+    export = open_export(path, REQUIRED)
+    result = normalize(export.rows, keys, cfg)
+    stats = InquiryStats(file=path.name, shape=export.shape, encoding=export.encoding, delimiter=export.delimiter)
     stats.rows_rejected = len(result.rejects)
     stats.no_consent = len(result.withdrawn_keys)
     stats.rows_read = len(result.records) + stats.rows_rejected + stats.no_consent
@@ -171,11 +188,16 @@ def ingest_inquiries(cfg: Settings, path: Path, *, actor: str | None = None) -> 
     stats.rejects = [f"row {n}: {reason}" for n, reason in result.rejects[:10]]
     run_id = uuid.uuid4().hex[:12]
     records = pl.DataFrame(result.records, schema=RECORD_SCHEMA)
+    # a value typed by one person only is not shown: a name or an address in a place field stays unseen
+    findings: Counter = Counter()
+    for (name, issue, raw, country, candidates), n in result.findings.items():
+        findings[(name, issue, raw if n >= MIN_TYPED else None, country, candidates)] += n
     quality = pl.DataFrame(
-        [(f, i, raw, n) for (f, i, raw), n in sorted(result.findings.items(), key=str)],
-        schema={"field": pl.String, "issue": pl.String, "raw_value": pl.String, "rows": pl.Int32},
+        [(*finding, n) for finding, n in sorted(findings.items(), key=str)],
+        schema={"field": pl.String, "issue": pl.String, "raw_value": pl.String, "country": pl.String,
+                "candidates": pl.String, "rows": pl.Int32},
         orient="row",
-    )
+    )  # fmt: skip
     with warehouse.write(cfg.warehouse) as con:
         con.register("new_inquiries", records.to_arrow())
         stats.erased_subjects_skipped = queries.run(con, "inquiries/suppressed.sql").fetchone()[0]

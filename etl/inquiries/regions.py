@@ -1,166 +1,298 @@
-"""What people type into the contact form's country and province/city fields -> ISO codes, or ``unknown``.
+"""What people type into the contact form's country, province/city and district fields -> a place, or ``unknown``.
 
-Countries become ISO 3166-1 alpha-2, provinces and regions ISO 3166-2 (the codes GeoIP uses, so inquiries and
-web visits meet on the same key). Nothing is guessed: a value that matches no name, alias or known city is
-``unknown`` and is counted by the caller in the data-quality table.
+Countries become ISO 3166-1 alpha-2; regions the first-level codes GeoIP puts on web visits (ISO 3166-2, or
+GeoLite2's older code where it differs, e.g. PL-MA), so inquiries and visits meet on one key; in China the
+prefecture or county as its adcode (GB/T 2260). The names come from the gazetteer in ``data/`` (SOURCES.md says
+from where). The three fields are read together: the country narrows the province/city, which narrows the
+district; a city or district alone is enough when it names one place in its country. A name that fits two
+places is ``unknown``, with the candidates recorded for the data-quality table: never a guess.
 """
 
 from __future__ import annotations
 
+import csv
+import gzip
+import itertools
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
+
+from etl.inquiries.names import fold, is_han, keys
 
 UNKNOWN = "unknown"
-
-# Provincial-level divisions of China: ISO 3166-2 code -> Chinese short name (the form's "province" field is
-# mostly typed in Chinese; pycountry only has the pinyin names).
-CN_PROVINCES = {
-    "CN-BJ": "北京", "CN-TJ": "天津", "CN-HE": "河北", "CN-SX": "山西", "CN-NM": "内蒙古", "CN-LN": "辽宁",
-    "CN-JL": "吉林", "CN-HL": "黑龙江", "CN-SH": "上海", "CN-JS": "江苏", "CN-ZJ": "浙江", "CN-AH": "安徽",
-    "CN-FJ": "福建", "CN-JX": "江西", "CN-SD": "山东", "CN-HA": "河南", "CN-HB": "湖北", "CN-HN": "湖南",
-    "CN-GD": "广东", "CN-GX": "广西", "CN-HI": "海南", "CN-CQ": "重庆", "CN-SC": "四川", "CN-GZ": "贵州",
-    "CN-YN": "云南", "CN-XZ": "西藏", "CN-SN": "陕西", "CN-GS": "甘肃", "CN-QH": "青海", "CN-NX": "宁夏",
-    "CN-XJ": "新疆", "CN-TW": "台湾", "CN-HK": "香港", "CN-MO": "澳门",
-}  # fmt: skip
-# Exonyms, old names and the big cities people type instead of their province.
-REGION_ALIASES = {
-    "peking": "CN-BJ", "canton": "CN-GD", "inner mongolia": "CN-NM", "tibet": "CN-XZ", "hong kong": "CN-HK",
-    "macau": "CN-MO", "macao": "CN-MO",
-    "深圳": "CN-GD", "shenzhen": "CN-GD", "广州": "CN-GD", "guangzhou": "CN-GD", "东莞": "CN-GD", "dongguan": "CN-GD",
-    "佛山": "CN-GD", "foshan": "CN-GD", "杭州": "CN-ZJ", "hangzhou": "CN-ZJ", "宁波": "CN-ZJ", "ningbo": "CN-ZJ",
-    "南京": "CN-JS", "nanjing": "CN-JS", "苏州": "CN-JS", "suzhou": "CN-JS", "成都": "CN-SC", "chengdu": "CN-SC",
-    "武汉": "CN-HB", "wuhan": "CN-HB", "西安": "CN-SN", "xian": "CN-SN", "xi an": "CN-SN", "郑州": "CN-HA",
-    "zhengzhou": "CN-HA", "长沙": "CN-HN", "changsha": "CN-HN", "青岛": "CN-SD", "qingdao": "CN-SD", "济南": "CN-SD",
-    "jinan": "CN-SD", "厦门": "CN-FJ", "xiamen": "CN-FJ", "福州": "CN-FJ", "fuzhou": "CN-FJ", "沈阳": "CN-LN",
-    "shenyang": "CN-LN", "大连": "CN-LN", "dalian": "CN-LN",
-    "bavaria": "DE-BY", "munich": "DE-BY", "munchen": "DE-BY", "hesse": "DE-HE", "frankfurt": "DE-HE",
-    "lower saxony": "DE-NI", "north rhine westphalia": "DE-NW", "cologne": "DE-NW", "koln": "DE-NW",
-    "baden wurttemberg": "DE-BW", "stuttgart": "DE-BW", "saxony": "DE-SN",
-    "paris": "FR-IDF", "london": "GB-ENG", "north holland": "NL-NH", "amsterdam": "NL-NH",
-    "comunidad de madrid": "ES-MD", "madrid": "ES-MD", "catalonia": "ES-CT", "barcelona": "ES-CT",
-    # GeoLite2 still uses the letter codes of Polish voivodeships
-    "mazowieckie": "PL-MZ", "masovia": "PL-MZ", "masovian": "PL-MZ", "warsaw": "PL-MZ", "warszawa": "PL-MZ",
-}  # fmt: skip
+MAX_CANDIDATES = 8
+# Country names the ISO lists do not hold, as typed on the form (keys: folded, no spaces).
 COUNTRY_ALIASES = {
-    "中国": "CN", "中华人民共和国": "CN", "中國": "CN", "p r china": "CN", "pr china": "CN", "prc": "CN",
-    "mainland china": "CN", "uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "great britain": "GB",
-    "britain": "GB", "deutschland": "DE", "德国": "DE", "nederland": "NL", "holland": "NL", "the netherlands": "NL",
-    "荷兰": "NL", "espana": "ES", "西班牙": "ES", "polska": "PL", "波兰": "PL", "法国": "FR", "英国": "GB",
-    "italia": "IT", "意大利": "IT", "osterreich": "AT", "schweiz": "CH", "suisse": "CH",
+    "中华人民共和国": "CN", "中國": "CN", "prchina": "CN", "prc": "CN", "mainlandchina": "CN", "zhongguo": "CN",
+    "uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "greatbritain": "GB", "britain": "GB",
+    "holland": "NL", "thenetherlands": "NL", "英国": "GB", "usa": "US", "us": "US", "america": "US",
 }  # fmt: skip
-# Suffixes that name the kind of division, stripped before matching.
-_ZH_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
-_LATIN_SUFFIXES = re.compile(
-    r"\b(sheng|shi|zizhiqu|zhuangzu|huizu|uygur|sar|province|municipality|autonomous region|region|state|land)\b"
-)
+_PIECES = re.compile(r"[,，、/;；|]+")
+_FILLER = {"sheng", "shi", "qu", "xian", "city", "province", "district", "county", "region", "prov", "municipality"}
+_HAN_FILLER = set("省市区县")
+_MAX_WINDOW = 5  # words in one Latin place name ("provence alpes cote d azur")
+_MAX_HAN = 12  # characters in one Chinese name after folding
+_OWN_CODES = {"HK", "MO", "TW"}
+
+Path_ = tuple[str, ...]  # ("CN", "CN-ZJ", "3303", "330302"): country, region, then China's prefecture, county
 
 
 @dataclass(frozen=True)
 class Place:
     country: str  # ISO 3166-1 alpha-2 or "unknown"
-    region: str  # ISO 3166-2 or "unknown"
-    district: str | None  # a cleaned label, only under a known region
+    region: str  # GeoIP's first-level code (ISO 3166-2) or "unknown"
+    district: str | None  # the division's name when placed, else a cleaned label of what was typed
+    adcode: str | None = None  # China: the prefecture or county placed, its 6-digit adcode
 
 
-def fold(text: str) -> str:
-    """Lower case, no accents, punctuation as spaces, single spaces."""
-    text = unicodedata.normalize("NFKD", text.strip().lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[\s\-_.,'’()/]+", " ", text).split())
+@dataclass(frozen=True)
+class Finding:
+    """Something the data-quality table should count: which form field, what went wrong, the places it could be."""
+
+    field: str  # country | province_city | district
+    issue: str  # unknown_country | unknown_region | ambiguous_region | region_mismatch | unknown_district | ...
+    candidates: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
-def _region_index() -> dict[str, str]:
-    import pycountry
-
-    index: dict[str, str] = {}
-    for sub in pycountry.subdivisions:
-        if sub.parent_code is None:
-            name = fold(sub.name)
-            index.setdefault(name, sub.code)
-            index.setdefault(_LATIN_SUFFIXES.sub("", name).strip(), sub.code)
-            index.setdefault(name.split(" comunidad de")[0].split(",")[0].strip(), sub.code)
-    for code, zh in CN_PROVINCES.items():
-        index[zh] = code
-    index.update(REGION_ALIASES)
-    index.pop("", None)
-    return index
+def _index() -> dict[str, tuple[tuple[int, Path_], ...]]:
+    """Lookup key -> (tier, place) pairs, read once per process from the gazetteer."""
+    found: dict[str, list[tuple[int, Path_]]] = {}
+    paths: dict[str, Path_] = {}
+    data = resources.files("etl.inquiries").joinpath("data/places.tsv.gz")
+    with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
+        next(lines)
+        for line in lines:
+            key, tier, place = line.rstrip("\n").split("\t")
+            path = paths.get(place) or paths.setdefault(place, tuple(place.split("|")))
+            found.setdefault(key, []).append((int(tier), path))
+    return {key: tuple(pairs) for key, pairs in found.items()}
 
 
+def _table(name: str) -> list[dict[str, str]]:
+    text = resources.files("etl.inquiries").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines(), delimiter="\t"))
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, str]:
+    return {row["key"]: row["country"] for row in _table("countries.tsv")} | COUNTRY_ALIASES
+
+
+@lru_cache(maxsize=1)
+def _region_names() -> dict[str, str]:
+    return {row["region"]: row["name"] for row in _table("regions.tsv")}
+
+
+@lru_cache(maxsize=1)
+def _division_names() -> dict[str, str]:
+    return {row["adcode"]: row["name"] for row in _table("cn_divisions.tsv")}
+
+
+@lru_cache(maxsize=4096)
 def normalize_country(raw: str | None) -> str:
     if not raw or not raw.strip():
         return UNKNOWN
-    import pycountry
+    for key in (fold(raw).replace(" ", ""), *keys(raw)):
+        if key in _countries():
+            return _countries()[key]
+    text = raw.strip()
+    if len(text) in (2, 3) and text.isascii() and text.isalpha():
+        import pycountry
 
-    key = fold(raw)
-    if key in COUNTRY_ALIASES:
-        return COUNTRY_ALIASES[key]
-    try:
-        return pycountry.countries.lookup(raw.strip()).alpha_2
-    except LookupError:
-        return UNKNOWN
-
-
-def normalize_region(raw: str | None) -> str:
-    """Province/region/city text -> ISO 3166-2 code, or ``unknown``."""
-    if not raw or not raw.strip():
-        return UNKNOWN
-    index = _region_index()
-    key = fold(raw)
-    candidates = [key, _LATIN_SUFFIXES.sub("", key).strip()]
-    zh = key.replace(" ", "")
-    for suffix in _ZH_SUFFIXES:
-        zh = zh.removesuffix(suffix)
-    candidates.append(zh)
-    for candidate in candidates:
-        if candidate in index:
-            return index[candidate]
-    # "广东省深圳市": a Chinese province name followed by its city
-    for code, name in sorted(CN_PROVINCES.items(), key=lambda kv: -len(kv[1])):
-        if key.startswith(name):
-            return code
+        found = pycountry.countries.get(alpha_2=text.upper()) or pycountry.countries.get(alpha_3=text.upper())
+        if found is not None:
+            return found.alpha_2
     return UNKNOWN
 
 
+def _lookup(key: str) -> tuple[tuple[int, Path_], ...]:
+    return _index().get(key, ())
+
+
+@lru_cache(maxsize=65536)
+def _mentions(text: str | None) -> tuple[tuple[tuple[int, Path_], ...], ...]:
+    """The place names in one field, each with its (tier, place) pairs. Empty when any part names nothing: a
+    field is read whole, as pieces ("广东, 深圳"), or as names side by side ("浙江温州", "Guangdong Shenzhen")."""
+    if not text or not text.strip():
+        return ()
+    for key in keys(text):
+        if found := _lookup(key):
+            return (found,)
+    pieces = [p for p in _PIECES.split(text) if p.strip()]
+    if len(pieces) > 1:
+        parts = [_mentions(p) for p in pieces]
+        return () if not all(parts) else tuple(m for part in parts for m in part)
+    folded = fold(text)
+    return tuple(_han_names(folded.replace(" ", "")) if is_han(folded) else _latin_names(folded.split()))
+
+
+def _han_names(text: str) -> list[tuple[tuple[int, Path_], ...]]:
+    """Longest names first, left to right; every character must belong to a name or be a 省/市/区/县."""
+    out, i = [], 0
+    while i < len(text):
+        for j in range(min(len(text), i + _MAX_HAN), i + 1, -1):
+            if found := _lookup(text[i:j]):
+                out.append(found)
+                i = j
+                break
+        else:
+            if text[i] not in _HAN_FILLER:
+                return []
+            i += 1
+    return out
+
+
+def _latin_names(words: list[str]) -> list[tuple[tuple[int, Path_], ...]]:
+    out, i = [], 0
+    while i < len(words):
+        for j in range(min(len(words), i + _MAX_WINDOW), i, -1):
+            found = next((f for k in keys(" ".join(words[i:j])) if (f := _lookup(k))), ())
+            if found and (j - i > 1 or len(words[i]) >= 3):
+                out.append(found)
+                i = j
+                break
+        else:
+            if words[i] not in _FILLER:
+                return []
+            i += 1
+    return out
+
+
+def _best(pairs: tuple[tuple[int, Path_], ...], country: str, within: Path_ = ()) -> set[Path_]:
+    """The places of the best tier that matched, per country (or in the given country only), among those inside
+    or around ``within`` (the district "Lucheng" in Wenzhou is 鹿城区, whatever town elsewhere is called so)."""
+    fits = [(t, p) for t, p in pairs if _in_country(country, p) and p[: len(within)] == within[: len(p)]]
+    best: dict[str, int] = {}
+    for tier, path in fits:
+        best[path[0]] = min(tier, best.get(path[0], 9))
+    return {path for tier, path in fits if best[path[0]] == tier}
+
+
+def _in_country(country: str, path: Path_) -> bool:
+    """Hong Kong, Macao and Taiwan have country codes of their own (GeoIP's too) and ISO 3166-2:CN codes."""
+    return country in (UNKNOWN, path[0]) or (country in _OWN_CODES and path[1] == f"CN-{country}")
+
+
+def _resolve(mentions: list[set[Path_]]) -> set[Path_]:
+    """The deepest place of each way the mentions fit one inside the other (Zhejiang > Wenzhou > Lucheng)."""
+    out = set()
+    for combo in itertools.islice(itertools.product(*mentions), 20_000):
+        deepest = max(combo, key=len)
+        if all(deepest[: len(p)] == p for p in combo):
+            out.add(deepest)
+    return out
+
+
+def _common(paths: set[Path_]) -> Path_:
+    first = min(paths)
+    size = 0
+    while size < len(first) and all(len(p) > size and p[size] == first[size] for p in paths):
+        size += 1
+    return first[:size]
+
+
+def _candidates(paths: set[Path_] | frozenset[Path_], level: int) -> tuple[str, ...]:
+    """The countries (level 0) or regions (level 1) the places differ on, at most a few."""
+    return tuple(sorted({p[level] for p in paths})[:MAX_CANDIDATES])
+
+
+def _adcode(path: Path_) -> str:
+    return path[3] if len(path) > 3 else f"{path[2]}00"
+
+
+@lru_cache(maxsize=65536)
+def normalize_place(
+    country: str | None, province_city: str | None, district: str | None
+) -> tuple[Place, tuple[Finding, ...]]:
+    """The place the three fields name, and what the data-quality table should count about them."""
+    iso = normalize_country(country)
+    found, known = _province_city(iso, province_city)
+    places, field, findings = set(found), "province_city", list(known)
+    within = _common(places) if places else ()
+    mentions = _mentions(district)
+    typed = [_best(m, iso, within) for m in mentions]
+    narrowed = _resolve(typed + ([{within}] if within else [])) if typed and all(typed) else set()
+    if narrowed:
+        field = "province_city" if places else "district"  # which field an ambiguity comes from
+        places = narrowed
+    elif mentions and places:  # a district of another city or province: the province/city field wins
+        findings.append(Finding("district", "district_mismatch"))
+    elif _filled(district) and (iso == "CN" or any(p[0] == "CN" for p in places)):
+        findings.append(Finding("district", "unknown_district"))
+    common = _common(places) if places else ()
+    if places and len(common) < 2:
+        findings.append(Finding(field, "ambiguous_region", _candidates(places, len(common))))
+    if iso == UNKNOWN and not common:
+        findings.insert(0, Finding("country", "unknown_country"))
+    if len(common) < 2:
+        return Place(common[0] if common else iso, UNKNOWN, None), tuple(findings)
+    if typed and all(typed) and len(common) < 4 and any(len(p) > len(common) for p in places):
+        codes = tuple(sorted({_adcode(p) for p in places if len(p) > 2}))
+        findings.append(Finding("district", "ambiguous_district", codes))
+    code = _adcode(common) if len(common) > 2 else None
+    # outside China's counties a district is kept only when the gazetteer knows it: the field is free text, and
+    # what no gazetteer names (a street, a person) never reaches the warehouse
+    label = division_name(code) if len(common) == 4 else clean_district(district) if narrowed else None
+    if label is None and _filled(district):
+        label = UNKNOWN  # typed but not placed: counted on the quality panel, never stored as typed
+    return Place(common[0] if iso == UNKNOWN else iso, common[1], label, code), tuple(findings)
+
+
+@lru_cache(maxsize=65536)
+def _province_city(iso: str, text: str | None) -> tuple[frozenset[Path_], tuple[Finding, ...]]:
+    """The places the province/city field can name in the country, or why it names none."""
+    typed = _mentions(text)
+    places = _resolve([_best(m, iso) for m in typed]) if typed else set()
+    if _filled(text) and not places:
+        anywhere = _resolve([_best(m, UNKNOWN) for m in typed]) if typed else set()
+        issue = "region_mismatch" if iso != UNKNOWN and anywhere else "unknown_region"
+        return frozenset(), (Finding("province_city", issue, _candidates(anywhere, 1) if anywhere else ()),)
+    return frozenset(places), ()
+
+
+def _filled(text: str | None) -> bool:
+    return bool(text and text.strip())
+
+
 def clean_district(raw: str | None) -> str | None:
-    """A district label: trimmed, single-spaced, without the 区/县 suffix, never something that looks personal."""
+    """A district label as typed: trimmed, single-spaced, without the 区/县 suffix, never something personal."""
     if not raw:
         return None
     text = " ".join(raw.split())[:40]
-    if not text or re.search(r"\d{4,}|@", text):
+    if not text or re.search(r"\d{4,}|@|https?:", text):
         return None
     if len(text) > 2 and text[-1] in "区县":
         text = text[:-1]
     return text
 
 
-def normalize_place(country: str | None, region: str | None, district: str | None) -> tuple[Place, list[str]]:
-    """The place and the data-quality issues found (``unknown_country``, ``unknown_region``, ``region_mismatch``)."""
-    issues = []
-    code = normalize_region(region)
-    iso = normalize_country(country)
-    if iso == UNKNOWN and code != UNKNOWN:
-        iso = code.split("-")[0]  # the region says which country
-    elif iso == UNKNOWN:
-        issues.append("unknown_country")
-    if code == UNKNOWN:
-        issues.append("unknown_region")
-    elif code.split("-")[0] != iso:
-        issues.append("region_mismatch")
-        code = UNKNOWN
-    return Place(iso, code, clean_district(district) if code != UNKNOWN else None), issues
+def normalize_region(raw: str | None) -> str:
+    """Province/region/city text alone -> the region code, or ``unknown``."""
+    return normalize_place(None, raw, None)[0].region
 
 
 @lru_cache(maxsize=4096)
 def region_name(code: str | None) -> str | None:
-    """The English/pinyin name of an ISO 3166-2 code (``CN-GD`` -> ``Guangdong Sheng``), None if unknown."""
+    """The name of a region code (``CN-GD`` -> ``Guangdong Sheng``), None if unknown."""
     if not code or code == UNKNOWN:
         return None
     import pycountry
 
     found = pycountry.subdivisions.get(code=code)
-    if found is not None:
-        return found.name
-    return next((alias.title() for alias, c in REGION_ALIASES.items() if c == code and alias.isascii()), None)
+    return found.name if found is not None else _region_names().get(code)
+
+
+def division_name(adcode: str | None) -> str | None:
+    """The Chinese name of an adcode (``330302`` -> ``鹿城区``), None if unknown."""
+    return _division_names().get(adcode or "")
+
+
+@lru_cache(maxsize=64)
+def county_names(region: str) -> tuple[str, ...]:
+    """The county-level divisions of a Chinese region (``CN-ZJ`` -> 鹿城区, 龙湾区, ...), for the sample data."""
+    names = _division_names()
+    prefix = next((code[:2] for code, name in names.items() if code.endswith("0000")
+                   and normalize_place("中国", name, None)[0].region == region), None)  # fmt: skip
+    return tuple(name for code, name in sorted(names.items()) if code[:2] == prefix and not code.endswith("00"))

@@ -203,3 +203,20 @@ def read_lines(
         pending_bytes += len(carry)
     if pending:
         yield _decode_series(pending), pending_bytes
+
+
+def last_fields_directive(path: Path, upto: int) -> str | None:
+    """The last ``#Fields:`` directive in the first ``upto`` bytes of a W3C log: the columns in force where a run
+    resumes reading an appended file."""
+    if upto <= 0:
+        return None
+    found = None
+    with open_binary(path) as fh:
+        read = 0
+        for raw in fh:
+            read += len(raw)
+            if raw.startswith(b"#Fields:"):
+                found = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            if read >= upto:
+                break
+    return found

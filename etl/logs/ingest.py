@@ -9,6 +9,7 @@ picks up where the manifest says.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import secrets
@@ -30,6 +31,7 @@ import queries
 from etl import faults, keystore, warehouse
 from etl.compliance import audit
 from etl.errors import ConfigError, InputError
+from etl.logs import FORMATS
 from etl.logs.enrich import GeoLocator, UserAgentInfo, classify_user_agents
 from etl.logs.files import (
     PREFIX_BYTES,
@@ -38,11 +40,12 @@ from etl.logs.files import (
     expand_paths,
     identify,
     is_gzip,
+    last_fields_directive,
     open_binary,
     prefix_hash,
     read_lines,
 )
-from etl.logs.parse import FORMATS, detect_format
+from etl.logs.parse import NOT_A_REQUEST, closest_formats, detect_format, mostly_parses
 from etl.logs.pseudonymize import keyed_id
 from etl.logs.transform import TransformContext, transform
 from etl.runstats import RunStats
@@ -59,6 +62,8 @@ class IngestStats(RunStats):
     lines_read: int = 0
     lines_loaded: int = 0
     lines_rejected: int = 0
+    lines_not_requests: int = 0  # "-" 408, a bare newline, TLS bytes: no request, so no parse failure either
+    lines_ignored: int = 0  # blank lines and W3C directives
     lines_skipped_already_loaded: int = 0
     bot_requests: int = 0
     lines_into_sealed_days: int = 0
@@ -68,7 +73,8 @@ class IngestStats(RunStats):
     def summary(self) -> str:
         text = (
             f"{self.files} files, {self.lines_read} lines read: {self.lines_loaded} loaded, {self.lines_rejected} "
-            f"rejected, {self.lines_skipped_already_loaded} already loaded; {self.bot_requests} bot requests "
+            f"rejected, {self.lines_not_requests} not requests, {self.lines_ignored} blank or directives, "
+            f"{self.lines_skipped_already_loaded} already loaded; {self.bot_requests} bot requests "
             f"({self.seconds:.1f} s)"
         )
         if self.lines_into_sealed_days:
@@ -239,9 +245,28 @@ def file_format(cfg: Settings, path: Path, fmt: str) -> str:
     with open_binary(path) as fh:
         sample = decode_lines(fh.read(64 * 1024))[:50]
     found = cfg.log_regex and "custom" or detect_format(sample)
+    if found and found != "custom" and not mostly_parses(sample, found):
+        found = None  # the lines have the look of a format but not its content: loading would reject them all
     if not found:
-        raise InputError(f"{path}: no known log format in the first lines (give --format or log_regex)")
+        formats = ", ".join(f for f in FORMATS if f not in ("auto", "custom"))
+        raise InputError(f"{path}: no known log format in the first lines ({formats}): {closest_formats(sample)}; "
+                         "force one with --format, or describe yours with the log_regex setting")  # fmt: skip
     return found
+
+
+@dataclass(frozen=True)
+class BatchCounts:
+    loaded: int
+    rejected: int
+    not_requests: int
+    ignored: int
+    bots: int
+    per_day: dict[dt.date, int]
+
+    def plus(self, other: BatchCounts) -> BatchCounts:
+        return BatchCounts(self.loaded + other.loaded, self.rejected + other.rejected,
+                           self.not_requests + other.not_requests, self.ignored + other.ignored,
+                           self.bots + other.bots, {})  # fmt: skip
 
 
 def _ingest_file(cfg, path, fmt, load: LoadContext, catalog, locator, salt_for, manifest: dict, stats) -> None:
@@ -265,22 +290,28 @@ def _ingest_file(cfg, path, fmt, load: LoadContext, catalog, locator, salt_for, 
     )  # fmt: skip
     stage = Path(tempfile.mkdtemp(prefix=f".vcar-stage-{os.getpid()}-", dir=cfg.warehouse.parent))
 
-    def stage_batch(n: int, start: int, lines: pl.Series) -> tuple[int, int, int, dict[dt.date, int]]:
+    def stage_batch(n: int, start: int, lines: pl.Series, directive: str | None) -> BatchCounts:
         batch = pl.DataFrame({"line_no": pl.int_range(start, start + len(lines), eager=True), "line": lines})
-        events, rejects = transform(batch, ctx)
+        events, rejects = transform(batch, dataclasses.replace(ctx, w3c_fields=directive))
         events.with_columns(pl.lit(file_key).alias("file_key")).write_parquet(stage / f"e{n:06d}.parquet")
         if rejects.height:
             rejects.write_parquet(stage / f"r{n:06d}.parquet")
         per_day = dict(events.group_by("day").len().iter_rows())
-        return events.height, rejects.height, int(events["is_bot"].sum() or 0), per_day
+        not_requests = int((rejects["reason"] == NOT_A_REQUEST).sum())
+        ignored = batch.height - events.height - rejects.height
+        return BatchCounts(events.height, rejects.height - not_requests, not_requests, ignored,
+                           int(events["is_bot"].sum() or 0), per_day)  # fmt: skip
 
-    new_lines = new_bytes = loaded = rejected = bots = 0
+    new_lines = new_bytes = 0
+    counted = BatchCounts(0, 0, 0, 0, 0, {})
     days: dict[dt.date, int] = {}  # events staged per reporting day
+    directive = last_fields_directive(path, bytes_done) if file_fmt == "w3c" else None
 
     def absorb(future: Future) -> None:
-        nonlocal loaded, rejected, bots
-        n_events, n_rejects, n_bots, per_day = future.result()
-        loaded, rejected, bots = loaded + n_events, rejected + n_rejects, bots + n_bots
+        nonlocal counted
+        counts = future.result()
+        counted = counted.plus(counts)
+        per_day = counts.per_day
         for day, count in per_day.items():
             days[day] = days.get(day, 0) + count
         faults.reach("logs.batch")
@@ -292,7 +323,9 @@ def _ingest_file(cfg, path, fmt, load: LoadContext, catalog, locator, salt_for, 
             for n, (lines, consumed) in enumerate(
                 read_lines(fh, bytes_done, cfg.batch_lines, take_unterminated=is_gzip(path))
             ):
-                pending.append(pool.submit(stage_batch, n, lines_done + new_lines + 1, lines))
+                pending.append(pool.submit(stage_batch, n, lines_done + new_lines + 1, lines, directive))
+                if file_fmt == "w3c":  # the directive in force for the next batch
+                    directive = (lines.filter(lines.str.starts_with("#Fields:")).to_list() or [directive])[-1]
                 new_lines += len(lines)
                 new_bytes += consumed
                 if load.progress is not None:
@@ -314,8 +347,10 @@ def _ingest_file(cfg, path, fmt, load: LoadContext, catalog, locator, salt_for, 
     stats.sealed_days = sorted(set(stats.sealed_days) | {day.isoformat() for day in late})
     stats.lines_read += lines_done + new_lines
     stats.lines_skipped_already_loaded += lines_done
-    stats.lines_loaded += loaded
-    stats.lines_rejected += rejected
+    stats.lines_loaded += counted.loaded
+    stats.lines_rejected += counted.rejected
+    stats.lines_not_requests += counted.not_requests
+    stats.lines_ignored += counted.ignored
     stats.bot_requests += bots
 
 

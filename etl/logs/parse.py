@@ -12,11 +12,16 @@ from typing import Any
 
 import polars as pl
 
-FORMATS = ("auto", "combined", "common", "vcombined", "nginx-json", "caddy-json", "custom")
+JSON_FORMATS = ("nginx-json", "caddy-json", "traefik-json")
 
 
 def _quoted(name: str) -> str:
     return rf'"(?P<{name}>(?:[^"\\]|\\.)*)"'
+
+
+def _quoted_last(name: str) -> str:
+    """The last quoted field, which a server may cut short at the end of the line (GoAccess still counts it)."""
+    return rf'"(?P<{name}>(?:[^"\\]|\\.)*)(?:"|\\?$)'
 
 
 _CLF = (
@@ -25,13 +30,40 @@ _CLF = (
     + r" (?P<status>\d{3}) (?P<bytes>\d+|-)"
 )
 REGEXES = {
-    "combined": "^" + _CLF + " " + _quoted("referrer") + " " + _quoted("ua"),
-    "common": "^" + _CLF + r"\s*$",
-    "vcombined": r"^(?P<host>\S+?)(?::\d+)? " + _CLF + " " + _quoted("referrer") + " " + _quoted("ua"),
+    "combined": "^" + _CLF + " " + _quoted("referrer") + " " + _quoted_last("ua"),
+    # end-anchored, so the request may hold a stray quote ("GET /images/" HTTP/1.0"), as NASA-HTTP's does
+    "common": r"^(?P<ip>\S+) \S+ (?:\S+|\"[^\"]*\") \[(?P<time>[^\]]+)\] \"(?P<request>.*)\" (?P<status>\d{3}) "
+    r"(?P<bytes>\d+|-)\s*$",
+    "vcombined": r"^(?P<host>\S+?)(?::\d+)? " + _CLF + " " + _quoted("referrer") + " " + _quoted_last("ua"),
+    # AWS Application Load Balancer: type time elb client:port target:port 3 timings elb_status target_status
+    # received sent "request" "user_agent" ... (documented at docs.aws.amazon.com/elasticloadbalancing)
+    "alb": r"^(?:h2|https?|wss?|grpcs?) (?P<time>\d{4}-\d\d-\d\dT\S+) \S+ (?P<ip>\[[^\]]+\]|[^ :]+(?::[^ :]+)*?):\d+ "
+    r"\S+ \S+ \S+ \S+ (?P<status>\d{3}|-) \S+ \d+ (?P<bytes>\d+) " + _quoted("request") + " " + _quoted("ua"),
 }
 REQUEST_LINE = r"^[A-Z][A-Z-]{0,15} \S+(?: HTTP/[0-9.]+)?$"  # METHOD SP target [SP HTTP/x]
+# What GoAccess also counts: several spaces, any protocol text after the target, or none (HTTP/0.9)
+LENIENT_REQUEST = r"^([A-Z][A-Z-]{0,15}) +(\S+)(?: +\S.*)?$"
+# A client field that is a host name (Apache with HostnameLookups on): kept as the client key, never resolved
+HOSTNAME = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z][A-Za-z0-9-]{0,62}\.?$"
 MAX_LINE_BYTES = 16_384
+NOT_A_REQUEST = "not_a_request"  # a reason kept apart: the line is no parse failure, there was nothing to parse
 CLF_TIME = "%d/%b/%Y:%H:%M:%S"  # 10/Nov/2026:13:55:36, followed by " %z"
+
+
+_SHAPES = {
+    "combined, common or vcombined": r"^\S+ (?:\S+ )?\S+ \S+ \[", "alb": r"^(?:h2|https?|wss?|grpcs?) \d{4}-",
+    "nginx-json, caddy-json or traefik-json": r"^\s*\{", "w3c": r"^#",
+}  # fmt: skip
+
+
+def closest_formats(sample: list[str]) -> str:
+    """For the error when no format fits: which formats the lines look most like, by their first characters."""
+    lines = [line for line in sample if line.strip()][:50]
+    scores = {name: sum(bool(re.match(shape, line)) for line in lines) for name, shape in _SHAPES.items()}
+    ranked = [name for name, score in sorted(scores.items(), key=lambda kv: -kv[1]) if score]
+    if not ranked:
+        return "the lines look like none of them"
+    return f"they start like {ranked[0]} ({scores[ranked[0]]} of {len(lines)} lines) but do not parse as it"
 
 
 def detect_format(sample: list[str]) -> str | None:
@@ -39,15 +71,33 @@ def detect_format(sample: list[str]) -> str | None:
     lines = [line for line in sample if line.strip()][:50]
     if not lines:
         return None
+    if any(line.startswith("#Fields:") for line in lines) or lines[0].startswith(("#Software:", "#Version:")):
+        return "w3c"
     if all(line.lstrip().startswith("{") for line in lines[:5]):
         first = _safe_json(lines[0]) or {}
         if isinstance(first.get("request"), dict):
             return "caddy-json"
+        if "ClientHost" in first or "RequestMethod" in first:
+            return "traefik-json"
         return "nginx-json"
+    if sum(bool(re.match(REGEXES["alb"], line)) for line in lines) * 2 > len(lines):
+        return "alb"
     scores = {name: sum(bool(re.match(REGEXES[name], line)) for line in lines) for name in REGEXES}
     # combined before vcombined: a vhost prefix makes vcombined the only match, not the other way round
     best = max(["combined", "vcombined", "common"], key=lambda name: scores[name])
     return best if scores[best] else None
+
+
+def mostly_parses(sample: list[str], fmt: str) -> bool:
+    """Whether at least half of the sample's request lines parse in ``fmt`` (blank lines and directives aside)."""
+    lines = [line for line in sample if line.strip() and not line.startswith("#")]
+    if not lines:
+        return True
+    frame = pl.DataFrame({"line_no": range(1, len(sample) + 1), "line": sample})
+    frame = frame.filter(pl.col("line").str.strip_chars() != "")
+    parsed = parse_lines(frame, fmt)
+    usable = parsed["reject_reason"].is_null() | (parsed["reject_reason"] == NOT_A_REQUEST)
+    return usable.sum() * 2 >= len(lines)
 
 
 def _safe_json(text: str) -> dict[str, Any] | None:
@@ -69,18 +119,25 @@ def parse_text_lines(frame: pl.DataFrame, fmt: str, custom_regex: str | None = N
             out = out.with_columns(pl.lit(None, dtype=pl.String).alias(column))
     if "request" in out.columns and out["request"].null_count() < out.height:
         # a valid request line is METHOD SP target [SP HTTP/x]: checked by the regex, cut at its spaces
-        valid = pl.col("request").str.contains(REQUEST_LINE)
-        parts = pl.col("request").str.split_exact(" ", 2)
-        out = out.with_columns(
-            pl.when(valid).then(parts.struct.field("field_0")).alias("m"),
-            pl.when(valid).then(parts.struct.field("field_1")).alias("t"),
+        request = pl.col("request")
+        out = out.with_columns(request.str.contains(REQUEST_LINE).fill_null(False).alias("_strict"))
+        parts = request.str.split_exact(" ", 2)
+        strict = out.filter(pl.col("_strict")).with_columns(
+            parts.struct.field("field_0").alias("m"), parts.struct.field("field_1").alias("t")
         )
+        # the few other request lines: read as GoAccess does (several spaces, odd or no protocol text)
+        lenient = request.str.extract_groups(LENIENT_REQUEST)
+        rest = out.filter(~pl.col("_strict")).with_columns(
+            lenient.struct.field("1").alias("m"), lenient.struct.field("2").alias("t")
+        )
+        out = (pl.concat([strict, rest]) if rest.height else strict).drop("_strict")
         out = out.with_columns(
             pl.coalesce("method", "m").alias("method"), pl.coalesce("path", "t").alias("target")
         ).drop("m", "t")
     else:
         out = out.with_columns(pl.col("path").alias("target"))
-    out = _put_clf_time(out)
+    out = _absolute_targets(out)
+    out = _put_clf_time(out) if fmt != "alb" else out.with_columns(_iso_time(pl.col("time")).alias("ts"))
     out = out.with_columns(
         pl.col("status").cast(pl.Int32, strict=False).alias("status_n"),
         pl.col("bytes").replace("-", "0").cast(pl.Int64, strict=False).fill_null(0).alias("bytes_n"),
@@ -105,7 +162,7 @@ def _extract_fields(frame: pl.DataFrame, fmt: str, pattern: str) -> pl.DataFrame
     without escapes the quoted fields cannot contain a quote, so the cuts fall exactly where the groups do.
     Every other line takes the regex, so both paths give the same columns (a property test holds them
     equal)."""
-    if fmt not in REGEXES:
+    if fmt not in _FAST_HEAD:
         return frame.with_columns(pl.col("line").str.extract_groups(pattern).alias("_g")).unnest("_g")
     parts = pl.col("_p")
     head = parts.list.get(0)
@@ -138,6 +195,24 @@ def _extract_fields(frame: pl.DataFrame, fmt: str, pattern: str) -> pl.DataFrame
     fast = fast.select("line_no", "line", *(expr.alias(name) for name, expr in columns.items()))
     slow = slow.with_columns(pl.col("line").str.extract_groups(pattern).alias("_g")).unnest("_g")
     return pl.concat([fast, slow.select(fast.columns)]) if slow.height else fast
+
+
+def _absolute_targets(frame: pl.DataFrame) -> pl.DataFrame:
+    """A request in absolute form (``GET https://example.cn:443/p HTTP/1.1``, as load balancers and proxies log
+    it): the path is what follows the authority, the host the authority without its port."""
+    if frame.is_empty() or not frame["target"].str.contains("://", literal=True).any():
+        return frame
+    parts = pl.col("target").str.extract_groups(r"^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]*)(.*)$")
+    host = parts.struct.field("1").str.replace(r":\d+$", "")
+    rest = parts.struct.field("2")
+    path = pl.when(rest == "").then(pl.lit("/")).otherwise(rest)
+    return frame.with_columns(
+        pl.coalesce("host", host).alias("host"), pl.coalesce(path, pl.col("target")).alias("target")
+    )
+
+
+def _iso_time(expr: pl.Expr) -> pl.Expr:
+    return expr.str.to_datetime(time_zone="UTC", strict=False, time_unit="us")
 
 
 def _put_clf_time(frame: pl.DataFrame) -> pl.DataFrame:
@@ -200,7 +275,13 @@ def _json_record(line: str, fmt: str) -> tuple:
     data = _safe_json(line)
     if data is None:
         return (None,) * 10
-    if fmt == "caddy-json":
+    if fmt == "traefik-json":
+        values = (
+            data.get("RequestHost"), data.get("ClientHost"), data.get("StartUTC") or data.get("time"), None,
+            data.get("RequestMethod"), data.get("RequestPath"), data.get("DownstreamStatus"),
+            data.get("DownstreamContentSize"), data.get("request_Referer"), data.get("request_User-Agent"),
+        )  # fmt: skip
+    elif fmt == "caddy-json":
         req: dict[str, Any] = data["request"] if isinstance(data.get("request"), dict) else {}
         headers: dict[str, Any] = req["headers"] if isinstance(req.get("headers"), dict) else {}
         values = (
@@ -228,7 +309,16 @@ def _json_record(line: str, fmt: str) -> tuple:
 
 def _finish(out: pl.DataFrame) -> pl.DataFrame:
     """Name the reject reason of each line (first failing check wins) and keep the parsed columns."""
-    ip_ok = pl.col("ip").str.contains(r"^(?:\d{1,3}\.){3}\d{1,3}$|^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$")
+    address = pl.col("ip").str.contains(r"^(?:\d{1,3}\.){3}\d{1,3}$|^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$")
+    ip_ok = address
+    if not out.select(address.fill_null(True).all()).item():  # host names only where addresses are not
+        ip_ok = address | pl.col("ip").str.contains(HOSTNAME)
+    # no request at all: a connection closed before one came ("-" 408), a bare newline, TLS bytes sent to a
+    # plain-HTTP port; counted apart from lines that failed to parse
+    request = pl.col("request")
+    no_request = (request.is_in(["-", "", "\\n", "\\r\\n"]) | request.str.contains(r"^\\x[0-9A-Fa-f]{2}")).fill_null(
+        False
+    )
     reason = (
         pl.when(pl.col("line").str.len_bytes() > MAX_LINE_BYTES)
         .then(pl.lit("line_too_long"))
@@ -236,6 +326,8 @@ def _finish(out: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("unparsable_line"))
         .when(pl.col("ts").is_null())
         .then(pl.lit("bad_timestamp"))
+        .when(no_request)
+        .then(pl.lit(NOT_A_REQUEST))
         .when(pl.col("method").is_null() | pl.col("target").is_null())
         .then(pl.lit("bad_request_line"))
         .when(pl.col("status_n").is_null() | (pl.col("status_n") < 100) | (pl.col("status_n") > 599))
@@ -259,8 +351,72 @@ def _finish(out: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def parse_lines(frame: pl.DataFrame, fmt: str, custom_regex: str | None = None) -> pl.DataFrame:
+W3C_COLUMNS = {
+    "date": "date", "time": "clock", "c-ip": "ip", "cs-method": "method", "cs-uri-stem": "stem",
+    "cs-uri-query": "query", "sc-status": "status", "sc-bytes": "bytes", "cs(user-agent)": "ua",
+    "cs(referer)": "referrer", "cs(referrer)": "referrer", "cs-host": "host", "cs(host)": "host",
+    "x-host-header": "host",
+}  # fmt: skip
+
+
+def w3c_fields(line: str) -> list[str]:
+    """The field names of a ``#Fields:`` directive, lower case."""
+    return line.split(":", 1)[1].split() if ":" in line else []
+
+
+def parse_w3c_lines(frame: pl.DataFrame, fields_at_start: str | None) -> pl.DataFrame:
+    """W3C extended logs (IIS with spaces, CloudFront with tabs): each ``#Fields:`` directive names the columns
+    of the lines after it, and may change within a file; ``fields_at_start`` is the directive in force when the
+    batch begins (the reader carries it from earlier batches). Times are UTC, as the format says."""
+    directive = pl.col("line").str.starts_with("#Fields:")
+    marked = frame.with_columns(directive.cum_sum().alias("_segment"))
+    heads = [fields_at_start or "", *marked.filter(directive)["line"].to_list()]
+    parts = []
+    for segment, rows in marked.filter(~pl.col("line").str.starts_with("#")).group_by("_segment"):
+        names = [name.lower() for name in w3c_fields(heads[segment[0]])]
+        tab = rows["line"].str.contains("\t", literal=True).any()
+        cells = pl.col("line").str.split("\t" if tab else " ")
+        chosen = {W3C_COLUMNS[n]: cells.list.get(i, null_on_oob=True) for i, n in enumerate(names) if n in W3C_COLUMNS}
+        if not chosen:  # no directive yet: nothing says what the columns are
+            parts.append(rows.select("line_no", "line").with_columns(pl.lit(None, dtype=pl.String).alias("ip")))
+            continue
+        parts.append(rows.select("line_no", "line", *(expr.alias(name) for name, expr in chosen.items())))
+    out = pl.concat(parts, how="diagonal_relaxed") if parts else frame.select("line_no", "line").clear()
+    for column in ("date", "clock", "ip", "method", "stem", "query", "status", "bytes", "ua", "referrer", "host"):
+        if column not in out.columns:
+            out = out.with_columns(pl.lit(None, dtype=pl.String).alias(column))
+    out = out.with_columns(pl.col(c).replace("-", None) for c in ("query", "ua", "referrer", "host", "bytes"))
+    out = out.with_columns(
+        (pl.col("date") + " " + pl.col("clock")).alias("time"),
+        pl.when(pl.col("query").is_not_null()).then(pl.col("stem") + "?" + pl.col("query"))
+        .otherwise(pl.col("stem")).alias("target"),
+        pl.col("status").cast(pl.Int32, strict=False).alias("status_n"),
+        pl.col("bytes").cast(pl.Int64, strict=False).fill_null(0).alias("bytes_n"),
+        pl.lit("w3c").alias("request"),
+    )  # fmt: skip
+    out = out.with_columns(
+        pl.col("time").str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
+        .dt.replace_time_zone("UTC").alias("ts"),
+        _w3c_text(pl.col("ua")).alias("ua"), _w3c_text(pl.col("referrer")).alias("referrer"),
+    )  # fmt: skip
+    return _finish(out)
+
+
+def _w3c_text(expr: pl.Expr) -> pl.Expr:
+    """IIS writes a space in a field as ``+``, CloudFront percent-encodes it (``%20``, or ``%2520`` twice)."""
+    return (
+        expr.str.replace_all("+", " ", literal=True)
+        .str.replace_all("%2520", " ", literal=True)
+        .str.replace_all("%20", " ", literal=True)
+    )
+
+
+def parse_lines(
+    frame: pl.DataFrame, fmt: str, custom_regex: str | None = None, w3c_fields_at_start: str | None = None
+) -> pl.DataFrame:
     """Parse a batch in the given (already detected) format."""
-    if fmt in ("nginx-json", "caddy-json"):
+    if fmt in JSON_FORMATS:
         return parse_json_lines(frame, fmt)
+    if fmt == "w3c":
+        return parse_w3c_lines(frame, w3c_fields_at_start)
     return parse_text_lines(frame, fmt, custom_regex)

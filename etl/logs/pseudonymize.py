@@ -156,6 +156,9 @@ def mask_ip_text(text: str) -> str:
     return _IP_IN_TEXT.sub(mask, text)
 
 
+_HOST_NAME = r"(?<![\w.-])(?:[A-Za-z0-9-]+\.)+[A-Za-z][A-Za-z0-9-]*\.?(?![\w.-])"
+
+
 def reject_excerpt(line: str) -> str:
     """What we keep of a rejected line: its shape, never its identifying content.
 
@@ -164,6 +167,7 @@ def reject_excerpt(line: str) -> str:
     text = line[:400]
     text = re.sub(r'"[^"]*("|$)', lambda m: f'"<{len(m.group(0))} chars>"', text)
     text = re.sub(EMAIL, "[email]", text)
+    text = re.sub(_HOST_NAME, "[host]", text)  # a client logged by name (HostnameLookups) names it as an IP does
     text = mask_ip_text(text)
     text = re.sub(PHONE, "[number]", text)
     return "".join(ch if ch.isprintable() else "?" for ch in text)[:200]

@@ -42,9 +42,10 @@ import pyarrow as pa
 import queries
 from etl import keystore, warehouse
 from etl.errors import ConfigError, InputError
+from etl.logs import FORMATS
 from etl.logs.enrich import NOT_LOGGED, GeoLocator, UserAgentInfo, classify_user_agents
 from etl.logs.ingest import UA_KEY_NAME
-from etl.logs.parse import FORMATS, detect_format, parse_lines
+from etl.logs.parse import detect_format, mostly_parses, parse_lines
 from etl.logs.pseudonymize import keyed_id
 from etl.logs.transform import EVENT_SCHEMA, TransformContext, put_day, transform
 from etl.runstats import RunStats
@@ -214,7 +215,12 @@ def block_format(job: JobConfig, file: str, lines: pl.Series, known: dict[tuple[
     if job.fmt != "auto":
         return job.fmt
     if (file, block) not in known:
-        found = job.custom_regex and "custom" or detect_format(lines.head(50).to_list())
+        sample = [line for line in lines.head(50).to_list() if line.strip()]
+        found = job.custom_regex and "custom" or detect_format(sample)
+        if found and found != "custom" and not mostly_parses(sample, found):
+            found = None  # the look of a format but not its content, as ingest.file_format decides
+        if found == "w3c":
+            raise ValueError(f"{INPUT_ERROR}{file}: W3C logs are not read by --engine spark (use the embedded engine)")
         if not found:
             hint = "give --format or log_regex"
             raise ValueError(f"{INPUT_ERROR}{file}: no known log format in the first lines ({hint})")
@@ -394,6 +400,9 @@ def run_job(
     """Read ``paths`` (anything Spark reads: folders, globs, s3a://, hdfs://), write every table under ``out``."""
     if fmt not in FORMATS:
         raise ConfigError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+    if fmt == "w3c":
+        raise ConfigError("--format w3c: W3C logs carry their columns in #Fields lines, file state a Spark block "
+                          "cannot see; load them with the embedded engine")  # fmt: skip
     if fmt == "custom" and not cfg.log_regex:
         raise ConfigError("--format custom needs the log_regex setting (VCAR_LOG_REGEX)")
     started = time.monotonic()
@@ -469,6 +478,7 @@ def _run(
         .withColumn("bucket", F.pmod(F.xxhash64("visitor_id"), F.lit(job.buckets)).cast("int"))
     )
     stats.lines_rejected = staged.where("kind = 'r'").count()
+    stats.lines_loaded = staged.where("kind = 'e'").count()
     lap = stats.lap("transform", lap)
 
     # 4: the rebuild SQL per (day, visitor bucket)
@@ -500,7 +510,6 @@ def _run(
     status = spark.read.parquet(*[f"{out}/agg_status/day={d}" for d in touched]) if touched else None
     stats.bot_requests = int(status.where("is_bot").agg(F.sum("requests")).first()[0] or 0) if status else 0
     stats.lap("publish", lap)
-    stats.lines_loaded = stats.lines_read - stats.lines_rejected
     stats.days = touched
     for handle in (staged, blobs):
         handle.unpersist()

@@ -65,11 +65,13 @@ class TransformContext:
     static_paths: tuple[str, ...]
     custom_regex: str | None = None
     keep_params: tuple[str, ...] = ()
+    w3c_fields: str | None = None  # the #Fields directive in force where the batch starts (W3C logs only)
 
 
 def transform(batch: pl.DataFrame, ctx: TransformContext) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Raw lines -> (events, rejects). The named steps below run in order."""
-    parsed = parse_lines(batch, ctx.fmt, ctx.custom_regex)
+    batch = drop_blank_and_directives(batch, ctx.fmt)
+    parsed = parse_lines(batch, ctx.fmt, ctx.custom_regex, ctx.w3c_fields)
     good, rejects = drop_unparsed(parsed, batch)
     if good.is_empty():
         return pl.DataFrame(schema=EVENT_SCHEMA), rejects
@@ -82,6 +84,15 @@ def transform(batch: pl.DataFrame, ctx: TransformContext) -> tuple[pl.DataFrame,
     good = scrub(good, ctx.site_host, ctx.keep_params)
     good = mark_pageviews(good, ctx.static_extensions, ctx.static_paths)
     return good.select([pl.col(name).cast(dtype) for name, dtype in EVENT_SCHEMA.items()]), rejects
+
+
+def drop_blank_and_directives(batch: pl.DataFrame, fmt: str) -> pl.DataFrame:
+    """Blank lines (a trailing newline, a Caddy file's last line) are not requests and not failures; neither are
+    a W3C log's ``#`` directives, except ``#Fields:``, which the parser reads. The caller counts what went."""
+    keep = pl.col("line").str.strip_chars() != ""
+    if fmt == "w3c":
+        keep &= ~pl.col("line").str.starts_with("#") | pl.col("line").str.starts_with("#Fields:")
+    return batch.filter(keep)
 
 
 def drop_unparsed(parsed: pl.DataFrame, batch: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

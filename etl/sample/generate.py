@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from etl.errors import InputError
+from etl.inquiries.regions import county_names
 from etl.sample.networks import BOT_NETWORKS, NETWORKS, SampleNetwork
 
 SERVER_TZ = ZoneInfo("Asia/Shanghai")
@@ -482,7 +483,8 @@ def _inquiry_rows(rng: random.Random, submissions: list[Submission], seed: int, 
             email = f"  {email.upper()} "  # people type with caps and spaces
         region = sub.visitor.network.region
         province = rng.choice(UNMAPPABLE) if rng.random() < 0.04 else rng.choice(PROVINCE_SPELLINGS[region])
-        district = fk.district() + "区" if country == "CN" else (sub.visitor.network.city or fk.city())
+        counties = county_names(region) if country == "CN" else ()
+        district = fk.random_element(counties) if counties else (sub.visitor.network.city or fk.city())
         if country == "CN" and rng.random() < 0.3:
             district = district.rstrip("区")
         consent = "true" if rng.random() < 0.95 else "false"

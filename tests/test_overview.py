@@ -1,0 +1,109 @@
+"""The Overview per role: its tiles are the reports' figures, and the freshness strip warns when it should."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import queries
+from etl import warehouse
+from etl.metrics import display
+from etl.overview import _moved, freshness, movers, overview
+from etl.reports import inquiries_report, rights_report, usage_report
+from etl.settings import demo_geoip_db, load_settings
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MORNING = dt.datetime(2026, 11, 5, 9, 0, tzinfo=SHANGHAI)  # the morning after the sample's last day
+
+
+def tiles(section: dict) -> dict[str, dict]:
+    return {tile["label"]: tile for row in section["tiles"] for tile in row}
+
+
+def test_each_role_sees_its_own_area_and_admin_sees_all(loaded_env):
+    cfg = load_settings()
+    titles = {role: [s["title"] for s in overview(cfg, role, MORNING)["sections"]]
+              for role in ("marketing", "manager", "compliance", "admin")}  # fmt: skip
+    assert titles == {"marketing": ["Website"], "manager": ["Inquiries"], "compliance": ["Rights requests"],
+                      "admin": ["Website", "Inquiries", "Rights requests"]}  # fmt: skip
+
+
+def test_the_tiles_are_the_figures_of_the_reports(loaded_env):
+    cfg = load_settings()
+    web, inquiries, rights = overview(cfg, "admin", MORNING)["sections"]
+    week = usage_report(cfg, dt.date(2026, 10, 29), dt.date(2026, 11, 4))
+    yesterday = usage_report(cfg, dt.date(2026, 11, 4), dt.date(2026, 11, 4))
+    shown = tiles(web)
+    assert shown["Visitors, last 7 days"]["value"] == display("visitors", week["visitors"])
+    assert shown["Pageviews, yesterday (2026-11-04)"]["value"] == display("pageviews", yesterday["pageviews"])
+    assert shown["Bounce rate, last 7 days"]["delta"] is None  # nothing the week before to compare with
+    assert shown["Bounce rate, last 7 days"]["delta_color"] == "inverse"  # a lower bounce rate is better
+    inquiry_week = inquiries_report(cfg, dt.date(2026, 10, 29), dt.date(2026, 11, 4))
+    assert tiles(inquiries)["Inquiries, last 7 days"]["value"] == display("inquiries", inquiry_week["inquiries"])
+    register = rights_report(cfg, dt.date(2026, 11, 5))
+    assert {t["label"]: t["value"] for t in rights["tiles"][0]} == {
+        "Open": display("open_requests", register["open_requests"]), "At risk": display("at_risk", register["at_risk"]),
+        "Overdue": display("overdue", register["overdue"])}  # fmt: skip
+    attention = next(t for t in rights["tables"] if t["name"] == "rights_attention")["rows"]
+    assert [r["Request"] for r in attention] == [r["request_id"] for r in register["attention"]]
+
+
+def test_movers_are_the_biggest_changes_either_way():
+    now = [{"path": "/a", "pageviews": 10}, {"path": "/b", "pageviews": 50}, {"path": "/c", "pageviews": 7}]
+    before = [{"path": "/a", "pageviews": 30}, {"path": "/b", "pageviews": 45}, {"path": "/d", "pageviews": 3}]
+    assert movers(now, before, "path", "pageviews", n=3) == [
+        {"path": "/a", "value": 10, "previous": 30, "change": -20},
+        {"path": "/c", "value": 7, "previous": 0, "change": 7},
+        {"path": "/b", "value": 50, "previous": 45, "change": 5},
+    ]  # fmt: skip
+    rows = _moved(now, before, "page", "path", "pageviews", k_min=5)
+    assert rows[1] == {"Page": "/c", "Last 7 days": "7", "The 7 before": "0", "Change": "+7"}
+    small = _moved([{"path": "/a", "pageviews": 3}], [{"path": "/a", "pageviews": 9}], "page", "path", "pageviews", 5)
+    assert small == [
+        {"Page": "/a", "Last 7 days": "< 5", "The 7 before": "9", "Change": "–"}
+    ]  # no count by subtraction
+
+
+def test_the_strip_says_when_logs_stopped_and_in_which_zone(loaded_env):
+    cfg = load_settings()
+    fresh = freshness(cfg, MORNING)
+    assert fresh["last_log_line"].startswith("2026-11-04 ") and fresh["last_log_line"].endswith(
+        "CST (Asia/Shanghai)")  # fmt: skip
+    assert fresh["warnings"] == []
+    later = freshness(cfg, MORNING + dt.timedelta(days=2))
+    assert len(later["warnings"]) == 1 and later["warnings"][0].startswith("No new log lines for ")
+
+
+def test_the_strip_warns_of_an_old_geoip_database_and_a_jump_in_rejected_lines(settings_env, monkeypatch):
+    if demo_geoip_db() is None:
+        pytest.skip("maxminddb-geolite2 (the 2018 demo database) is not installed")
+    monkeypatch.setenv("VCAR_GEOIP_DB", str(demo_geoip_db()))
+    cfg = load_settings()
+    started = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    with warehouse.write(cfg.warehouse) as con:
+        for n, rejected in enumerate([1] * 10 + [60]):
+            queries.run(con, "status/record_run.sql", run_id=f"run{n}", kind="logs", files=1, lines_read=1000,
+                        started_at=started + dt.timedelta(hours=n), lines_loaded=1000 - rejected,
+                        lines_rejected=rejected, lines_skipped=0, status="ok")  # fmt: skip
+    warnings = freshness(cfg, MORNING)["warnings"]
+    assert warnings[0] == "No log lines are held yet: run vcar ingest logs."
+    assert any(w.startswith("The GeoIP database is from 2018-07-03, over six months old") for w in warnings)
+    assert any(w.startswith("Rejected lines jumped to 6.0% of the last run (from 0.1%)") for w in warnings)
+
+
+@pytest.mark.slow
+def test_the_page_draws_the_tiles_of_the_role(loaded_env):
+    from tests.test_dashboard import app_as
+
+    at = app_as("compliance").run()
+    at.switch_page("views/overview.py").run()
+    assert not at.exception
+    assert [m.label for m in at.metric] == ["Open", "At risk", "Overdue"]
+    assert [s.value for s in at.subheader] == ["Rights requests", "Your pages"]
+    at = app_as("marketing").run()
+    at.switch_page("views/overview.py").run()
+    assert not at.exception
+    assert "Rights requests" not in [s.value for s in at.subheader]
+    assert len(at.metric) == 6

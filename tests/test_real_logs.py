@@ -1,0 +1,126 @@
+"""Real access logs from public repositories (tests/data/logs/, sources and licences in tests/data/README.md), each
+with its known answer: what loads, what is no request, what is rejected, what is ignored, and the pageviews
+(counted independently of the product: GET, 2xx or 304, not a static asset, not a bot)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from etl.logs.ingest import ingest_paths
+from etl.logs.parse import detect_format
+from etl.reports import usage_report
+
+DATA = Path(__file__).parent / "data" / "logs"
+EVER = (dt.date(1990, 1, 1), dt.date(2030, 1, 1))
+TODAY = dt.date(2026, 11, 25)
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "read", "loaded", "rejected", "not_requests", "ignored", "pageviews"),
+    [
+        # host names as clients; six HTTP/0.9 requests without protocol
+        ("nasa-http.log", "common", 60, 60, 0, 0, 0, 21),
+        # three spaces before the protocol, HTTP/V1.0, a stray quote inside the request; two without a method
+        ("nasa-http-odd-lines.log", "common", 26, 24, 2, 0, 0, 12),
+        # IIS 7.0, CRLF, the directive block repeated ten times; search-engine crawlers
+        ("iis-w3c.log", "w3c", 56, 16, 0, 0, 40, 2),
+        # CloudFront: tabs, percent-encoded agents, a line shorter than its #Fields; no GET answered 2xx
+        ("aws-cloudfront.log", "w3c", 6, 4, 0, 0, 2, 0),
+        ("traefik-json.log", "traefik-json", 50, 50, 0, 0, 0, 26),
+        # curl through an ALB (statuses 460 and 504, timings -1) and a trailing blank line
+        ("aws-alb.log", "alb", 11, 10, 0, 0, 1, 0),
+        ("caddy-json-lnav.log", "caddy-json", 4, 4, 0, 0, 0, 0),
+    ],
+)  # fmt: skip
+def test_a_real_log_loads_as_goaccess_reads_it(settings_env, name, fmt, read, loaded, rejected, not_requests, ignored,
+                                               pageviews):  # fmt: skip
+    path = DATA / name
+    assert detect_format(path.read_text(encoding="utf-8").splitlines()[:50]) == fmt
+    stats = ingest_paths(settings_env, [path], today=TODAY)
+    assert (stats.lines_read, stats.lines_loaded, stats.lines_rejected, stats.lines_not_requests,
+            stats.lines_ignored) == (read, loaded, rejected, not_requests, ignored)  # fmt: skip
+    report = usage_report(settings_env, *EVER)
+    assert report["requests"] == loaded and report["pageviews"] == pageviews
+
+
+def w3c_with_new_fields(tmp_path: Path) -> Path:
+    """The real IIS log, then a second block whose #Fields puts the columns in another order (IIS writes one
+    when its logging settings change) and whose pages differ."""
+    lines = (DATA / "iis-w3c.log").read_text(encoding="utf-8").splitlines()
+    first = next(line for line in lines if line.startswith("2010-"))
+    cells = first.split(" ")
+    fields = next(line for line in lines if line.startswith("#Fields:")).split(" ")[1:]
+    order = ["c-ip", "date", "time", "cs-method", "cs-uri-stem", "sc-status", "cs(User-Agent)", "cs-uri-query"]
+    browser = "Mozilla/5.0+(Windows+NT+10.0;+Win64;+x64;+rv:131.0)+Gecko/20100101+Firefox/131.0"
+    swap = {"cs(User-Agent)": browser, "sc-status": "200"}
+    own = {"cs-uri-stem": "/moved/{n}.aspx", "c-ip": "198.51.100.{m}"}  # many readers, a page each
+    moved = [" ".join(swap.get(f) or own.get(f, cells[fields.index(f)]).format(n=n, m=n % 250 + 1) for f in order)
+             for n in range(1_500)]  # fmt: skip
+    out = tmp_path / "u_ex100815.log"
+    out.write_text("\n".join([*lines, "#Fields: " + " ".join(order), *moved]) + "\n", encoding="utf-8")
+    return out
+
+
+def test_w3c_columns_follow_each_fields_directive_across_batches_and_runs(settings_env, tmp_path, monkeypatch):
+    log = w3c_with_new_fields(tmp_path)
+    monkeypatch.setattr("etl.logs.files.READ_BLOCK", 16_384)  # small reads, so the batches end near 1,000 lines
+    cfg = settings_env.model_copy(update={"batch_lines": 1_000})  # and the new block straddles two batches
+    stats = ingest_paths(cfg, [log], today=TODAY)
+    assert (stats.lines_loaded, stats.lines_rejected) == (16 + 1_500, 0)
+    top = {row["path"] for row in usage_report(cfg, *EVER, limit=2_000)["top_pages"]}
+    assert {f"/moved/{n}.aspx" for n in range(1_500)} <= top
+
+    # appended later: a new run resumes after the loaded bytes and still knows the columns in force
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write(log.read_text(encoding="utf-8").splitlines()[-1].replace("/moved/1499.aspx", "/appended.aspx") + "\n")
+    again = ingest_paths(cfg, [log], today=TODAY)
+    assert (again.lines_loaded, again.lines_rejected) == (1, 0)
+    assert "/appended.aspx" in {row["path"] for row in usage_report(cfg, *EVER, limit=2_000)["top_pages"]}
+
+
+def test_lines_without_a_request_and_blank_lines_are_not_rejects(settings_env, tmp_path):
+    head = "vcar.example:443 198.51.100.7 - - [10/Nov/2026:10:00:00 +0800]"
+    log = tmp_path / "other_vhosts_access.log"
+    log.write_text("\n".join([
+        f'{head} "GET / HTTP/1.1" 200 512 "-" "Mozilla/5.0 (X11; Linux x86_64) Firefox/131.0"',
+        f'{head} "-" 408 0 "-" "-"',
+        f'{head} "\\x16\\x03\\x01\\x02\\x00\\x01\\x00\\x01\\xfc\\x03\\x03" 400 0 "-" "-"',
+        f'{head} "\\n" 400 0 "-" "-"',
+        "",
+        f'{head} "GET /cut HTTP/1.1" 200 512 "-" "Mozilla/5.0 (X11; Linux x86_64) Fire',
+        f'{head} "GET /x HTTP/1.1" 999 512 "-" "-"',
+        "",
+    ]) + "\n", encoding="utf-8")  # fmt: skip
+    stats = ingest_paths(settings_env, [log], today=TODAY)
+    assert (stats.lines_read, stats.lines_loaded, stats.lines_not_requests, stats.lines_rejected,
+            stats.lines_ignored) == (8, 2, 3, 1, 2)  # fmt: skip
+    assert stats.lines_read == (stats.lines_loaded + stats.lines_rejected + stats.lines_not_requests
+                                + stats.lines_ignored + stats.lines_skipped_already_loaded)  # fmt: skip
+
+
+def test_an_unknown_format_stops_with_what_it_looks_like(settings_env, tmp_path):
+    from etl.errors import InputError
+
+    log = tmp_path / "app.log"
+    shutil.copy(DATA / "nasa-http.log", log)
+    log.write_text("".join(f"{line.split(' ', 1)[1]}" for line in log.read_text().splitlines(keepends=True)))
+    with pytest.raises(InputError, match="no known log format.*--format"):
+        ingest_paths(settings_env, [log], today=TODAY)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [['198.51.100.7 - - [2026-11-10T10:00:00Z] "GET / HTTP/1.1" 200 1 "-" "curl/8"'] * 20,  # the look, not the time
+     ['{"foo": 1}'] * 20, ['{"remote_addr": "198.51.100.7", "msg": "hello"}'] * 20],
+)  # fmt: skip
+def test_lines_that_only_look_like_a_format_stop_the_run_instead_of_loading_as_rejects(settings_env, tmp_path, lines):
+    from etl.errors import InputError
+
+    log = tmp_path / "access.log"
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="they start like .* but do not parse as it"):
+        ingest_paths(settings_env, [log], today=TODAY)

@@ -1,0 +1,101 @@
+"""One rights request in detail: its owner (a dashboard account), its timeline, and the page's banner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from etl.accounts import add_user
+from etl.compliance import rights
+from etl.errors import FieldError
+
+D = dt.date
+
+
+def owner_account(cfg, name: str = "li.wei") -> str:
+    add_user(cfg.secrets_dir, name, "compliance", "a long enough password")
+    return name
+
+
+def test_an_owner_is_a_dashboard_account_and_survives_a_reimport(settings_env, tmp_path):
+    owner = owner_account(settings_env)
+    r = rights.add(settings_env, type_="access", received=D(2026, 11, 2), email="someone@example.cn")
+    rights.update(settings_env, r.request_id, owner=owner, today=D(2026, 11, 3))
+    assert rights.listing(settings_env, as_of=D(2026, 11, 3))[0]["owner"] == owner
+    with pytest.raises(FieldError, match="--owner: 'Zhang San' is not a dashboard account"):
+        rights.update(settings_env, r.request_id, owner="Zhang San")
+    export = tmp_path / "register.csv"
+    row = f"{r.request_id},2026-11-02T12:00:00+08:00,access,email,someone@example.cn,in_progress"
+    export.write_text(f"request_id,received_at,type,channel,email,status\n{row}\n")
+    stats = rights.import_requests(settings_env, export)
+    assert stats.updated == 1
+    row = rights.listing(settings_env, as_of=D(2026, 11, 3))[0]
+    assert (row["status"], row["owner"]) == ("in_progress", owner)  # an export knows no owners: kept
+    rights.update(settings_env, r.request_id, owner="")
+    assert rights.listing(settings_env, as_of=D(2026, 11, 3))[0]["owner"] is None
+
+
+def test_the_timeline_has_each_milestone_with_the_days_identity_was_pending(settings_env):
+    r = rights.add(settings_env, type_="access", received=D(2026, 10, 1), email="someone@example.cn")
+    rights.update(settings_env, r.request_id, status="awaiting_identity", today=D(2026, 10, 3))
+    paused = rights.timeline(settings_env, r.request_id, D(2026, 10, 8))
+    assert [(e["day"], e["event"], e["detail"]) for e in paused if e["by"] is None] == [
+        (D(2026, 10, 1), "Received", "access request by email"),
+        (D(2026, 10, 3), "Identity asked for", "pending for 5 days on 2026-10-08"),
+    ]  # fmt: skip
+    rights.update(settings_env, r.request_id, identity_verified=D(2026, 10, 13), today=D(2026, 10, 13))
+    rights.update(settings_env, r.request_id, extend=True, reason="many systems", today=D(2026, 10, 20))
+    rights.update(settings_env, r.request_id, status="completed", today=D(2026, 12, 1))
+    events = rights.timeline(settings_env, r.request_id, D(2026, 12, 5))
+    assert [(e["day"], e["event"], e["detail"]) for e in events if e["by"] is None] == [
+        (D(2026, 10, 1), "Received", "access request by email"),
+        (D(2026, 10, 3), "Identity asked for", "verified after 10 days"),
+        (D(2026, 10, 13), "Identity verified",
+         "after 10 days; the clock starts: due 2026-11-03, legal deadline 2026-11-13"),
+        (D(2026, 10, 20), "Extension told to the subject", "new deadline 2027-01-13; reason: many systems"),
+        (D(2026, 12, 1), "Closed: completed", "on time; deadline 2027-01-13"),
+    ]  # fmt: skip
+    changes = [e for e in events if e["by"] is not None]
+    assert [e["event"] for e in changes] == ["Registered", "Changed", "Changed", "Changed", "Changed"]
+    assert all(e["by"].startswith("cli:") for e in changes)
+    assert "status: extended" in changes[3]["detail"] and "someone@example.cn" not in json.dumps(events, default=str)
+
+
+def test_the_rights_report_names_late_requests_with_their_owner(settings_env):
+    from etl.reports import rights_report
+
+    owner = owner_account(settings_env)
+    late = rights.add(settings_env, type_="erasure", received=D(2026, 10, 1), email="one@example.cn")
+    rights.update(settings_env, late.request_id, owner=owner)
+    rights.add(settings_env, type_="access", received=D(2026, 11, 20), email="two@example.cn")  # on track
+    report = rights_report(settings_env, D(2026, 11, 25))
+    assert report["attention"] == [{
+        "request_id": late.request_id, "type": "erasure", "status": "received", "sla_state": "overdue",
+        "days_left": -29, "business_days_left": -21, "owner": owner, "deadline": "2026-10-27",
+        "standing": "29 days overdue",
+    }]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_the_rights_page_shows_the_banner_and_gives_a_request_an_owner(settings_env):
+    from tests.test_dashboard import app_as
+
+    owner = owner_account(settings_env)
+    today = dt.datetime.now(settings_env.tz).date()
+    late = rights.add(settings_env, type_="erasure", received=today - dt.timedelta(days=60), email="a@example.cn")
+    at = app_as("compliance").run()
+    at.switch_page("views/rights.py").run()
+    assert not at.exception
+    assert any(late.request_id in e.value and "days overdue" in e.value and "owner nobody" in e.value
+               for e in at.error)  # fmt: skip
+    at.selectbox(key="upd-id").set_value(late.request_id).run()
+    at.selectbox(key=f"upd-owner-{late.request_id}").set_value(owner)
+    [b for b in at.button if b.label == "Save"][0].click().run()
+    assert not at.exception
+    assert rights.get(settings_env, late.request_id).owner == owner
+    at.run()  # the page's next run (any interaction) shows the new owner in the banner
+    assert any(f"owner {owner}" in e.value for e in at.error)
+    timeline = at.dataframe[-1].value
+    assert "Received" in list(timeline["event"]) and "Changed" in list(timeline["event"])

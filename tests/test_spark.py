@@ -281,3 +281,12 @@ def test_the_readme_spark_submit_command_runs_the_job(both, tmp_path):
     assert missing.returncode == 1
     # spark-submit passes the Python application's stderr on through its own stdout
     assert f"error: {tmp_path / 'nope.log'}: no such file or folder\n" in missing.stdout + missing.stderr
+
+
+def test_w3c_logs_are_refused_by_the_spark_engine_before_spark_starts(settings_env, tmp_path):
+    from etl.errors import ConfigError
+    from etl.logs.spark_job import run_job
+    from etl.settings import load_settings
+
+    with pytest.raises(ConfigError, match=r"^--format w3c: .* load them with the embedded engine$"):
+        run_job(load_settings(), [str(tmp_path)], str(tmp_path / "out"), fmt="w3c")

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 VCAR := $(VENV)/bin/vcar
 PORT ?= 8501
 
-.PHONY: demo test test-fast typecheck lint format bench fuzz screenshots browser audit lock clean help
+.PHONY: demo test test-fast typecheck lint format bench fuzz screenshots browser java audit lock clean help
 
 help:
 	@echo "make demo   - install, generate sample data, ingest it and serve the dashboard on :$(PORT)"
@@ -53,10 +53,21 @@ browser:
 		echo "chromium could not be installed: the browser tests will be skipped"; \
 	else echo "chromium is missing and this is not root: the browser tests will be skipped"; fi
 
+# The Spark tests (tests/test_spark.py) need a Java runtime (17 or newer for pyspark 4). Installed here when
+# missing and we are root; otherwise those tests are skipped and pytest shows why.
+java:
+	@if command -v java >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing a headless Java runtime for the Spark tests (apt-get)"; \
+		(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null 2>&1 || \
+		 (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null)) || \
+		echo "Java could not be installed: the Spark tests will be skipped"; \
+	else echo "java is missing and this is not root: the Spark tests will be skipped"; fi
+
 typecheck: $(VENV)/.dev-installed
 	$(VENV)/bin/mypy
 
-test: lint typecheck browser audit
+test: lint typecheck browser java audit
 	$(PY) -m pytest -rs
 
 test-fast: lint typecheck
@@ -77,6 +88,8 @@ lock:
 bench: $(VENV)/.dev-installed
 	command -v goaccess >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y goaccess || echo "goaccess could not be installed: no comparison"
 	$(PY) benchmarks/ingest_logs.py
+	$(MAKE) java
+	$(PY) benchmarks/spark_scale.py
 	$(PY) benchmarks/dashboard_pages.py
 	$(MAKE) browser
 	$(PY) benchmarks/dashboard_load.py

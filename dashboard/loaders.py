@@ -14,7 +14,8 @@ TTL = cached_settings().cache_ttl_seconds
 
 
 def _frame(name: str, **params) -> pl.DataFrame:
-    with warehouse.read(cached_settings().warehouse) as con:
+    cfg = cached_settings()
+    with warehouse.read(cfg.warehouse, parquet=cfg.warehouse_parquet) as con:
         return pl.DataFrame(queries.arrow(con, name, **params))
 
 

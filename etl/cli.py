@@ -224,15 +224,32 @@ def users_list(as_json: JsonFlag = False) -> None:
 
 @ingest_app.command("logs")
 def ingest_logs_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Log files, folders or glob patterns (plain or .gz).")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Log files, folders or glob patterns (plain or .gz); spark: any Spark path.")
+    ],
     fmt: Annotated[str, typer.Option("--format", help=" | ".join(LOG_FORMATS))] = "auto",
+    engine: Annotated[str, typer.Option(help="embedded (DuckDB warehouse) | spark (Parquet under --out)")] = "embedded",
+    master: Annotated[str | None, typer.Option(help="spark: the master URL, e.g. local[2] or yarn")] = None,
+    out: Annotated[str | None, typer.Option(help="spark: the output folder (local, hdfs://, s3a://)")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Parse, pseudonymize and load web access logs; only lines not loaded before are read."""
+    if engine == "spark":
+        if not out:
+            raise ConfigError("--engine spark needs --out DIR (the folder the Parquet tables go to)")
+        from etl.logs.spark_job import DEFAULT_MASTER, run_job
+
+        job = run_job(settings(), paths, out, master=master or DEFAULT_MASTER, fmt=fmt)
+        emit(job.as_dict(), as_json, job.summary())
+        return
+    if engine != "embedded":
+        raise ConfigError(f"--engine: {engine!r} is not embedded or spark")
+    if master or out:
+        raise ConfigError("--master and --out go with --engine spark")
     from etl.logs.ingest import ingest_paths
 
     with _progress_bar() as progress:
-        stats = ingest_paths(settings(), paths, fmt=fmt, progress=progress)
+        stats = ingest_paths(settings(), [Path(p) for p in paths], fmt=fmt, progress=progress)
     emit(stats.as_dict(), as_json, stats.summary())
 
 

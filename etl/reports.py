@@ -27,7 +27,7 @@ def usage_report(
     chosen = usage_filters(filters)
     days = {"start": start, "end": end}
     window = days | {"filters": chosen}
-    with warehouse.read(cfg.warehouse) as con:
+    with warehouse.read(cfg.warehouse, parquet=cfg.warehouse_parquet) as con:
         totals = queries.rows(con, "usage/totals.sql", **window)[0]
         requests = queries.rows(con, "usage/requests.sql", **days)[0]
         by_day = queries.rows(con, "usage/by_day.sql", **window)
@@ -85,7 +85,7 @@ def inquiries_report(
     """The inquiry report of ``vcar report inquiries`` (keys are the documented contract)."""
     window = {"start": start, "end": end}
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    with warehouse.read(cfg.warehouse) as con:
+    with warehouse.read(cfg.warehouse, parquet=cfg.warehouse_parquet) as con:
         funnel = queries.rows(con, "inquiries/funnel.sql", **window, country=country, region=region)[0]
         response = queries.rows(con, "inquiries/first_response.sql", **window, now=now, country=country,
                                 region=region, sla_hours=cfg.first_response_sla_hours)[0]  # fmt: skip
@@ -139,7 +139,7 @@ def usage_series(
     filters (agg_hourly keeps no dimensions) and has no visitors: a visitor is counted per day."""
     if grain not in SERIES_GRAINS:
         raise ValueError(f"unknown grain {grain!r} (one of {', '.join(SERIES_GRAINS)})")
-    with warehouse.read(cfg.warehouse) as con:
+    with warehouse.read(cfg.warehouse, parquet=cfg.warehouse_parquet) as con:
         if grain == "hour":
             return queries.rows(con, "usage/by_hour.sql", start=start, end=end)
         return queries.rows(con, "usage/series.sql", start=start, end=end, grain=grain,

@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="VCAR_", extra="forbid", validate_default=True)
 
     warehouse: Path = Field(Path("data/warehouse.duckdb"), description="DuckDB warehouse file")
+    warehouse_parquet: str | None = Field(
+        None,
+        description="the Spark job's --out folder (local or s3://): usage and funnel read the web aggregates there",
+    )
     geoip_db: Path | None = Field(
         default_factory=demo_geoip_db,
         description="MaxMind City/Country .mmdb; default: the demo GeoLite2 file if installed, else none",

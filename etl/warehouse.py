@@ -119,8 +119,10 @@ def _timed_out(seconds: float) -> PageTimeout:
 
 
 @contextlib.contextmanager
-def read(path: Path, *, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+def read(path: Path, *, wait_seconds: float = 30.0, parquet: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection; creates and migrates the warehouse first if it does not exist yet.
+
+    With ``parquet`` (setting warehouse_parquet), the web aggregates are read from the Spark job's output there.
 
     Inside ``deadline``, waiting for the lock and every query on the connection end at the deadline: a timer
     interrupts the connection's running query from another thread."""
@@ -143,6 +145,8 @@ def read(path: Path, *, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyC
                 pass
             con = _open(path, read_only=True, wait_seconds=wait_seconds)
         _define_macros(con)
+        if parquet:
+            read_parquet_aggregates(con, parquet)
         if limit is not None:
             timer = threading.Timer(max(limit[0] - time.monotonic(), 0), con.interrupt)
             timer.daemon = True
@@ -162,6 +166,26 @@ def read(path: Path, *, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyC
 def _define_macros(con: duckdb.DuckDBPyConnection) -> None:
     """The table macros the usage queries read through (temporary: defined on each connection, read-only too)."""
     queries.run_all(con, "usage/filtered_rows.sql")
+
+
+PARQUET_AGGREGATES = ("agg_daily", "agg_pages", "agg_hourly", "agg_status", "agg_bots", "agg_contact")
+
+
+def read_parquet_aggregates(con: duckdb.DuckDBPyConnection, folder: str) -> None:
+    """Shadow the web aggregates on this connection with views over the Spark job's Parquet under ``folder``."""
+    folder = folder.rstrip("/")
+    for table in PARQUET_AGGREGATES:
+        try:
+            found = queries.run(con, "usage/parquet_files.sql", pattern=f"{folder}/{table}/*/*.parquet").fetchone()
+        except duckdb.Error as exc:
+            raise ConfigError(f"setting warehouse_parquet (VCAR_WAREHOUSE_PARQUET): cannot list {folder}: "
+                              f"{str(exc).splitlines()[0]}") from None  # fmt: skip
+        if not found or not found[0]:
+            raise ConfigError(
+                f"setting warehouse_parquet (VCAR_WAREHOUSE_PARQUET): no {table} Parquet files under {folder}; "
+                "point it at the --out folder of `vcar ingest logs --engine spark` after a run"
+            )
+    queries.run_all(con, "usage/parquet_aggregates.sql", dir=folder)
 
 
 def migration_files() -> list[tuple[int, str]]:

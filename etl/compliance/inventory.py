@@ -41,7 +41,8 @@ INVENTORY: list[Table] = [
         "usage analytics from access logs: one pseudonymized row per request",
         LEGITIMATE_INTEREST,
         PSEUDONYMIZED,
-        "event_retention_days (90 days); the visitor id is unlinkable after salt_retention_days",
+        "event_retention_days (90 days); the visitor id is unlinkable after salt_retention_days; the Spark job's "
+        "copy (its --out folder, setting warehouse_parquet) drops older days on each run",
         {
             "day": "reporting day",
             "ts": "request time, UTC",
@@ -73,7 +74,7 @@ INVENTORY: list[Table] = [
         "visits (sessions) derived from events",
         LEGITIMATE_INTEREST,
         PSEUDONYMIZED,
-        "event_retention_days (90 days)",
+        "event_retention_days (90 days); also in the Spark job's copy, which drops older days on each run",
         {
             "day": "reporting day",
             "visitor_id": "daily keyed visitor id",

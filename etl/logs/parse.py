@@ -253,7 +253,7 @@ def parse_json_lines(frame: pl.DataFrame, fmt: str) -> pl.DataFrame:
         orient="row",
     )  # fmt: skip
     out = pl.concat([frame, parsed], how="horizontal")
-    iso = pl.col("time").str.to_datetime(time_zone="UTC", strict=False, time_unit="us")
+    iso = _iso_time(pl.col("time"))
     clf = pl.col("time").str.strptime(pl.Datetime("us", "UTC"), CLF_TIME + " %z", strict=False)
     epoch = pl.from_epoch(
         (pl.col("epoch") * 1_000_000).cast(pl.Int64, strict=False), time_unit="us"

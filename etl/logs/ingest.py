@@ -45,7 +45,7 @@ from etl.logs.files import (
     prefix_hash,
     read_lines,
 )
-from etl.logs.parse import NOT_A_REQUEST, closest_formats, detect_format, mostly_parses
+from etl.logs.parse import NOT_A_REQUEST, QUOTE_SPLITS, closest_formats, detect_format, mostly_parses
 from etl.logs.pseudonymize import keyed_id
 from etl.logs.transform import TransformContext, transform
 from etl.runstats import RunStats
@@ -290,10 +290,12 @@ def _ingest_file(cfg, path, fmt, load: LoadContext, catalog, locator, salt_for, 
     )  # fmt: skip
     stage = Path(tempfile.mkdtemp(prefix=f".vcar-stage-{os.getpid()}-", dir=cfg.warehouse.parent))
 
-    def stage_batch(n: int, start: int, lines: pl.Series, directive: str | None) -> BatchCounts:
-        batch = pl.DataFrame({"line_no": pl.int_range(start, start + len(lines), eager=True), "line": lines})
+    def stage_batch(n: int, start: int, lines: pl.DataFrame, directive: str | None) -> BatchCounts:
+        batch = lines.with_columns(pl.int_range(start, start + lines.height, eager=True).alias("line_no"))
         events, rejects = transform(batch, dataclasses.replace(ctx, w3c_fields=directive))
-        events.with_columns(pl.lit(file_key).alias("file_key")).write_parquet(stage / f"e{n:06d}.parquet")
+        events.with_columns(pl.lit(file_key).alias("file_key")).write_parquet(
+            stage / f"e{n:06d}.parquet", compression="uncompressed", statistics=False
+        )  # read once, a moment later: compressing costs more than it saves
         if rejects.height:
             rejects.write_parquet(stage / f"r{n:06d}.parquet")
         per_day = dict(events.group_by("day").len().iter_rows())
@@ -321,15 +323,22 @@ def _ingest_file(cfg, path, fmt, load: LoadContext, catalog, locator, salt_for, 
         with open_binary(path) as fh, ThreadPoolExecutor(max_workers=2) as pool:
             pending: deque[Future] = deque()
             for n, (lines, consumed) in enumerate(
-                read_lines(fh, bytes_done, cfg.batch_lines, take_unterminated=is_gzip(path))
+                read_lines(
+                    fh,
+                    bytes_done,
+                    cfg.batch_lines,
+                    take_unterminated=is_gzip(path),
+                    quote_splits=QUOTE_SPLITS.get(file_fmt),
+                )  # fmt: skip
             ):
                 pending.append(pool.submit(stage_batch, n, lines_done + new_lines + 1, lines, directive))
                 if file_fmt == "w3c":  # the directive in force for the next batch
-                    directive = (lines.filter(lines.str.starts_with("#Fields:")).to_list() or [directive])[-1]
-                new_lines += len(lines)
+                    fields_lines = lines["line"].filter(lines["line"].str.starts_with("#Fields:"))
+                    directive = (fields_lines.to_list() or [directive])[-1]
+                new_lines += lines.height
                 new_bytes += consumed
                 if load.progress is not None:
-                    load.progress(path.name, len(lines))
+                    load.progress(path.name, lines.height)
                 while len(pending) >= 2 or (pending and pending[0].done()):
                     absorb(pending.popleft())
             while pending:

@@ -151,6 +151,9 @@ _TOKEN = r"[^\s\[\]]+"
 _CLF_HEAD = rf"^{_TOKEN} {_TOKEN} {_TOKEN} \[[^\]\[]+\] $"
 _FAST_HEAD = {"combined": _CLF_HEAD, "common": _CLF_HEAD, "vcombined": rf"^{_TOKEN} " + _CLF_HEAD[1:]}
 _STATUS_BYTES = r"^ \d{3} (?:\d+|-)"
+# How many times a line of each format is cut at its quotes for the fast path (the pieces it has, plus one);
+# the reader may have cut them so already (etl/logs/files.py).
+QUOTE_SPLITS = {"combined": 7, "vcombined": 7, "common": 3}
 _FAST_MIDDLE = {"combined": _STATUS_BYTES + " $", "vcombined": _STATUS_BYTES + " $", "common": _STATUS_BYTES + r"\s*$"}
 
 
@@ -158,43 +161,51 @@ def _extract_fields(frame: pl.DataFrame, fmt: str, pattern: str) -> pl.DataFrame
     """The regex's named groups for every line, as string columns.
 
     Capturing groups are the slow part of a regex, so for the built-in formats a line without backslashes is
-    cut at its quotes, and when the pieces have the shape the pattern asks for it is cut at its spaces too:
-    without escapes the quoted fields cannot contain a quote, so the cuts fall exactly where the groups do.
-    Every other line takes the regex, so both paths give the same columns (a property test holds them
-    equal)."""
+    cut at its quotes (``split_exact``: a struct of fixed fields, no lists), and when the pieces have the shape
+    the pattern asks for it is cut at its spaces too: without escapes the quoted fields cannot contain a quote,
+    so the cuts fall exactly where the groups do. Every other line takes the regex, so both paths give the same
+    columns (a property test holds them equal)."""
     if fmt not in _FAST_HEAD:
         return frame.with_columns(pl.col("line").str.extract_groups(pattern).alias("_g")).unnest("_g")
-    parts = pl.col("_p")
-    head = parts.list.get(0)
-    no_escape = ~pl.col("line").str.contains("\\", literal=True)
-    marked = frame.with_columns(pl.when(no_escape).then(pl.col("line").str.split('"')).alias("_p"))
+    quoted = QUOTE_SPLITS[fmt]  # pieces between quotes: head "request" middle ["referrer" " " "ua"] end
+    marked = frame  # the reader may have cut the lines at their quotes already (etl/logs/files.py)
+    if "field_0" not in frame.columns:
+        marked = frame.with_columns(pl.col("line").str.split_exact('"', quoted).alias("_p")).unnest("_p")
+    head, middle = pl.col("field_0"), pl.col("field_2")
     # The pieces between the quotes have the shape the regex asks for (checked on the short pieces, not the
-    # whole line); brackets appear only around the time, so the cut finds it.
-    shape = head.str.contains(_FAST_HEAD[fmt]) & parts.list.get(2, null_on_oob=True).str.contains(_FAST_MIDDLE[fmt])
+    # whole line); brackets appear only around the time, so the cut finds it. The number of quotes is counted,
+    # not read from the pieces (a reader fills missing pieces with ""): common format has exactly two, a third
+    # is a quote in the request and the regex decides; combined has six, and quoted fields (X-Forwarded-For,
+    # timings) may follow the user agent.
+    quotes = pl.col("line").str.count_matches('"', literal=True)
+    no_escape = ~pl.col("line").str.contains("\\", literal=True)
+    shape = no_escape & head.str.contains(_FAST_HEAD[fmt]) & middle.str.contains(_FAST_MIDDLE[fmt])
     if fmt == "common":
-        shape &= parts.list.len() == 3
+        shape &= quotes == 2
     else:
-        shape &= (parts.list.len() >= 7) & (parts.list.get(4, null_on_oob=True) == " ")
+        shape &= (quotes >= 6) & (pl.col("field_4") == " ")
     marked = marked.with_columns(shape.fill_null(False).alias("_fast"))
-    fast = marked.filter(pl.col("_fast")).drop("_fast")
-    slow = marked.filter(~pl.col("_fast")).drop("_fast", "_p")
-    middle = parts.list.get(2).str.strip_chars().str.split_exact(" ", 1)
+    fast = marked.filter(pl.col("_fast"))
+    slow = marked.filter(~pl.col("_fast")).select("line_no", "line")
+    cut = middle.str.strip_chars().str.split_exact(" ", 1)
     bracket = head.str.find("[", literal=True)
     tokens = head.str.split_exact(" ", 1)
     columns = {
         "ip": tokens.struct.field("field_1" if fmt == "vcombined" else "field_0"),
         "time": head.str.slice(bracket + 1, head.str.len_chars() - bracket - 3),
-        "request": parts.list.get(1),
-        "status": middle.struct.field("field_0"),
-        "bytes": middle.struct.field("field_1"),
+        "request": pl.col("field_1"),
+        "status": cut.struct.field("field_0"),
+        "bytes": cut.struct.field("field_1"),
     }
     if fmt != "common":
-        columns |= {"referrer": parts.list.get(3), "ua": parts.list.get(5)}
+        columns |= {"referrer": pl.col("field_3"), "ua": pl.col("field_5")}
     if fmt == "vcombined":
         columns["host"] = tokens.struct.field("field_0").str.replace(r":\d+$", "")
     fast = fast.select("line_no", "line", *(expr.alias(name) for name, expr in columns.items()))
+    if slow.is_empty():
+        return fast
     slow = slow.with_columns(pl.col("line").str.extract_groups(pattern).alias("_g")).unnest("_g")
-    return pl.concat([fast, slow.select(fast.columns)]) if slow.height else fast
+    return pl.concat([fast, slow.select(fast.columns)])
 
 
 def _absolute_targets(frame: pl.DataFrame) -> pl.DataFrame:

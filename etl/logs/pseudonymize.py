@@ -45,15 +45,11 @@ def keyed_id(key: bytes, text: str) -> int:
     return int.from_bytes(hmac.new(key, text.encode("utf-8", "replace"), hashlib.sha256).digest()[:8], "big")
 
 
-def put_visitor_id(frame: pl.DataFrame, salts: Mapping[dt.date, bytes]) -> pl.DataFrame:
-    """Add ``visitor_id`` from (day, ip, ua, host); hashes each distinct combination once."""
-    keys = frame.select("day", "ip", "ua", "host").unique()
-    ids = [
-        visitor_id(salts[day], ip, ua or "", host)
-        for day, ip, ua, host in keys.iter_rows()  # one hash per visitor-day, not per line
-    ]
-    keys = keys.with_columns(pl.Series("visitor_id", ids, dtype=pl.UInt64))
-    return frame.join(keys, on=["day", "ip", "ua", "host"], how="left", nulls_equal=True)
+def visitor_ids(keys: pl.DataFrame, salts: Mapping[dt.date, bytes]) -> pl.DataFrame:
+    """``visitor_id`` for each row of distinct (day, ip, ua, host): one keyed hash per visitor-day."""
+    columns = (keys[name].to_list() for name in ("day", "ip", "ua", "host"))
+    ids = [visitor_id(salts[day], ip, ua or "", host) for day, ip, ua, host in zip(*columns, strict=True)]
+    return pl.DataFrame({"visitor_id": pl.Series(ids, dtype=pl.UInt64)})
 
 
 def scrub_paths(paths: pl.Series, keep_params: tuple[str, ...] = ()) -> pl.Series:

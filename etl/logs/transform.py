@@ -8,7 +8,7 @@ the same function can run on a few rows in a test or inside a distributed engine
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,11 +18,11 @@ from etl.logs.enrich import NOT_LOGGED
 from etl.logs.parse import parse_lines
 from etl.logs.pseudonymize import (
     classify_source,
-    put_visitor_id,
     query_param,
     referrer_host,
     reject_excerpt,
     scrub_paths,
+    visitor_ids,
 )
 
 EVENT_SCHEMA: dict[str, Any] = {
@@ -121,15 +121,37 @@ def put_day(frame: pl.DataFrame, timezone: str) -> pl.DataFrame:
     )
 
 
+def per_distinct(frame: pl.DataFrame, keys: list[str], compute: Callable[[pl.DataFrame], pl.DataFrame]) -> pl.DataFrame:
+    """``frame`` with the columns ``compute`` returns for each distinct combination of ``keys``.
+
+    ``compute`` gets the distinct combinations (one row each) and returns its columns for them, row for row.
+    Each row's result is gathered back through the row numbers of its group: no join on long strings."""
+    groups = frame.select(keys).with_row_index("_row").group_by(keys).agg(pl.col("_row"))
+    values = compute(groups.drop("_row"))
+    if values.height != groups.height:
+        raise ValueError(f"per_distinct: {values.height} results for {groups.height} distinct values")
+    rows = pl.concat([values, groups.select("_row")], how="horizontal").explode("_row")
+    return pl.concat([frame, rows.sort("_row").drop("_row")], how="horizontal")
+
+
+def _looked_up(keys: pl.DataFrame, column: str, lookup: Callable[[list[str]], pl.DataFrame]) -> pl.DataFrame:
+    """The lookup's answer for each distinct value of ``column``, in the order of ``keys``."""
+    info = lookup(keys[column].to_list())
+    return keys.join(info, on=column, how="left", maintain_order="left", nulls_equal=True).drop(column)
+
+
+def put_visitor_id(frame: pl.DataFrame, salts: Mapping[dt.date, bytes]) -> pl.DataFrame:
+    """Add ``visitor_id`` from (day, ip, ua, host); hashes each distinct combination once."""
+    return per_distinct(frame, ["day", "ip", "ua", "host"], lambda keys: visitor_ids(keys, salts))
+
+
 def put_user_agent(frame: pl.DataFrame, ctx: TransformContext) -> pl.DataFrame:
     frame = frame.with_columns(pl.col("ua").fill_null(NOT_LOGGED))
-    info = ctx.user_agents(frame["ua"].unique().to_list())
-    return frame.join(info, on="ua", how="left")
+    return per_distinct(frame, ["ua"], lambda keys: _looked_up(keys, "ua", ctx.user_agents))
 
 
 def put_geo(frame: pl.DataFrame, ctx: TransformContext) -> pl.DataFrame:
-    info = ctx.geo(frame["ip"].unique().to_list())
-    return frame.join(info, on="ip", how="left")
+    return per_distinct(frame, ["ip"], lambda keys: _looked_up(keys, "ip", ctx.geo))
 
 
 def scrub(frame: pl.DataFrame, site_host: str, keep_params: tuple[str, ...] = ()) -> pl.DataFrame:

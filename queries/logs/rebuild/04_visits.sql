@@ -5,21 +5,27 @@
 -- from all its events, or the file and first line of the new lines when they merge into sealed days (then only
 -- those lines are counted; logs/set_aside_days.sql keeps the rest aside).
 
--- Pageviews of the touched days numbered into visits: a gap of $gap_seconds or more starts a new visit.
+-- Pageviews of the touched days numbered into visits: a gap of $gap_seconds or more starts a new visit. The
+-- windows sort only the narrow columns (the sort is the cost); the rest of each row is fetched by its rowid.
 CREATE OR REPLACE TEMP TABLE touched_pageviews AS
-WITH pageviews AS (
-    SELECT day, visitor_id, ts, path, source, source_kind, utm_campaign, country, region, ua_key,
+WITH ordered AS (
+    SELECT rowid AS event_row, day, visitor_id,
            row_number() OVER w AS rn,
            epoch(ts) - epoch(lag(ts) OVER w) AS gap
     FROM events
     WHERE list_contains($days, day) AND is_pageview
       AND ($file_key IS NULL OR (file_key = $file_key AND line_no >= $from_line))
     WINDOW w AS (PARTITION BY day, visitor_id ORDER BY ts, line_no)
+),
+numbered AS (
+    SELECT event_row, rn,
+           sum(CASE WHEN gap IS NULL OR gap >= $gap_seconds THEN 1 ELSE 0 END)
+               OVER (PARTITION BY day, visitor_id ORDER BY rn ROWS UNBOUNDED PRECEDING) AS visit_no
+    FROM ordered
 )
-SELECT *,
-       sum(CASE WHEN gap IS NULL OR gap >= $gap_seconds THEN 1 ELSE 0 END)
-           OVER (PARTITION BY day, visitor_id ORDER BY rn ROWS UNBOUNDED PRECEDING) AS visit_no
-FROM pageviews;
+SELECT e.day, e.visitor_id, e.ts, e.path, e.source, e.source_kind, e.utm_campaign, e.country, e.region, e.ua_key,
+       n.rn, n.visit_no
+FROM numbered n JOIN events e ON e.rowid = n.event_row;
 
 INSERT INTO visits
 WITH grouped AS (

@@ -6,7 +6,6 @@ in blocks as polars columns. No parsing and no warehouse here: etl/logs/ingest.p
 
 from __future__ import annotations
 
-import functools
 import glob
 import gzip
 import hashlib
@@ -143,35 +142,26 @@ def decode_lines(block: bytes) -> list[str]:
     return [line.removesuffix("\r") for line in text.split("\n")]
 
 
-def _decode_block(data: bytes, expected: int, quote_splits: int | None) -> pl.DataFrame:
-    """Newline-terminated lines -> a frame with one ``line`` per line, decoded leniently (bad bytes become U+FFFD),
-    and, when ``quote_splits`` is given, the lines cut at their quotes into ``field_0`` .. ``field_<n>``.
+def _decode_block(data: bytes, expected: int) -> pl.DataFrame:
+    """Newline-terminated lines -> a frame with one ``line`` per line, decoded leniently (bad bytes become U+FFFD).
 
-    polars' CSV reader splits in native code: with a separator that does not occur, into lines; with the quote
-    as separator (and no quoting), into the pieces between quotes, which is the parser's first cut (see
-    ``etl.logs.parse._extract_fields``). When the separator byte or a NUL occurs, or a count differs from the
-    newlines, the lines are split in Python and the parser cuts them itself."""
-    read = functools.partial(pl.read_csv, has_header=False, quote_char=None, encoding="utf8-lossy",
-                             infer_schema=False, comment_prefix=None, raise_if_empty=False)  # fmt: skip
-    if b"\x1f" in data or b"\x00" in data:
-        return pl.DataFrame({"line": decode_lines(data[:-1])}, schema={"line": pl.String})
-    lines = read(io.BytesIO(data), separator="\x1f", new_columns=["line"])["line"]
-    if lines.len() != expected:
-        return pl.DataFrame({"line": decode_lines(data[:-1])}, schema={"line": pl.String})
-    frame = pl.DataFrame({"line": lines.fill_null("")})
-    if quote_splits is None:
-        return frame
-    names = [f"field_{i}" for i in range(quote_splits + 1)]
-    pieces = read(io.BytesIO(data), separator='"', schema=dict.fromkeys(names, pl.String), empty_string_is_null=False,
-                  truncate_ragged_lines=True, missing_columns="insert")  # fmt: skip
-    return pl.concat([frame, pieces], how="horizontal") if pieces.height == expected else frame
+    polars' CSV reader with a separator that does not occur splits lines in native code; when the separator
+    byte or a NUL occurs, or the count differs from the newlines, the lines are split in Python instead."""
+    if b"\x1f" not in data and b"\x00" not in data:
+        lines = pl.read_csv(
+            io.BytesIO(data), has_header=False, separator="\x1f", quote_char=None, new_columns=["line"],
+            encoding="utf8-lossy", infer_schema=False, comment_prefix=None, raise_if_empty=False,
+        )["line"]  # fmt: skip
+        if lines.len() == expected:
+            return pl.DataFrame({"line": lines.fill_null("")})
+    return pl.DataFrame({"line": decode_lines(data[:-1])}, schema={"line": pl.String})
 
 
 def read_lines(
-    fh: BinaryIO, skip_bytes: int, batch_lines: int, *, take_unterminated: bool, quote_splits: int | None = None
+    fh: BinaryIO, skip_bytes: int, batch_lines: int, *, take_unterminated: bool
 ) -> Iterator[tuple[pl.DataFrame, int]]:
     """Yield (lines, bytes consumed by them) from ``skip_bytes`` on, in batches of about ``batch_lines``; the
-    lines come as a frame, cut at their quotes too when ``quote_splits`` is given (see ``_decode_block``).
+    lines come as a frame of one column, ``line``.
 
     An unterminated last line is yielded only when ``take_unterminated`` (a compressed, finished file); in
     a live file it may still be being written, so it waits for the next run."""
@@ -204,14 +194,14 @@ def read_lines(
         pending_lines += complete.count(b"\n")
         pending_bytes += len(complete)
         if pending_lines >= batch_lines:
-            yield _decode_block(b"".join(pending), pending_lines, quote_splits), pending_bytes
+            yield _decode_block(b"".join(pending), pending_lines), pending_bytes
             pending, pending_lines, pending_bytes = [], 0, 0
     if carry and take_unterminated:
         pending.append(carry + b"\n")
         pending_lines += 1
         pending_bytes += len(carry)
     if pending:
-        yield _decode_block(b"".join(pending), pending_lines, quote_splits), pending_bytes
+        yield _decode_block(b"".join(pending), pending_lines), pending_bytes
 
 
 def last_fields_directive(path: Path, upto: int) -> str | None:

@@ -45,7 +45,7 @@ from etl.logs.files import (
     prefix_hash,
     read_lines,
 )
-from etl.logs.parse import NOT_A_REQUEST, QUOTE_SPLITS, closest_formats, detect_format, mostly_parses
+from etl.logs.parse import NOT_A_REQUEST, closest_formats, detect_format, mostly_parses
 from etl.logs.pseudonymize import keyed_id
 from etl.logs.transform import TransformContext, transform
 from etl.runstats import RunStats
@@ -322,15 +322,8 @@ def _ingest_file(cfg, path, fmt, load: LoadContext, catalog, locator, salt_for, 
         # Two batches in flight: polars releases the GIL, so the second core works on the next batch.
         with open_binary(path) as fh, ThreadPoolExecutor(max_workers=2) as pool:
             pending: deque[Future] = deque()
-            for n, (lines, consumed) in enumerate(
-                read_lines(
-                    fh,
-                    bytes_done,
-                    cfg.batch_lines,
-                    take_unterminated=is_gzip(path),
-                    quote_splits=QUOTE_SPLITS.get(file_fmt),
-                )  # fmt: skip
-            ):
+            batches = read_lines(fh, bytes_done, cfg.batch_lines, take_unterminated=is_gzip(path))
+            for n, (lines, consumed) in enumerate(batches):
                 pending.append(pool.submit(stage_batch, n, lines_done + new_lines + 1, lines, directive))
                 if file_fmt == "w3c":  # the directive in force for the next batch
                     fields_lines = lines["line"].filter(lines["line"].str.starts_with("#Fields:"))

@@ -120,17 +120,14 @@ def parse_text_lines(frame: pl.DataFrame, fmt: str, custom_regex: str | None = N
     if "request" in out.columns and out["request"].null_count() < out.height:
         # a valid request line is METHOD SP target [SP HTTP/x]: checked by the regex, cut at its spaces
         request = pl.col("request")
-        out = out.with_columns(request.str.contains(REQUEST_LINE).fill_null(False).alias("_strict"))
+        strict = out.select(request.str.contains(REQUEST_LINE).fill_null(False)).to_series()
         parts = request.str.split_exact(" ", 2)
-        strict = out.filter(pl.col("_strict")).with_columns(
-            parts.struct.field("field_0").alias("m"), parts.struct.field("field_1").alias("t")
-        )
-        # the few other request lines: read as GoAccess does (several spaces, odd or no protocol text)
-        lenient = request.str.extract_groups(LENIENT_REQUEST)
-        rest = out.filter(~pl.col("_strict")).with_columns(
-            lenient.struct.field("1").alias("m"), lenient.struct.field("2").alias("t")
-        )
-        out = (pl.concat([strict, rest]) if rest.height else strict).drop("_strict")
+        method, target = parts.struct.field("field_0"), parts.struct.field("field_1")
+        if not strict.all():  # the few other request lines: read as GoAccess does (several spaces, odd protocol)
+            lenient = request.str.extract_groups(LENIENT_REQUEST)
+            method = pl.when(strict).then(method).otherwise(lenient.struct.field("1"))
+            target = pl.when(strict).then(target).otherwise(lenient.struct.field("2"))
+        out = out.with_columns(method.alias("m"), target.alias("t"))
         out = out.with_columns(
             pl.coalesce("method", "m").alias("method"), pl.coalesce("path", "t").alias("target")
         ).drop("m", "t")
@@ -151,8 +148,7 @@ _TOKEN = r"[^\s\[\]]+"
 _CLF_HEAD = rf"^{_TOKEN} {_TOKEN} {_TOKEN} \[[^\]\[]+\] $"
 _FAST_HEAD = {"combined": _CLF_HEAD, "common": _CLF_HEAD, "vcombined": rf"^{_TOKEN} " + _CLF_HEAD[1:]}
 _STATUS_BYTES = r"^ \d{3} (?:\d+|-)"
-# How many times a line of each format is cut at its quotes for the fast path (the pieces it has, plus one);
-# the reader may have cut them so already (etl/logs/files.py).
+# How many times a line of each format is cut at its quotes for the fast path (the pieces it has, plus one).
 QUOTE_SPLITS = {"combined": 7, "vcombined": 7, "common": 3}
 _FAST_MIDDLE = {"combined": _STATUS_BYTES + " $", "vcombined": _STATUS_BYTES + " $", "common": _STATUS_BYTES + r"\s*$"}
 
@@ -168,9 +164,7 @@ def _extract_fields(frame: pl.DataFrame, fmt: str, pattern: str) -> pl.DataFrame
     if fmt not in _FAST_HEAD:
         return frame.with_columns(pl.col("line").str.extract_groups(pattern).alias("_g")).unnest("_g")
     quoted = QUOTE_SPLITS[fmt]  # pieces between quotes: head "request" middle ["referrer" " " "ua"] end
-    marked = frame  # the reader may have cut the lines at their quotes already (etl/logs/files.py)
-    if "field_0" not in frame.columns:
-        marked = frame.with_columns(pl.col("line").str.split_exact('"', quoted).alias("_p")).unnest("_p")
+    marked = frame.with_columns(pl.col("line").str.split_exact('"', quoted).alias("_p")).unnest("_p")
     head, middle = pl.col("field_0"), pl.col("field_2")
     # The pieces between the quotes have the shape the regex asks for (checked on the short pieces, not the
     # whole line); brackets appear only around the time, so the cut finds it. The number of quotes is counted,
@@ -184,9 +178,10 @@ def _extract_fields(frame: pl.DataFrame, fmt: str, pattern: str) -> pl.DataFrame
         shape &= quotes == 2
     else:
         shape &= (quotes >= 6) & (pl.col("field_4") == " ")
-    marked = marked.with_columns(shape.fill_null(False).alias("_fast"))
-    fast = marked.filter(pl.col("_fast"))
-    slow = marked.filter(~pl.col("_fast")).select("line_no", "line")
+    fast_rows = marked.select(shape.fill_null(False)).to_series()
+    everything = fast_rows.all()  # the usual case: no rows copied into two frames
+    fast = marked if everything else marked.filter(fast_rows)
+    slow = marked.clear() if everything else marked.filter(~fast_rows)
     cut = middle.str.strip_chars().str.split_exact(" ", 1)
     bracket = head.str.find("[", literal=True)
     tokens = head.str.split_exact(" ", 1)
@@ -204,7 +199,8 @@ def _extract_fields(frame: pl.DataFrame, fmt: str, pattern: str) -> pl.DataFrame
     fast = fast.select("line_no", "line", *(expr.alias(name) for name, expr in columns.items()))
     if slow.is_empty():
         return fast
-    slow = slow.with_columns(pl.col("line").str.extract_groups(pattern).alias("_g")).unnest("_g")
+    slow = slow.select("line_no", "line").with_columns(pl.col("line").str.extract_groups(pattern).alias("_g"))
+    slow = slow.unnest("_g")
     return pl.concat([fast, slow.select(fast.columns)])
 
 

@@ -73,7 +73,7 @@ WRITERS = {
 def events(cfg) -> list[tuple]:
     with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
         return con.execute(
-            "SELECT ts, path, status, is_pageview, utm_source, utm_campaign, source_kind FROM events ORDER BY ts"
+            "SELECT ts, path, status, is_pageview, source, utm_campaign, source_kind FROM events ORDER BY ts"
         ).fetchall()
 
 
@@ -90,7 +90,7 @@ def test_each_format_is_detected_and_reads_the_same_requests(fmt, settings_env, 
     assert [r[1] for r in rows] == ["/", "/products/x431", "/contact", "/robots.txt"]
     assert [r[2] for r in rows] == [200, 200, 304, 200]
     assert [r[3] for r in rows] == [True, True, True, False]  # robots.txt is static and its client a bot
-    assert rows[0][4:6] == ("wechat", "winter")
+    assert rows[0][4:7] == ("WeChat", "winter", "campaign")  # the utm_source tag named the source
 
 
 def test_a_custom_named_group_regex_reads_a_custom_format(settings_env, tmp_path, monkeypatch):

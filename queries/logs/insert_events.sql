@@ -1,8 +1,6 @@
 -- Staged, already pseudonymized events of one file (Parquet written by the transform).
-INSERT INTO events (day, ts, visitor_id, host, method, path, status, bytes, referrer_host, source, source_kind,
-                    utm_source, utm_medium, utm_campaign, ua_key, country, region, city, is_bot, bot_reason,
-                    is_pageview, file_key, line_no)
-SELECT day, ts, visitor_id, host, method, path, status, bytes, referrer_host, source, source_kind,
-       utm_source, utm_medium, utm_campaign, ua_key, country, region, city, is_bot, bot_reason,
-       is_pageview, file_key, line_no
+INSERT INTO events (day, ts, visitor_id, method, path, status, source, source_kind, utm_campaign, ua_key, country,
+                    region, is_bot, bot_reason, is_pageview, file_key, line_no)
+SELECT day, ts, visitor_id, method, path, status, source, source_kind, utm_campaign, ua_key, country, region, is_bot,
+       bot_reason, is_pageview, file_key, line_no
 FROM read_parquet($files)

@@ -103,19 +103,6 @@ def to_query(view: View) -> dict[str, str]:
     return out | view.filters
 
 
-def delta(current: float | None, previous: float | None, *, rate: bool = False) -> str | None:
-    """A change for st.metric: relative for counts, in percentage points for a rate (``rate``: a share from 0
-    to 1), None when there is nothing to compare with. Only call it when the comparison period is covered by
-    data (``covered``): a period without data is not a zero."""
-    if current is None or previous is None:
-        return None
-    if rate:
-        return f"{(current - previous) * 100:+.1f} pp"
-    if previous == 0:
-        return None if current == 0 else "new"
-    return f"{(current - previous) / previous:+.0%}"
-
-
 def covered(period: tuple[dt.date, dt.date] | None, first: dt.date | None, last: dt.date | None) -> bool:
     """Whether data exists for the whole of ``period`` (from ``first`` to ``last``): only then is a change
     against it meaningful."""

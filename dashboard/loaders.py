@@ -129,8 +129,11 @@ def data_quality() -> pl.DataFrame:
     return _frame("inquiries/quality.sql")
 
 
-def audit_recent(limit: int = 50, obj: str | None = None) -> pl.DataFrame:
-    return _frame("audit/recent.sql", limit=limit, object=obj)
+def audit_recent(limit: int = 50, obj: str | None = None) -> list[dict]:
+    """Not cached: the latest audit entries, their details readable (etl.compliance.audit.recent)."""
+    from etl.compliance import audit
+
+    return audit.recent(cached_settings(), limit, obj)
 
 
 def audit_verification():
@@ -158,10 +161,9 @@ def open_days() -> pl.DataFrame:
     cfg = cached_settings()
     rows = _frame("retention/log_days.sql").filter(pl.col("sealed_at").is_null()).iter_rows(named=True)
     return pl.DataFrame(
-        [{"day": r["day"], "seals at": seals_at(cfg, r["day"], r["last_loaded_at"]).strftime("%Y-%m-%d %H:%M %Z")}
-         for r in rows],
-        schema={"day": pl.Date, "seals at": pl.String},
-    )  # fmt: skip
+        [{"day": r["day"], "seals_at": seals_at(cfg, r["day"], r["last_loaded_at"])} for r in rows],
+        schema={"day": pl.Date, "seals_at": pl.Datetime("us", "UTC")},
+    )
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

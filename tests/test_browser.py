@@ -99,7 +99,7 @@ def test_a_hostile_path_is_shown_as_text(served):
         at.run()
         at.switch_page("views/usage.py").run()
         assert not at.exception
-        paths = at.dataframe[0].value["path"].to_list()
+        paths = at.dataframe[0].value["Page"].to_list()
         assert HOSTILE in paths
         assert not any("<script>" in m.value for m in at.markdown)  # never handed to markdown
     finally:

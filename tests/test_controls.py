@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.controls import comparison_range, delta, from_query, preset_range, to_query
+from dashboard.controls import comparison_range, from_query, preset_range, to_query
+from etl.formatting import change_between
 from tests.conftest import DAYS, START
 
 D = dt.date
@@ -48,8 +49,10 @@ def test_the_url_round_trips_and_bad_values_fall_back():
 
 
 def test_deltas():
-    assert delta(120, 100) == "+20%" and delta(80, 100) == "-20%"
-    assert delta(5, 0) == "new" and delta(0, 0) is None and delta(5, None) is None
+    assert change_between("visitors", 120, 100) == "+20.0%" and change_between("visitors", 80, 100) == "-20.0%"
+    assert change_between("visitors", 5, 0) == "new" and change_between("visitors", 0, 0) is None
+    assert change_between("visitors", 5, None) is None
+    assert change_between("bounce_rate", 0.42, 0.40) == "+2.0 pts"  # a share moves in points, as on the Overview
 
 
 def open_page(role: str, file: str, start: dt.date, end: dt.date, **filters: str) -> AppTest:

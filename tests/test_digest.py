@@ -15,8 +15,8 @@ from etl import digest
 from etl.accounts import add_user
 from etl.compliance import rights
 from etl.errors import ConfigError, VcarError
+from etl.formatting import display
 from etl.keystore import ensure_secrets_dir, write_private
-from etl.metrics import display
 from etl.reports import usage_report
 from etl.settings import load_settings
 

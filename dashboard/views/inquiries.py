@@ -13,7 +13,8 @@ from dashboard import controls, loaders
 from dashboard.auth import require_page
 from dashboard.tables import show_table
 from dashboard.views.inquiry_quality import show_place_quality
-from etl.metrics import display, label
+from etl.formatting import change_between, display
+from etl.metrics import label
 from etl.settings import cached_settings
 
 require_page("views/inquiries.py")
@@ -52,7 +53,7 @@ STEPS = {
 }  # the funnel's keys -> the registry's metrics
 cols = st.columns(5)
 for col, (key, metric) in zip(cols, STEPS.items(), strict=True):
-    change = controls.delta(funnel[key], before.get(key)) if previous else None
+    change = change_between(metric, funnel[key], before.get(key)) if previous else None
     col.metric(label(metric), display(metric, funnel[key]), delta=change)
 for note in (controls.coverage_note(view, first, last), controls.comparison_note(view, first, last)):
     if note:

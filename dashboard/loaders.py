@@ -48,10 +48,11 @@ def usage_filter_options(start, end, per_filter: int = 60) -> dict[str, list[str
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def usage_series(start, end, grain: str, filters: tuple[tuple[str, str], ...] = ()) -> pl.DataFrame:
+def usage_series(start, end, grain: str, filters: tuple[tuple[str, str], ...] = ()) -> list[dict]:
+    """The series of a grain, each period marked partial or not as of now (etl.reports.usage_series)."""
     from etl.reports import usage_series as series
 
-    return pl.DataFrame(series(cached_settings(), start, end, grain, dict(filters)))
+    return series(cached_settings(), start, end, grain, dict(filters))
 
 
 def rights_summary(as_of) -> dict:

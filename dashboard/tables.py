@@ -19,7 +19,7 @@ from etl.settings import cached_settings
 MAP_CONFIG = {"topojsonURL": "./app/static/"}
 # The page's width for a table in pixels (1280-pixel screens and up, the sidebar open), and how a column's width
 # is guessed from its text.
-PAGE_WIDTH, CHAR_PX, PADDING_PX, SHORT, LONG = 900, 8, 24, 160, 60
+PAGE_WIDTH, HALF_WIDTH, CHAR_PX, PADDING_PX, NARROWEST, LONG = 820, 400, 8, 20, 56, 60
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_PATTERN = "^[" + "".join(re.escape(c) for c in FORMULA_START) + "]"
 
@@ -46,13 +46,15 @@ def show_table(
     headings: Mapping[str, str] | None = None,
     only: Sequence[str] | None = None,
     colours: tuple[str, Mapping[str, str]] | None = None,
+    page_width: int = PAGE_WIDTH,
 ) -> None:
     """A report's rows as a table in words (etl/formatting.py), cells as text (never HTML), fitting the page, and
     a CSV download of the same rows with every column.
 
     ``k_min``: counts under it read "< k" (the marketing role); ``headings``: this table's own words for some
     columns; ``only``: the columns shown (the download has them all); ``colours`` (column, value -> CSS colour)
-    tints each row by the value of one column."""
+    tints each row by the value of one column; ``page_width``: the pixels it may take (HALF_WIDTH in one of two
+    columns)."""
     rows = data if isinstance(data, pl.DataFrame) else pl.DataFrame(list(data), infer_schema_length=None)
     if rows.is_empty():
         st.caption("No rows yet.")
@@ -62,7 +64,9 @@ def show_table(
     if colours is not None:
         column, palette = colours
         shown = tinted(laid_out.shown, rows.get_column(column), palette)
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config(laid_out), placeholder="")
+    st.dataframe(
+        shown, hide_index=True, width="stretch", column_config=column_config(laid_out, page_width), placeholder=""
+    )
     st.download_button(
         f"Download {name}.csv", csv_bytes(laid_out.export), file_name=f"{name}.csv", mime="text/csv",
         key=f"csv-{name}",
@@ -74,11 +78,9 @@ def column_config(laid_out: Table, page_width: int = PAGE_WIDTH) -> dict[str, An
     numbers and short text take what they need, long text shares the rest (the full text shows on hover)."""
     frame = laid_out.shown
     wanted = {title: _width(frame, title) for title in frame.columns}
-    if sum(wanted.values()) > page_width:
-        fixed = sum(w for w in wanted.values() if w <= SHORT)
-        long = [t for t, w in wanted.items() if w > SHORT]
-        share = max(SHORT, (page_width - fixed) // max(len(long), 1))
-        wanted = {t: (min(w, share) if t in long else w) for t, w in wanted.items()}
+    total = sum(wanted.values())
+    if total > page_width:  # every column gives up the same part of its width, down to a narrowest one
+        wanted = {t: max(NARROWEST, w * page_width // total) for t, w in wanted.items()}
     config: dict[str, Any] = {}
     for title, kind in laid_out.kinds.items():
         if kind in GRID_FORMATS:

@@ -78,6 +78,11 @@ def change_between(key: str, current: float | None, previous: float | None) -> s
     return display_change(key, (current - previous) / previous)
 
 
+def percent(share: float | None) -> str:
+    """A share from 0 to 1 in percent, one decimal ("27.3%"), as every share of the registry reads."""
+    return "–" if share is None else f"{share:.1%}"
+
+
 def words(value: str | None) -> str:
     """A status, type, field or action as words (``awaiting_identity`` -> "awaiting identity", ``rights.update``
     -> "rights update"); blank for none."""

@@ -16,6 +16,7 @@ from typing import Any
 
 import queries
 from etl import warehouse
+from etl.charts import SERIES_COLOURS
 from etl.formatting import display, display_change, heading, local_time, when, words, zone_name
 from etl.metrics import BY_KEY, label
 from etl.reports import compare, inquiries_past_sla, inquiries_report, rights_report, usage_report, usage_series
@@ -121,6 +122,7 @@ def marketing(cfg: Settings, today: dt.date, k_min: int | None) -> dict[str, Any
         },  # fmt: skip
         "chart": {
             "title": "Visitors per day, last 14 days",
+            "colour": SERIES_COLOURS["visitors"],
             "x": "Day",
             "y": label("visitors"),
             "rows": [
@@ -161,6 +163,7 @@ def manager(cfg: Settings, today: dt.date, now: dt.datetime) -> dict[str, Any]:
         },  # fmt: skip
         "chart": {
             "title": "Inquiries per 1,000 visitors by region, last 30 days",
+            "colour": SERIES_COLOURS["inquiries_per_1000_visitors"],
             "x": label("region"),
             "y": label("inquiries_per_1000_visitors"),
             "rows": [

@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard import loaders
 from dashboard.auth import require_page
 from dashboard.tables import show_table
+from etl.charts import colours
 from etl.compliance import rights
 from etl.errors import FieldError, VcarError
 from etl.formatting import display, words
@@ -73,7 +74,15 @@ else:
 
 if summary["received_by_month"]:
     st.subheader("Requests received per month, by type")
-    fig = px.bar(pl.DataFrame(summary["received_by_month"]), x="month", y="requests", color="type")
+    fig = px.bar(
+        pl.DataFrame(summary["received_by_month"]),
+        x="month",
+        y="requests",
+        color="type",
+        color_discrete_map=colours(known=rights.TYPES),
+        category_orders={"type": list(rights.TYPES)},
+    )
+    fig.for_each_trace(lambda trace: trace.update(name=words(trace.name)))  # the legend in words
     fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title="requests")
     st.plotly_chart(fig, width="stretch")
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 import plotly.express as px
+import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
 from dashboard import controls, loaders
 from dashboard.auth import require_page
-from dashboard.tables import MAP_CONFIG, country_codes, show_table
+from dashboard.tables import HALF_WIDTH, MAP_CONFIG, country_codes, show_table
+from etl.charts import colours, partial_note, series_lines
 from etl.formatting import change_between, display
-from etl.metrics import BY_KEY, label
+from etl.metrics import BY_KEY, DIMENSION_BY_KEY, label
 from etl.settings import cached_settings
 
 user = require_page("views/usage.py")
@@ -70,37 +72,44 @@ for note in (controls.coverage_note(view, first, last), controls.comparison_note
         st.caption(note)
 
 grain = st.segmented_control("Series by", ["Hour", "Day", "Week", "Month"], default="Day", key="usage-grain")
-series = loaders.usage_series(view.start, view.end, (grain or "Day").lower(), filters)
-if series.height:
-    measures = [c for c in ("visitors", "visits", "pageviews") if c in series.columns]
-    named = series.rename({c: label(c) for c in measures})  # the legend speaks the registry's words
-    fig = px.line(named, x="period", y=[label(c) for c in measures], markers=True)
+grain_key = (grain or "Day").lower()
+series = loaders.usage_series(view.start, view.end, grain_key, filters)
+if series:
+    measures = [c for c in ("visitors", "visits", "pageviews") if c in series[0]]
+    fig = go.Figure()
+    for line in series_lines(series, measures):  # one colour per series in every view; partial periods dotted
+        fig.add_scatter(x=line["x"], y=line["y"], name=line["name"], legendgroup=line["name"], mode="lines+markers",
+                        line={"color": line["colour"], "dash": line["dash"]}, showlegend=line["legend"])  # fmt: skip
     fig.update_layout(legend_title_text="", xaxis_title="", yaxis_title="", height=320)
     st.plotly_chart(fig, width="stretch")
-    if grain == "Hour" and view.filters:
-        st.caption("The hourly series is not split by filters.")
+    for note in (partial_note(series, grain_key), "The hourly series is not split by filters."
+                 if grain_key == "hour" and view.filters else None):  # fmt: skip
+        if note:
+            st.caption(note)
 else:
     st.caption("No visits in this period.")
 
 left, right = st.columns(2)
 with left:
     st.subheader("Top pages")
-    show_table(report["top_pages"], "top_pages", k_min=suppress)
+    show_table(report["top_pages"], "top_pages", k_min=suppress, page_width=HALF_WIDTH)
     st.subheader("Sources")
-    show_table(report["sources"], "sources", k_min=suppress)
+    show_table(report["sources"], "sources", k_min=suppress, page_width=HALF_WIDTH)
     st.subheader("Campaigns")
-    show_table(report["campaigns"], "campaigns", k_min=suppress)
+    show_table(report["campaigns"], "campaigns", k_min=suppress, page_width=HALF_WIDTH)
 with right:
     st.subheader("Entry pages")
-    show_table(report["entry_pages"], "entry_pages", k_min=suppress)
+    show_table(report["entry_pages"], "entry_pages", k_min=suppress, page_width=HALF_WIDTH)
     st.subheader("Devices")
     devices = pl.DataFrame(report["devices"])
     if devices.height:
-        st.plotly_chart(px.pie(devices, names="device", values="visitors", hole=0.5), width="stretch")
+        pie = px.pie(devices, names="device", values="visitors", hole=0.5, color="device",
+                     color_discrete_map=colours(devices["device"], DIMENSION_BY_KEY["device"].values))  # fmt: skip
+        st.plotly_chart(pie, width="stretch")
     st.subheader("Browsers")
-    show_table(report["browsers"], "browsers", k_min=suppress)
+    show_table(report["browsers"], "browsers", k_min=suppress, page_width=HALF_WIDTH)
     st.subheader("Operating systems")
-    show_table(report["operating_systems"], "operating_systems", k_min=suppress)
+    show_table(report["operating_systems"], "operating_systems", k_min=suppress, page_width=HALF_WIDTH)
 
 st.subheader("Countries")
 countries = pl.DataFrame(report["countries"])
@@ -111,9 +120,9 @@ if countries.height:
     st.plotly_chart(fig, width="stretch", config=MAP_CONFIG)
 c1, c2 = st.columns(2)
 with c1:
-    show_table(countries, "countries", k_min=suppress)
+    show_table(countries, "countries", k_min=suppress, page_width=HALF_WIDTH)
 with c2:
-    show_table(report["regions"], "regions", k_min=suppress)
+    show_table(report["regions"], "regions", k_min=suppress, page_width=HALF_WIDTH)
 
 st.subheader("Bots (kept out of every number above)")
 st.metric(label("bot_share"), display("bot_share", report["bot_share"]))

@@ -341,8 +341,9 @@ def report_inquiries(
     """Inquiries by country, region and support type; first-response time; the funnel from web visitors on."""
     from etl.reports import inquiries_report
 
-    _checked({"country": country, "region": region})
-    report = inquiries_report(_with_warehouse(), *_window(date_from, date_to), country=country, region=region)
+    place = _checked({"country": country, "region": region})
+    report = inquiries_report(_with_warehouse(), *_window(date_from, date_to), country=place["country"],
+                              region=place["region"])  # fmt: skip
     f, first = report["funnel"], report["first_response"]
     human = (
         f"{report['from']} .. {report['to']}: {display('visitors', f['visitors'])} visitors -> "
@@ -392,14 +393,16 @@ def _with_warehouse() -> Settings:
 
 
 def _checked(filters: dict[str, str | None]) -> dict[str, str | None]:
-    """Report filters as typed, each checked against its dimension in the registry (FieldError, exit 2)."""
-    from etl.metrics import check_filter
+    """Report filters in the form they are stored (``cn-gd`` is ``CN-GD``), each checked against its dimension in
+    the registry (FieldError, exit 2)."""
+    from etl.metrics import check_filter, normalize_filter
 
-    for key, value in filters.items():
+    normalized = {key: normalize_filter(key, value) for key, value in filters.items()}
+    for key, value in normalized.items():
         problem = check_filter(key, value)
         if problem:
             raise FieldError(key, problem)
-    return filters
+    return normalized
 
 
 def _as_of(value: str | None, cfg: Settings) -> dt.date:

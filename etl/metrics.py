@@ -123,6 +123,19 @@ def label(key: str) -> str:
     return found.label
 
 
+def normalize_filter(key: str, value: str | None) -> str | None:
+    """A filter value as stored: codes in upper case (``cn-gd`` -> ``CN-GD``), a fixed set's values in lower case
+    (``Mobile`` -> ``mobile``), other text as typed; blank is none."""
+    if value is None or not value.strip():
+        return None
+    dimension = DIMENSION_BY_KEY[key]
+    if dimension.shape:
+        return value.strip().upper()
+    if dimension.values:
+        return value.strip().lower()
+    return value
+
+
 def check_filter(key: str, value: str | None) -> str | None:
     """Why ``value`` cannot be a value of dimension ``key`` (None when it can): a typo is told, not answered
     with zeros."""

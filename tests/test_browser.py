@@ -130,6 +130,33 @@ def test_each_roles_overview_shows_the_figures_of_the_cli(recent, role):
     assert strip == f"Last log line: {fresh['last_log_line']}. Last load: {fresh['last_load']}."
 
 
+def pick(page, label: str, value: str) -> None:
+    """Choose ``value`` in the select box labelled ``label`` as a person does: open it, type, click the option."""
+    page.get_by_role("combobox", name=label, exact=True).click()
+    page.keyboard.type(value)
+    page.get_by_role("option", name=value, exact=True).click()
+    settle(page)
+
+
+def test_a_region_cleared_by_another_country_stays_cleared(recent):
+    """CN, then CN-GD, then DE clears the region (not a DE one); back to all countries it must not return: the
+    browser is told the cleared value, not only the server."""
+    base, logins, _ = recent
+    with browser_page(base) as (_, page):
+        page.goto(f"{base}/usage", wait_until="networkidle")
+        log_in(page, *logins["marketing"])
+        page.wait_for_selector('h1:has-text("Usage trends")', timeout=60_000)
+        settle(page)
+        region = page.get_by_role("combobox", name="Region", exact=True)
+        for country, expected in (("CN", "All"), (None, "CN-GD"), ("DE", "All"), ("All", "All")):
+            if country is None:
+                pick(page, "Region", "CN-GD")
+            else:
+                pick(page, "Country", country)
+            assert region.input_value() == expected, (country, region.input_value())
+        assert "region=" not in page.url and "country=" not in page.url
+
+
 def test_a_hostile_path_is_shown_as_text(served):
     """The path is data: it appears literally in the page table and never runs (no dialog in the browser test)."""
     import time

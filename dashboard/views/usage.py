@@ -71,8 +71,7 @@ for note in (controls.coverage_note(view, first, last), controls.comparison_note
     if note:
         st.caption(note)
 
-grain = st.segmented_control("Series by", ["Hour", "Day", "Week", "Month"], default="Day", key="usage-grain")
-grain_key = (grain or "Day").lower()
+grain_key = controls.series_control("usage", view)
 series = loaders.usage_series(view.start, view.end, grain_key, filters)
 if series:
     measures = [c for c in ("visitors", "visits", "pageviews") if c in series[0]]

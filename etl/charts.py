@@ -46,9 +46,6 @@ def series_lines(rows: list[dict[str, Any]], measures: Sequence[str]) -> list[di
         pieces.append((PARTIAL_DASH, range(0, min(first + 1, len(rows)))))
     if last < len(rows) - 1:  # the current day, week or month, still going
         pieces.append((PARTIAL_DASH, range(max(last, 0), len(rows))))
-    if any(dash == PARTIAL_DASH for dash, _ in pieces):  # the legend says what dotted means
-        traces.append({"name": "Partial period", "colour": PARTIAL_COLOUR, "dash": PARTIAL_DASH, "x": [None],
-                       "y": [None], "legend": True})  # fmt: skip
     for measure in measures:
         shown = False
         for dash, span in pieces:
@@ -56,6 +53,9 @@ def series_lines(rows: list[dict[str, Any]], measures: Sequence[str]) -> list[di
                            "x": [rows[i]["period"] for i in span], "y": [rows[i][measure] for i in span],
                            "legend": not shown})  # fmt: skip
             shown = True
+    if any(dash == PARTIAL_DASH for dash, _ in pieces):  # last: the legend says what dotted means
+        traces.append({"name": "Partial period", "colour": PARTIAL_COLOUR, "dash": PARTIAL_DASH,
+                       "x": [rows[0]["period"]], "y": [None], "legend": True})  # fmt: skip
     return traces
 
 

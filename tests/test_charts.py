@@ -39,11 +39,11 @@ def rows(*partial: bool) -> list[dict]:
 
 def test_partial_periods_at_either_end_are_dotted_and_joined_to_their_neighbours():
     traces = series_lines(rows(True, False, False, True), ["visits"])
-    assert [(t["name"], t["dash"], [p.day for p in t["x"] if p], t["legend"]) for t in traces] == [
-        ("Partial period", PARTIAL_DASH, [], True),
+    assert [(t["name"], t["dash"], [p.day for p in t["x"]], t["legend"]) for t in traces] == [
         ("Visits", "solid", [3, 4], True),
         ("Visits", PARTIAL_DASH, [2, 3], False),
         ("Visits", PARTIAL_DASH, [4, 5], False),
+        ("Partial period", PARTIAL_DASH, [2], True),  # legend only (no y), and last: a date axis stays one
     ]  # fmt: skip
     assert [t["dash"] for t in series_lines(rows(False, False), ["visits"])] == ["solid"]
     assert partial_note(rows(False, True), "day").startswith("Dotted: 2026-11-03, not over yet")
@@ -122,7 +122,9 @@ def test_the_usage_chart_keeps_each_series_colour_from_day_to_hour(loaded_env):
     seen = {}
     for grain in ("Day", "Hour"):
         at.segmented_control(key="usage-grain").set_value(grain).run()
-        series = plotly_specs(at)[0]["data"]
+        chart = plotly_specs(at)[0]
+        assert chart["layout"]["xaxis"]["type"] == "date"  # periods on a time axis, whatever trace comes first
+        series = chart["data"]
         seen[grain] = {t["name"]: t["line"]["color"] for t in series if t["name"] != "Partial period"}
     assert seen["Hour"] == {k: v for k, v in seen["Day"].items() if k in seen["Hour"]}
     assert seen["Hour"]["Visits"] == SERIES_COLOURS["visits"]

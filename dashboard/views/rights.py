@@ -84,6 +84,7 @@ if summary["received_by_month"]:
     )
     fig.for_each_trace(lambda trace: trace.update(name=words(trace.name)))  # the legend in words
     fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title="requests")
+    fig.update_xaxes(dtick="M1", tickformat="%b %Y")  # one tick per month, named
     st.plotly_chart(fig, width="stretch")
 
 st.subheader("Update a request")

@@ -79,7 +79,7 @@ if series:
     for line in series_lines(series, measures):  # one colour per series in every view; partial periods dotted
         fig.add_scatter(x=line["x"], y=line["y"], name=line["name"], legendgroup=line["name"], mode="lines+markers",
                         line={"color": line["colour"], "dash": line["dash"]}, showlegend=line["legend"])  # fmt: skip
-    fig.update_layout(legend_title_text="", xaxis_title="", yaxis_title="", height=320)
+    fig.update_layout(legend_title_text="", xaxis_title="", yaxis_title="", height=320, xaxis_type="date")
     st.plotly_chart(fig, width="stretch")
     for note in (partial_note(series, grain_key), "The hourly series is not split by filters."
                  if grain_key == "hour" and view.filters else None):  # fmt: skip

@@ -24,7 +24,7 @@ from email.utils import formatdate, make_msgid
 from typing import Any
 
 from etl.errors import ConfigError, VcarError
-from etl.formatting import display, display_change, text_table, words
+from etl.formatting import display, display_change, local_time, text_table, words, zone_name
 from etl.metrics import label
 from etl.reports import compare, inquiries_past_sla, inquiries_report, rights_report, usage_report
 from etl.settings import Settings, is_address
@@ -151,8 +151,8 @@ def _manager(cfg: Settings, as_of: dt.date, moment: dt.datetime, footer: str) ->
     waiting = Section(
         f"{label('past_sla')} ({past['sla_hours']} h)",
         ([] if shown else ["None: every inquiry was answered within the SLA."]) + more,
-        ["Submitted", "Waiting", "Region", "District", "Support type"] if shown else [],
-        [[r["submitted_at"].replace("T", " "), _waiting(r["hours_waiting"]), r["region_name"] or r["region"],
+        [f"Submitted ({zone_name(cfg.timezone)})", "Waiting", "Region", "District", "Support type"] if shown else [],
+        [[local_time(r["submitted_at"], cfg.tz), _waiting(r["hours_waiting"]), r["region_name"] or r["region"],
           r["district"] or "", words(r["support_type"])] for r in shown],
     )  # fmt: skip
     return Digest(

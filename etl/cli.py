@@ -550,7 +550,7 @@ def audit_verify(as_json: JsonFlag = False) -> None:
     with warehouse.read(settings().warehouse) as con:
         result = audit.verify(con)
     payload = {"entries": result.entries, "ok": result.ok, "first_broken": result.first_broken, "reason": result.reason}
-    human = (f"audit chain intact: {result.entries} entries" if result.ok
+    human = (f"audit chain intact: {count(result.entries)} entries" if result.ok
              else f"audit chain broken at entry {result.first_broken}: {result.reason}")  # fmt: skip
     emit(payload, as_json, human)
     if not result.ok:

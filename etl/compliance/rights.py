@@ -20,7 +20,7 @@ from etl import faults, warehouse
 from etl.compliance import audit, deadlines
 from etl.compliance.subjects import EMAIL, PHONE, SubjectKeys, normalize_email, normalize_phone
 from etl.errors import FieldError, InputError
-from etl.formatting import days, details, words
+from etl.formatting import count, days, details, words
 from etl.readers import parse_time, read_rows
 from etl.runstats import RunStats
 from etl.settings import Settings, calendar_for
@@ -316,8 +316,8 @@ class ImportStats(RunStats):
     rejects: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        text = (f"{self.file}: {self.rows_read} rows: {self.added} added, {self.updated} updated, {self.unchanged} "
-                f"unchanged, {self.rejected} rejected")  # fmt: skip
+        text = (f"{self.file}: {count(self.rows_read)} rows: {count(self.added)} added, {count(self.updated)} updated, "
+                f"{count(self.unchanged)} unchanged, {count(self.rejected)} rejected")  # fmt: skip
         return self.with_rejects(text, self.rejects)
 
 

@@ -18,7 +18,7 @@ PALETTE = ("#0068c9", "#83c9ff", "#ff2b2b", "#ffabab", "#29b09d", "#7defa1", "#f
            "#d5dae5")  # fmt: skip
 SERIES_COLOURS = {"visitors": PALETTE[0], "visits": PALETTE[1], "pageviews": PALETTE[2], "requests": PALETTE[4],
                   "bot_requests": PALETTE[6], "inquiries_per_1000_visitors": PALETTE[4]}  # fmt: skip
-PARTIAL_DASH, PARTIAL_COLOUR = "dot", "#808495"
+PARTIAL_DASH, PARTIAL_COLOUR, PARTIAL_OPACITY = "dot", "#808495", 0.35
 
 
 def colours(values: Iterable[str | None] = (), known: Sequence[str] = ()) -> dict[str, str]:
@@ -59,15 +59,20 @@ def series_lines(rows: list[dict[str, Any]], measures: Sequence[str]) -> list[di
     return traces
 
 
-def partial_note(rows: list[dict[str, Any]], grain: str) -> str | None:
-    """The words under a series chart when a period is drawn dotted."""
-    partial = [r["period"] for r in rows if r["partial"]]
+def partial_note(rows: list[dict[str, Any]], grain: str, drawn: str = "Dotted", key: str = "period") -> str | None:
+    """The words under a series chart when a period is drawn apart (``drawn``: how)."""
+    partial = [r[key] for r in rows if r["partial"]]
     if not partial:
         return None
     formats = {"hour": "{:%Y-%m-%d %H:00}", "day": "{:%Y-%m-%d}", "week": "the week of {:%Y-%m-%d}",
                "month": "{:%B %Y}"}  # fmt: skip
-    named = ", ".join(formats[grain].format(p) for p in partial)
-    return f"Dotted: {named}, not over yet or only partly inside the chosen dates, so not comparable with the rest."
+    named = ", ".join(str(p) if isinstance(p, str) else formats[grain].format(p) for p in partial)
+    return f"{drawn}: {named}, not over yet or only partly inside the chosen dates, so not comparable with the rest."
+
+
+def partial_opacity(rows: list[dict[str, Any]]) -> list[float]:
+    """Each bar's opacity: a partial period is drawn pale."""
+    return [PARTIAL_OPACITY if r["partial"] else 1.0 for r in rows]
 
 
 def funnel_texts(steps: list[dict[str, Any]]) -> list[str]:

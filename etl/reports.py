@@ -85,6 +85,7 @@ def inquiries_report(
     """The inquiry report of ``vcar report inquiries`` (keys are the documented contract)."""
     window = {"start": start, "end": end}
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    today = now.replace(tzinfo=dt.UTC).astimezone(cfg.tz).date()
     with warehouse.read(cfg.warehouse, parquet=cfg.warehouse_parquet) as con:
         funnel = queries.rows(con, "inquiries/funnel.sql", **window, country=country, region=region)[0]
         response = queries.rows(con, "inquiries/first_response.sql", **window, now=now, country=country,
@@ -104,7 +105,7 @@ def inquiries_report(
         "inquiries": submissions,
         "not_answered": submissions - int(funnel["responded"]),
         "inquiries_per_1000_visitors": None if per_1000 is None else round(per_1000, 1),
-        "by_day": _jsonable(parts["by_day"]),
+        "by_day": _jsonable([r | {"partial": r["day"] >= today} for r in parts["by_day"]]),  # today is not over
         "by_country": parts["by_country"],
         "by_region": [r | {"region_name": region_name(r["region"])} for r in parts["by_region"]],
         "by_district": parts["by_district"],

@@ -8,7 +8,17 @@ import json
 
 import pytest
 
-from etl.charts import PARTIAL_DASH, SERIES_COLOURS, colours, district_bars, funnel_texts, partial_note, series_lines
+from etl.charts import (
+    PARTIAL_DASH,
+    PARTIAL_OPACITY,
+    SERIES_COLOURS,
+    colours,
+    district_bars,
+    funnel_texts,
+    partial_note,
+    partial_opacity,
+    series_lines,
+)
 from etl.reports import OTHER_DISTRICTS, district_breakdown, funnel_steps, is_partial, usage_series
 from tests.conftest import START, TODAY
 
@@ -47,6 +57,12 @@ def test_partial_periods_at_either_end_are_dotted_and_joined_to_their_neighbours
     ]  # fmt: skip
     assert [t["dash"] for t in series_lines(rows(False, False), ["visits"])] == ["solid"]
     assert partial_note(rows(False, True), "day").startswith("Dotted: 2026-11-03, not over yet")
+
+
+def test_a_daily_bar_chart_draws_today_pale():
+    days = [{"day": "2026-11-25", "partial": False}, {"day": "2026-11-26", "partial": True}]
+    assert partial_opacity(days) == [1.0, PARTIAL_OPACITY]
+    assert partial_note(days, "day", drawn="Pale", key="day").startswith("Pale: 2026-11-26, not over yet")
 
 
 def test_a_series_has_its_colour_in_every_view():
@@ -110,6 +126,8 @@ def test_the_pages_draw_the_funnel_labelled_and_no_sunburst(loaded_env):
     assert not [t for t in traces if t.get("type") == "sunburst"]
     funnel = next(t for t in traces if t.get("type") == "funnel")
     assert all("of the previous step" in text for text in funnel["text"][1:])
+    daily = next(t for t in traces if t.get("type") == "bar" and t.get("name") == "Inquiries")
+    assert daily["marker"]["opacity"] == [1.0] * len(daily["x"])  # the sample's days are all over
     assert any(t.get("type") == "bar" and t.get("orientation") == "h" and isinstance(t["y"][0], list)
                for t in traces)  # the districts, grouped under their region  # fmt: skip
 

@@ -13,7 +13,7 @@ from dashboard import controls, loaders
 from dashboard.auth import require_page
 from dashboard.tables import HALF_WIDTH, show_table
 from dashboard.views.inquiry_quality import show_place_quality
-from etl.charts import colours, district_bars, funnel_texts
+from etl.charts import colours, district_bars, funnel_texts, partial_note, partial_opacity
 from etl.formatting import change_between, display
 from etl.metrics import label
 from etl.settings import cached_settings
@@ -85,8 +85,12 @@ if by_day.height:
     steps = ("inquiries", "responded", "closed")
     named = by_day.rename({key: label(key) for key in steps})
     fig = px.bar(named, x="day", y=[label(key) for key in steps], barmode="group")
+    fig.update_traces(marker_opacity=partial_opacity(report["by_day"]))  # today, not over, drawn pale
     fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title="")
     st.plotly_chart(fig, width="stretch")
+    note = partial_note(report["by_day"], "day", drawn="Pale", key="day")
+    if note:
+        st.caption(note)
 
 st.subheader("Where inquiries come from")
 breakdown = report["district_breakdown"]

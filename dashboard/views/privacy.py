@@ -17,7 +17,7 @@ from etl import keystore
 from etl.compliance import activities
 from etl.compliance.inventory import INVENTORY
 from etl.compliance.promises import STATUS_COLOURS, html_report
-from etl.formatting import heading, when, words
+from etl.formatting import count, heading, when, words
 from etl.settings import cached_settings
 
 user = require_page("views/privacy.py")
@@ -47,8 +47,8 @@ verification = loaders.audit_verification()
 salts = keystore.salt_days(cfg.secrets_dir) if cfg.secrets_dir.exists() else []
 cols = st.columns(3)
 cols[0].metric("Audit chain", "intact" if verification.ok else f"broken at {verification.first_broken}")
-cols[1].metric("Audit entries", verification.entries)
-cols[2].metric("Visitor salts kept", len(salts), help=f"destroyed after {cfg.salt_retention_days} days")
+cols[1].metric("Audit entries", count(verification.entries))
+cols[2].metric("Visitor salts kept", count(len(salts)), help=f"destroyed after {cfg.salt_retention_days} days")
 if not verification.ok:
     st.error(f"The audit log was altered: entry {verification.first_broken}: {verification.reason}.")
 

@@ -397,12 +397,11 @@ def _checked(filters: dict[str, str | None]) -> dict[str, str | None]:
     the registry (FieldError, exit 2)."""
     from etl.metrics import check_filter, normalize_filter
 
-    normalized = {key: normalize_filter(key, value) for key, value in filters.items()}
-    for key, value in normalized.items():
+    for key, value in filters.items():
         problem = check_filter(key, value)
         if problem:
             raise FieldError(key, problem)
-    return normalized
+    return {key: normalize_filter(key, value) for key, value in filters.items()}
 
 
 def _as_of(value: str | None, cfg: Settings) -> dt.date:

@@ -137,14 +137,15 @@ def normalize_filter(key: str, value: str | None) -> str | None:
 
 
 def check_filter(key: str, value: str | None) -> str | None:
-    """Why ``value`` cannot be a value of dimension ``key`` (None when it can): a typo is told, not answered
-    with zeros."""
+    """Why ``value`` cannot be a value of dimension ``key`` in any case (None when it can): a typo is told, as
+    typed, not answered with zeros."""
     dimension = DIMENSION_BY_KEY[key]
-    if value is None:
+    stored = normalize_filter(key, value)
+    if value is None or stored is None:
         return None
-    if dimension.values and value not in dimension.values:
+    if dimension.values and stored not in dimension.values:
         return f"{value!r} is not one of {', '.join(dimension.values)}"
-    if dimension.shape and not re.fullmatch(dimension.shape, value):
+    if dimension.shape and not re.fullmatch(dimension.shape, stored):
         return f"{value!r} is not {dimension.definition.split(':')[0].split(',')[0]}"
     return None
 

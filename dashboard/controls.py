@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from etl.metrics import label
+from etl.metrics import label, normalize_filter
 
 PRESETS = {
     "last7": "Last 7 days", "last30": "Last 30 days", "last90": "Last 90 days", "today": "Today",
@@ -19,6 +19,7 @@ PRESETS = {
 }  # fmt: skip
 SHARED_VIEW = "shared_view"  # session key: the last analytics view, for the next analytics page
 COMPARISONS = {"previous": "Previous period", "year": "Same period last year", "none": "No comparison"}
+SERIES = {"hour": "Hour", "day": "Day", "week": "Week", "month": "Month"}  # the usage chart's grains
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class View:
     end: dt.date
     compare: str
     filters: dict[str, str] = field(default_factory=dict)
+    series: str = "day"  # the grain of the usage chart (its "Series by" control)
 
     @property
     def comparison(self) -> tuple[dt.date, dt.date] | None:
@@ -92,28 +94,19 @@ def from_query(query: Mapping[str, str], today: dt.date, filters: tuple[str, ...
         start, end = preset_range(preset, today)
     compare = query.get("compare", "previous")
     compare = compare if compare in COMPARISONS else "previous"
-    chosen = {name: query[name][:200] for name in filters if query.get(name)}
-    return View(preset, start, end, compare, chosen)
+    typed = {name: normalize_filter(name, query[name][:200]) for name in filters if query.get(name)}
+    chosen = {name: value for name, value in typed.items() if value}
+    series = query.get("series", "day")
+    return View(preset, start, end, compare, chosen, series if series in SERIES else "day")
 
 
 def to_query(view: View) -> dict[str, str]:
     out = {"range": view.preset, "compare": view.compare}
     if view.preset == "custom":
         out |= {"from": view.start.isoformat(), "to": view.end.isoformat()}
+    if view.series != "day":
+        out["series"] = view.series
     return out | view.filters
-
-
-def delta(current: float | None, previous: float | None, *, rate: bool = False) -> str | None:
-    """A change for st.metric: relative for counts, in percentage points for a rate (``rate``: a share from 0
-    to 1), None when there is nothing to compare with. Only call it when the comparison period is covered by
-    data (``covered``): a period without data is not a zero."""
-    if current is None or previous is None:
-        return None
-    if rate:
-        return f"{(current - previous) * 100:+.1f} pp"
-    if previous == 0:
-        return None if current == 0 else "new"
-    return f"{(current - previous) / previous:+.0%}"
 
 
 def covered(period: tuple[dt.date, dt.date] | None, first: dt.date | None, last: dt.date | None) -> bool:
@@ -206,16 +199,41 @@ def view_controls(page_key: str, today: dt.date, options: Mapping[str, list[str]
             values = ["All", *(v for v in options[name] if v.startswith(f"{country}-"))]
             if current and not current.startswith(f"{country}-"):
                 current = None
-                st.session_state.pop(f"{page_key}-region", None)
+                st.session_state[f"{page_key}-region"] = "All"  # told to the browser too (a pop was not)
         if current and current not in values:
             values.append(current)  # a shared link may name a value outside this range's top list
         picked = col.selectbox(label(name), values, index=values.index(current) if current else 0,
                                key=f"{page_key}-{name}")  # fmt: skip
         if picked != "All":
             chosen_filters[name] = picked
-    view = View(preset, start, end, compare, chosen_filters)
+    view = View(preset, start, end, compare, chosen_filters, initial.series)
     wanted = to_query(view)
     st.session_state[SHARED_VIEW] = wanted
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
     return view
+
+
+def series_control(page_key: str, view: View) -> str:
+    """The "Series by" control of a chart, its grain kept in the URL with the rest of the view (``series``)."""
+    import streamlit as st
+
+    labels = list(SERIES.values())
+    picked = st.segmented_control("Series by", labels, default=SERIES[view.series], key=f"{page_key}-grain",
+                                  on_change=_series_changed, args=(page_key,))  # fmt: skip
+    return next((key for key, shown in SERIES.items() if shown == picked), view.series)
+
+
+def _series_changed(page_key: str) -> None:
+    """Before the rerun: the new grain goes into the URL, so ``view_controls`` reads it and writes it back."""
+    import streamlit as st
+
+    picked = st.session_state.get(f"{page_key}-grain")
+    grain = next((key for key, shown in SERIES.items() if shown == picked), "day")
+    if grain == "day":
+        st.query_params.pop("series", None)
+    else:
+        st.query_params["series"] = grain
+    shared = dict(st.session_state.get(SHARED_VIEW, {}))
+    shared.pop("series", None)
+    st.session_state[SHARED_VIEW] = shared | ({"series": grain} if grain != "day" else {})

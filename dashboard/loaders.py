@@ -48,10 +48,11 @@ def usage_filter_options(start, end, per_filter: int = 60) -> dict[str, list[str
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def usage_series(start, end, grain: str, filters: tuple[tuple[str, str], ...] = ()) -> pl.DataFrame:
+def usage_series(start, end, grain: str, filters: tuple[tuple[str, str], ...] = ()) -> list[dict]:
+    """The series of a grain, each period marked partial or not as of now (etl.reports.usage_series)."""
     from etl.reports import usage_series as series
 
-    return pl.DataFrame(series(cached_settings(), start, end, grain, dict(filters)))
+    return series(cached_settings(), start, end, grain, dict(filters))
 
 
 def rights_summary(as_of) -> dict:
@@ -129,8 +130,11 @@ def data_quality() -> pl.DataFrame:
     return _frame("inquiries/quality.sql")
 
 
-def audit_recent(limit: int = 50, obj: str | None = None) -> pl.DataFrame:
-    return _frame("audit/recent.sql", limit=limit, object=obj)
+def audit_recent(limit: int = 50, obj: str | None = None) -> list[dict]:
+    """Not cached: the latest audit entries, their details readable (etl.compliance.audit.recent)."""
+    from etl.compliance import audit
+
+    return audit.recent(cached_settings(), limit, obj)
 
 
 def audit_verification():
@@ -158,10 +162,9 @@ def open_days() -> pl.DataFrame:
     cfg = cached_settings()
     rows = _frame("retention/log_days.sql").filter(pl.col("sealed_at").is_null()).iter_rows(named=True)
     return pl.DataFrame(
-        [{"day": r["day"], "seals at": seals_at(cfg, r["day"], r["last_loaded_at"]).strftime("%Y-%m-%d %H:%M %Z")}
-         for r in rows],
-        schema={"day": pl.Date, "seals at": pl.String},
-    )  # fmt: skip
+        [{"day": r["day"], "seals_at": seals_at(cfg, r["day"], r["last_loaded_at"])} for r in rows],
+        schema={"day": pl.Date, "seals_at": pl.Datetime("us", "UTC")},
+    )
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

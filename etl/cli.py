@@ -19,8 +19,8 @@ from typing import Annotated, Any
 import typer
 
 from etl.errors import ConfigError, FieldError, InputError, VcarError
+from etl.formatting import count, display, text_table, words
 from etl.logs import FORMATS as LOG_FORMATS
-from etl.metrics import display
 from etl.settings import Settings, load_settings
 
 app = typer.Typer(
@@ -111,8 +111,8 @@ def generate(
     emit(
         result.as_dict(),
         as_json,
-        f"wrote {result.log_lines} log lines in {len(result.log_files)} files, {result.inquiries} inquiries and "
-        f"{result.rights_requests} rights requests to {out}",
+        f"wrote {count(result.log_lines)} log lines in {count(len(result.log_files))} files, {count(result.inquiries)} "
+        f"inquiries and {count(result.rights_requests)} rights requests to {out}",
     )
 
 
@@ -341,8 +341,9 @@ def report_inquiries(
     """Inquiries by country, region and support type; first-response time; the funnel from web visitors on."""
     from etl.reports import inquiries_report
 
-    _checked({"country": country, "region": region})
-    report = inquiries_report(_with_warehouse(), *_window(date_from, date_to), country=country, region=region)
+    place = _checked({"country": country, "region": region})
+    report = inquiries_report(_with_warehouse(), *_window(date_from, date_to), country=place["country"],
+                              region=place["region"])  # fmt: skip
     f, first = report["funnel"], report["first_response"]
     human = (
         f"{report['from']} .. {report['to']}: {display('visitors', f['visitors'])} visitors -> "
@@ -371,11 +372,13 @@ def report_rights(
 
     cfg = _with_warehouse()
     report = rights_report(cfg, _as_of(as_of, cfg), window_days)
+    shown = {key: display(key, report[key]) for key in ("open_requests", "at_risk", "overdue", "on_time_share",
+                                                         "median_days_to_close")}  # fmt: skip
     human = (
-        f"as of {report['as_of']}: {report['open_requests']} open, {report['at_risk']} at risk, {report['overdue']} "
-        f"overdue; last {window_days} days: on time {display('on_time_share', report['on_time_share'])}, median days "
-        f"to close {display('median_days_to_close', report['median_days_to_close'])}"
-    )  # fmt: skip
+        f"as of {report['as_of']}: {shown['open_requests']} open, {shown['at_risk']} at risk, {shown['overdue']} "
+        f"overdue; last {window_days} days: on time {shown['on_time_share']}, median days to close "
+        f"{shown['median_days_to_close']}"
+    )
     emit(report, as_json, human)
 
 
@@ -390,14 +393,15 @@ def _with_warehouse() -> Settings:
 
 
 def _checked(filters: dict[str, str | None]) -> dict[str, str | None]:
-    """Report filters as typed, each checked against its dimension in the registry (FieldError, exit 2)."""
-    from etl.metrics import check_filter
+    """Report filters in the form they are stored (``cn-gd`` is ``CN-GD``), each checked against its dimension in
+    the registry (FieldError, exit 2)."""
+    from etl.metrics import check_filter, normalize_filter
 
     for key, value in filters.items():
         problem = check_filter(key, value)
         if problem:
             raise FieldError(key, problem)
-    return filters
+    return {key: normalize_filter(key, value) for key, value in filters.items()}
 
 
 def _as_of(value: str | None, cfg: Settings) -> dt.date:
@@ -440,7 +444,8 @@ def rights_add(
     emit(
         row,
         as_json,
-        f"{request.request_id}: {type_}, due {row['due_date']}, legal deadline {row['statutory_deadline']}",
+        f"{request.request_id}: {words(type_)}, due {row['due_date'] or 'when the identity is verified'}, legal "
+        f"deadline {row['statutory_deadline'] or 'when the identity is verified'}",
     )
 
 
@@ -467,7 +472,8 @@ def rights_update(
     request = rights.update(cfg, request_id, status=status, identity_verified=verified, extend=extend, reason=reason,
                             note=note, owner=owner)  # fmt: skip
     row = rights.describe(request, cfg, _as_of(None, cfg))
-    emit(row, as_json, f"{request_id}: {row['status']}, {row['sla_state']}, deadline {row['deadline']}, owner "
+    deadline = row["deadline"] or "none while the identity is awaited"
+    emit(row, as_json, f"{request_id}: {words(row['status'])}, {words(row['sla_state'])}, deadline {deadline}, owner "
                        f"{row['owner'] or 'nobody'}")  # fmt: skip
 
 
@@ -486,11 +492,13 @@ def rights_list(
     if as_json:
         typer.echo(json.dumps({"as_of": day.isoformat(), "requests": rows}, ensure_ascii=False, default=str))
         return
-    say(f"as of {day}: {len(rows)} requests")
-    for r in rows:
-        left = "" if r["days_left"] is None else f"{r['days_left']:>4} days left"
-        say(f"  {r['request_id']:<16} {r['type']:<17} {r['status']:<18} due {r['due_date']!s:<10} legal "
-            f"{r['statutory_deadline']!s:<10} {r['sla_state']:<12} {left}")  # fmt: skip
+    say(f"as of {day}: {count(len(rows))} requests")
+    if rows:
+        headers = ["Request", "Type", "Status", "Due", "Legal deadline", "SLA state", "Days left", "Owner"]
+        lines = [[r["request_id"], words(r["type"]), words(r["status"]), str(r["due_date"] or ""),
+                  str(r["statutory_deadline"] or ""), words(r["sla_state"]),
+                  "" if r["days_left"] is None else count(r["days_left"]), r["owner"] or ""] for r in rows]  # fmt: skip
+        say("\n".join(f"  {line}" for line in text_table(headers, lines)))
 
 
 @subject_app.command("export")
@@ -541,7 +549,7 @@ def audit_verify(as_json: JsonFlag = False) -> None:
     with warehouse.read(settings().warehouse) as con:
         result = audit.verify(con)
     payload = {"entries": result.entries, "ok": result.ok, "first_broken": result.first_broken, "reason": result.reason}
-    human = (f"audit chain intact: {result.entries} entries" if result.ok
+    human = (f"audit chain intact: {count(result.entries)} entries" if result.ok
              else f"audit chain broken at entry {result.first_broken}: {result.reason}")  # fmt: skip
     emit(payload, as_json, human)
     if not result.ok:
@@ -567,7 +575,8 @@ def promises(
     day = _parse_date(as_of, "--as-of") if as_of else None
     result = evaluate(cfg, day)
     lines = [f"privacy policy {result['policy_version']}, as of {result['as_of']}:"]
-    lines += [f"  {p['status']:<11} {p['id']} (section {p['section']}): {p['summary']}" for p in result["promises"]]
+    lines += [f"  {words(p['status']):<11} {p['id']} (section {p['section']}): {p['summary']}"
+              for p in result["promises"]]  # fmt: skip
     emit(result, as_json, "\n".join(lines))
     if fail_on is not None and SEVERITY[worst(result)] >= SEVERITY[fail_on]:
         raise typer.Exit(1)
@@ -635,6 +644,36 @@ def digest(
          f"{role} digest of {day} sent to {len(addresses)} recipients through {server}")  # fmt: skip
 
 
+@app.command()
+def overview(
+    role: Annotated[str, typer.Option(help="marketing | manager | compliance | admin")],
+    as_json: JsonFlag = False,
+) -> None:
+    """The dashboard's Overview of a role as of now: the same tiles and tables, and how fresh the data is."""
+    from etl.accounts import ROLES
+    from etl.overview import overview as build
+
+    if role not in ROLES:
+        raise ConfigError(f"--role: {role!r} is not one of {', '.join(ROLES)}")
+    cfg = _with_warehouse()
+    shown = build(cfg, role, dt.datetime.now(dt.UTC))
+    if as_json:
+        typer.echo(json.dumps(shown, ensure_ascii=False, default=str))
+        return
+    fresh = shown["freshness"]
+    lines = [f"Last log line: {fresh['last_log_line']}. Last load: {fresh['last_load']}.", *fresh["warnings"]]
+    for section in shown["sections"]:
+        lines += ["", section["title"], "-" * len(section["title"])]
+        lines += [f"{tile['label']}: {tile['value']}" + (f" ({tile['delta']})" if tile["delta"] else "")
+                  for row in section["tiles"] for tile in row]  # fmt: skip
+        lines += [section["note"]] if section["note"] else []
+        for table in section["tables"]:
+            lines += ["", f"{table['title']}:"]
+            rows = [list(r.values()) for r in table["rows"]]
+            lines += [f"  {line}" for line in text_table(list(table["rows"][0]), rows)] if rows else ["  none"]
+    typer.echo("\n".join(lines))
+
+
 def _activities(cfg: Settings, html: Path | None, as_json: bool) -> None:
     from etl.compliance.activities import HEADINGS, html_record, record
 
@@ -658,13 +697,17 @@ def retention(
 ) -> None:
     """Seal days whose salt is due (destroying it) and delete pseudonymized rows past event_retention_days."""
     from etl.compliance.retention import apply_retention
+    from etl.formatting import local_time
 
-    result = apply_retention(settings(), dry_run=dry_run)
+    cfg = settings()
+    result = apply_retention(cfg, dry_run=dry_run)
     verb = "would" if dry_run else "did"
+    deleted = ", ".join(f"{count(n)} {table}" for table, n in result["deleted"].items() if n) or "nothing"
+    next_seal = result["open_days"][0]["seals_at"] if result["open_days"] else None
     emit(result, as_json, (
-        f"{verb} delete {result['deleted']}, seal {len(result['days_sealed'])} days and destroy "
-        f"{len(result['salts_destroyed'])} salts; {len(result['open_days'])} days stay open"
-        + (f" (the next is sealed at {result['open_days'][0]['seals_at']})" if result["open_days"] else "")
+        f"{verb} delete {deleted}, seal {count(len(result['days_sealed']))} days and destroy "
+        f"{count(len(result['salts_destroyed']))} salts; {count(len(result['open_days']))} days stay open"
+        + (f" (the next is sealed at {local_time(next_seal, cfg.tz)}, {cfg.timezone})" if next_seal else "")
     ))  # fmt: skip
 
 

@@ -24,7 +24,8 @@ from email.utils import formatdate, make_msgid
 from typing import Any
 
 from etl.errors import ConfigError, VcarError
-from etl.metrics import display, display_change, label, words
+from etl.formatting import display, display_change, local_time, text_table, words, zone_name
+from etl.metrics import label
 from etl.reports import compare, inquiries_past_sla, inquiries_report, rights_report, usage_report
 from etl.settings import Settings, is_address
 
@@ -58,7 +59,7 @@ class Digest:
         for section in self.sections:
             out += [section.title, "-" * len(section.title), *section.lines]
             if section.headers:
-                out += _text_table(section.headers, section.rows)
+                out += text_table(section.headers, section.rows)
             out.append("")
         return "\n".join([*out, self.footer, ""])
 
@@ -84,12 +85,6 @@ class Digest:
 
 
 _CELL = "border:1px solid #ccc;padding:2px 6px;text-align:left"
-
-
-def _text_table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
-    lines = [headers, *rows]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip() for line in lines]
 
 
 def build(cfg: Settings, role: str, as_of: dt.date, now: dt.datetime) -> Digest:
@@ -156,8 +151,8 @@ def _manager(cfg: Settings, as_of: dt.date, moment: dt.datetime, footer: str) ->
     waiting = Section(
         f"{label('past_sla')} ({past['sla_hours']} h)",
         ([] if shown else ["None: every inquiry was answered within the SLA."]) + more,
-        ["Submitted", "Waiting", "Region", "District", "Support type"] if shown else [],
-        [[r["submitted_at"].replace("T", " "), _waiting(r["hours_waiting"]), r["region_name"] or r["region"],
+        [f"Submitted ({zone_name(cfg.timezone)})", "Waiting", "Region", "District", "Support type"] if shown else [],
+        [[local_time(r["submitted_at"], cfg.tz), _waiting(r["hours_waiting"]), r["region_name"] or r["region"],
           r["district"] or "", words(r["support_type"])] for r in shown],
     )  # fmt: skip
     return Digest(

@@ -2,9 +2,9 @@
 
 One name per concept: a key here is the column a query returns, the key of the report's JSON, the CLI option and
 the URL parameter of a filter, and the label is what the dashboard shows. Reports compute the figures, the CLI and
-the dashboard's controls take their options from ``FILTERS``, pages format values with ``display``, and README's
-metric table is checked against ``METRICS`` by a test, so a definition is written once. Nothing a user types
-becomes a SQL identifier: filters reach SQL as one ``$filters`` struct whose fields are the keys below
+the dashboard's controls take their options from ``FILTERS``, etl/formatting.py writes every figure by its unit,
+and README's metric table is checked against ``METRICS`` by a test, so a definition is written once. Nothing a
+user types becomes a SQL identifier: filters reach SQL as one ``$filters`` struct whose fields are the keys below
 (queries/usage/filtered_rows.sql).
 """
 
@@ -123,59 +123,35 @@ def label(key: str) -> str:
     return found.label
 
 
-def check_filter(key: str, value: str | None) -> str | None:
-    """Why ``value`` cannot be a value of dimension ``key`` (None when it can): a typo is told, not answered
-    with zeros."""
-    dimension = DIMENSION_BY_KEY[key]
-    if value is None:
+def normalize_filter(key: str, value: str | None) -> str | None:
+    """A filter value as stored: codes in upper case (``cn-gd`` -> ``CN-GD``), a fixed set's values in lower case
+    (``Mobile`` -> ``mobile``), other text as typed; blank is none."""
+    if value is None or not value.strip():
         return None
-    if dimension.values and value not in dimension.values:
+    dimension = DIMENSION_BY_KEY[key]
+    if dimension.shape:
+        return value.strip().upper()
+    if dimension.values:
+        return value.strip().lower()
+    return value
+
+
+def check_filter(key: str, value: str | None) -> str | None:
+    """Why ``value`` cannot be a value of dimension ``key`` in any case (None when it can): a typo is told, as
+    typed, not answered with zeros."""
+    dimension = DIMENSION_BY_KEY[key]
+    stored = normalize_filter(key, value)
+    if value is None or stored is None:
+        return None
+    if dimension.values and stored not in dimension.values:
         return f"{value!r} is not one of {', '.join(dimension.values)}"
-    if dimension.shape and not re.fullmatch(dimension.shape, value):
+    if dimension.shape and not re.fullmatch(dimension.shape, stored):
         return f"{value!r} is not {dimension.definition.split(':')[0].split(',')[0]}"
     return None
 
 
 def ratio(numerator: float, denominator: float) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
-
-
-_FORMATS: dict[str, str] = {
-    "count": "{:,.0f}", "share": "{:.1%}", "ratio": "{:.2f}", "hours": "{:.1f} h", "days": "{:.0f}",
-    "per_1000": "{:.1f}",
-}  # fmt: skip
-
-
-def display(key: str, value: float | None, k_min: int | None = None) -> str:
-    """A metric's value as the dashboard and the digest show it ("–" when there is none). With ``k_min``, a count
-    from 1 to below it shows as "< k" (small-cell suppression for the marketing role; a zero tells of nobody)."""
-    if value is None:
-        return "–"
-    unit = BY_KEY[key].unit
-    if k_min is not None and unit == "count" and 0 < value < k_min:
-        return f"< {k_min}"
-    if unit == "seconds":
-        return f"{int(value // 60)} min {int(value % 60)} s"
-    return _FORMATS[unit].format(value)
-
-
-def words(value: str | None) -> str:
-    """A status, type or field name as words (``awaiting_identity`` -> ``awaiting identity``); blank for none."""
-    return "" if value is None else value.replace("_", " ")
-
-
-def days(n: int) -> str:
-    """A whole number of days in words: "1 day", "3 days"."""
-    return f"{n:,} day" if abs(n) == 1 else f"{n:,} days"
-
-
-def display_change(key: str, change: float | None) -> str:
-    """A change between two periods (``etl.reports.compare``): points for shares, percent for the rest."""
-    if change is None:
-        return "–"
-    if BY_KEY[key].unit == "share":
-        return f"{100 * change:+.1f} pts"
-    return f"{change:+.1%}"
 
 
 def readme_tables() -> tuple[str, str]:

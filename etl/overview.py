@@ -16,7 +16,9 @@ from typing import Any
 
 import queries
 from etl import warehouse
-from etl.metrics import BY_KEY, display, display_change, label, words
+from etl.charts import SERIES_COLOURS
+from etl.formatting import display, display_change, heading, local_time, when, words, zone_name
+from etl.metrics import BY_KEY, label
 from etl.reports import compare, inquiries_past_sla, inquiries_report, rights_report, usage_report, usage_series
 from etl.settings import Settings
 
@@ -25,15 +27,6 @@ GEOIP_MAX_AGE_DAYS = 183  # six months
 REJECT_JUMP = 2.0  # the last run's rejected share over twice the ten runs before it (and at least 1%)
 ROLE_SECTIONS = {"marketing": ("marketing",), "manager": ("manager",), "compliance": ("compliance",),
                  "admin": ("marketing", "manager", "compliance")}  # fmt: skip
-
-
-def when(moment: dt.datetime | None, cfg: Settings) -> str:
-    """A moment in the reporting time zone with its name: "2026-11-26 07:40 CST (Asia/Shanghai)"."""
-    if moment is None:
-        return "never"
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    local = aware.astimezone(cfg.tz)
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname()} ({cfg.timezone})"
 
 
 def freshness(cfg: Settings, now: dt.datetime) -> dict[str, Any]:
@@ -129,6 +122,7 @@ def marketing(cfg: Settings, today: dt.date, k_min: int | None) -> dict[str, Any
         },  # fmt: skip
         "chart": {
             "title": "Visitors per day, last 14 days",
+            "colour": SERIES_COLOURS["visitors"],
             "x": "Day",
             "y": label("visitors"),
             "rows": [
@@ -158,8 +152,8 @@ def manager(cfg: Settings, today: dt.date, now: dt.datetime) -> dict[str, Any]:
         "tables": {
             ("inquiries_past_sla", f"{label('past_sla')}, oldest first"): [
                 {
-                    "Submitted": r["submitted_at"].replace("T", " "),
-                    "Waiting (hours)": f"{r['hours_waiting']:,.0f}",
+                    f"{heading('submitted_at')} ({zone_name(cfg.timezone)})": local_time(r["submitted_at"], cfg.tz),
+                    heading("hours_waiting"): f"{r['hours_waiting']:,.0f}",
                     label("region"): r["region_name"] or r["region"],
                     label("district"): r["district"] or "",
                     label("support_type"): r["support_type"],
@@ -169,6 +163,7 @@ def manager(cfg: Settings, today: dt.date, now: dt.datetime) -> dict[str, Any]:
         },  # fmt: skip
         "chart": {
             "title": "Inquiries per 1,000 visitors by region, last 30 days",
+            "colour": SERIES_COLOURS["inquiries_per_1000_visitors"],
             "x": label("region"),
             "y": label("inquiries_per_1000_visitors"),
             "rows": [

@@ -85,6 +85,7 @@ def inquiries_report(
     """The inquiry report of ``vcar report inquiries`` (keys are the documented contract)."""
     window = {"start": start, "end": end}
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    today = now.replace(tzinfo=dt.UTC).astimezone(cfg.tz).date()
     with warehouse.read(cfg.warehouse, parquet=cfg.warehouse_parquet) as con:
         funnel = queries.rows(con, "inquiries/funnel.sql", **window, country=country, region=region)[0]
         response = queries.rows(con, "inquiries/first_response.sql", **window, now=now, country=country,
@@ -104,10 +105,11 @@ def inquiries_report(
         "inquiries": submissions,
         "not_answered": submissions - int(funnel["responded"]),
         "inquiries_per_1000_visitors": None if per_1000 is None else round(per_1000, 1),
-        "by_day": _jsonable(parts["by_day"]),
+        "by_day": _jsonable([r | {"partial": r["day"] >= today} for r in parts["by_day"]]),  # today is not over
         "by_country": parts["by_country"],
         "by_region": [r | {"region_name": region_name(r["region"])} for r in parts["by_region"]],
         "by_district": parts["by_district"],
+        "district_breakdown": district_breakdown(parts["by_district"]),
         "by_support_type": parts["by_support_type"],
         "first_response": {
             "median_hours": None if median is None else round(float(median), 2),
@@ -115,6 +117,7 @@ def inquiries_report(
             "sla_hours": cfg.first_response_sla_hours,
         },
         "funnel": {k: int(v) for k, v in funnel.items()},
+        "funnel_steps": funnel_steps({k: int(v) for k, v in funnel.items()}),
         "conversion_by_region": [
             {
                 **r,
@@ -127,23 +130,101 @@ def inquiries_report(
     }
 
 
+# the funnel's keys -> the registry's metrics
+FUNNEL_STEPS = {"visitors": "visitors", "contact_page_visitors": "contact_page_visitors", "submissions": "inquiries",
+                "responded": "responded", "closed": "closed"}  # fmt: skip
+
+
+def funnel_steps(funnel: dict[str, int]) -> list[dict[str, Any]]:
+    """The funnel in order, each step with its share of the step before it (the funnel chart's percentages)."""
+    steps, before = [], None
+    for key, metric in FUNNEL_STEPS.items():
+        value = funnel[key]
+        steps.append({"step": key, "metric": metric, "value": value,
+                      "of_previous": None if before is None else ratio(value, before)})  # fmt: skip
+        before = value
+    return steps
+
+
+OTHER_DISTRICTS, OTHER_REGIONS = "Other districts", "Other regions"
+
+
+def district_breakdown(rows: list[dict[str, Any]], regions: int = 6, districts: int = 4) -> list[dict[str, Any]]:
+    """Inquiries by district, readable: the ``regions`` regions with most inquiries, each with its ``districts``
+    top districts and the rest of it as "Other districts"; the remaining regions as one last row, "Other regions
+    (N)", with no district. Rows: country, region, region_name, district, inquiries, share_of_region; regions with
+    most first."""
+    totals: dict[tuple[str, str], int] = {}
+    for r in rows:
+        totals[(r["country"], r["region"])] = totals.get((r["country"], r["region"]), 0) + r["inquiries"]
+    ranked = sorted(totals, key=lambda key: (-totals[key], key))
+    out = []
+    for country, region in ranked[:regions]:
+        total = totals[(country, region)]
+        own = sorted((r for r in rows if (r["country"], r["region"]) == (country, region)),
+                     key=lambda r: (-r["inquiries"], r["district"]))  # fmt: skip
+        kept = own[:districts] if len(own) > districts + 1 else own  # never an "Other" of one district
+        rest = sum(r["inquiries"] for r in own[len(kept) :])
+        named = [(r["district"], r["inquiries"]) for r in kept] + ([(OTHER_DISTRICTS, rest)] if rest else [])
+        out += [{"country": country, "region": region, "region_name": region_name(region) or region,
+                 "district": district, "inquiries": n, "share_of_region": ratio(n, total)}
+                for district, n in named]  # fmt: skip
+    rest = sum(totals[key] for key in ranked[regions:])
+    if rest:
+        out.append({"country": None, "region": None, "region_name": f"{OTHER_REGIONS} ({len(ranked) - regions})",
+                    "district": None, "inquiries": rest, "share_of_region": None})  # fmt: skip
+    return out
+
+
 SERIES_GRAINS = ("hour", "day", "week", "month")
 
 
 def usage_series(
-    cfg: Settings, start: dt.date, end: dt.date, grain: str, filters: dict[str, str | None] | None = None
+    cfg: Settings,
+    start: dt.date,
+    end: dt.date,
+    grain: str,
+    filters: dict[str, str | None] | None = None,
+    now: dt.datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Visitors, visits and pageviews per hour, day, ISO week (from Monday) or calendar month of the range.
 
-    Rows carry ``period`` (the first moment of the hour, day, week or month). The hourly series is not split by
-    filters (agg_hourly keeps no dimensions) and has no visitors: a visitor is counted per day."""
+    Rows carry ``period`` (the first moment of the hour, day, week or month) and ``partial``: the period is not
+    over at ``now`` (aware; default the present) or lies only partly inside the range, so its figures are not
+    comparable with the others. The hourly series is not split by filters (agg_hourly keeps no dimensions) and
+    has no visitors: a visitor is counted per day."""
     if grain not in SERIES_GRAINS:
         raise ValueError(f"unknown grain {grain!r} (one of {', '.join(SERIES_GRAINS)})")
     with warehouse.read(cfg.warehouse, parquet=cfg.warehouse_parquet) as con:
         if grain == "hour":
-            return queries.rows(con, "usage/by_hour.sql", start=start, end=end)
-        return queries.rows(con, "usage/series.sql", start=start, end=end, grain=grain,
-                            filters=usage_filters(filters))  # fmt: skip
+            rows = queries.rows(con, "usage/by_hour.sql", start=start, end=end)
+        else:
+            rows = queries.rows(con, "usage/series.sql", start=start, end=end, grain=grain,
+                                filters=usage_filters(filters))  # fmt: skip
+    local_now = (now or dt.datetime.now(dt.UTC)).astimezone(cfg.tz).replace(tzinfo=None)
+    return [r | {"partial": is_partial(r["period"], grain, start, end, local_now)} for r in rows]
+
+
+def period_bounds(period: dt.date | dt.datetime, grain: str) -> tuple[dt.datetime, dt.datetime]:
+    """The first moment of a period and the first moment after it (local, naive)."""
+    first = period if isinstance(period, dt.datetime) else dt.datetime.combine(period, dt.time(0))
+    if grain == "hour":
+        return first, first + dt.timedelta(hours=1)
+    if grain == "day":
+        return first, first + dt.timedelta(days=1)
+    if grain == "week":
+        return first, first + dt.timedelta(days=7)
+    following = first.replace(year=first.year + first.month // 12, month=first.month % 12 + 1)
+    return first, following
+
+
+def is_partial(period: dt.date | dt.datetime, grain: str, start: dt.date, end: dt.date, now: dt.datetime) -> bool:
+    """Whether a period of a series is not over at ``now`` (local, naive) or reaches outside ``start`` - ``end``:
+    the current day, week or month, or a week or month the chosen dates cut."""
+    first, after = period_bounds(period, grain)
+    range_start = dt.datetime.combine(start, dt.time(0))
+    range_after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0))
+    return first < range_start or after > range_after or after > now
 
 
 def rights_report(cfg: Settings, as_of: dt.date, window_days: int = 90) -> dict[str, Any]:

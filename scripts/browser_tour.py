@@ -109,6 +109,8 @@ def tour(
                 _settle(page)
                 with contextlib.suppress(Exception):
                     page.wait_for_selector(".js-plotly-plot", timeout=20_000)
+                page.wait_for_timeout(1500)  # the grids and charts below the first one finish drawing
+                _settle(page)
                 shot = out / f"{role}-{title.lower().replace(' & ', '-').replace(' ', '-')}.png"
                 page.screenshot(path=str(shot), full_page=True)
                 visits.append(
@@ -162,6 +164,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from dashboard.navigation import pages_for
 
+    args.out = args.out.resolve()  # make screenshots passes a relative folder
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="vcar-tour-") as tmp:
         env = build_sample(Path(tmp))

@@ -18,7 +18,7 @@ import pytest
 from dashboard.navigation import pages_for
 from etl.accounts import ROLES
 from scripts.browser_load import SETTLED
-from scripts.browser_tour import CHROMIUM, add_users, free_port, serve, tour
+from scripts.browser_tour import CHROMIUM, add_users, build_sample, free_port, serve, tour
 from tests.conftest import clear_dashboard_cache
 from tests.test_hostile import hostile_inquiries
 from tests.test_log_metrics import line
@@ -79,6 +79,84 @@ def test_each_role_opens_each_of_its_pages_in_chromium(served, role, tmp_path):
         assert visit.dialogs == [], f"{visit.title}: a script from the data ran: {visit.dialogs}"
 
 
+def overview_in_the_browser(base: str, name: str, password: str) -> tuple[dict[str, tuple[str, str]], str]:
+    """Log in (the Overview is the first page) and read every tile as the page shows it: label -> (value, change),
+    and the freshness strip."""
+    with browser_page(base) as (_, page):
+        page.goto(base, wait_until="networkidle")
+        log_in(page, name, password)
+        page.wait_for_selector('h1:has-text("Overview")', timeout=60_000)
+        settle(page)
+        tiles = {}
+        for tile in page.locator('[data-testid="stMetric"]').all():
+            delta = tile.locator('[data-testid="stMetricDelta"]')
+            tiles[tile.locator('[data-testid="stMetricLabel"]').inner_text().strip()] = (
+                tile.locator('[data-testid="stMetricValue"]').inner_text().strip(),
+                delta.inner_text().strip() if delta.count() else "",
+            )
+        strip = page.get_by_text("Last log line:").first.inner_text().strip()
+        assert page.locator('[data-testid="stException"]').count() == 0
+        return tiles, strip
+
+
+@pytest.fixture(scope="module")
+def recent(tmp_path_factory, mmdb):
+    """Two weeks of generated data ending today (the Overview speaks of yesterday and the last seven days), served."""
+    root = tmp_path_factory.mktemp("recent")
+    env = build_sample(root, mmdb, days=15) | {"VCAR_TIMEZONE": "Asia/Shanghai"}
+    logins = add_users(env, list(ROLES))
+    with serve(env, free_port()) as base:
+        yield base, logins, env
+
+
+@pytest.mark.parametrize("role", ["marketing", "manager", "compliance"])
+def test_each_roles_overview_shows_the_figures_of_the_cli(recent, role):
+    """The Done-when of issue 14: what each role reads on its Overview in Chromium is what `vcar overview --role R
+    --json` prints, tile for tile with its change, and the freshness strip too."""
+    import json
+    import subprocess
+    import sys
+
+    base, logins, env = recent
+    tiles, strip = overview_in_the_browser(base, *logins[role])
+    cli = subprocess.run([sys.executable, "-m", "etl.cli", "overview", "--role", role, "--json"], env=env,
+                         capture_output=True, text=True, timeout=120, check=True)  # fmt: skip
+    printed = json.loads(cli.stdout)
+    expected = {tile["label"]: (tile["value"], tile["delta"] or "") for section in printed["sections"]
+                for row in section["tiles"] for tile in row}  # fmt: skip
+    assert len(expected) >= 3 and tiles == expected
+    assert any(value not in ("0", "–") for value, _ in tiles.values())  # figures, not an empty warehouse
+    fresh = printed["freshness"]
+    assert strip == f"Last log line: {fresh['last_log_line']}. Last load: {fresh['last_load']}."
+
+
+def pick(page, label: str, value: str) -> None:
+    """Choose ``value`` in the select box labelled ``label`` as a person does: open it, type, click the option."""
+    page.get_by_role("combobox", name=label, exact=True).click()
+    page.keyboard.type(value)
+    page.get_by_role("option", name=value, exact=True).click()
+    settle(page)
+
+
+def test_a_region_cleared_by_another_country_stays_cleared(recent):
+    """CN, then CN-GD, then DE clears the region (not a DE one); back to all countries it must not return: the
+    browser is told the cleared value, not only the server."""
+    base, logins, _ = recent
+    with browser_page(base) as (_, page):
+        page.goto(f"{base}/usage", wait_until="networkidle")
+        log_in(page, *logins["marketing"])
+        page.wait_for_selector('h1:has-text("Usage trends")', timeout=60_000)
+        settle(page)
+        region = page.get_by_role("combobox", name="Region", exact=True)
+        for country, expected in (("CN", "All"), (None, "CN-GD"), ("DE", "All"), ("All", "All")):
+            if country is None:
+                pick(page, "Region", "CN-GD")
+            else:
+                pick(page, "Country", country)
+            assert region.input_value() == expected, (country, region.input_value())
+        assert "region=" not in page.url and "country=" not in page.url
+
+
 def test_a_hostile_path_is_shown_as_text(served):
     """The path is data: it appears literally in the page table and never runs (no dialog in the browser test)."""
     import time
@@ -99,7 +177,7 @@ def test_a_hostile_path_is_shown_as_text(served):
         at.run()
         at.switch_page("views/usage.py").run()
         assert not at.exception
-        paths = at.dataframe[0].value["path"].to_list()
+        paths = at.dataframe[0].value["Page"].to_list()
         assert HOSTILE in paths
         assert not any("<script>" in m.value for m in at.markdown)  # never handed to markdown
     finally:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.controls import comparison_range, delta, from_query, preset_range, to_query
+from dashboard.controls import comparison_range, from_query, preset_range, to_query
+from etl.formatting import change_between
 from tests.conftest import DAYS, START
 
 D = dt.date
@@ -47,9 +48,29 @@ def test_the_url_round_trips_and_bad_values_fall_back():
     assert (fallback.preset, fallback.start, fallback.compare) == ("last30", D(2026, 10, 27), "previous")
 
 
+def test_the_series_grain_and_filters_of_a_link_are_read_as_stored():
+    view = from_query({"range": "last7", "series": "week", "region": "cn-gd", "device": "Mobile"}, TODAY,
+                      ("region", "device"))  # fmt: skip
+    assert (view.series, view.filters) == ("week", {"region": "CN-GD", "device": "mobile"})
+    assert to_query(view)["series"] == "week" and from_query(to_query(view), TODAY, ("region", "device")) == view
+    assert "series" not in to_query(from_query({"series": "fortnight"}, TODAY, ()))  # unknown: the daily default
+
+
+@pytest.mark.slow
+def test_the_series_by_control_is_kept_in_the_url(loaded_env):
+    at = open_page("admin", "views/usage.py", START, START + dt.timedelta(days=DAYS - 1), series="week")
+    assert at.segmented_control(key="usage-grain").value == "Week"
+    at.segmented_control(key="usage-grain").set_value("Month").run()
+    assert not at.exception and at.query_params["series"] == "month"
+    at.segmented_control(key="usage-grain").set_value("Day").run()
+    assert "series" not in at.query_params  # the default needs no word in the link
+
+
 def test_deltas():
-    assert delta(120, 100) == "+20%" and delta(80, 100) == "-20%"
-    assert delta(5, 0) == "new" and delta(0, 0) is None and delta(5, None) is None
+    assert change_between("visitors", 120, 100) == "+20.0%" and change_between("visitors", 80, 100) == "-20.0%"
+    assert change_between("visitors", 5, 0) == "new" and change_between("visitors", 0, 0) is None
+    assert change_between("visitors", 5, None) is None
+    assert change_between("bounce_rate", 0.42, 0.40) == "+2.0 pts"  # a share moves in points, as on the Overview
 
 
 def open_page(role: str, file: str, start: dt.date, end: dt.date, **filters: str) -> AppTest:

@@ -107,7 +107,7 @@ def test_the_rights_page_updates_a_request_and_refuses_a_wrong_step(settings_env
     at = app_as("compliance").run()
     at.switch_page("views/rights.py").run()
     assert not at.exception
-    request_id = at.dataframe[0].value["request_id"][0]
+    request_id = at.dataframe[0].value["Request"][0]
     assert "DSR-" in request_id
     at.selectbox(key=f"upd-status-{request_id}").set_value("withdrawn")
     form_buttons = [b for b in at.button if b.label == "Save"]
@@ -165,7 +165,7 @@ def test_the_privacy_page_shows_the_inventory_and_an_intact_chain(loaded_env):
     at.switch_page("views/privacy.py").run()
     assert not at.exception
     assert next(m for m in at.metric if m.label == "Audit chain").value == "intact"
-    shown = next(d.value for d in at.dataframe if "table" in d.value.columns)["table"].to_list()
+    shown = next(d.value for d in at.dataframe if "Table" in d.value.columns)["Table"].to_list()
     assert shown == [t.name for t in INVENTORY]
 
 
@@ -176,8 +176,8 @@ def test_the_privacy_page_opens_with_every_promise_and_its_status(loaded_env):
     at.switch_page("views/privacy.py").run()
     assert not at.exception
     panel = at.dataframe[0].value
-    assert panel["promise"].to_list() == [p.text for p in PROMISES]
-    assert set(panel["status"]) <= {"kept", "at risk", "broken", "not checked"}
+    assert panel["Promise"].to_list() == [p.text for p in PROMISES]
+    assert set(panel["Status"]) <= {"kept", "at risk", "broken", "not checked"}
 
 
 def test_subject_export_and_erasure_from_the_rights_page(settings_env, tmp_path):

@@ -85,7 +85,7 @@ def test_deltas_only_against_a_covered_period_and_rates_in_points(loaded_env):
     covered = run_page("views/usage.py", "admin", {"range": "custom", "from": day2.isoformat(),
                                                      "to": day2.isoformat(), "compare": "previous"})  # fmt: skip
     assert metric(covered, "Visitors").delta  # the day before is covered by data
-    assert metric(covered, "Bounce rate").delta.endswith(" pp")
+    assert metric(covered, "Bounce rate").delta.endswith(" pts")  # as the Overview and the digest say it
     assert any(c.value.startswith(f"Changes against {START} – {START}") for c in covered.caption)
     uncovered = run_page("views/usage.py", "admin", {"range": "custom", "from": START.isoformat(),
                                                        "to": START.isoformat(), "compare": "previous"})  # fmt: skip

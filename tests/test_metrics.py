@@ -14,7 +14,8 @@ from typer.main import get_command
 import queries
 from etl import metrics
 from etl.cli import app
-from etl.metrics import DIMENSIONS, FILTERS, INQUIRY_FILTERS, METRICS, display
+from etl.formatting import display
+from etl.metrics import DIMENSIONS, FILTERS, INQUIRY_FILTERS, METRICS
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,7 +9,7 @@ import pytest
 
 import queries
 from etl import warehouse
-from etl.metrics import display
+from etl.formatting import display
 from etl.overview import _moved, freshness, movers, overview
 from etl.reports import inquiries_report, rights_report, usage_report
 from etl.settings import demo_geoip_db, load_settings

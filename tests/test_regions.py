@@ -554,7 +554,7 @@ def test_the_inquiry_page_shows_what_the_gazetteer_missed(settings_env, tmp_path
     at.switch_page("views/inquiries.py").run()
     assert not at.exception, at.exception
     assert "Places the gazetteer could not place" in [h.value for h in at.subheader]
-    typed = next(d.value for d in at.dataframe if "typed" in d.value.columns)["typed"].to_list()
+    typed = next(d.value for d in at.dataframe if "Typed" in d.value.columns)["Typed"].to_list()
     assert "Frankfurt" in typed and "鼓楼区" in typed
 
 

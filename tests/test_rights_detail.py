@@ -98,4 +98,4 @@ def test_the_rights_page_shows_the_banner_and_gives_a_request_an_owner(settings_
     at.run()  # the page's next run (any interaction) shows the new owner in the banner
     assert any(f"owner {owner}" in e.value for e in at.error)
     timeline = at.dataframe[-1].value
-    assert "Received" in list(timeline["event"]) and "Changed" in list(timeline["event"])
+    assert "Received" in list(timeline["Event"]) and "Changed" in list(timeline["Event"])

@@ -11,9 +11,11 @@ import streamlit as st
 
 from dashboard import controls, loaders
 from dashboard.auth import require_page
-from dashboard.tables import show_table
+from dashboard.tables import HALF_WIDTH, show_table
 from dashboard.views.inquiry_quality import show_place_quality
-from etl.metrics import display, label
+from etl.charts import colours, district_bars, funnel_texts, partial_note, partial_opacity
+from etl.formatting import change_between, display
+from etl.metrics import label
 from etl.settings import cached_settings
 
 require_page("views/inquiries.py")
@@ -43,24 +45,19 @@ before = previous["funnel"] if previous else {}
 if not funnel["submissions"]:
     controls.empty_notice("inquiries", view, "inquiries", first, last)
 
-STEPS = {
-    "visitors": "visitors",
-    "contact_page_visitors": "contact_page_visitors",
-    "submissions": "inquiries",
-    "responded": "responded",
-    "closed": "closed",
-}  # the funnel's keys -> the registry's metrics
-cols = st.columns(5)
-for col, (key, metric) in zip(cols, STEPS.items(), strict=True):
-    change = controls.delta(funnel[key], before.get(key)) if previous else None
-    col.metric(label(metric), display(metric, funnel[key]), delta=change)
+steps = report["funnel_steps"]
+cols = st.columns(len(steps))
+for col, step in zip(cols, steps, strict=True):
+    change = change_between(step["metric"], step["value"], before.get(step["step"])) if previous else None
+    col.metric(label(step["metric"]), display(step["metric"], step["value"]), delta=change)
 for note in (controls.coverage_note(view, first, last), controls.comparison_note(view, first, last)):
     if note:
         st.caption(note)
-fig = go.Figure(go.Funnel(y=[label(m) for m in STEPS.values()], x=[funnel[k] for k in STEPS],
-                          textinfo="value+percent previous"))  # fmt: skip
+fig = go.Figure(go.Funnel(y=[label(s["metric"]) for s in steps], x=[s["value"] for s in steps],
+                          text=funnel_texts(steps), textinfo="text", hoverinfo="y+text"))  # fmt: skip
 fig.update_layout(height=330, margin={"t": 10, "b": 10})
 st.plotly_chart(fig, width="stretch")
+st.caption("Each percentage is of the previous step: the share of its people who went on to the next.")
 per_1000 = display("inquiries_per_1000_visitors", report["inquiries_per_1000_visitors"])
 narrowed = ", ".join(v for v in place.values() if v)
 where = f". Narrowed to {narrowed} (GeoIP for visitors, the form for inquiries)." if narrowed else "."
@@ -73,9 +70,11 @@ c1.metric(label("median_hours"),
 c2.metric(f"Answered within {first_response['sla_hours']} h",
           display("within_sla_share", first_response["within_sla_share"]))  # fmt: skip
 c3.metric(label("not_answered"), display("not_answered", report["not_answered"]))
+support_colours = colours(known=[r["support_type"] for r in report["by_support_type"]])  # the same in both charts
 hours = loaders.response_hours(view.start, view.end, place["country"], place["region"])
 if hours.height:
-    fig = px.histogram(hours, x="hours", color="support_type", nbins=40)
+    fig = px.histogram(hours, x="hours", color="support_type", nbins=40, labels={"support_type": label("support_type")},
+                       color_discrete_map=support_colours)  # fmt: skip
     fig.add_vline(x=first_response["sla_hours"], line_dash="dash", annotation_text="promised")
     fig.update_layout(height=280, legend_title_text="", xaxis_title="hours to first answer", yaxis_title="")
     st.plotly_chart(fig, width="stretch")
@@ -86,16 +85,24 @@ if by_day.height:
     steps = ("inquiries", "responded", "closed")
     named = by_day.rename({key: label(key) for key in steps})
     fig = px.bar(named, x="day", y=[label(key) for key in steps], barmode="group")
+    fig.update_traces(marker_opacity=partial_opacity(report["by_day"]))  # today, not over, drawn pale
     fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title="")
     st.plotly_chart(fig, width="stretch")
+    note = partial_note(report["by_day"], "day", drawn="Pale", key="day")
+    if note:
+        st.caption(note)
 
 st.subheader("Where inquiries come from")
-districts = pl.DataFrame(report["by_district"])
-if districts.height:
-    fig = px.sunburst(districts, path=["country", "region", "district"], values="inquiries")
-    fig.update_layout(height=420, margin={"t": 10, "b": 10})
+breakdown = report["district_breakdown"]
+if breakdown:
+    bars = district_bars(breakdown)
+    st.caption("The regions with most inquiries, each with its top districts and the rest grouped; share of the "
+               f"region in brackets. {bars['note']}. The table below lists every district.")  # fmt: skip
+    fig = go.Figure(go.Bar(y=bars["y"], x=bars["x"], orientation="h", text=bars["text"], textposition="auto",
+                           marker_color=bars["colours"], hoverinfo="y+text"))  # fmt: skip
+    fig.update_layout(height=bars["height"], margin={"t": 10, "b": 10}, xaxis_title=label("inquiries"))
     st.plotly_chart(fig, width="stretch")
-show_table(districts, "by_district")
+show_table(report["by_district"], "by_district")
 
 left, right = st.columns(2)
 with left:
@@ -103,15 +110,16 @@ with left:
     conversion = pl.DataFrame(report["conversion_by_region"], infer_schema_length=None)
     if conversion.height and place["country"]:
         conversion = conversion.filter(pl.col("country") == place["country"])
-    show_table(conversion, "conversion_by_region")
+    show_table(conversion, "conversion_by_region", page_width=HALF_WIDTH)
 with right:
     st.subheader("By support type")
     support = pl.DataFrame(report["by_support_type"])
     if support.height:
-        fig = px.bar(support, x="inquiries", y="support_type", orientation="h")
-        fig.update_layout(height=260, xaxis_title="", yaxis_title="", margin={"t": 10, "b": 10})
+        fig = px.bar(support, x="inquiries", y="support_type", orientation="h", color="support_type",
+                     color_discrete_map=support_colours)  # fmt: skip
+        fig.update_layout(height=260, xaxis_title="", yaxis_title="", margin={"t": 10, "b": 10}, showlegend=False)
         st.plotly_chart(fig, width="stretch")
-    show_table(support, "by_support_type")
+    show_table(support, "by_support_type", page_width=HALF_WIDTH)
 
 show_place_quality(view.start, view.end)
 

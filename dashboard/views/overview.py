@@ -35,7 +35,8 @@ for section in data["sections"]:
             st.caption("None.")
     chart = section["chart"]
     if chart and chart["rows"]:
-        fig = px.bar(pl.DataFrame(chart["rows"]), x=chart["x"], y=chart["y"], title=chart["title"])
+        fig = px.bar(pl.DataFrame(chart["rows"]), x=chart["x"], y=chart["y"], title=chart["title"],
+                     color_discrete_sequence=[chart["colour"]])  # fmt: skip
         fig.update_layout(height=280, xaxis_title="", title_font_size=14)
         st.plotly_chart(fig, width="stretch")
 

@@ -17,7 +17,7 @@ from etl import keystore
 from etl.compliance import activities
 from etl.compliance.inventory import INVENTORY
 from etl.compliance.promises import STATUS_COLOURS, html_report
-from etl.overview import when
+from etl.formatting import count, heading, when, words
 from etl.settings import cached_settings
 
 user = require_page("views/privacy.py")
@@ -29,14 +29,12 @@ st.subheader("Privacy promises")
 kept = loaders.promises(today)
 st.caption(f"Each promise of the privacy policy (version {kept['policy_version']}) checked against the warehouse "
            f"as of {kept['as_of']}; `vcar promises` prints the same.")  # fmt: skip
-panel = pl.DataFrame(
-    [{"status": p["status"].replace("_", " "), "section": p["section"], "promise": p["text"],
-      "evidence": p["summary"], "details on": p["page"]} for p in kept["promises"]]
-)  # fmt: skip
-show_table(panel, "privacy_promises", colours=("status", {k.replace("_", " "): v for k, v in STATUS_COLOURS.items()}))
+panel = [{"status": p["status"], "section": p["section"], "promise": p["text"], "evidence": p["summary"],
+          "details_on": p["page"]} for p in kept["promises"]]  # fmt: skip
+show_table(panel, "privacy_promises", colours=("status", STATUS_COLOURS))
 with st.expander("The evidence of each promise in full"):
     for p in kept["promises"]:
-        st.text(f"{p['status'].replace('_', ' ')}: {p['id']} (section {p['section']}): {p['summary']}")
+        st.text(f"{words(p['status'])}: {p['id']} (section {p['section']}): {p['summary']}")
 st.download_button(
     "Download the promises report (HTML, printable)", html_report(kept),
     file_name=f"privacy-promises-{kept['as_of']}.html", mime="text/html", key="promises-report",
@@ -49,26 +47,15 @@ verification = loaders.audit_verification()
 salts = keystore.salt_days(cfg.secrets_dir) if cfg.secrets_dir.exists() else []
 cols = st.columns(3)
 cols[0].metric("Audit chain", "intact" if verification.ok else f"broken at {verification.first_broken}")
-cols[1].metric("Audit entries", verification.entries)
-cols[2].metric("Visitor salts kept", len(salts), help=f"destroyed after {cfg.salt_retention_days} days")
+cols[1].metric("Audit entries", count(verification.entries))
+cols[2].metric("Visitor salts kept", count(len(salts)), help=f"destroyed after {cfg.salt_retention_days} days")
 if not verification.ok:
     st.error(f"The audit log was altered: entry {verification.first_broken}: {verification.reason}.")
 
 st.subheader("Record of processing (Art. 30)")
 st.caption("Every warehouse table and column; a test fails when one exists without an entry here.")
-tables = pl.DataFrame(
-    [
-        {
-            "table": t.name,
-            "purpose": t.purpose,
-            "legal basis": t.legal_basis,
-            "category": t.category,
-            "retention": t.retention,
-            "columns": len(t.columns),
-        }
-        for t in INVENTORY
-    ]  # fmt: skip
-)
+tables = [{"table": t.name, "purpose": t.purpose, "legal_basis": t.legal_basis, "category": t.category,
+           "retention": t.retention, "columns": len(t.columns)} for t in INVENTORY]  # fmt: skip
 show_table(tables, "record_of_processing")
 chosen = st.selectbox("Columns of", [t.name for t in INVENTORY], key="inv-table")
 table = next(t for t in INVENTORY if t.name == chosen)
@@ -78,9 +65,8 @@ st.subheader("Record of processing by activity (Art. 30(1))")
 st.caption("Each processing activity with its purposes, data subjects, personal data, recipients, transfers, time "
            "limits and security measures, and the tables above that it uses; `vcar inventory --by-activity` prints "
            "the same.")  # fmt: skip
-by_activity = pl.DataFrame(activities.record(cfg)).rename({"activity": "Activity", "tables": "Tables",
-                                                           **activities.HEADINGS})  # fmt: skip
-show_table(by_activity, "record_of_processing_by_activity")
+show_table(activities.record(cfg), "record_of_processing_by_activity",
+           headings={"activity": "Activity", "tables": "Tables", **activities.HEADINGS})  # fmt: skip
 st.download_button(
     "Download the record by activity (HTML, printable)", activities.html_record(cfg, today.isoformat()),
     file_name=f"record-of-processing-{today}.html", mime="text/html", key="activities-report",
@@ -93,11 +79,12 @@ st.caption(
     f"closed rights requests {cfg.rights_retention_days} days; every ingest applies retention."
 )
 held = loaders.held_against_policy(today)
-fig = px.bar(held, x="table", y=["oldest_age_days", "policy_days"], barmode="group")
+bars = held.rename({c: heading(c) for c in ("table", "oldest_age_days", "policy_days")})  # the legend in words
+fig = px.bar(bars, x=heading("table"), y=[heading("oldest_age_days"), heading("policy_days")], barmode="group")
 fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title="days")
 st.plotly_chart(fig, width="stretch")
 show_table(held, "retention_status")
-show_table(pl.DataFrame([{"table": k, "rows past retention": v} for k, v in due.items()]), "retention_due")
+show_table([{"table": k, "rows_past_retention": v} for k, v in due.items()], "retention_due")
 
 st.subheader("Open and sealed days")
 st.caption(

@@ -12,9 +12,11 @@ import streamlit as st
 from dashboard import loaders
 from dashboard.auth import require_page
 from dashboard.tables import show_table
+from etl.charts import colours
 from etl.compliance import rights
 from etl.errors import FieldError, VcarError
-from etl.metrics import display, label
+from etl.formatting import display, words
+from etl.metrics import label
 from etl.settings import cached_settings
 
 # The form's words for each field a check may name (the CLI names them by their options instead).
@@ -35,6 +37,7 @@ as_of = top[0].date_input("As of", today, key="rights-as-of")
 open_only = top[1].toggle("Open only", value=True, key="rights-open")
 frame = loaders.rights(as_of, open_only)
 
+SHOWN = ("request_id", "type", "status", "sla_state", "days_left", "deadline", "received_on", "closed_on", "owner")
 STATE_ORDER = ["overdue", "at_risk", "paused", "on_track", "done_late", "done_on_time"]
 STATE_COLOURS = {"overdue": "#f8d0d0", "at_risk": "#fde9c4", "paused": "#e4e4ec", "on_track": "#d8f0dc",
                  "done_late": "#f3dede", "done_on_time": "#e6f4ea"}  # fmt: skip
@@ -61,15 +64,27 @@ if frame.height:
         "request_id", "type", "status", "sla_state", "days_left", "deadline", "due_date", "statutory_deadline",
         "extended_deadline", "received_on", "paused_from", "paused_until", "closed_on", "channel", "owner",
     )  # fmt: skip
-    st.caption("Sorted by days left (overdue first, paused last); coloured by SLA state.")
-    show_table(view, "rights_requests", colours=("sla_state", STATE_COLOURS))
+    st.caption(
+        "Sorted by days left (overdue first, paused last); coloured by SLA state. The download also holds "
+        "the due date (15 business days), the legal and extended deadlines and the identity check's dates."
+    )
+    show_table(view, "rights_requests", colours=("sla_state", STATE_COLOURS), only=SHOWN)
 else:
     st.info("No requests in the register for this view. Import with: vcar rights import PATH")
 
 if summary["received_by_month"]:
     st.subheader("Requests received per month, by type")
-    fig = px.bar(pl.DataFrame(summary["received_by_month"]), x="month", y="requests", color="type")
+    fig = px.bar(
+        pl.DataFrame(summary["received_by_month"]),
+        x="month",
+        y="requests",
+        color="type",
+        color_discrete_map=colours(known=rights.TYPES),
+        category_orders={"type": list(rights.TYPES)},
+    )
+    fig.for_each_trace(lambda trace: trace.update(name=words(trace.name)))  # the legend in words
     fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title="requests")
+    fig.update_xaxes(dtick="M1", tickformat="%b %Y")  # one tick per month, named
     st.plotly_chart(fig, width="stretch")
 
 st.subheader("Update a request")
@@ -80,7 +95,7 @@ request_id = st.selectbox("Request", ids, key="upd-id")
 if request_id:
     current = frame.filter(pl.col("request_id") == request_id).row(0, named=True)
     with st.form(f"update-request-{request_id}"):
-        st.caption(f"{request_id} is now {current['status'].replace('_', ' ')}.")
+        st.caption(f"{request_id} is now {words(current['status'])}.")
         status = st.selectbox("New status", [UNCHANGED, *rights.STATUSES], key=f"upd-status-{request_id}")
         verified = st.date_input("Identity verified on", value=current["identity_verified_on"], max_value=today,
                                  key=f"upd-verified-{request_id}")  # fmt: skip

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 import plotly.express as px
+import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
 from dashboard import controls, loaders
 from dashboard.auth import require_page
-from dashboard.tables import MAP_CONFIG, country_codes, show_table, suppressed
-from etl.metrics import BY_KEY, display, label
+from dashboard.tables import HALF_WIDTH, MAP_CONFIG, country_codes, show_table
+from etl.charts import colours, partial_note, series_lines
+from etl.formatting import change_between, display
+from etl.metrics import BY_KEY, DIMENSION_BY_KEY, label
 from etl.settings import cached_settings
 
 user = require_page("views/usage.py")
@@ -33,7 +36,7 @@ previous = loaders.usage(*view.comparison, 15, filters) if comparable and view.c
 if not report["pageviews"] and not report["visits"]:
     controls.empty_notice("usage", view, "visits", first, last)
 if view.filters:
-    st.caption("Filtered: " + ", ".join(f"{k} = {v}" for k, v in view.filters.items()) + ". The request and bot "
+    st.caption("Filtered: " + ", ".join(f"{label(k)} {v}" for k, v in view.filters.items()) + ". The request and bot "
                "counts and the hourly series are not split by filters.")  # fmt: skip
 
 
@@ -45,11 +48,7 @@ def shown(key: str, value: float | None) -> str:
     return display(key, value)
 
 
-def suppress(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    """Small-cell suppression of table columns for the marketing role, as one vectorized expression."""
-    if user.role != "marketing":
-        return frame
-    return frame.with_columns(suppressed(c, k_min) for c in columns if c in frame.columns)
+suppress = k_min if user.role == "marketing" else None  # small-cell suppression of the tables' counts
 
 
 def change(key: str) -> dict:
@@ -58,7 +57,7 @@ def change(key: str) -> dict:
         return {}
     if user.role == "marketing" and min(report["visitors"], previous["visitors"]) < k_min:
         return {}
-    moved = controls.delta(report[key], previous[key], rate=BY_KEY[key].unit == "share")
+    moved = change_between(key, report[key], previous[key])
     if moved is None:
         return {}
     return {"delta": moved, "delta_color": "normal" if BY_KEY[key].higher_is_better else "inverse"}
@@ -72,38 +71,44 @@ for note in (controls.coverage_note(view, first, last), controls.comparison_note
     if note:
         st.caption(note)
 
-grain = st.segmented_control("Series by", ["Hour", "Day", "Week", "Month"], default="Day", key="usage-grain")
-series = loaders.usage_series(view.start, view.end, (grain or "Day").lower(), filters)
-if series.height:
-    measures = [c for c in ("visitors", "visits", "pageviews") if c in series.columns]
-    named = series.rename({c: label(c) for c in measures})  # the legend speaks the registry's words
-    fig = px.line(named, x="period", y=[label(c) for c in measures], markers=True)
-    fig.update_layout(legend_title_text="", xaxis_title="", yaxis_title="", height=320)
+grain_key = controls.series_control("usage", view)
+series = loaders.usage_series(view.start, view.end, grain_key, filters)
+if series:
+    measures = [c for c in ("visitors", "visits", "pageviews") if c in series[0]]
+    fig = go.Figure()
+    for line in series_lines(series, measures):  # one colour per series in every view; partial periods dotted
+        fig.add_scatter(x=line["x"], y=line["y"], name=line["name"], legendgroup=line["name"], mode="lines+markers",
+                        line={"color": line["colour"], "dash": line["dash"]}, showlegend=line["legend"])  # fmt: skip
+    fig.update_layout(legend_title_text="", xaxis_title="", yaxis_title="", height=320, xaxis_type="date")
     st.plotly_chart(fig, width="stretch")
-    if grain == "Hour" and view.filters:
-        st.caption("The hourly series is not split by filters.")
+    for note in (partial_note(series, grain_key), "The hourly series is not split by filters."
+                 if grain_key == "hour" and view.filters else None):  # fmt: skip
+        if note:
+            st.caption(note)
 else:
     st.caption("No visits in this period.")
 
 left, right = st.columns(2)
 with left:
     st.subheader("Top pages")
-    show_table(suppress(pl.DataFrame(report["top_pages"]), ["pageviews"]), "top_pages")
+    show_table(report["top_pages"], "top_pages", k_min=suppress, page_width=HALF_WIDTH)
     st.subheader("Sources")
-    show_table(suppress(pl.DataFrame(report["sources"]), ["visits"]), "sources")
+    show_table(report["sources"], "sources", k_min=suppress, page_width=HALF_WIDTH)
     st.subheader("Campaigns")
-    show_table(suppress(pl.DataFrame(report["campaigns"]), ["visits", "visitors"]), "campaigns")
+    show_table(report["campaigns"], "campaigns", k_min=suppress, page_width=HALF_WIDTH)
 with right:
     st.subheader("Entry pages")
-    show_table(suppress(pl.DataFrame(report["entry_pages"]), ["visits"]), "entry_pages")
+    show_table(report["entry_pages"], "entry_pages", k_min=suppress, page_width=HALF_WIDTH)
     st.subheader("Devices")
     devices = pl.DataFrame(report["devices"])
     if devices.height:
-        st.plotly_chart(px.pie(devices, names="device", values="visitors", hole=0.5), width="stretch")
+        pie = px.pie(devices, names="device", values="visitors", hole=0.5, color="device",
+                     color_discrete_map=colours(devices["device"], DIMENSION_BY_KEY["device"].values))  # fmt: skip
+        st.plotly_chart(pie, width="stretch")
     st.subheader("Browsers")
-    show_table(suppress(pl.DataFrame(report["browsers"]), ["visitors", "visits"]), "browsers")
+    show_table(report["browsers"], "browsers", k_min=suppress, page_width=HALF_WIDTH)
     st.subheader("Operating systems")
-    show_table(suppress(pl.DataFrame(report["operating_systems"]), ["visitors", "visits"]), "operating_systems")
+    show_table(report["operating_systems"], "operating_systems", k_min=suppress, page_width=HALF_WIDTH)
 
 st.subheader("Countries")
 countries = pl.DataFrame(report["countries"])
@@ -114,10 +119,10 @@ if countries.height:
     st.plotly_chart(fig, width="stretch", config=MAP_CONFIG)
 c1, c2 = st.columns(2)
 with c1:
-    show_table(suppress(countries, ["pageviews", "visitors"]), "countries")
+    show_table(countries, "countries", k_min=suppress, page_width=HALF_WIDTH)
 with c2:
-    show_table(suppress(pl.DataFrame(report["regions"]), ["pageviews", "visitors"]), "regions")
+    show_table(report["regions"], "regions", k_min=suppress, page_width=HALF_WIDTH)
 
 st.subheader("Bots (kept out of every number above)")
 st.metric(label("bot_share"), display("bot_share", report["bot_share"]))
-show_table(pl.DataFrame(report["bots"]), "bots")
+show_table(report["bots"], "bots")

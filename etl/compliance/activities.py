@@ -145,7 +145,7 @@ HEADINGS = {
     "purposes": "Purposes", "legal_basis": "Legal basis", "data_subjects": "Categories of data subjects",
     "personal_data": "Categories of personal data", "recipients": "Recipients",
     "transfers": "Transfers to third countries and safeguards", "retention": "Time limits for erasure",
-    "security": "Security measures", "secrets_dir": "Kept in secrets_dir",
+    "security": "Security measures", "secrets_dir": "Kept in the secrets folder",
 }  # fmt: skip
 
 

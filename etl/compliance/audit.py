@@ -75,6 +75,17 @@ def verify(con) -> Verification:
     return Verification(len(rows), None, None)
 
 
+def recent(cfg, limit: int = 50, obj: str | None = None) -> list[dict[str, Any]]:
+    """The latest entries, newest first (only those about ``obj`` when given), their details as readable
+    "field: value" pairs with times in the reporting time zone (etl/formatting.py)."""
+    from etl import warehouse
+    from etl.formatting import details
+
+    with warehouse.read(cfg.warehouse) as con:
+        rows = queries.rows(con, "audit/recent.sql", limit=limit, object=obj)
+    return [row | {"detail": details(row["detail"], cfg, sep="; ")} for row in rows]
+
+
 def record(cfg, actor: str, action: str, obj: str, detail: dict[str, Any] | None = None) -> None:
     """Append an entry in its own short transaction (for events outside any other write: logins, new users).
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from etl import faults, warehouse
 from etl.compliance import audit, deadlines
 from etl.compliance.subjects import EMAIL, PHONE, SubjectKeys, normalize_email, normalize_phone
 from etl.errors import FieldError, InputError
-from etl.metrics import days, words
+from etl.formatting import count, days, details, words
 from etl.readers import parse_time, read_rows
 from etl.runstats import RunStats
 from etl.settings import Settings, calendar_for
@@ -299,8 +298,7 @@ def timeline(cfg: Settings, request_id: str, as_of: dt.date) -> list[dict[str, A
     elif d["days_left"] is not None:
         rows.append((as_of, 5, f"Open: {words(d['sla_state'])}", f"{standing(d)}; deadline {d['deadline']}", None))
     for entry in reversed(history):  # oldest first
-        changes = json.loads(entry["detail"])
-        detail = "; ".join(f"{words(k)}: {v}" for k, v in sorted(changes.items()) if k != "occurred_at")
+        detail = details(entry["detail"], cfg, skip=("occurred_at",), sep="; ")
         rows.append((entry["logged_at"].astimezone(cfg.tz).date(), 6, AUDIT_EVENTS.get(entry["action"],
                      entry["action"]), detail, entry["actor"]))  # fmt: skip
     rows.sort(key=lambda row: (row[0], row[1]))
@@ -318,8 +316,8 @@ class ImportStats(RunStats):
     rejects: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        text = (f"{self.file}: {self.rows_read} rows: {self.added} added, {self.updated} updated, {self.unchanged} "
-                f"unchanged, {self.rejected} rejected")  # fmt: skip
+        text = (f"{self.file}: {count(self.rows_read)} rows: {count(self.added)} added, {count(self.updated)} updated, "
+                f"{count(self.unchanged)} unchanged, {count(self.rejected)} rejected")  # fmt: skip
         return self.with_rejects(text, self.rejects)
 
 

@@ -25,6 +25,7 @@ from etl import faults, warehouse
 from etl.compliance import audit
 from etl.compliance.subjects import SubjectKeys, email_kind, normalize_email, normalize_phone
 from etl.errors import InputError
+from etl.formatting import count
 from etl.inquiries.regions import UNKNOWN, normalize_place
 from etl.readers import open_export, parse_time
 from etl.runstats import RunStats
@@ -63,9 +64,10 @@ class InquiryStats(RunStats):
 
     def summary(self) -> str:
         text = (
-            f"{self.file}: {self.rows_read} rows: {self.rows_loaded} loaded, {self.rows_rejected} rejected, "
-            f"{self.no_consent} without consent (not loaded: compliance finding), {self.unknown_region} with an "
-            f"unknown region, {self.erased_subjects_skipped} of erased subjects skipped ({self.seconds:.1f} s); "
+            f"{self.file}: {count(self.rows_read)} rows: {count(self.rows_loaded)} loaded, {count(self.rows_rejected)} "
+            f"rejected, {count(self.no_consent)} without consent (not loaded: compliance finding), "
+            f"{count(self.unknown_region)} with an unknown region, {count(self.erased_subjects_skipped)} of erased "
+            f"subjects skipped ({self.seconds:.1f} s); "
             f"read as {self.how_read()}"
         )
         return self.with_rejects(text, self.rejects)

@@ -98,6 +98,11 @@ fuzz: $(VENV)/.dev-installed
 	VCAR_FUZZ_EXAMPLES=2000 $(PY) -m pytest -q tests/test_fuzz.py
 
 screenshots: $(VENV)/.dev-installed browser
+	@fc-list 2>/dev/null | grep -q "Noto Sans CJK" || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		echo "installing fonts-noto-cjk so that Chinese text shows in the screenshots (apt-get)" && \
+		(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 || \
+		 (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null)); } || \
+		echo "fonts-noto-cjk could not be installed: Chinese text will show as boxes"
 	$(PY) scripts/browser_tour.py --out docs/screenshots
 
 clean:

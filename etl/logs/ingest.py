@@ -72,14 +72,15 @@ class IngestStats(RunStats):
 
     def summary(self) -> str:
         text = (
-            f"{self.files} files, {self.lines_read} lines read: {self.lines_loaded} loaded, {self.lines_rejected} "
-            f"rejected, {self.lines_not_requests} not requests, {self.lines_ignored} blank or directives, "
-            f"{self.lines_skipped_already_loaded} already loaded; {self.bot_requests} bot requests "
+            f"{self.files:,} files, {self.lines_read:,} lines read: {self.lines_loaded:,} loaded, "
+            f"{self.lines_rejected:,} "
+            f"rejected, {self.lines_not_requests:,} not requests, {self.lines_ignored:,} blank or directives, "
+            f"{self.lines_skipped_already_loaded:,} already loaded; {self.bot_requests:,} bot requests "
             f"({self.seconds:.1f} s)"
         )
         if self.lines_into_sealed_days:
             text += (
-                f"\n{self.lines_into_sealed_days} lines fell on days already sealed ({', '.join(self.sealed_days)}):"
+                f"\n{self.lines_into_sealed_days:,} lines fell on days already sealed ({', '.join(self.sealed_days)}):"
                 " added to their requests and pageviews; their visitors count as new, as they can no longer be"
                 " linked."
             )

@@ -136,7 +136,7 @@ def _moment(moment: dt.datetime, as_of: dt.date, cfg: Settings) -> str:
 
 def _manager(cfg: Settings, as_of: dt.date, moment: dt.datetime, footer: str) -> Digest:
     past = inquiries_past_sla(cfg, moment)
-    week = inquiries_report(cfg, as_of - dt.timedelta(days=6), as_of)
+    week = inquiries_report(cfg, as_of - dt.timedelta(days=6), as_of, now=moment)
     first = week["first_response"]
     summary = [
         f"{label('inquiries')} in the last 7 days: {display('inquiries', week['inquiries'])}",

@@ -80,11 +80,19 @@ def usage_filters(filters: dict[str, str | None] | None) -> dict[str, str | None
 
 
 def inquiries_report(
-    cfg: Settings, start: dt.date, end: dt.date, *, country: str | None = None, region: str | None = None
+    cfg: Settings,
+    start: dt.date,
+    end: dt.date,
+    *,
+    country: str | None = None,
+    region: str | None = None,
+    now: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """The inquiry report of ``vcar report inquiries`` (keys are the documented contract)."""
+    """The inquiry report of ``vcar report inquiries`` (keys are the documented contract). ``now`` (aware; default
+    the present) is the moment the SLA share and the partial day are judged at: a digest for a past day passes
+    that day's end, so its figures do not drift as the clock moves on."""
     window = {"start": start, "end": end}
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(tzinfo=None)
     today = now.replace(tzinfo=dt.UTC).astimezone(cfg.tz).date()
     with warehouse.read(cfg.warehouse, parquet=cfg.warehouse_parquet) as con:
         funnel = queries.rows(con, "inquiries/funnel.sql", **window, country=country, region=region)[0]

@@ -187,6 +187,24 @@ def test_the_manager_digest_lists_inquiries_past_the_sla_as_they_stood(settings_
     assert mail.sections[1].headers[0] == "Submitted (Asia/Shanghai)" and "+08:00" not in mail.text()
     assert all(row[2] == "Guangdong Sheng" for row in mail.sections[1].rows)
     assert not any(f"{c}{n}@example.cn" in mail.text() for c, n in zip("abcd", "1234", strict=True))
+    # judged at the moment too, not at the clock of the run: A in time of A, B and C (D not due until 26 Nov)
+    assert "Answered within the SLA (24 h): 33.3%" in mail.text()
+
+
+def test_the_sla_share_is_judged_at_the_moment_asked(settings_env, tmp_path):
+    from etl.inquiries.ingest import ingest_inquiries
+    from etl.reports import inquiries_report
+
+    export = tmp_path / "inquiries.csv"
+    export.write_text(INQUIRIES, encoding="utf-8")
+    ingest_inquiries(settings_env, export)
+    share = {
+        hour: inquiries_report(settings_env, D(2026, 11, 19), D(2026, 11, 25), now=moment)["first_response"][
+            "within_sla_share"]
+        for hour, moment in [("21 Nov", dt.datetime(2026, 11, 21, 9, tzinfo=settings_env.tz)),
+                             ("27 Nov", dt.datetime(2026, 11, 27, 9, tzinfo=settings_env.tz))]
+    }  # fmt: skip
+    assert share == {"21 Nov": 0.5, "27 Nov": 0.25}  # A of A and C; then A of A, B, C and D
 
 
 def test_the_marketing_digest_is_the_usage_report_of_the_last_full_week(loaded_env):

@@ -8,7 +8,7 @@ import pandas  # noqa: F401
 import plotly.express  # noqa: F401
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, controls
 from dashboard.navigation import PAGES, pages_for
 from etl import warehouse
 from etl.errors import PageTimeout, WarehouseBusy
@@ -27,15 +27,18 @@ if user is None:
     )
 else:
     allowed = pages_for(user.role)
+    visible = [st.Page(p.file, title=p.title, url_path=p.url_path, icon=p.icon) for p in allowed]
     page = st.navigation(
-        [st.Page(p.file, title=p.title, url_path=p.url_path, icon=p.icon) for p in allowed]
+        visible
         + [
             st.Page(auth.no_access(p.title), title=p.title, url_path=p.url_path, visibility="hidden")
             for p in PAGES
             if p not in allowed
         ]
         + [st.Page(auth.signed_in_already, title="Log in", url_path="login", visibility="hidden")],
+        position="hidden",
     )
+    nav = st.sidebar.empty()  # the links, drawn once the page has chosen its view (below)
     auth.sidebar(user)
 auth.apply_cookie()
 timeout = cached_settings().page_timeout_seconds
@@ -47,6 +50,14 @@ except WarehouseBusy:
 except PageTimeout:
     st.warning(f"This page took longer than {timeout:g} seconds and was stopped, so that it does not hold up "
                "other people. Choose a shorter period or fewer filters, or try again later.")  # fmt: skip
+finally:
+    if user is not None:
+        # Our own links, not Streamlit's: each carries the view its page shows (chosen by the run above, also when
+        # the page stopped early), so the page adds no second history entry and Back returns in one press.
+        with nav.container(key="nav"):
+            for spec, target in zip(allowed, visible, strict=True):
+                st.page_link(target, label=spec.title, icon=spec.icon,
+                             query_params=controls.carried_view(spec.url_path))  # fmt: skip
 st.divider()
 st.caption(
     "Geolocation: this product includes GeoLite2 data created by MaxMind, available from https://www.maxmind.com "

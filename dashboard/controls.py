@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from etl.metrics import label, normalize_filter
+from etl.metrics import FILTERS, INQUIRY_FILTERS, label, normalize_filter
 
 PRESETS = {
     "last7": "Last 7 days", "last30": "Last 30 days", "last90": "Last 90 days", "today": "Today",
@@ -162,6 +162,19 @@ def _clear_filters(page_key: str, view: View) -> None:
     for name in view.filters:
         st.session_state[f"{page_key}-{name}"] = "All"
         del st.query_params[name]
+
+
+def carried_view(url_path: str) -> dict[str, str] | None:
+    """The query a sidebar link to an analytics page carries: the last analytics view (or the default one), cut to
+    what that page reads. The page then finds its view in the URL and writes none, so the link makes one history
+    entry and one Back returns from it. None for the other pages."""
+    import streamlit as st
+
+    keys = {"usage": (*FILTERS, "series"), "inquiries": INQUIRY_FILTERS}.get(url_path)
+    if keys is None:
+        return None
+    shared = st.session_state.get(SHARED_VIEW) or {"range": "last30", "compare": "previous"}
+    return {key: value for key, value in shared.items() if key in ("range", "compare", "from", "to", *keys)}
 
 
 def view_controls(page_key: str, today: dt.date, options: Mapping[str, list[str]]) -> View:

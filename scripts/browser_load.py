@@ -78,7 +78,7 @@ async def _one_user(browser, base: str, user: str, password: str, titles: list[s
         await page.get_by_label("User name").fill(user)
         await page.get_by_role("textbox", name="Password").fill(password)
         await page.get_by_role("button", name="Log in").click()
-        await page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=60_000)
+        await page.wait_for_selector(".st-key-nav", timeout=60_000)
         await _settle(page)
         done = 0
         while done < rounds and time.monotonic() < until:
@@ -86,7 +86,7 @@ async def _one_user(browser, base: str, user: str, password: str, titles: list[s
                 started = time.monotonic()
                 error = None
                 try:
-                    await page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+                    await page.locator(".st-key-nav a", has_text=title).first.click()
                     await page.wait_for_selector(f'h1:has-text("{title}")', timeout=60_000)
                     await _settle(page)
                     shown = page.locator('[data-testid="stException"]')

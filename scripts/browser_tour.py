@@ -101,10 +101,10 @@ def tour(
             page.get_by_label("User name").fill(name)
             page.get_by_role("textbox", name="Password").fill(password)
             page.get_by_role("button", name="Log in").click()
-            page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=60_000)
+            page.wait_for_selector(".st-key-nav", timeout=60_000)
             _settle(page)
             for title in titles:
-                page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+                page.locator(".st-key-nav a", has_text=title).first.click()
                 page.wait_for_selector(f'h1:has-text("{title}")', timeout=60_000)
                 _settle(page)
                 with contextlib.suppress(Exception):

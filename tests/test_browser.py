@@ -224,12 +224,12 @@ def test_a_refresh_keeps_the_user_signed_in_until_logout_revokes_it(served):
     with browser_page(base) as (context, page):
         page.goto(base, wait_until="networkidle")
         log_in(page, *logins["admin"])
-        page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=60_000)
+        page.wait_for_selector(".st-key-nav", timeout=60_000)
         page.wait_for_function("() => document.cookie.includes('vcar_session=')", timeout=30_000)
         settle(page)
         cookie = next(c for c in context.cookies() if c["name"] == "vcar_session")
         page.reload(wait_until="networkidle")  # F5: a new Streamlit session
-        page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=60_000)
+        page.wait_for_selector(".st-key-nav", timeout=60_000)
         settle(page)
         assert not login_form_shown(page)
         page.get_by_role("button", name="Log out").click()
@@ -258,10 +258,28 @@ def test_a_shared_link_opened_while_signed_out_lands_on_its_page_and_view_after_
         log_in(page, *logins["admin"])
         page.wait_for_selector('h1:has-text("Usage trends")', timeout=60_000)
         settle(page)
-        page.locator('[data-testid="stSidebarNav"] a', has_text="Inquiry funnel").first.click()
+        page.locator(".st-key-nav a", has_text="Inquiry funnel").first.click()
         page.wait_for_selector('h1:has-text("Inquiry funnel")', timeout=60_000)
         settle(page)
         assert "range=last90" in page.url and "compare=year" in page.url
+
+
+def test_one_back_returns_from_a_page_opened_in_the_sidebar(served):
+    """A sidebar link is one history entry: its page finds its view in the link and does not push another."""
+    base, logins, _ = served
+    with browser_page(base) as (_, page):
+        page.goto(f"{base}/usage?range=last90&compare=year", wait_until="networkidle")
+        log_in(page, *logins["admin"])
+        page.wait_for_selector('h1:has-text("Usage trends")', timeout=60_000)
+        settle(page)
+        page.locator(".st-key-nav a", has_text="Inquiry funnel").first.click()
+        page.wait_for_selector('h1:has-text("Inquiry funnel")', timeout=60_000)
+        settle(page)
+        assert "range=last90" in page.url and "compare=year" in page.url
+        page.go_back()
+        page.wait_for_selector('h1:has-text("Usage trends")', timeout=60_000)
+        settle(page)
+        assert "/usage?" in page.url and "range=last90" in page.url
 
 
 def test_a_link_to_a_page_outside_the_role_says_so_without_a_dialog(served):
@@ -307,14 +325,14 @@ def test_company_single_sign_on_through_a_local_identity_provider(loaded, tmp_pa
             assert page.get_by_role("button", name="Log in").count() == 1  # local accounts stay
             page.get_by_role("button", name="Sign in with the company account").click()
             if expected:
-                page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=60_000)
+                page.wait_for_selector(".st-key-nav", timeout=60_000)
                 settle(page)
-                nav = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+                nav = page.locator(".st-key-nav a").all_inner_texts()
                 assert {t.split("\n")[-1].strip() for t in nav} == {p.title for p in pages_for(expected)}
                 assert page.get_by_text(f"({expected})").count() >= 1
             else:
                 page.wait_for_selector("text=has no role in this dashboard", timeout=60_000)
-                assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+                assert page.locator(".st-key-nav").count() == 0
             assert provider.logins == 1
             assert page.dialogs == []  # type: ignore[attr-defined]
     with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
@@ -361,8 +379,8 @@ def test_the_world_map_is_drawn_without_any_cdn(served):
             page.get_by_label("User name").fill(name)
             page.get_by_role("textbox", name="Password").fill(password)
             page.get_by_role("button", name="Log in").click()
-            page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=60_000)
-            page.locator('[data-testid="stSidebarNav"] a', has_text="Usage trends").first.click()
+            page.wait_for_selector(".st-key-nav", timeout=60_000)
+            page.locator(".st-key-nav a", has_text="Usage trends").first.click()
             page.wait_for_selector(".js-plotly-plot .geo", timeout=60_000)
             _settle(page)
             # a country is drawn once its outline is loaded: with none, the map stays empty

@@ -34,6 +34,8 @@ TODAY = dt.date(2026, 11, 25)
         # curl through an ALB (statuses 460 and 504, timings -1) and a trailing blank line
         ("aws-alb.log", "alb", 11, 10, 0, 0, 1, 0),
         ("caddy-json-lnav.log", "caddy-json", 4, 4, 0, 0, 0, 0),
+        # Debian's other_vhosts_access.log: nine "-" 408 and six TLS handshakes sent to port 80 are no requests
+        ("apache-vhost-combined.log", "vcombined", 60, 45, 0, 15, 0, 15),
     ],
 )  # fmt: skip
 def test_a_real_log_loads_as_goaccess_reads_it(settings_env, name, fmt, read, loaded, rejected, not_requests, ignored,

@@ -36,6 +36,11 @@ TODAY = dt.date(2026, 11, 25)
         ("caddy-json-lnav.log", "caddy-json", 4, 4, 0, 0, 0, 0),
         # Debian's other_vhosts_access.log: nine "-" 408 and six TLS handshakes sent to port 80 are no requests
         ("apache-vhost-combined.log", "vcombined", 60, 45, 0, 15, 0, 15),
+        # ingress-nginx: request length and time, upstream name, address, length, time, status and id after the agent;
+        # the methods PATCHp and geti (answered 400) are rejected, GoAccess would read them as PATCH and GET by prefix
+        ("nginx-ingress-combined.log", "combined", 22, 20, 2, 0, 0, 8),
+        # Traefik's CLF: request count, quoted router and backend, duration after the agent; Nikto; a status "-"
+        ("traefik-clf.log", "combined", 5, 4, 1, 0, 0, 0),
     ],
 )  # fmt: skip
 def test_a_real_log_loads_as_goaccess_reads_it(settings_env, name, fmt, read, loaded, rejected, not_requests, ignored,

@@ -17,6 +17,9 @@ from etl.reports import usage_report
 DATA = Path(__file__).parent / "data" / "logs"
 EVER = (dt.date(1990, 1, 1), dt.date(2030, 1, 1))
 TODAY = dt.date(2026, 11, 25)
+# Caddy logs status 0 when no route handled the request; GoAccess counts it (1.9.2 and later, allinurl/goaccess#2634).
+REFUSED = "status 0 is rejected as bad_status: with the debug line 8 of 11 lines fail, so the file is refused"
+CADDY_STATUS_0 = pytest.mark.xfail(strict=True, reason=REFUSED)
 
 
 @pytest.mark.parametrize(
@@ -34,6 +37,16 @@ TODAY = dt.date(2026, 11, 25)
         # curl through an ALB (statuses 460 and 504, timings -1) and a trailing blank line
         ("aws-alb.log", "alb", 11, 10, 0, 0, 1, 0),
         ("caddy-json-lnav.log", "caddy-json", 4, 4, 0, 0, 0, 0),
+        # Debian's other_vhosts_access.log: nine "-" 408 and six TLS handshakes sent to port 80 are no requests
+        ("apache-vhost-combined.log", "vcombined", 60, 45, 0, 15, 0, 15),
+        # ingress-nginx: request length and time, upstream name, address, length, time, status and id after the agent;
+        # the methods PATCHp and geti (answered 400) are rejected, GoAccess would read them as PATCH and GET by prefix
+        ("nginx-ingress-combined.log", "combined", 22, 20, 2, 0, 0, 8),
+        # Traefik's CLF: request count, quoted router and backend, duration after the agent; Nikto; a status "-"
+        ("traefik-clf.log", "combined", 5, 4, 1, 0, 0, 0),
+        # Caddy 2 JSON written on three dates: status 0 (no route handled the request), client_ip apart from remote_ip,
+        # basic-auth 401s, a reverse-proxy debug line, a trailing blank line; GoAccess (1.9.2 and later) counts status 0
+        pytest.param("caddy-json-crowdsec.log", "caddy-json", 12, 10, 1, 0, 1, 0, marks=CADDY_STATUS_0),
     ],
 )  # fmt: skip
 def test_a_real_log_loads_as_goaccess_reads_it(settings_env, name, fmt, read, loaded, rejected, not_requests, ignored,

@@ -17,9 +17,6 @@ from etl.reports import usage_report
 DATA = Path(__file__).parent / "data" / "logs"
 EVER = (dt.date(1990, 1, 1), dt.date(2030, 1, 1))
 TODAY = dt.date(2026, 11, 25)
-# Caddy logs status 0 when no route handled the request; GoAccess counts it (1.9.2 and later, allinurl/goaccess#2634).
-REFUSED = "status 0 is rejected as bad_status: with the debug line 8 of 11 lines fail, so the file is refused"
-CADDY_STATUS_0 = pytest.mark.xfail(strict=True, reason=REFUSED)
 
 
 @pytest.mark.parametrize(
@@ -46,7 +43,7 @@ CADDY_STATUS_0 = pytest.mark.xfail(strict=True, reason=REFUSED)
         ("traefik-clf.log", "combined", 5, 4, 1, 0, 0, 0),
         # Caddy 2 JSON written on three dates: status 0 (no route handled the request), client_ip apart from remote_ip,
         # basic-auth 401s, a reverse-proxy debug line, a trailing blank line; GoAccess (1.9.2 and later) counts status 0
-        pytest.param("caddy-json-crowdsec.log", "caddy-json", 12, 10, 1, 0, 1, 0, marks=CADDY_STATUS_0),
+        ("caddy-json-crowdsec.log", "caddy-json", 12, 10, 1, 0, 1, 0),
     ],
 )  # fmt: skip
 def test_a_real_log_loads_as_goaccess_reads_it(settings_env, name, fmt, read, loaded, rejected, not_requests, ignored,

@@ -386,6 +386,10 @@ def _with_warehouse() -> Settings:
     """The settings of a report, whose warehouse must exist: a mistyped path is told, not answered with zeros from
     a new empty warehouse."""
     cfg = settings()
+    nearest = next((folder for folder in cfg.warehouse.parents if folder.exists()), None)
+    if nearest is not None and not nearest.is_dir():  # a wrong setting, not data yet to load
+        raise ConfigError(f"setting warehouse (VCAR_WAREHOUSE): {nearest} is a file, so {cfg.warehouse} cannot be "
+                          "a warehouse in it")  # fmt: skip
     if not cfg.warehouse.exists():
         raise InputError(f"setting warehouse (VCAR_WAREHOUSE): no warehouse at {cfg.warehouse}; load data first "
                          "with vcar ingest logs PATH, or point the setting at the existing one")  # fmt: skip
@@ -486,7 +490,7 @@ def rights_list(
     """The register with due date (15 business days), legal deadline (one month), days left and SLA state."""
     from etl.compliance.rights import listing
 
-    cfg = settings()
+    cfg = _with_warehouse()
     day = _as_of(as_of, cfg)
     rows = listing(cfg, as_of=day, open_only=open_only)
     if as_json:
@@ -571,7 +575,7 @@ def promises(
 
     if fail_on is not None and fail_on not in (AT_RISK, BROKEN):
         raise ConfigError(f"--fail-on: {fail_on!r} is not at_risk or broken")
-    cfg = settings()
+    cfg = _with_warehouse()
     day = _parse_date(as_of, "--as-of") if as_of else None
     result = evaluate(cfg, day)
     lines = [f"privacy policy {result['policy_version']}, as of {result['as_of']}:"]
@@ -625,7 +629,7 @@ def digest(
     """E-mail a role its morning summary (plain text and HTML) through the smtp_* settings."""
     from etl.digest import build, recipients, send
 
-    cfg = settings()
+    cfg = _with_warehouse()  # an all-clear from a new empty warehouse would be a lie
     day = _as_of(as_of, cfg)
     addresses = recipients(cfg, role, to) if to or not dry_run else []
     mail = build(cfg, role, day, dt.datetime.now(cfg.tz))

@@ -172,9 +172,10 @@ def test_a_filter_value_that_cannot_exist_is_refused_with_its_option(tmp_path, a
 def test_a_report_on_a_warehouse_that_is_not_there_says_so_and_creates_nothing(tmp_path):
     missing = tmp_path / "typo" / "w.duckdb"
     env = {"VCAR_WAREHOUSE": str(missing), "VCAR_SECRETS_DIR": str(tmp_path / "s")}
-    for args in (("usage", "--from", "2026-11-01", "--to", "2026-11-02"), ("rights",)):
-        out = vcar("report", *args, "--json", env=env)
-        assert out.returncode == 1 and "no warehouse at" in json.loads(out.stdout)["error"]
+    for args in (("report", "usage", "--from", "2026-11-01", "--to", "2026-11-02"), ("report", "rights"),
+                 ("digest", "--role", "compliance", "--dry-run"), ("rights", "list"), ("promises",)):  # fmt: skip
+        out = vcar(*args, "--json", env=env)
+        assert out.returncode == 1 and "no warehouse at" in json.loads(out.stdout)["error"], args
     assert not (tmp_path / "typo").exists()
 
 

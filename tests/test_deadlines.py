@@ -65,6 +65,17 @@ def test_identity_verification_pauses_the_clock():
     assert (d.due_date, d.statutory_deadline) == (D(2026, 12, 1), D(2026, 12, 10))
 
 
+def test_asking_for_identity_after_the_deadline_does_not_pause_an_overdue_request():
+    late = compute(received=D(2026, 10, 5), status="awaiting_identity", as_of=D(2026, 11, 26), calendars=CN,
+                   identity_requested=D(2026, 11, 26))  # fmt: skip
+    assert late.sla_state == "overdue" and late.paused_from is None and late.clock_start == D(2026, 10, 5)
+    assert late.days_left is not None and late.days_left < 0
+    # asked on the last day of the promise (15 business days from 5 October, Golden Week aside): still a pause
+    in_time = compute(received=D(2026, 10, 5), status="awaiting_identity", as_of=D(2026, 11, 26), calendars=CN,
+                      identity_requested=late.due_date)  # fmt: skip
+    assert in_time.sla_state == "paused"
+
+
 def test_an_extension_counts_only_when_notified_within_the_first_month():
     assert extension_allowed(D(2026, 11, 2), D(2026, 12, 2), CN)
     assert not extension_allowed(D(2026, 11, 2), D(2026, 12, 3), CN)

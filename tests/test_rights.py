@@ -48,6 +48,8 @@ def test_invalid_transitions_and_late_extensions_are_refused(settings_env):
         rights.update(settings_env, r.request_id, status="nonsense")
     with pytest.raises(FieldError, match="--reason: an extension needs a reason"):
         rights.update(settings_env, r.request_id, extend=True)
+    with pytest.raises(FieldError, match="--reason: an extension needs a reason"):  # the status alone is one too
+        rights.update(settings_env, r.request_id, status="extended", today=D(2026, 11, 30))
     with pytest.raises(InputError, match="had to be notified by 2026-12-02"):
         rights.update(settings_env, r.request_id, extend=True, reason="complex", today=D(2026, 12, 3))
     rights.update(settings_env, r.request_id, extend=True, reason="numerous requests", today=D(2026, 11, 30))

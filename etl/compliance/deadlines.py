@@ -101,6 +101,12 @@ def compute(
 ) -> Deadlines:
     """Every date and the SLA state of one request, as of ``as_of``."""
     asked = identity_requested or identity_verified or status == "awaiting_identity"
+    if identity_requested is not None:
+        # asking for identity pauses a clock that is still running, not one that already ran out: a request
+        # asked about only after its deadline stays overdue (and is judged from its receipt)
+        first_due = min(add_business_days(received, PROMISE_BUSINESS_DAYS, calendars),
+                        statutory_deadline(received, calendars))  # fmt: skip
+        asked = asked and identity_requested <= first_due
     paused_from = (identity_requested or received) if asked else None
     start = identity_verified if paused_from else received
     if start is None:  # identity asked for and not yet verified: the clock has not started

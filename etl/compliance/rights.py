@@ -160,6 +160,8 @@ def update(
             status = "extended"
             if not reason or not reason.strip():
                 raise FieldError("reason", "an extension needs a reason (Art. 12(3): the subject is told why)")
+        if status == "extended" and before.status != "extended" and not (reason and reason.strip()):
+            raise FieldError("reason", "an extension needs a reason (Art. 12(3): the subject is told why)")
         if status is not None and status != before.status:
             if status not in STATUSES:
                 raise FieldError("status", f"{status!r} is not one of {', '.join(STATUSES)}")

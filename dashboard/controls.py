@@ -186,6 +186,17 @@ def view_controls(page_key: str, today: dt.date, options: Mapping[str, list[str]
     # analytics page (period, comparison, the filters both pages have) comes along instead.
     query = st.query_params.to_dict() or st.session_state.get(SHARED_VIEW, {})
     initial = from_query(query, today, filters)
+    written = st.session_state.get(f"{page_key}-written")
+    if written is not None and st.query_params.to_dict() and st.query_params.to_dict() != written:
+        # The address changed under the page (Back, Forward, a link): its view, not the widgets' last values. Set,
+        # not removed, so that the browser is told too (it keeps a removed widget's value).
+        st.session_state[f"{page_key}-preset"] = initial.preset
+        st.session_state[f"{page_key}-compare"] = initial.compare
+        st.session_state[f"{page_key}-grain"] = SERIES[initial.series]
+        if initial.preset == "custom":
+            st.session_state[f"{page_key}-dates"] = (initial.start, initial.end)
+        for name in filters:
+            st.session_state[f"{page_key}-{name}"] = initial.filters.get(name, "All")
     top = st.columns([2, 3, 2])
     keys = list(PRESETS)
     preset = top[0].selectbox("Period", keys, index=keys.index(initial.preset), format_func=PRESETS.__getitem__,
@@ -222,6 +233,7 @@ def view_controls(page_key: str, today: dt.date, options: Mapping[str, list[str]
     view = View(preset, start, end, compare, chosen_filters, initial.series)
     wanted = to_query(view)
     st.session_state[SHARED_VIEW] = wanted
+    st.session_state[f"{page_key}-written"] = wanted
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
     return view
@@ -247,6 +259,7 @@ def _series_changed(page_key: str) -> None:
         st.query_params.pop("series", None)
     else:
         st.query_params["series"] = grain
+    st.session_state[f"{page_key}-written"] = st.query_params.to_dict()  # our change, not the browser's
     shared = dict(st.session_state.get(SHARED_VIEW, {}))
     shared.pop("series", None)
     st.session_state[SHARED_VIEW] = shared | ({"series": grain} if grain != "day" else {})

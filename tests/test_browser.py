@@ -157,6 +157,23 @@ def test_a_region_cleared_by_another_country_stays_cleared(recent):
         assert "region=" not in page.url and "country=" not in page.url
 
 
+def test_back_returns_to_the_view_before_a_filter_change(recent):
+    """Each change of the view is a history entry; Back shows the one before, widgets included."""
+    base, logins, _ = recent
+    with browser_page(base) as (_, page):
+        page.goto(f"{base}/usage", wait_until="networkidle")
+        log_in(page, *logins["marketing"])
+        page.wait_for_selector('h1:has-text("Usage trends")', timeout=60_000)
+        settle(page)
+        country = page.get_by_role("combobox", name="Country", exact=True)
+        pick(page, "Country", "CN")
+        pick(page, "Country", "DE")
+        assert "country=DE" in page.url
+        page.go_back()
+        settle(page)
+        assert "country=CN" in page.url and country.input_value() == "CN", (page.url, country.input_value())
+
+
 def test_a_hostile_path_is_shown_as_text(served):
     """The path is data: it appears literally in the page table and never runs (no dialog in the browser test)."""
     import time

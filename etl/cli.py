@@ -630,7 +630,10 @@ def digest(
     from etl.digest import build, recipients, send
 
     cfg = _with_warehouse()  # an all-clear from a new empty warehouse would be a lie
+    role = role.lower()
     day = _as_of(as_of, cfg)
+    if day > dt.datetime.now(cfg.tz).date():
+        raise FieldError("as_of", f"{day} is in the future: a digest tells what has happened")
     addresses = recipients(cfg, role, to) if to or not dry_run else []
     mail = build(cfg, role, day, dt.datetime.now(cfg.tz))
     if dry_run:
@@ -657,6 +660,7 @@ def overview(
     from etl.accounts import ROLES
     from etl.overview import overview as build
 
+    role = role.lower()  # typed in any case, as filter values are
     if role not in ROLES:
         raise ConfigError(f"--role: {role!r} is not one of {', '.join(ROLES)}")
     cfg = _with_warehouse()

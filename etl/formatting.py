@@ -61,8 +61,10 @@ def display_change(key: str, change: float | None) -> str:
     if change is None:
         return "–"
     if BY_KEY[key].unit == "share":
-        return f"{100 * change:+.1f} pts"
-    return f"{change:+.1%}"
+        points = round(100 * change, 1)
+        return "0.0 pts" if points == 0 else f"{points:+.1f} pts"  # no "-0.0": a change too small to show is none
+    percent = round(100 * change, 1)
+    return "0.0%" if percent == 0 else f"{percent:+.1f}%"
 
 
 def change_between(key: str, current: float | None, previous: float | None) -> str | None:

@@ -239,3 +239,7 @@ def test_the_command_prints_a_dry_run_and_fails_in_one_json_document(loaded, tmp
     assert unset.returncode == 2 and "smtp_host is not set" in unset.stderr
     wrong = vcar("digest", "--role", "boss", "--dry-run", env=env)
     assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1
+    later = vcar("digest", "--role", "manager", "--as-of", "2999-01-01", "--dry-run", env=env)
+    assert later.returncode == 2 and "--as-of: 2999-01-01 is in the future" in later.stderr
+    capital = vcar("digest", "--role", "Marketing", "--as-of", "2026-11-05", "--dry-run", env=env)
+    assert capital.returncode == 0 and capital.stdout == dry.stdout  # a role in any case, as filter values

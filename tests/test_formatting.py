@@ -172,3 +172,10 @@ def test_the_clis_text_reads_in_words_and_its_overview_is_the_pages(loaded_env):
     document = json.loads(vcar("overview", "--role", "compliance", "--json", env=loaded_env).stdout)
     assert [t["label"] for t in document["sections"][0]["tiles"][0]] == ["Open", "At risk", "Overdue"]
     assert vcar("overview", "--role", "boss", env=loaded_env).returncode == 2
+
+
+def test_a_change_too_small_to_show_is_no_change_not_minus_zero():
+    from etl.formatting import display_change
+
+    assert [display_change("bounce_rate", c) for c in (-0.0001, 0.0001, -0.02)] == ["0.0 pts", "0.0 pts", "-2.0 pts"]
+    assert [display_change("visitors", c) for c in (-0.0001, 0.168)] == ["0.0%", "+16.8%"]

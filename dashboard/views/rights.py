@@ -96,7 +96,9 @@ if request_id:
     current = frame.filter(pl.col("request_id") == request_id).row(0, named=True)
     with st.form(f"update-request-{request_id}"):
         st.caption(f"{request_id} is now {words(current['status'])}.")
-        status = st.selectbox("New status", [UNCHANGED, *rights.STATUSES], key=f"upd-status-{request_id}")
+        status = st.selectbox(
+            "New status", [UNCHANGED, *rights.STATUSES], key=f"upd-status-{request_id}", format_func=words
+        )
         verified = st.date_input("Identity verified on", value=current["identity_verified_on"], max_value=today,
                                  key=f"upd-verified-{request_id}")  # fmt: skip
         extend = st.checkbox("Extend by two months (the subject is told today)", key=f"upd-extend-{request_id}")
@@ -121,8 +123,8 @@ if request_id:
 st.subheader("Register a new request")
 with st.form("add-request", clear_on_submit=True):
     fields = st.columns(3)
-    kind = fields[0].selectbox("Type", rights.TYPES, key="add-type")
-    channel = fields[1].selectbox("Channel", rights.CHANNELS, key="add-channel")
+    kind = fields[0].selectbox("Type", rights.TYPES, key="add-type", format_func=words)
+    channel = fields[1].selectbox("Channel", rights.CHANNELS, key="add-channel", format_func=words)
     received = fields[2].date_input("Received on", today, max_value=today, key="add-received")
     email = st.text_input("Subject's e-mail (kept only as a keyed hash)", key="add-email")
     phone = st.text_input("or phone", key="add-phone")

@@ -84,7 +84,13 @@ if by_day.height:
     st.subheader("Inquiries over time")
     steps = ("inquiries", "responded", "closed")
     named = by_day.rename({key: label(key) for key in steps})
-    fig = px.bar(named, x="day", y=[label(key) for key in steps], barmode="group")
+    fig = px.bar(
+        named,
+        x="day",
+        y=[label(key) for key in steps],
+        barmode="group",
+        labels={"day": "Day", "variable": "Step", "value": "Inquiries"},
+    )
     fig.update_traces(marker_opacity=partial_opacity(report["by_day"]))  # today, not over, drawn pale
     fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title="")
     st.plotly_chart(fig, width="stretch")
@@ -116,7 +122,8 @@ with right:
     support = pl.DataFrame(report["by_support_type"])
     if support.height:
         fig = px.bar(support, x="inquiries", y="support_type", orientation="h", color="support_type",
-                     color_discrete_map=support_colours)  # fmt: skip
+                     color_discrete_map=support_colours,
+                     labels={"support_type": label("support_type"), "inquiries": label("inquiries")})  # fmt: skip
         fig.update_layout(height=260, xaxis_title="", yaxis_title="", margin={"t": 10, "b": 10}, showlegend=False)
         st.plotly_chart(fig, width="stretch")
     show_table(support, "by_support_type", page_width=HALF_WIDTH)

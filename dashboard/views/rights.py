@@ -74,15 +74,16 @@ else:
 
 if summary["received_by_month"]:
     st.subheader("Requests received per month, by type")
+    in_words = {kind: words(kind) for kind in rights.TYPES}  # legend and hover in words
     fig = px.bar(
-        pl.DataFrame(summary["received_by_month"]),
+        pl.DataFrame(summary["received_by_month"]).with_columns(pl.col("type").replace(in_words)),
         x="month",
         y="requests",
         color="type",
-        color_discrete_map=colours(known=rights.TYPES),
-        category_orders={"type": list(rights.TYPES)},
+        color_discrete_map={in_words[k]: v for k, v in colours(known=rights.TYPES).items() if k in in_words},
+        category_orders={"type": list(in_words.values())},
+        labels={"type": "Type", "month": "Month", "requests": "Requests"},
     )
-    fig.for_each_trace(lambda trace: trace.update(name=words(trace.name)))  # the legend in words
     fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title="requests")
     fig.update_xaxes(dtick="M1", tickformat="%b %Y")  # one tick per month, named
     st.plotly_chart(fig, width="stretch")

@@ -103,6 +103,7 @@ with right:
     devices = pl.DataFrame(report["devices"])
     if devices.height:
         pie = px.pie(devices, names="device", values="visitors", hole=0.5, color="device",
+                     labels={"device": label("device"), "visitors": label("visitors")},
                      color_discrete_map=colours(devices["device"], DIMENSION_BY_KEY["device"].values))  # fmt: skip
         st.plotly_chart(pie, width="stretch")
     st.subheader("Browsers")
@@ -114,7 +115,14 @@ st.subheader("Countries")
 countries = pl.DataFrame(report["countries"])
 if countries.height:
     mapped = countries.join(country_codes(), on="country", how="left")
-    fig = px.choropleth(mapped, locations="iso3", color="visitors", hover_name="country")
+    fig = px.choropleth(
+        mapped,
+        locations="iso3",
+        color="visitors",
+        hover_name="country",
+        hover_data={"iso3": False},
+        labels={"visitors": label("visitors")},
+    )
     fig.update_layout(height=360, margin={"l": 0, "r": 0, "t": 0, "b": 0})
     st.plotly_chart(fig, width="stretch", config=MAP_CONFIG)
 c1, c2 = st.columns(2)

@@ -17,7 +17,8 @@ from etl.metrics import label
 PALETTE = ("#0068c9", "#83c9ff", "#ff2b2b", "#ffabab", "#29b09d", "#7defa1", "#ff8700", "#ffd16a", "#6d3fc0",
            "#d5dae5")  # fmt: skip
 SERIES_COLOURS = {"visitors": PALETTE[0], "visits": PALETTE[1], "pageviews": PALETTE[2], "requests": PALETTE[4],
-                  "bot_requests": PALETTE[6], "inquiries_per_1000_visitors": PALETTE[4]}  # fmt: skip
+                  "bot_requests": PALETTE[6], "inquiries_per_1000_visitors": PALETTE[4],
+                  "overdue": PALETTE[2]}  # fmt: skip
 PARTIAL_DASH, PARTIAL_COLOUR, PARTIAL_OPACITY = "dot", "#808495", 0.35
 
 

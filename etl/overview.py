@@ -195,8 +195,22 @@ def compliance(cfg: Settings, today: dt.date) -> dict[str, Any]:
                 for r in report["identity_pending"][:5]
             ],
         },  # fmt: skip
-        "chart": None,
+        "chart": {
+            "title": "Days left to the deadline, open requests (most urgent first)",
+            "colour": SERIES_COLOURS["overdue"],
+            "x": "Request",
+            "y": "Days left",
+            "rows": [{"Request": r["request_id"], "Days left": r["days_left"]} for r in _urgent(cfg, today)],
+        },  # fmt: skip
     }
+
+
+def _urgent(cfg: Settings, today: dt.date, limit: int = 15) -> list[dict[str, Any]]:
+    """The open requests with a running clock, fewest days left first (negative: overdue by so many)."""
+    from etl.compliance.rights import listing
+
+    running = [r for r in listing(cfg, as_of=today, open_only=True) if r["days_left"] is not None]
+    return sorted(running, key=lambda r: (r["days_left"], r["request_id"]))[:limit]
 
 
 def _deadline_row(r: dict[str, Any]) -> dict[str, str]:

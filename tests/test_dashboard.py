@@ -114,6 +114,8 @@ def test_the_rights_page_updates_a_request_and_refuses_a_wrong_step(settings_env
     form_buttons[0].click().run()
     assert not at.exception
     assert any("updated" in s.value for s in at.success)
+    registers = [t.value for t in at.dataframe if "Request" in t.value.columns]
+    assert all(request_id not in list(t["Request"]) for t in registers)  # redrawn at once: no longer open
     at.toggle(key="rights-open").set_value(False).run()  # a withdrawn request is no longer open
     at.selectbox(key=f"upd-status-{request_id}").set_value("in_progress")
     [b for b in at.button if b.label == "Save"][0].click().run()

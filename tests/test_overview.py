@@ -48,6 +48,12 @@ def test_the_tiles_are_the_figures_of_the_reports(loaded_env):
         "Overdue": display("overdue", register["overdue"])}  # fmt: skip
     attention = next(t for t in rights["tables"] if t["name"] == "rights_attention")["rows"]
     assert [r["Request"] for r in attention] == [r["request_id"] for r in register["attention"]]
+    # compliance has its chart too: the open requests with a running clock, fewest days left first
+    from etl.compliance.rights import listing
+
+    open_ = [r for r in listing(cfg, as_of=dt.date(2026, 11, 5), open_only=True) if r["days_left"] is not None]
+    bars = rights["chart"]["rows"]
+    assert bars and [b["Days left"] for b in bars] == sorted(r["days_left"] for r in open_)[: len(bars)]
 
 
 def test_movers_are_the_biggest_changes_either_way():

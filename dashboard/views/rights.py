@@ -31,6 +31,8 @@ user = require_page("views/rights.py")
 cfg = cached_settings()
 actor = f"dashboard:{user.name}"
 st.title("Rights requests")
+if "rights-saved" in st.session_state:  # said after the rerun that shows the change everywhere on the page
+    st.success(st.session_state.pop("rights-saved"))
 today = dt.datetime.now(cfg.tz).date()
 top = st.columns([1, 1, 2])
 as_of = top[0].date_input("As of", today, key="rights-as-of")
@@ -92,6 +94,8 @@ st.subheader("Update a request")
 ids = frame["request_id"].to_list() if frame.height else []
 # The picker stands outside the form and the form's fields are keyed by the request: picking another request
 # shows that request's values, never what was typed for the previous one.
+if ids and st.session_state.get("upd-id") not in ids:  # none picked, or the one picked left the list
+    st.session_state["upd-id"] = ids[0]
 request_id = st.selectbox("Request", ids, key="upd-id")
 if request_id:
     current = frame.filter(pl.col("request_id") == request_id).row(0, named=True)
@@ -115,7 +119,8 @@ if request_id:
                     extend=extend, reason=reason or None, note=note or None, actor=actor,
                     owner={UNCHANGED: None, NOBODY: ""}.get(owner, owner),
                 )  # fmt: skip
-                st.success(f"{request_id} updated.")
+                st.session_state["rights-saved"] = f"{request_id} updated."
+                st.rerun()  # the banner, the register and the timeline above were drawn before the change
             except FieldError as exc:
                 st.error(exc.in_words(FORM_LABELS))
             except VcarError as exc:
@@ -133,7 +138,8 @@ with st.form("add-request", clear_on_submit=True):
         try:
             new = rights.add(cfg, type_=kind, received=received, email=email or None, phone=phone or None,
                              channel=channel, actor=actor)  # fmt: skip
-            st.success(f"Registered {new.request_id}.")
+            st.session_state["rights-saved"] = f"Registered {new.request_id}."
+            st.rerun()
         except FieldError as exc:
             st.error(exc.in_words(FORM_LABELS))
         except VcarError as exc:

@@ -161,10 +161,7 @@ def test_back_returns_to_the_view_before_a_filter_change(recent):
     """Each change of the view is a history entry; Back shows the one before, widgets included."""
     base, logins, _ = recent
     with browser_page(base) as (_, page):
-        page.goto(f"{base}/usage", wait_until="networkidle")
-        log_in(page, *logins["marketing"])
-        page.wait_for_selector('h1:has-text("Usage trends")', timeout=60_000)
-        settle(page)
+        signed_in_at(page, f"{base}/usage", logins["marketing"], "Usage trends")
         country = page.get_by_role("combobox", name="Country", exact=True)
         pick(page, "Country", "CN")
         pick(page, "Country", "DE")
@@ -262,6 +259,7 @@ def test_a_shared_link_opened_while_signed_out_lands_on_its_page_and_view_after_
     base, logins, _ = served
     with browser_page(base) as (_, page):
         page.goto(f"{base}/usage?range=last7&compare=none", wait_until="networkidle")
+        page.wait_for_selector('button:has-text("Log in")', timeout=60_000)  # a loaded machine draws it late
         settle(page)
         assert login_form_shown(page)
         assert page.locator('[role="dialog"]').count() == 0  # no "page not found" over the login form
@@ -270,25 +268,22 @@ def test_a_shared_link_opened_while_signed_out_lands_on_its_page_and_view_after_
         settle(page)
         assert "range=last7" in page.url and "compare=none" in page.url
         assert page.locator("input").first.input_value() == "Last 7 days"  # the Period box shows the link's
-    with browser_page(base) as (_, page):
-        page.goto(f"{base}/usage?range=last90&compare=year", wait_until="networkidle")
-        log_in(page, *logins["admin"])
-        page.wait_for_selector('h1:has-text("Usage trends")', timeout=60_000)
-        settle(page)
-        page.locator(".st-key-nav a", has_text="Inquiry funnel").first.click()
-        page.wait_for_selector('h1:has-text("Inquiry funnel")', timeout=60_000)
-        settle(page)
-        assert "range=last90" in page.url and "compare=year" in page.url
+
+
+def signed_in_at(page, url: str, login: tuple[str, str], heading: str) -> None:
+    """Open ``url``, log in at its login form and wait until the page titled ``heading`` has settled."""
+    page.goto(url, wait_until="networkidle")
+    log_in(page, *login)
+    page.wait_for_selector(f'h1:has-text("{heading}")', timeout=60_000)
+    settle(page)
 
 
 def test_one_back_returns_from_a_page_opened_in_the_sidebar(served):
-    """A sidebar link is one history entry: its page finds its view in the link and does not push another."""
+    """A sidebar link carries the view (period, comparison) to the next page and is one history entry: the page
+    finds its view in the link and does not push another, so one Back returns."""
     base, logins, _ = served
     with browser_page(base) as (_, page):
-        page.goto(f"{base}/usage?range=last90&compare=year", wait_until="networkidle")
-        log_in(page, *logins["admin"])
-        page.wait_for_selector('h1:has-text("Usage trends")', timeout=60_000)
-        settle(page)
+        signed_in_at(page, f"{base}/usage?range=last90&compare=year", logins["admin"], "Usage trends")
         page.locator(".st-key-nav a", has_text="Inquiry funnel").first.click()
         page.wait_for_selector('h1:has-text("Inquiry funnel")', timeout=60_000)
         settle(page)

@@ -130,6 +130,14 @@ def test_each_roles_overview_shows_the_figures_of_the_cli(recent, role):
     assert strip == f"Last log line: {fresh['last_log_line']}. Last load: {fresh['last_load']}."
 
 
+def signed_in_at(page, url: str, login: tuple[str, str], heading: str) -> None:
+    """Open ``url``, log in at its login form and wait until the page titled ``heading`` has settled."""
+    page.goto(url, wait_until="networkidle")
+    log_in(page, *login)
+    page.wait_for_selector(f'h1:has-text("{heading}")', timeout=60_000)
+    settle(page)
+
+
 def pick(page, label: str, value: str) -> None:
     """Choose ``value`` in the select box labelled ``label`` as a person does: open it, type, click the option."""
     page.get_by_role("combobox", name=label, exact=True).click()
@@ -143,10 +151,7 @@ def test_a_region_cleared_by_another_country_stays_cleared(recent):
     browser is told the cleared value, not only the server."""
     base, logins, _ = recent
     with browser_page(base) as (_, page):
-        page.goto(f"{base}/usage", wait_until="networkidle")
-        log_in(page, *logins["marketing"])
-        page.wait_for_selector('h1:has-text("Usage trends")', timeout=60_000)
-        settle(page)
+        signed_in_at(page, f"{base}/usage", logins["marketing"], "Usage trends")
         region = page.get_by_role("combobox", name="Region", exact=True)
         for country, expected in (("CN", "All"), (None, "CN-GD"), ("DE", "All"), ("All", "All")):
             if country is None:
@@ -268,14 +273,6 @@ def test_a_shared_link_opened_while_signed_out_lands_on_its_page_and_view_after_
         settle(page)
         assert "range=last7" in page.url and "compare=none" in page.url
         assert page.locator("input").first.input_value() == "Last 7 days"  # the Period box shows the link's
-
-
-def signed_in_at(page, url: str, login: tuple[str, str], heading: str) -> None:
-    """Open ``url``, log in at its login form and wait until the page titled ``heading`` has settled."""
-    page.goto(url, wait_until="networkidle")
-    log_in(page, *login)
-    page.wait_for_selector(f'h1:has-text("{heading}")', timeout=60_000)
-    settle(page)
 
 
 def test_one_back_returns_from_a_page_opened_in_the_sidebar(served):

@@ -177,3 +177,20 @@ def test_new_user_agents_are_typed_by_declaration_not_by_the_first_rows():
     pending = catalog.pending_frame()
     assert pending.height == 151
     assert pending.filter(pending["is_bot"])["bot_name"].to_list() == ["Googlebot"]
+
+
+def test_a_run_that_loads_nothing_applies_retention_once(settings_env, tmp_path, monkeypatch):
+    """Retention runs before reading and, when lines were read, again after loading them (they may already be
+    past it); a run over unchanged files reads nothing, so the second pass is skipped (the re-run stays fast)."""
+    from etl.compliance import retention
+
+    log = tmp_path / "access.log"
+    log.write_text(line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/") + "\n")
+    calls = []
+    real = retention.apply_retention
+    monkeypatch.setattr(retention, "apply_retention", lambda *a, **k: calls.append(1) or real(*a, **k))
+    ingest_paths(settings_env, [log], today=DAY)
+    assert len(calls) == 2
+    calls.clear()
+    assert ingest_paths(settings_env, [log], today=DAY).lines_skipped_already_loaded == 1
+    assert len(calls) == 1

@@ -183,7 +183,8 @@ def ingest_paths(
         raise
     finally:
         locator.close()
-    apply_retention(cfg, now=now)
+    if stats.lines_read > stats.lines_skipped_already_loaded:  # lines loaded may already be past retention
+        apply_retention(cfg, now=now)
     stats.seconds = time.monotonic() - started
     _record_run(cfg, run_id, started_at, stats, "ok")
     return stats

@@ -107,7 +107,9 @@ def generate(
     # the last day is today where the reports are read (reporting time zone), not on the machine's clock
     today = dt.datetime.now(settings().tz).date()
     first = _parse_date(start, "--start") if start else today - dt.timedelta(days=days - 1)
-    result = run_generate(out, days=days, start=first, seed=seed, visitors_per_day=visitors_per_day)
+    result = run_generate(
+        out, days=days, start=first, seed=seed, visitors_per_day=visitors_per_day, until=dt.datetime.now(dt.UTC)
+    )  # nothing after now: a log export ends when it is taken
     emit(
         result.as_dict(),
         as_json,
@@ -753,7 +755,9 @@ def demo(
 
     if not (DEMO_DIR / "inquiries.csv").exists():
         start = dt.datetime.now(cfg.tz).date() - dt.timedelta(days=days - 1)
-        result = run_generate(DEMO_DIR, days=days, start=start, seed=42, visitors_per_day=600)
+        result = run_generate(
+            DEMO_DIR, days=days, start=start, seed=42, visitors_per_day=600, until=dt.datetime.now(dt.UTC)
+        )
         say(f"generated {result.log_lines} log lines, {result.inquiries} inquiries in {DEMO_DIR}")
     from etl.logs.ingest import ingest_paths
 

@@ -280,8 +280,29 @@ def _text(title: str, value: pl.Expr) -> _Column:
     return _Column(title, value.fill_null(""), value, "text")
 
 
-def _column(name: str, dtype: pl.DataType, title: str, cfg: Settings, k_min: int | None) -> _Column:
-    """One column as shown, as exported, and how the page formats it."""
+def place_name(column: str, code: str | None) -> str | None:
+    """A country or region code as read on a page: ``CN`` -> ``China (CN)``, ``CN-GD`` -> ``Guangdong Sheng
+    (CN-GD)``; a code without a known name, "unknown" or a blank stays as it is."""
+    if not code or column not in PLACE_COLUMNS:
+        return code
+    if column == "region":
+        from etl.inquiries.regions import region_name
+
+        name = region_name(code)
+    else:
+        import pycountry
+
+        found = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
+        name = getattr(found, "common_name", None) or getattr(found, "name", None)
+    return f"{name} ({code})" if name else code
+
+
+PLACE_COLUMNS = ("country", "region")  # codes in the warehouse, names with their code on a page (exports keep codes)
+
+
+def _column(name: str, dtype: pl.DataType, title: str, cfg: Settings, k_min: int | None,
+            names: Mapping[str, str] | None = None) -> _Column:  # fmt: skip
+    """One column as shown, as exported, and how the page formats it; ``names``: what to show for each code."""
     column = pl.col(name)
     kind = unit_of(name, dtype)
     if dtype == pl.Date:
@@ -298,6 +319,8 @@ def _column(name: str, dtype: pl.DataType, title: str, cfg: Settings, k_min: int
         value = column.cast(pl.String)
         if name in CODE_COLUMNS:
             value = value.str.replace_all("_", " ").str.replace_all(r"\.", " ")
+        if names:
+            return _Column(title, value.replace(names).fill_null(""), value, "text")
         return _text(title, value)
     if kind == "count" and k_min is not None:
         return _Column(title, _suppressed(name, k_min, separators=True), _suppressed(name, k_min, separators=False),
@@ -327,8 +350,13 @@ def table(
     table names its own way; ``only``: the columns the page shows (the export keeps them all). Days read
     YYYY-MM-DD; moments in the reporting time zone, named in the heading; our codes in words."""
     frame = data if isinstance(data, pl.DataFrame) else pl.DataFrame(list(data), infer_schema_length=None)
+    names = {
+        name: {code: place_name(name, code) or code for code in frame[name].drop_nulls().unique().to_list()}
+        for name, dtype in frame.schema.items()
+        if name in PLACE_COLUMNS and dtype == pl.String
+    }
     columns = {
-        name: _column(name, dtype, (headings or {}).get(name) or heading(name), cfg, k_min)
+        name: _column(name, dtype, (headings or {}).get(name) or heading(name), cfg, k_min, names.get(name))
         for name, dtype in frame.schema.items()
     }
     shown = [columns[name] for name in (only or frame.columns)]

@@ -179,3 +179,21 @@ def test_a_change_too_small_to_show_is_no_change_not_minus_zero():
 
     assert [display_change("bounce_rate", c) for c in (-0.0001, 0.0001, -0.02)] == ["0.0 pts", "0.0 pts", "-2.0 pts"]
     assert [display_change("visitors", c) for c in (-0.0001, 0.168)] == ["0.0%", "+16.8%"]
+
+
+def test_places_read_as_names_with_their_code_and_export_as_codes():
+    from etl.formatting import table
+    from etl.settings import Settings
+
+    frame = pl.DataFrame(
+        {
+            "country": ["CN", "DE", None, "unknown", "ZZ"],
+            "region": ["CN-GD", "DE-BY", None, "unknown", "CN-XX"],
+            "visitors": [5, 4, 3, 2, 1],
+        }
+    )
+    out = table(frame, Settings())
+    assert out.shown["Country"].to_list() == ["China (CN)", "Germany (DE)", "", "unknown", "ZZ"]
+    assert out.shown["Region"].to_list()[:2] == ["Guangdong Sheng (CN-GD)", "Bayern (DE-BY)"]
+    assert out.shown["Region"].to_list()[2:] == ["", "unknown", "CN-XX"]  # no name known: the code as it is
+    assert out.export["Country"].to_list() == frame["country"].to_list()  # a CSV keeps the codes

@@ -45,3 +45,34 @@ def test_the_sample_ends_today_in_the_reporting_time_zone(tmp_path, zone):
     rotated = sorted(p.name for p in (tmp_path / "g" / "logs").iterdir())
     yesterday = {f"access.log-{(day - dt.timedelta(days=1)).strftime('%Y%m%d')}" for day in (before, after)}
     assert rotated[0] == "access.log" and set(rotated[1:]) & yesterday, rotated
+
+
+def test_sample_data_ends_when_it_is_taken(tmp_path):
+    """Generated now, the sample holds nothing after now: no log line, inquiry or rights step in the future, and
+    no extension notified after its request was done."""
+    import csv
+    import datetime as dt
+    import re
+
+    from etl.sample.generate import generate
+
+    start = dt.date(2026, 10, 1)
+    until = dt.datetime(2026, 10, 30, 2, 30, tzinfo=dt.UTC)  # 10:30 in Shanghai on the last day
+    generate(tmp_path, days=30, start=start, visitors_per_day=40, until=until)
+    stamps = [
+        dt.datetime.strptime(m, "%d/%b/%Y:%H:%M:%S %z")
+        for m in re.findall(r"\[([^\]]+)\]", (tmp_path / "logs" / "access.log").read_text())
+    ]
+    assert stamps and max(stamps) <= until and max(stamps) > until - dt.timedelta(hours=3)
+    with open(tmp_path / "inquiries.csv", encoding="utf-8") as fh:
+        inquiries = list(csv.DictReader(fh))
+    with open(tmp_path / "rights_requests.csv", encoding="utf-8") as fh:
+        rights = list(csv.DictReader(fh))
+    columns = ("submitted_at", "first_response_at", "closed_at", "received_at", "identity_verified_at",
+               "extension_notified_at", "completed_at")  # fmt: skip
+    moments = [dt.datetime.fromisoformat(row[c]) for row in inquiries + rights for c in columns if row.get(c)]
+    assert moments and max(moments) <= until
+    for row in rights:
+        if row["extension_notified_at"] and row["completed_at"]:
+            assert row["extension_notified_at"] < row["completed_at"], row["request_id"]
+    assert any(row["extended"] == "true" for row in rights)

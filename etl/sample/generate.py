@@ -318,13 +318,15 @@ def _line(ip: str, when: dt.datetime, method: str, path: str, status: int, size:
 
 
 class _DayWriter:
-    """Collects one server day's lines, then writes them sorted by time."""
+    """Collects one server day's lines, then writes them sorted by time; none after ``until`` (a log ends now)."""
 
-    def __init__(self) -> None:
+    def __init__(self, until: dt.datetime | None = None) -> None:
         self.events: list[tuple[dt.datetime, int, str]] = []
+        self.until = until
 
     def add(self, when: dt.datetime, line: str) -> None:
-        self.events.append((when, len(self.events), line))
+        if self.until is None or when <= self.until:
+            self.events.append((when, len(self.events), line))
 
     def lines(self) -> list[str]:
         return [line for _, _, line in sorted(self.events)]
@@ -517,8 +519,11 @@ def _inquiry_rows(rng: random.Random, submissions: list[Submission], seed: int, 
     return rows
 
 
-def _rights_rows(rng: random.Random, inquiries: list[dict], first: dt.date, last: dt.date) -> list[dict]:
-    """Requests spread over the window and the 60 days before it: most done, some open, some overdue."""
+def _rights_rows(
+    rng: random.Random, inquiries: list[dict], first: dt.date, last: dt.date, until: dt.datetime
+) -> list[dict]:
+    """Requests spread over the window and the 60 days before it: most done, some open, some overdue; nothing
+    received or done after ``until``, and no extension notified after the request was done."""
     rows = []
     span = (last - first).days + 60
     count = max(6, span // 3)
@@ -535,6 +540,11 @@ def _rights_rows(rng: random.Random, inquiries: list[dict], first: dt.date, last
         notified = received + dt.timedelta(days=rng.randint(5, 20)) if extended else None
         done_after = rng.choice([3, 6, 9, 12, 15, 19, 24, 33])
         completed = received + dt.timedelta(days=done_after) if age > done_after and rng.random() < 0.85 else None
+        if received > until:
+            continue
+        verified, completed = (None if t is None or t > until else t for t in (verified, completed))
+        if notified is not None and (notified > until or (completed is not None and notified >= completed)):
+            extended, notified = False, None  # an extension is notified while the request is open, never later
         if completed:
             status = "completed" if rng.random() < 0.9 else "rejected"
         elif verified is None and rng.random() < 0.3:
@@ -575,8 +585,19 @@ RIGHTS_COLUMNS = [
 ]  # fmt: skip
 
 
-def generate(out: Path, *, days: int, start: dt.date, seed: int = 42, visitors_per_day: int = 300) -> GenerateResult:
-    """Write ``days`` days of logs into ``out/logs`` plus ``inquiries.csv`` and ``rights_requests.csv``."""
+def generate(
+    out: Path,
+    *,
+    days: int,
+    start: dt.date,
+    seed: int = 42,
+    visitors_per_day: int = 300,
+    until: dt.datetime | None = None,
+) -> GenerateResult:
+    """Write ``days`` days of logs into ``out/logs`` plus ``inquiries.csv`` and ``rights_requests.csv``.
+
+    ``until`` (the CLI passes the current time): nothing happens after it, as in data exported now; the last
+    day then ends at that moment. Without it the last day is whole."""
     rng = random.Random(seed)
     log_dir = out / "logs"
     others = sorted(p.name for p in log_dir.iterdir()) if log_dir.is_dir() else []
@@ -586,6 +607,7 @@ def generate(out: Path, *, days: int, start: dt.date, seed: int = 42, visitors_p
     log_dir.mkdir(parents=True, exist_ok=True)
     result = GenerateResult(out=out)
     last = start + dt.timedelta(days=days - 1)
+    end_of_last = dt.datetime.combine(last, dt.time(23, 59), SERVER_TZ)
     submissions: list[Submission] = []
     weights = [n.weight for n in NETWORKS]
     human_uas = {
@@ -594,7 +616,7 @@ def generate(out: Path, *, days: int, start: dt.date, seed: int = 42, visitors_p
     }
     for index in range(days):
         day = start + dt.timedelta(days=index)
-        writer = _DayWriter()
+        writer = _DayWriter(until)
         for _ in range(_day_volume(rng, day, visitors_per_day, index)):
             network = _weighted(rng, list(NETWORKS), weights)
             uas, ua_weights = human_uas["CN" if network.country == "CN" else "EU"]
@@ -609,10 +631,10 @@ def generate(out: Path, *, days: int, start: dt.date, seed: int = 42, visitors_p
         lines = writer.lines()
         result.log_files.append(_write_logs(log_dir, day, lines, last))
         result.log_lines += len(lines)
-    now = dt.datetime.combine(last, dt.time(23, 59), SERVER_TZ)
-    inquiries = _inquiry_rows(rng, submissions, seed, now)
+    now = min(until, end_of_last) if until else end_of_last
+    inquiries = _inquiry_rows(rng, [sub for sub in submissions if sub.when <= now], seed, now)
     _write_csv(out / "inquiries.csv", inquiries, INQUIRY_COLUMNS)
-    rights = _rights_rows(rng, inquiries, start, last)
+    rights = _rights_rows(rng, inquiries, start, last, now)
     _write_csv(out / "rights_requests.csv", rights, RIGHTS_COLUMNS)
     result.inquiries, result.rights_requests = len(inquiries), len(rights)
     return result

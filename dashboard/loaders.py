@@ -119,10 +119,10 @@ def rights_timeline(request_id: str, as_of) -> pl.DataFrame:
 
 
 def staff() -> list[str]:
-    """The dashboard accounts a request can be given to (its owner)."""
-    from etl.accounts import list_users
+    """The dashboard accounts a request can be given to (its owner): those whose role opens the Rights page."""
+    from etl.accounts import RIGHTS_ROLES, list_users
 
-    return sorted(u.name for u in list_users(cached_settings().secrets_dir))
+    return sorted(u.name for u in list_users(cached_settings().secrets_dir) if u.role in RIGHTS_ROLES)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from etl.accounts import ROLES
+from etl.accounts import RIGHTS_ROLES, ROLES
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "views/inquiries.py", "Inquiry funnel", "inquiries", ":material/filter_alt:", frozenset({"manager", "admin"})
     ),  # fmt: skip
-    PageSpec("views/rights.py", "Rights requests", "rights", ":material/gavel:", frozenset({"compliance", "admin"})),
+    PageSpec("views/rights.py", "Rights requests", "rights", ":material/gavel:", RIGHTS_ROLES),
     PageSpec("views/privacy.py", "Data & privacy", "privacy", ":material/shield:", frozenset({"compliance", "admin"})),
 )
 

@@ -19,6 +19,9 @@ from etl.errors import ConfigError, InputError
 from etl.keystore import check_private, ensure_secrets_dir, write_private
 
 ROLES = ("marketing", "manager", "compliance", "admin")
+# The roles that work on data-subject requests: they open the Rights page (dashboard/navigation.py), and only
+# their accounts can own a request.
+RIGHTS_ROLES = frozenset({"compliance", "admin"})
 USERS_FILE = "users.json"
 LOGIN_STATE_FILE = "login_state.json"
 LOGIN_LOCK_FILE = "login_state.lock"

@@ -259,8 +259,11 @@ def send(cfg: Settings, digest: Digest, to: list[str]) -> str:
         raise VcarError(f"mail server {where}: sender refused ({exc.smtp_code}); check mail_from") from None
     except smtplib.SMTPResponseException as exc:
         raise VcarError(f"mail server {where}: {stage} failed ({exc.smtp_code})") from None
-    except smtplib.SMTPException as exc:
-        raise VcarError(f"mail server {where}: {stage} failed ({type(exc).__name__})") from None
+    except smtplib.SMTPServerDisconnected:
+        raise VcarError(f"mail server {where}: closed the connection during {stage}; check smtp_security (tls "
+                        "on port 465, starttls on 587) and smtp_port") from None  # fmt: skip
+    except smtplib.SMTPException:
+        raise VcarError(f"mail server {where}: {stage} failed; the server's answer was not SMTP") from None
     except ssl.SSLError as exc:
         raise VcarError(f"mail server {where}: TLS failed ({exc.reason}); check smtp_security and smtp_port") from None
     except socket.gaierror:

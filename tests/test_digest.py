@@ -139,6 +139,30 @@ def test_an_unreachable_server_is_one_line(monkeypatch, settings_env, register):
     assert str(err.value) == f"mail server 127.0.0.1:{port}: connection refused; check smtp_host and smtp_port"
 
 
+def test_a_server_that_hangs_up_is_one_line_in_words(monkeypatch, settings_env, register):
+    """A port that accepts and closes at once (a TLS-only port spoken to in plain SMTP often does)."""
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def hang_up() -> None:
+        conn, _ = listener.accept()
+        conn.close()
+
+    threading.Thread(target=hang_up, daemon=True).start()
+    monkeypatch.setenv("VCAR_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("VCAR_SMTP_PORT", str(port))
+    monkeypatch.setenv("VCAR_MAIL_FROM", "insights@vcar.example")
+    cfg = load_settings()
+    with pytest.raises(VcarError) as err:
+        digest.send(cfg, digest.build(cfg, "compliance", D(2026, 11, 25), NOW), ["dpo@vcar.example"])
+    listener.close()
+    assert str(err.value).startswith(f"mail server 127.0.0.1:{port}: closed the connection during connect; check")
+    assert "SMTP" not in str(err.value).replace("smtp_", "")  # words, not an exception's class name
+
+
 def test_starttls_is_required_when_configured(smtp, monkeypatch, register):
     monkeypatch.setenv("VCAR_SMTP_SECURITY", "starttls")  # the test server offers no STARTTLS
     cfg = load_settings()

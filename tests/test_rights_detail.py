@@ -26,6 +26,9 @@ def test_an_owner_is_a_dashboard_account_and_survives_a_reimport(settings_env, t
     assert rights.listing(settings_env, as_of=D(2026, 11, 3))[0]["owner"] == owner
     with pytest.raises(FieldError, match="--owner: 'Zhang San' is not a dashboard account"):
         rights.update(settings_env, r.request_id, owner="Zhang San")
+    add_user(settings_env.secrets_dir, "wang.fang", "marketing", "a long enough password")
+    with pytest.raises(FieldError, match="'wang.fang' \\(marketing\\) cannot open the rights requests"):
+        rights.update(settings_env, r.request_id, owner="wang.fang")  # the Rights page is not theirs
     export = tmp_path / "register.csv"
     row = f"{r.request_id},2026-11-02T12:00:00+08:00,access,email,someone@example.cn,in_progress"
     export.write_text(f"request_id,received_at,type,channel,email,status\n{row}\n")
@@ -90,7 +93,10 @@ def test_the_rights_page_shows_the_banner_and_gives_a_request_an_owner(settings_
     assert not at.exception
     assert any(late.request_id in e.value and "days overdue" in e.value and "owner nobody" in e.value
                for e in at.error)  # fmt: skip
+    add_user(settings_env.secrets_dir, "wang.fang", "marketing", "a long enough password")
     at.selectbox(key="upd-id").set_value(late.request_id).run()
+    assert owner in at.selectbox(key=f"upd-owner-{late.request_id}").options
+    assert "wang.fang" not in at.selectbox(key=f"upd-owner-{late.request_id}").options  # no Rights page: no owner
     at.selectbox(key=f"upd-owner-{late.request_id}").set_value(owner)
     [b for b in at.button if b.label == "Save"][0].click().run()
     assert not at.exception

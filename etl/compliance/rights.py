@@ -202,14 +202,17 @@ def update(
 def owner_of(cfg: Settings, name: str) -> str | None:
     """A request's owner must be a dashboard account (``vcar users list``), so the register names staff by the
     login the audit log uses, never by a typed name; "" means nobody."""
-    from etl.accounts import list_users
+    from etl.accounts import RIGHTS_ROLES, list_users
 
     name = name.strip()
     if not name:
         return None
-    accounts = sorted(u.name for u in list_users(cfg.secrets_dir))
-    if name not in accounts:
+    roles = {u.name: u.role for u in list_users(cfg.secrets_dir)}
+    if name not in roles:
         raise FieldError("owner", f"{name[:40]!r} is not a dashboard account (see vcar users list)")
+    if roles[name] not in RIGHTS_ROLES:
+        raise FieldError("owner", f"{name[:40]!r} ({roles[name]}) cannot open the rights requests; give it to "
+                                  f"a {' or '.join(sorted(RIGHTS_ROLES))} account")  # fmt: skip
     return name
 
 

@@ -45,7 +45,9 @@ FROM generate_series(CAST($first AS DATE), CAST($last AS DATE), INTERVAL 1 DAY) 
 INSERT INTO agg_bots SELECT d::DATE, 'Bot' || (i % 40), 'crawler_list', 900, 12
 FROM generate_series(CAST($first AS DATE), CAST($last AS DATE), INTERVAL 1 DAY) t(d), range(40) r(i);
 INSERT INTO agg_contact SELECT day, country, region, sum(visitors) // 20 FROM agg_daily GROUP BY ALL;
-INSERT INTO inquiries
+INSERT INTO inquiries (inquiry_key, subject_email, subject_phone, submitted_at, day, country, region, district,
+                       support_type, status, first_response_at, closed_at, policy_version, message_chars, email_kind,
+                       has_company, run_id, updated_at, consent)
 SELECT 'k' || d || '-' || i, 'e' || d || '-' || i, NULL, d::TIMESTAMP + INTERVAL (i * 13) MINUTE, d::DATE,
        ['CN', 'CN', 'CN', 'DE', 'FR'][1 + (i % 5)], ['CN-GD', 'CN-ZJ', 'CN-SH', 'DE-BY', 'FR-IDF'][1 + (i % 5)],
        'District ' || (i % 9), ['Product inquiry', 'Technical support', 'Other'][1 + (i % 3)],
@@ -54,7 +56,9 @@ SELECT 'k' || d || '-' || i, 'e' || d || '-' || i, NULL, d::TIMESTAMP + INTERVAL
        CASE WHEN i % 3 = 2 THEN d::TIMESTAMP + INTERVAL 3 DAY END, '2025-11-15', 120, 'corporate', true, 'bench',
        now(), true
 FROM generate_series(CAST($first AS DATE), CAST($last AS DATE), INTERVAL 1 DAY) t(d), range(50) r(i);
-INSERT INTO rights_requests
+INSERT INTO rights_requests (request_id, type, channel, status, subject_email, subject_phone, received_at,
+                             identity_requested_on, identity_verified_on, extension_notified_on, extension_reason,
+                             closed_on, note, updated_at)
 SELECT 'DSR-B-' || i, ['access', 'erasure', 'rectification'][1 + (i % 3)], 'email',
        CASE WHEN i < 560 THEN 'completed' ELSE 'in_progress' END, 'e' || i, NULL,
        CAST($last AS DATE) - INTERVAL (i // 2) DAY, NULL, NULL, NULL, NULL,

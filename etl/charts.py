@@ -5,6 +5,7 @@ district breakdown's bars.
 
 from __future__ import annotations
 
+import datetime as dt
 import zlib
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -58,6 +59,28 @@ def series_lines(rows: list[dict[str, Any]], measures: Sequence[str]) -> list[di
         traces.append({"name": "Partial period", "colour": PARTIAL_COLOUR, "dash": PARTIAL_DASH,
                        "x": [rows[0]["period"]], "y": [None], "legend": True})  # fmt: skip
     return traces
+
+
+_TICKS = {"hour": "%Y-%m-%d %H:%M", "day": "%Y-%m-%d", "week": "%Y-%m-%d", "month": "%b %Y"}
+_STEP = {"hour": dt.timedelta(hours=1), "day": dt.timedelta(days=1), "week": dt.timedelta(days=7),
+         "month": dt.timedelta(days=31)}  # fmt: skip
+
+
+def time_axis(rows: list[dict[str, Any]], grain: str, key: str = "period") -> dict[str, Any]:
+    """Layout of a series chart's time axis: ticks that name the grain's periods, and, when the series has one
+    period (a single day chosen, a first day of data), a range of a period either side of it, where plotly would
+    zoom to milliseconds around the lone point."""
+    axis: dict[str, Any] = {"xaxis_type": "date", "xaxis_tickformat": _TICKS.get(grain, "%Y-%m-%d")}
+    periods = {r[key] for r in rows}
+    if len(periods) == 1:
+        (only,) = periods
+        if isinstance(only, str):  # a report's rows for JSON carry ISO text
+            only = dt.datetime.fromisoformat(only)
+        moment = only if isinstance(only, dt.datetime) else dt.datetime.combine(only, dt.time())
+        step = _STEP.get(grain, dt.timedelta(days=1))
+        tick = "M1" if grain == "month" else step.total_seconds() * 1000  # plotly: months by name, else ms
+        axis |= {"xaxis_range": [moment - step, moment + step], "xaxis_dtick": tick}
+    return axis
 
 
 def partial_note(rows: list[dict[str, Any]], grain: str, drawn: str = "Dotted", key: str = "period") -> str | None:

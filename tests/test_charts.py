@@ -146,3 +146,18 @@ def test_the_usage_chart_keeps_each_series_colour_from_day_to_hour(loaded_env):
         seen[grain] = {t["name"]: t["line"]["color"] for t in series if t["name"] != "Partial period"}
     assert seen["Hour"] == {k: v for k, v in seen["Day"].items() if k in seen["Hour"]}
     assert seen["Hour"]["Visits"] == SERIES_COLOURS["visits"]
+
+
+@pytest.mark.parametrize("grain", ["hour", "day", "week", "month"])
+def test_a_one_period_series_gets_an_axis_of_periods_not_milliseconds(grain):
+    import plotly.graph_objects as go
+
+    from etl.charts import time_axis
+
+    for period in (dt.date(2026, 11, 2), dt.datetime(2026, 11, 2, 9), "2026-11-02"):
+        axis = time_axis([{"period": period, "visitors": 3}], grain)
+        low, high = axis["xaxis_range"]
+        assert high - low >= dt.timedelta(hours=2)  # a period either side, not plotly's sub-second zoom
+        go.Figure().update_layout(**axis)  # a layout plotly accepts
+    many = time_axis([{"period": dt.date(2026, 11, d)} for d in (1, 2)], grain)
+    assert "xaxis_range" not in many and many["xaxis_type"] == "date"  # plotly fits several periods itself

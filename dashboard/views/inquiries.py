@@ -13,7 +13,7 @@ from dashboard import controls, loaders
 from dashboard.auth import require_page
 from dashboard.tables import HALF_WIDTH, show_table
 from dashboard.views.inquiry_quality import show_place_quality
-from etl.charts import colours, district_bars, funnel_texts, partial_note, partial_opacity
+from etl.charts import colours, district_bars, funnel_texts, partial_note, partial_opacity, time_axis
 from etl.formatting import change_between, display
 from etl.metrics import label
 from etl.settings import cached_settings
@@ -92,7 +92,8 @@ if by_day.height:
         labels={"day": "Day", "variable": "Step", "value": "Inquiries"},
     )
     fig.update_traces(marker_opacity=partial_opacity(report["by_day"]))  # today, not over, drawn pale
-    fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title="")
+    fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title="",
+                      **time_axis(report["by_day"], "day", key="day"))  # fmt: skip
     st.plotly_chart(fig, width="stretch")
     note = partial_note(report["by_day"], "day", drawn="Pale", key="day")
     if note:

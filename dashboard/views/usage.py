@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import controls, loaders
 from dashboard.auth import require_page
 from dashboard.tables import HALF_WIDTH, MAP_CONFIG, country_codes, show_table
-from etl.charts import colours, partial_note, series_lines
+from etl.charts import colours, partial_note, series_lines, time_axis
 from etl.formatting import change_between, display
 from etl.metrics import BY_KEY, DIMENSION_BY_KEY, label
 from etl.settings import cached_settings
@@ -79,7 +79,7 @@ if series:
     for line in series_lines(series, measures):  # one colour per series in every view; partial periods dotted
         fig.add_scatter(x=line["x"], y=line["y"], name=line["name"], legendgroup=line["name"], mode="lines+markers",
                         line={"color": line["colour"], "dash": line["dash"]}, showlegend=line["legend"])  # fmt: skip
-    fig.update_layout(legend_title_text="", xaxis_title="", yaxis_title="", height=320, xaxis_type="date")
+    fig.update_layout(legend_title_text="", xaxis_title="", yaxis_title="", height=320, **time_axis(series, grain_key))
     st.plotly_chart(fig, width="stretch")
     for note in (partial_note(series, grain_key), "The hourly series is not split by filters."
                  if grain_key == "hour" and view.filters else None):  # fmt: skip

@@ -102,10 +102,13 @@ def generate(
     as_json: JsonFlag = False,
 ) -> None:
     """Write realistic, deterministic sample data: access logs, the contact-form export, rights requests."""
+    from etl.sample.generate import SERVER_TZ
     from etl.sample.generate import generate as run_generate
 
-    # the last day is today where the reports are read (reporting time zone), not on the machine's clock
-    today = dt.datetime.now(settings().tz).date()
+    # the last day is the sample server's day of now (its logs rotate at its midnight): the data reaches now,
+    # and today in the reporting time zone, ahead of the server or behind it, holds what has happened so far
+    settings()  # a wrong setting stops here, as in every command
+    today = dt.datetime.now(SERVER_TZ).date()
     first = _parse_date(start, "--start") if start else today - dt.timedelta(days=days - 1)
     result = run_generate(
         out, days=days, start=first, seed=seed, visitors_per_day=visitors_per_day, until=dt.datetime.now(dt.UTC)
@@ -466,7 +469,7 @@ def rights_update(
     reason: Annotated[str | None, typer.Option(help="Why it is extended (required with --extend).")] = None,
     note: Annotated[str | None, typer.Option(help="A note; e-mails and numbers in it are masked.")] = None,
     owner: Annotated[
-        str | None, typer.Option(help='Who answers it: a dashboard account (vcar users list); "" for nobody.')
+        str | None, typer.Option(help='Who answers it: a compliance or admin account (vcar users list); "" for nobody.')
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -751,10 +754,11 @@ def demo(
 ) -> None:
     """Generate sample data (once), ingest what changed, create demo users and serve the dashboard."""
     cfg = settings()
+    from etl.sample.generate import SERVER_TZ
     from etl.sample.generate import generate as run_generate
 
     if not (DEMO_DIR / "inquiries.csv").exists():
-        start = dt.datetime.now(cfg.tz).date() - dt.timedelta(days=days - 1)
+        start = dt.datetime.now(SERVER_TZ).date() - dt.timedelta(days=days - 1)  # as `vcar generate`
         result = run_generate(
             DEMO_DIR, days=days, start=start, seed=42, visitors_per_day=600, until=dt.datetime.now(dt.UTC)
         )

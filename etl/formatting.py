@@ -285,16 +285,20 @@ def place_name(column: str, code: str | None) -> str | None:
     (CN-GD)``; a code without a known name, "unknown" or a blank stays as it is."""
     if not code or column not in PLACE_COLUMNS:
         return code
+    upper = code.upper()
     if column == "region":
         from etl.inquiries.regions import region_name
 
-        name = region_name(code)
+        name = region_name(upper)
     else:
         import pycountry
 
-        found = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
+        found = pycountry.countries.get(alpha_2=upper) if len(upper) == 2 else None
         name = getattr(found, "common_name", None) or getattr(found, "name", None)
-    return f"{name} ({code})" if name else code
+    if not name:
+        return code
+    name = re.sub(r"\s*\[[^\]]*\]", "", name)  # ISO's other-language names: "Wales [Cymru GB-CYM]" -> "Wales"
+    return f"{name} ({upper})"
 
 
 PLACE_COLUMNS = ("country", "region")  # codes in the warehouse, names with their code on a page (exports keep codes)
@@ -353,7 +357,7 @@ def table(
     names = {
         name: {code: place_name(name, code) or code for code in frame[name].drop_nulls().unique().to_list()}
         for name, dtype in frame.schema.items()
-        if name in PLACE_COLUMNS and dtype == pl.String
+        if name in PLACE_COLUMNS and dtype == pl.String and f"{name}_name" not in frame.columns  # named already
     }
     columns = {
         name: _column(name, dtype, (headings or {}).get(name) or heading(name), cfg, k_min, names.get(name))

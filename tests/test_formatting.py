@@ -197,3 +197,7 @@ def test_places_read_as_names_with_their_code_and_export_as_codes():
     assert out.shown["Region"].to_list()[:2] == ["Guangdong Sheng (CN-GD)", "Bayern (DE-BY)"]
     assert out.shown["Region"].to_list()[2:] == ["", "unknown", "CN-XX"]  # no name known: the code as it is
     assert out.export["Country"].to_list() == frame["country"].to_list()  # a CSV keeps the codes
+    wales = table(pl.DataFrame({"region": ["GB-WLS"], "country": ["gb"]}), Settings()).shown.row(0)
+    assert wales == ("Wales (GB-WLS)", "United Kingdom (GB)")  # no other-language names in brackets; codes upper
+    named = table(frame.with_columns(pl.col("region").alias("region_name")), Settings()).shown
+    assert named["Region"].to_list()[:2] == ["CN-GD", "DE-BY"]  # a table with its own names keeps the code apart

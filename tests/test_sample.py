@@ -32,19 +32,27 @@ def test_generate_refuses_a_folder_that_already_holds_logs(tmp_path):
 
 
 @pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])  # UTC+14 and UTC-11
-def test_the_sample_ends_today_in_the_reporting_time_zone(tmp_path, zone):
-    """At any hour one of these zones is on another date than UTC: the demo's "Today" must hold data."""
+def test_the_sample_reaches_now_whatever_the_reporting_time_zone(tmp_path, zone):
+    """At any hour one of these zones is on another date than the sample server (Shanghai): the data still runs
+    up to the moment it was generated, so the demo's "Today" holds what has happened today, and never more."""
     import datetime as dt
-    from zoneinfo import ZoneInfo
+    import re
 
-    before = dt.datetime.now(ZoneInfo(zone)).date()
-    run = vcar("generate", "--out", str(tmp_path / "g"), "--days", "2", "--visitors-per-day", "20", "--json",
+    from etl.sample.generate import SERVER_TZ
+
+    before = dt.datetime.now(dt.UTC)
+    run = vcar("generate", "--out", str(tmp_path / "g"), "--days", "2", "--visitors-per-day", "200", "--json",
                env={"VCAR_TIMEZONE": zone, "VCAR_SECRETS_DIR": str(tmp_path / "s")})  # fmt: skip
-    after = dt.datetime.now(ZoneInfo(zone)).date()
+    after = dt.datetime.now(dt.UTC)
     assert run.returncode == 0, run.stderr
-    rotated = sorted(p.name for p in (tmp_path / "g" / "logs").iterdir())
-    yesterday = {f"access.log-{(day - dt.timedelta(days=1)).strftime('%Y%m%d')}" for day in (before, after)}
-    assert rotated[0] == "access.log" and set(rotated[1:]) & yesterday, rotated
+    logs = tmp_path / "g" / "logs"
+    rotated = sorted(p.name for p in logs.iterdir())
+    server_days = {(moment.astimezone(SERVER_TZ).date() - dt.timedelta(days=1)) for moment in (before, after)}
+    assert rotated[0] == "access.log" and set(rotated[1:]) & {f"access.log-{d:%Y%m%d}" for d in server_days}
+    stamps = [dt.datetime.strptime(m, "%d/%b/%Y:%H:%M:%S %z")
+              for name in rotated if not name.endswith(".gz")
+              for m in re.findall(r"\[([^\]]+)\]", (logs / name).read_text())]  # fmt: skip
+    assert max(stamps) <= after and max(stamps) > before - dt.timedelta(hours=6)  # up to now, not a day stale
 
 
 def test_sample_data_ends_when_it_is_taken(tmp_path):

@@ -212,7 +212,7 @@ def owner_of(cfg: Settings, name: str) -> str | None:
         raise FieldError("owner", f"{name[:40]!r} is not a dashboard account (see vcar users list)")
     if roles[name] not in RIGHTS_ROLES:
         raise FieldError("owner", f"{name[:40]!r} ({roles[name]}) cannot open the rights requests; give it to "
-                                  f"a {' or '.join(sorted(RIGHTS_ROLES))} account")  # fmt: skip
+                                  f"an account of role {' or '.join(sorted(RIGHTS_ROLES))}")  # fmt: skip
     return name
 
 

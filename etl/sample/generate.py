@@ -543,6 +543,8 @@ def _rights_rows(
         if received > until:
             continue
         verified, completed = (None if t is None or t > until else t for t in (verified, completed))
+        if verified is not None and completed is not None and verified >= completed:
+            verified = None  # identity is verified while the request is open, never after it was done
         if notified is not None and (notified > until or (completed is not None and notified >= completed)):
             extended, notified = False, None  # an extension is notified while the request is open, never later
         if completed:

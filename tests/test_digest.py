@@ -128,15 +128,21 @@ def test_a_refused_login_is_one_line_without_the_password(smtp, settings_env, re
     assert smtp.envelopes == []
 
 
-def test_an_unreachable_server_is_one_line(monkeypatch, settings_env, register):
-    port = free_port()  # nothing listens there
+def send_to_local_port(monkeypatch, port: int) -> str:
+    """The one-line error of sending the compliance digest through 127.0.0.1:``port``."""
     monkeypatch.setenv("VCAR_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("VCAR_SMTP_PORT", str(port))
     monkeypatch.setenv("VCAR_MAIL_FROM", "insights@vcar.example")
     cfg = load_settings()
     with pytest.raises(VcarError) as err:
         digest.send(cfg, digest.build(cfg, "compliance", D(2026, 11, 25), NOW), ["dpo@vcar.example"])
-    assert str(err.value) == f"mail server 127.0.0.1:{port}: connection refused; check smtp_host and smtp_port"
+    return str(err.value)
+
+
+def test_an_unreachable_server_is_one_line(monkeypatch, settings_env, register):
+    port = free_port()  # nothing listens there
+    message = send_to_local_port(monkeypatch, port)
+    assert message == f"mail server 127.0.0.1:{port}: connection refused; check smtp_host and smtp_port"
 
 
 def test_a_server_that_hangs_up_is_one_line_in_words(monkeypatch, settings_env, register):
@@ -152,15 +158,10 @@ def test_a_server_that_hangs_up_is_one_line_in_words(monkeypatch, settings_env, 
         conn.close()
 
     threading.Thread(target=hang_up, daemon=True).start()
-    monkeypatch.setenv("VCAR_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("VCAR_SMTP_PORT", str(port))
-    monkeypatch.setenv("VCAR_MAIL_FROM", "insights@vcar.example")
-    cfg = load_settings()
-    with pytest.raises(VcarError) as err:
-        digest.send(cfg, digest.build(cfg, "compliance", D(2026, 11, 25), NOW), ["dpo@vcar.example"])
+    message = send_to_local_port(monkeypatch, port)
     listener.close()
-    assert str(err.value).startswith(f"mail server 127.0.0.1:{port}: closed the connection during connect; check")
-    assert "SMTP" not in str(err.value).replace("smtp_", "")  # words, not an exception's class name
+    assert message.startswith(f"mail server 127.0.0.1:{port}: closed the connection during connect; check")
+    assert "SMTP" not in message.replace("smtp_", "")  # words, not an exception's class name
 
 
 def test_starttls_is_required_when_configured(smtp, monkeypatch, register):

@@ -501,7 +501,7 @@ def rights_list(
     if as_json:
         typer.echo(json.dumps({"as_of": day.isoformat(), "requests": rows}, ensure_ascii=False, default=str))
         return
-    say(f"as of {day}: {count(len(rows))} requests")
+    say(f"as of {day}: {count(len(rows))} request{'' if len(rows) == 1 else 's'}")
     if rows:
         headers = ["Request", "Type", "Status", "Due", "Legal deadline", "SLA state", "Days left", "Owner"]
         lines = [[r["request_id"], words(r["type"]), words(r["status"]), str(r["due_date"] or ""),

@@ -23,6 +23,14 @@ def test_generate_is_deterministic_and_json_is_one_document(tmp_path):
     assert (tmp_path / "a/logs/access.log").read_bytes() != (tmp_path / "c/logs/access.log").read_bytes()
 
 
+def test_generate_refuses_a_file_as_its_folder_in_one_line(tmp_path):
+    (tmp_path / "taken").write_text("not a folder\n")
+    run = vcar("generate", "--out", str(tmp_path / "taken"), "--days", "1", "--json")
+    error = json.loads(run.stdout)["error"]
+    assert run.returncode == 1 and error.startswith(f"--out: {tmp_path / 'taken'} is a file, not a folder")
+    assert (tmp_path / "taken").read_text() == "not a folder\n"
+
+
 def test_generate_refuses_a_folder_that_already_holds_logs(tmp_path):
     (tmp_path / "g" / "logs").mkdir(parents=True)
     (tmp_path / "g" / "logs" / "access.log-20250101").write_text("an older run's log\n")

@@ -602,11 +602,17 @@ def generate(
     day then ends at that moment. Without it the last day is whole."""
     rng = random.Random(seed)
     log_dir = out / "logs"
+    blocked = next((p for p in (out, log_dir) if p.exists() and not p.is_dir()), None)
+    if blocked is not None:
+        raise InputError(f"--out: {blocked} is a file, not a folder; give a folder (it is created if missing)")
     others = sorted(p.name for p in log_dir.iterdir()) if log_dir.is_dir() else []
     if others:  # mixing two runs' logs in one folder makes every figure wrong, and silently
         raise InputError(f"{log_dir} already holds {len(others)} files ({', '.join(others[:3])}"
                          f"{', ...' if len(others) > 3 else ''}); give an empty --out folder")  # fmt: skip
-    log_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--out: cannot create {log_dir} ({exc.strerror or 'not writable'})") from None
     result = GenerateResult(out=out)
     last = start + dt.timedelta(days=days - 1)
     end_of_last = dt.datetime.combine(last, dt.time(23, 59), SERVER_TZ)

@@ -90,6 +90,16 @@ def settings() -> Settings:
     return load_settings()
 
 
+def _sample_window(days: int, start: dt.date | None = None) -> tuple[dt.date, dt.datetime]:
+    """The first day of sample data and the moment it ends: now, as in an export taken now. By default the last
+    day is the sample server's day of now (its logs rotate at its midnight), so the data reaches now and today in
+    the reporting time zone, ahead of the server or behind it, holds what has happened so far."""
+    from etl.sample.generate import SERVER_TZ
+
+    now = dt.datetime.now(dt.UTC)
+    return start or now.astimezone(SERVER_TZ).date() - dt.timedelta(days=days - 1), now
+
+
 @app.command()
 def generate(
     out: Annotated[Path, typer.Option(help="Folder to write logs/, inquiries.csv and rights_requests.csv into.")],
@@ -102,17 +112,11 @@ def generate(
     as_json: JsonFlag = False,
 ) -> None:
     """Write realistic, deterministic sample data: access logs, the contact-form export, rights requests."""
-    from etl.sample.generate import SERVER_TZ
     from etl.sample.generate import generate as run_generate
 
-    # the last day is the sample server's day of now (its logs rotate at its midnight): the data reaches now,
-    # and today in the reporting time zone, ahead of the server or behind it, holds what has happened so far
     settings()  # a wrong setting stops here, as in every command
-    today = dt.datetime.now(SERVER_TZ).date()
-    first = _parse_date(start, "--start") if start else today - dt.timedelta(days=days - 1)
-    result = run_generate(
-        out, days=days, start=first, seed=seed, visitors_per_day=visitors_per_day, until=dt.datetime.now(dt.UTC)
-    )  # nothing after now: a log export ends when it is taken
+    first, now = _sample_window(days, _parse_date(start, "--start") if start else None)
+    result = run_generate(out, days=days, start=first, seed=seed, visitors_per_day=visitors_per_day, until=now)
     emit(
         result.as_dict(),
         as_json,
@@ -754,14 +758,11 @@ def demo(
 ) -> None:
     """Generate sample data (once), ingest what changed, create demo users and serve the dashboard."""
     cfg = settings()
-    from etl.sample.generate import SERVER_TZ
     from etl.sample.generate import generate as run_generate
 
     if not (DEMO_DIR / "inquiries.csv").exists():
-        start = dt.datetime.now(SERVER_TZ).date() - dt.timedelta(days=days - 1)  # as `vcar generate`
-        result = run_generate(
-            DEMO_DIR, days=days, start=start, seed=42, visitors_per_day=600, until=dt.datetime.now(dt.UTC)
-        )
+        start, now = _sample_window(days)
+        result = run_generate(DEMO_DIR, days=days, start=start, seed=42, visitors_per_day=600, until=now)
         say(f"generated {result.log_lines} log lines, {result.inquiries} inquiries in {DEMO_DIR}")
     from etl.logs.ingest import ingest_paths
 

@@ -158,9 +158,7 @@ def update(
             if status not in (None, "extended"):
                 raise FieldError("extend", f"an extension cannot be combined with the status {status}")
             status = "extended"
-            if not reason or not reason.strip():
-                raise FieldError("reason", "an extension needs a reason (Art. 12(3): the subject is told why)")
-        if status == "extended" and before.status != "extended" and not (reason and reason.strip()):
+        if status == "extended" and (extend or before.status != "extended") and not (reason and reason.strip()):
             raise FieldError("reason", "an extension needs a reason (Art. 12(3): the subject is told why)")
         if status is not None and status != before.status:
             if status not in STATUSES:

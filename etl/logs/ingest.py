@@ -73,8 +73,8 @@ class IngestStats(RunStats):
     def summary(self) -> str:
         text = (
             f"{self.files:,} files, {self.lines_read:,} lines read: {self.lines_loaded:,} loaded, "
-            f"{self.lines_rejected:,} "
-            f"rejected, {self.lines_not_requests:,} not requests, {self.lines_ignored:,} blank or directives, "
+            f"{self.lines_rejected:,} rejected, {self.lines_not_requests:,} not requests, "
+            f"{self.lines_ignored:,} blank or directives, "
             f"{self.lines_skipped_already_loaded:,} already loaded; {self.bot_requests:,} bot requests "
             f"({self.seconds:.1f} s)"
         )

@@ -90,9 +90,8 @@ class SparkIngestStats(RunStats):
     def summary(self) -> str:
         return (
             f"{self.files:,} files, {self.lines_read:,} lines read: {self.lines_loaded:,} loaded, "
-            f"{self.lines_rejected:,} "
-            f"rejected; {self.bot_requests:,} bot requests; {self.user_agents:,} distinct user agents; days "
-            f"{', '.join(self.days) or 'none'} written to {self.out} ({self.seconds:.1f} s)"
+            f"{self.lines_rejected:,} rejected; {self.bot_requests:,} bot requests; {self.user_agents:,} distinct user "
+            f"agents; days {', '.join(self.days) or 'none'} written to {self.out} ({self.seconds:.1f} s)"
         )
 
 

@@ -156,7 +156,6 @@ def scrub(frame: pl.DataFrame, site_host: str, keep_params: tuple[str, ...] = ()
     targets = targets.with_columns(
         scrub_paths(targets["target"], keep_params).alias("path"),
         query_param("utm_source").alias("utm_source"),
-        query_param("utm_medium").alias("utm_medium"),
         query_param("utm_campaign").alias("utm_campaign"),
     )
     frame = frame.join(targets, on="target", how="left", nulls_equal=True)

@@ -9,7 +9,7 @@ import plotly.express  # noqa: F401
 import streamlit as st
 
 from dashboard import auth, controls
-from dashboard.navigation import PAGES, pages_for
+from dashboard.navigation import PAGES, PageEnd, pages_for
 from etl import warehouse
 from etl.errors import PageTimeout, WarehouseBusy
 from etl.settings import cached_settings
@@ -45,6 +45,8 @@ timeout = cached_settings().page_timeout_seconds
 try:
     with warehouse.deadline(timeout):
         page.run()
+except PageEnd:
+    pass  # the page has shown why it ends (no data yet); the sidebar links follow
 except WarehouseBusy:
     st.warning("The warehouse is being updated by a load right now. Reload the page in a minute.")
 except PageTimeout:

@@ -18,6 +18,12 @@ class PageSpec:
 
 ALL = frozenset(ROLES)
 
+
+class PageEnd(Exception):
+    """Raised by a page that has said all it can (no data yet, no access): dashboard/app.py ends the page there
+    and still draws the sidebar links. ``st.stop()`` would not let it: after it every Streamlit call stops too."""
+
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("views/overview.py", "Overview", "overview", ":material/home:", ALL),
     PageSpec("views/usage.py", "Usage trends", "usage", ":material/monitoring:", frozenset({"marketing", "admin"})),

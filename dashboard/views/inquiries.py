@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import controls, loaders
 from dashboard.auth import require_page
+from dashboard.navigation import PageEnd
 from dashboard.tables import HALF_WIDTH, show_table
 from dashboard.views.inquiry_quality import show_place_quality
 from etl.charts import colours, district_bars, funnel_texts, partial_note, partial_opacity, time_axis
@@ -24,7 +25,7 @@ st.title("Inquiry funnel")
 first, last = loaders.inquiry_range()
 if last is None:
     st.info("No inquiries yet. Load the contact form's export with: vcar ingest inquiries PATH")
-    st.stop()
+    raise PageEnd
 
 today = dt.datetime.now(cfg.tz).date()
 places = loaders.inquiry_places(controls.choices_start(first, today), today)

@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import controls, loaders
 from dashboard.auth import require_page
+from dashboard.navigation import PageEnd
 from dashboard.tables import HALF_WIDTH, MAP_CONFIG, country_codes, show_table
 from etl.charts import colours, partial_note, series_lines, time_axis
 from etl.formatting import change_between, display
@@ -24,7 +25,7 @@ k_min = cfg.k_min
 first, last = loaders.data_range()
 if last is None:
     st.info("No web-log data yet. Load access logs with: vcar ingest logs PATH")
-    st.stop()
+    raise PageEnd
 
 today = dt.datetime.now(cfg.tz).date()
 view = controls.view_controls("usage", today, loaders.usage_filter_options(controls.choices_start(first, today), today))

@@ -96,7 +96,9 @@ def mostly_parses(sample: list[str], fmt: str) -> bool:
     frame = pl.DataFrame({"line_no": range(1, len(sample) + 1), "line": sample})
     frame = frame.filter(pl.col("line").str.strip_chars() != "")
     parsed = parse_lines(frame, fmt)
-    usable = parsed["reject_reason"].is_null() | (parsed["reject_reason"] == NOT_A_REQUEST)
+    usable = parsed["reject_reason"].is_null()
+    if fmt not in JSON_FORMATS:  # a JSON object that is no request says nothing of the format: only requests count
+        usable |= parsed["reject_reason"] == NOT_A_REQUEST
     return usable.sum() * 2 >= len(lines)
 
 
@@ -256,6 +258,7 @@ def parse_json_lines(frame: pl.DataFrame, fmt: str) -> pl.DataFrame:
         schema={
             "host": pl.String, "ip": pl.String, "time": pl.String, "epoch": pl.Float64, "method": pl.String,
             "target": pl.String, "status": pl.String, "bytes": pl.String, "referrer": pl.String, "ua": pl.String,
+            "request": pl.String,
         },
         orient="row",
     )  # fmt: skip
@@ -269,7 +272,6 @@ def parse_json_lines(frame: pl.DataFrame, fmt: str) -> pl.DataFrame:
         pl.coalesce(epoch, iso, clf).alias("ts"),
         pl.col("status").cast(pl.Int32, strict=False).alias("status_n"),
         pl.col("bytes").cast(pl.Int64, strict=False).fill_null(0).alias("bytes_n"),
-        pl.lit(None, dtype=pl.String).alias("request"),
     )
     return _finish(out)
 
@@ -281,7 +283,7 @@ def _first(value):
 def _json_record(line: str, fmt: str) -> tuple:
     data = _safe_json(line)
     if data is None:
-        return (None,) * 10
+        return (None,) * 11
     if fmt == "traefik-json":
         values = (
             data.get("RequestHost"), data.get("ClientHost"), data.get("StartUTC") or data.get("time"), None,
@@ -308,10 +310,14 @@ def _json_record(line: str, fmt: str) -> tuple:
             data.get("status"), data.get("body_bytes_sent") or data.get("bytes_sent"),
             data.get("http_referer") or data.get("referer"), data.get("http_user_agent") or data.get("user_agent"),
         )  # fmt: skip
-    return tuple(
+    fields = tuple(
         None if v is None else float(v) if i == 3 and isinstance(v, int | float) else str(v) if i != 3 else None
         for i, v in enumerate(values)
     )
+    # An entry with no client, method, path or status is another logger's (Caddy's reverse-proxy debug line, a
+    # server's start-up message): no request, so no parse failure either.
+    no_request = all(fields[i] is None for i in (1, 4, 5, 6))
+    return (*fields, "-" if no_request else None)
 
 
 def _finish(out: pl.DataFrame) -> pl.DataFrame:
@@ -329,12 +335,12 @@ def _finish(out: pl.DataFrame) -> pl.DataFrame:
     reason = (
         pl.when(pl.col("line").str.len_bytes() > MAX_LINE_BYTES)
         .then(pl.lit("line_too_long"))
+        .when(no_request)
+        .then(pl.lit(NOT_A_REQUEST))
         .when(pl.col("ip").is_null() | pl.col("time").is_null() & pl.col("ts").is_null())
         .then(pl.lit("unparsable_line"))
         .when(pl.col("ts").is_null())
         .then(pl.lit("bad_timestamp"))
-        .when(no_request)
-        .then(pl.lit(NOT_A_REQUEST))
         .when(pl.col("method").is_null() | pl.col("target").is_null())
         .then(pl.lit("bad_request_line"))
         # status 0: Caddy's "no route handled the request", which GoAccess counts too (1.9.2, allinurl/goaccess#2634)

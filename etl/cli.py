@@ -19,7 +19,7 @@ from typing import Annotated, Any
 import typer
 
 from etl.errors import ConfigError, FieldError, InputError, VcarError
-from etl.formatting import count, display, text_table, words
+from etl.formatting import count, counted, display, text_table, words
 from etl.logs import FORMATS as LOG_FORMATS
 from etl.settings import Settings, load_settings
 
@@ -505,7 +505,7 @@ def rights_list(
     if as_json:
         typer.echo(json.dumps({"as_of": day.isoformat(), "requests": rows}, ensure_ascii=False, default=str))
         return
-    say(f"as of {day}: {count(len(rows))} request{'' if len(rows) == 1 else 's'}")
+    say(f"as of {day}: {counted(len(rows), 'request')}")
     if rows:
         headers = ["Request", "Type", "Status", "Due", "Legal deadline", "SLA state", "Days left", "Owner"]
         lines = [[r["request_id"], words(r["type"]), words(r["status"]), str(r["due_date"] or ""),
@@ -718,12 +718,13 @@ def retention(
 
     cfg = settings()
     result = apply_retention(cfg, dry_run=dry_run)
-    verb = "would" if dry_run else "did"
+    delete, seal, destroy = ("would delete", "seal", "destroy") if dry_run else ("deleted", "sealed", "destroyed")
     deleted = ", ".join(f"{count(n)} {table}" for table, n in result["deleted"].items() if n) or "nothing"
     next_seal = result["open_days"][0]["seals_at"] if result["open_days"] else None
     emit(result, as_json, (
-        f"{verb} delete {deleted}, seal {count(len(result['days_sealed']))} days and destroy "
-        f"{count(len(result['salts_destroyed']))} salts; {count(len(result['open_days']))} days stay open"
+        f"{delete} {deleted}, {seal} {counted(len(result['days_sealed']), 'day')} and {destroy} "
+        f"{counted(len(result['salts_destroyed']), 'salt')}; {counted(len(result['open_days']), 'day')} stay"
+        f"{'s' if len(result['open_days']) == 1 else ''} open"
         + (f" (the next is sealed at {local_time(next_seal, cfg.tz)}, {cfg.timezone})" if next_seal else "")
     ))  # fmt: skip
 

@@ -91,9 +91,14 @@ def words(value: str | None) -> str:
     return "" if value is None else value.replace("_", " ").replace(".", " ")
 
 
+def counted(n: int, noun: str) -> str:
+    """A number of things with its noun, singular for one: "1 file", "1,204 files"."""
+    return f"{n:,} {noun}" if abs(n) == 1 else f"{n:,} {noun}s"
+
+
 def days(n: int) -> str:
     """A whole number of days in words: "1 day", "3 days"."""
-    return f"{n:,} day" if abs(n) == 1 else f"{n:,} days"
+    return counted(n, "day")
 
 
 def count(n: float | None) -> str:

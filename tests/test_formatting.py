@@ -201,3 +201,11 @@ def test_places_read_as_names_with_their_code_and_export_as_codes():
     assert wales == ("Wales (GB-WLS)", "United Kingdom (GB)")  # no other-language names in brackets; codes upper
     named = table(frame.with_columns(pl.col("region").alias("region_name")), Settings()).shown
     assert named["Region"].to_list()[:2] == ["CN-GD", "DE-BY"]  # a table with its own names keeps the code apart
+
+
+def test_counts_of_things_are_singular_for_one():
+    from etl.formatting import counted, days
+
+    assert [counted(n, "file") for n in (0, 1, -1, 2, 1204)] == ["0 files", "1 file", "-1 file", "2 files",
+                                                                  "1,204 files"]  # fmt: skip
+    assert days(1) == "1 day" and days(3) == "3 days"

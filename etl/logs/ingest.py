@@ -31,6 +31,7 @@ import queries
 from etl import faults, keystore, warehouse
 from etl.compliance import audit
 from etl.errors import ConfigError, InputError
+from etl.formatting import counted
 from etl.logs import FORMATS
 from etl.logs.enrich import GeoLocator, UserAgentInfo, classify_user_agents
 from etl.logs.files import (
@@ -72,7 +73,7 @@ class IngestStats(RunStats):
 
     def summary(self) -> str:
         text = (
-            f"{self.files:,} files, {self.lines_read:,} lines read: {self.lines_loaded:,} loaded, "
+            f"{counted(self.files, 'file')}, {self.lines_read:,} lines read: {self.lines_loaded:,} loaded, "
             f"{self.lines_rejected:,} rejected, {self.lines_not_requests:,} not requests, "
             f"{self.lines_ignored:,} blank or directives, "
             f"{self.lines_skipped_already_loaded:,} already loaded; {self.bot_requests:,} bot requests "

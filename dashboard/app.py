@@ -8,7 +8,7 @@ import pandas  # noqa: F401
 import plotly.express  # noqa: F401
 import streamlit as st
 
-from dashboard import auth, controls
+from dashboard import auth, controls, loaders
 from dashboard.navigation import PAGES, PageEnd, pages_for
 from etl import warehouse
 from etl.errors import PageTimeout, WarehouseBusy
@@ -43,6 +43,8 @@ else:
 auth.apply_cookie()
 timeout = cached_settings().page_timeout_seconds
 try:
+    if user is not None:
+        loaders.forget_if_loaded()
     with warehouse.deadline(timeout):
         page.run()
 except PageEnd:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 import streamlit as st
 
@@ -11,6 +13,28 @@ from etl.metrics import FILTERS
 from etl.settings import cached_settings
 
 TTL = cached_settings().cache_ttl_seconds
+_SEEN: dict[str, tuple | None] = {"stamp": None}  # the warehouse files as the cached figures last saw them
+
+
+def forget_if_loaded() -> None:
+    """Drop every cached figure once the warehouse has changed (a load, an import, a rights update: each writes
+    the file), so a page shows what was loaded a moment ago, not cache_ttl_seconds later. One stat per run."""
+    cfg = cached_settings()
+    paths = [cfg.warehouse, cfg.warehouse.with_name(cfg.warehouse.name + ".wal")]
+    if cfg.warehouse_parquet and "://" not in cfg.warehouse_parquet:  # a local publish folder (s3: the TTL)
+        paths.append(Path(cfg.warehouse_parquet))
+    stamp = tuple((s.st_mtime_ns, s.st_size) if (s := _stat(p)) else None for p in paths)
+    if stamp != _SEEN["stamp"]:
+        if _SEEN["stamp"] is not None:
+            st.cache_data.clear()
+        _SEEN["stamp"] = stamp
+
+
+def _stat(path: Path):
+    try:
+        return path.stat()
+    except OSError:
+        return None
 
 
 def _frame(name: str, **params) -> pl.DataFrame:

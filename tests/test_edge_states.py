@@ -120,3 +120,21 @@ def test_a_partly_covered_period_says_which_part_has_data(loaded_env):
     early = (START - dt.timedelta(days=5)).isoformat()
     at = run_page("views/usage.py", "admin", {"range": "custom", "from": early, "to": TODAY.isoformat()})
     assert any(c.value == f"Data covers only {START} – {TODAY} of this period." for c in at.caption)
+
+
+def test_a_load_shows_on_the_next_page_run_not_after_the_cache_expires(settings_env, tmp_path):
+    """The cached figures are dropped once the warehouse file changes: a page refreshed after vcar ingest shows the
+    new data, although cache_ttl_seconds (minutes) has not passed."""
+    from etl.logs.ingest import ingest_paths
+    from tests.test_log_metrics import CHROME, line
+
+    at = run_page("views/usage.py", "marketing", {"range": "last30"})
+    assert any("No web-log data yet" in i.value for i in at.info)
+    log = tmp_path / "access.log"
+    today = dt.datetime.now(settings_env.tz)
+    stamp = today.strftime("%d/%b/%Y:%H:%M:%S %z")
+    log.write_text("".join(line(f"1.2.2.{n}", stamp, "/", ua=CHROME) + "\n" for n in range(10, 15)))
+    assert ingest_paths(settings_env, [log]).lines_loaded == 5
+    at.run()
+    assert not at.exception, at.exception
+    assert not any("No web-log data yet" in i.value for i in at.info)

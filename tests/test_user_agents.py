@@ -101,3 +101,19 @@ def test_devices_and_bot_reasons():
     googlebot = by_text[BROWSERS[7]]
     assert (googlebot.is_bot, googlebot.bot_reason, googlebot.bot_name) == (True, "crawler_list", "Googlebot")
     assert by_text[""].bot_reason == "empty_user_agent"
+
+
+@pytest.mark.parametrize(
+    ("ua", "name"),
+    [  # crawlers from the real Apache log in shared/real-logs, which name no "bot" and are no browser
+        ("Mozilla/5.0 (compatible; Ezooms/1.0; help@moz.com)", "Ezooms"),
+        ("Mozilla/5.0 (Windows NT 6.1; rv:6.0) Gecko/20110814 Firefox/6.0 Google favicon", "Google favicon"),
+        ("Mozilla/4.0 (compatible; MSIE 5.0; Windows NT; DigExt; DTS Agent", "DTS Agent"),
+        ("Mozilla/5.0 (compatible; Google Desktop/5.9.1005.12335; http://desktop.google.com/)", "Google Desktop"),
+    ],
+)
+def test_a_listed_crawler_is_named_after_its_product_not_mozilla(ua, name):
+    from etl.logs.enrich import classify_user_agent
+
+    info = classify_user_agent(ua)
+    assert info.is_bot and info.bot_name == name

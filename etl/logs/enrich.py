@@ -125,7 +125,19 @@ def _product_name(ua: str) -> str:
             if regex.search(ua):
                 return name
     token = re.search(r"([A-Za-z][\w.-]*(?:bot|spider|crawler))", ua, re.IGNORECASE)
-    return token.group(1) if token else ua.split("/")[0].split(" ")[0][:32]
+    if token:
+        return token.group(1)
+    # "Mozilla/5.0 (compatible; Ezooms/1.0; ...)": the first product that is no browser engine; else the words
+    # after the last product ("... Firefox/6.0 Google favicon"), or the last part of an unclosed comment
+    products = [p for p in re.findall(r"([A-Za-z][\w .-]*?)/\d", ua) if p.strip().lower() not in _BROWSER_WORDS]
+    if products:
+        return products[0].strip()[:32]
+    rest = re.sub(r"^.*[A-Za-z][\w.-]*/[\w.]+\)?\s*", "", ua).split(";")[-1].strip(" ()")
+    return rest[:32] or ua.split("/")[0].split(" ")[0][:32]
+
+
+_BROWSER_WORDS = frozenset({"mozilla", "applewebkit", "gecko", "chrome", "safari", "firefox", "version", "mobile",
+                            "edg", "opr", "trident", "msie"})  # fmt: skip
 
 
 def classify_user_agents(uas: list[str | None]) -> list[UserAgentInfo]:

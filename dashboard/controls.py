@@ -30,6 +30,7 @@ class View:
     compare: str
     filters: dict[str, str] = field(default_factory=dict)
     series: str = "day"  # the grain of the usage chart (its "Series by" control)
+    unusable: str | None = None  # why the link's own dates were not used (the default period is shown instead)
 
     @property
     def comparison(self) -> tuple[dt.date, dt.date] | None:
@@ -86,18 +87,23 @@ def from_query(query: Mapping[str, str], today: dt.date, filters: tuple[str, ...
     preset = query.get("range", "last30")
     preset = preset if preset in PRESETS else "last30"
     if preset == "custom":
-        start, end = _date(query.get("from")), _date(query.get("to"))
-        if start is None or end is None or end < start or start > today:
+        asked_start, asked_end = _date(query.get("from")), _date(query.get("to"))
+        unusable = ("they are not dates (YYYY-MM-DD)" if asked_start is None or asked_end is None
+                    else "the end is before the start" if asked_end < asked_start
+                    else "they are all in the future" if asked_start > today else None)  # fmt: skip
+        if unusable or asked_start is None or asked_end is None:
             preset, (start, end) = "last30", preset_range("last30", today)
-        end = min(end, today)  # a link made with a later end (or in another time zone) asks for days yet to come
+        else:  # a link made with a later end (or in another time zone) asks for days yet to come
+            start, end = asked_start, min(asked_end, today)
     else:
         start, end = preset_range(preset, today)
+        unusable = None
     compare = query.get("compare", "previous")
     compare = compare if compare in COMPARISONS else "previous"
     typed = {name: normalize_filter(name, query[name][:200]) for name in filters if query.get(name)}
     chosen = {name: value for name, value in typed.items() if value}
     series = query.get("series", "day")
-    return View(preset, start, end, compare, chosen, series if series in SERIES else "day")
+    return View(preset, start, end, compare, chosen, series if series in SERIES else "day", unusable)
 
 
 def to_query(view: View) -> dict[str, str]:
@@ -186,6 +192,8 @@ def view_controls(page_key: str, today: dt.date, options: Mapping[str, list[str]
     # analytics page (period, comparison, the filters both pages have) comes along instead.
     query = st.query_params.to_dict() or st.session_state.get(SHARED_VIEW, {})
     initial = from_query(query, today, filters)
+    if initial.unusable:  # said in our words: the link's own text is not repeated on the page
+        st.warning(f"The dates in this link could not be used ({initial.unusable}): showing the last 30 days.")
     written = st.session_state.get(f"{page_key}-written")
     if written is not None and st.query_params.to_dict() and st.query_params.to_dict() != written:
         # The address changed under the page (Back, Forward, a link): its view, not the widgets' last values. Set,

@@ -123,3 +123,29 @@ def test_a_link_whose_end_is_after_today_ends_today():
     assert (view.preset, view.start, view.end) == ("custom", D(2026, 11, 1), D(2026, 11, 26))
     future = from_query({"range": "custom", "from": "2026-12-01", "to": "2026-12-30"}, D(2026, 11, 26), ())
     assert future.preset == "last30" and future.end == D(2026, 11, 26)
+
+
+@pytest.mark.parametrize(
+    ("dates", "why"),
+    [
+        (("banana", "2025-13-45"), "not dates"),
+        (("2026-11-10", "2026-11-01"), "the end is before the start"),
+        (("2030-01-01", "2030-01-31"), "in the future"),
+        (("2026-11-01", "2026-11-10"), None),  # usable: no word about it
+    ],
+)
+def test_a_link_whose_dates_cannot_be_used_says_so(dates, why):
+    view = from_query({"range": "custom", "from": dates[0], "to": dates[1]}, TODAY, ())
+    if why is None:
+        assert view.unusable is None and view.preset == "custom"
+    else:
+        assert why in (view.unusable or "") and view.preset == "last30"
+
+
+def test_the_page_warns_in_its_own_words_when_a_links_dates_are_unusable(loaded_env):
+    from tests.test_edge_states import run_page
+
+    at = run_page("views/usage.py", "marketing", {"range": "custom", "from": "**x**", "to": "2026-11-01"})
+    assert not at.exception, at.exception
+    warned = [w.value for w in at.warning if "dates in this link" in w.value]
+    assert warned and "**x**" not in warned[0]  # the link's text is not repeated (nor rendered) on the page

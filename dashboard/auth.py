@@ -191,10 +191,10 @@ def sidebar(user: User) -> None:
 
 def require_page(file: str) -> User:
     """Stop the script unless the signed-in user's role may open this page (defence in depth)."""
-    from dashboard.navigation import PageEnd, may_open
+    from dashboard.navigation import may_open
 
     user = current_user()
     if user is None or not may_open(user.role, file):
         st.error("You do not have access to this page.")
-        raise PageEnd
+        st.stop()  # not PageEnd: this defence runs where no router catches it (a page script run on its own)
     return user

@@ -20,7 +20,7 @@ ALL = frozenset(ROLES)
 
 
 class PageEnd(Exception):
-    """Raised by a page that has said all it can (no data yet, no access): dashboard/app.py ends the page there
+    """Raised by a page that has said all it can (no data yet): dashboard/app.py ends the page there
     and still draws the sidebar links. ``st.stop()`` would not let it: after it every Streamlit call stops too."""
 
 

@@ -54,7 +54,7 @@ SELECT 'k' || d || '-' || i, 'e' || d || '-' || i, NULL, d::TIMESTAMP + INTERVAL
        ['new', 'responded', 'closed'][1 + (i % 3)],
        CASE WHEN i % 3 > 0 THEN d::TIMESTAMP + INTERVAL (i * 13 + 300) MINUTE END,
        CASE WHEN i % 3 = 2 THEN d::TIMESTAMP + INTERVAL 3 DAY END, '2025-11-15', 120, 'corporate', true, 'bench',
-       now(), true
+       $now, true
 FROM generate_series(CAST($first AS DATE), CAST($last AS DATE), INTERVAL 1 DAY) t(d), range(50) r(i);
 INSERT INTO rights_requests (request_id, type, channel, status, subject_email, subject_phone, received_at,
                              identity_requested_on, identity_verified_on, extension_notified_on, extension_reason,
@@ -62,19 +62,21 @@ INSERT INTO rights_requests (request_id, type, channel, status, subject_email, s
 SELECT 'DSR-B-' || i, ['access', 'erasure', 'rectification'][1 + (i % 3)], 'email',
        CASE WHEN i < 560 THEN 'completed' ELSE 'in_progress' END, 'e' || i, NULL,
        CAST($last AS DATE) - INTERVAL (i // 2) DAY, NULL, NULL, NULL, NULL,
-       CASE WHEN i < 560 THEN CAST($last AS DATE) - INTERVAL (i // 2 - 10) DAY END, NULL, now()
+       CASE WHEN i < 560 THEN CAST($last AS DATE) - INTERVAL (i // 2 - 10) DAY END, NULL, $now
 FROM range(600) r(i);
 """
 
 
 def build(path: Path, days: int) -> None:
-    from etl import warehouse
+    from etl import clock, warehouse
+    from etl.settings import cached_settings
 
-    last = dt.date.today()
+    last = clock.today(cached_settings().tz)
     first = last - dt.timedelta(days=days - 1)
+    values = {"first": first, "last": last, "now": clock.now()}
     with warehouse.write(path) as con:
         for statement in [part.strip() for part in FILL.split(";\n") if part.strip()]:
-            con.execute(statement, {k: v for k, v in {"first": first, "last": last}.items() if f"${k}" in statement})
+            con.execute(statement, {k: v for k, v in values.items() if f"${k}" in statement})
         pageviews = con.execute("SELECT sum(pageviews) / count(DISTINCT day) FROM agg_daily").fetchone()[0]
         rows = con.execute("SELECT count(*) FROM agg_daily").fetchone()[0]
         page_rows = con.execute("SELECT count(*) FROM agg_pages").fetchone()[0]
@@ -94,7 +96,7 @@ def time_pages(runs: int, query: dict[str, str], label: str) -> None:
         for _ in range(runs):
             st.cache_data.clear()
             at = AppTest.from_file(app, default_timeout=120)
-            at.session_state["auth_user"] = {"name": "bench", "role": "admin", "last_seen": time.time()}
+            at.session_state["auth_user"] = {"name": "bench", "role": "admin", "last_seen": time.monotonic()}
             at.query_params.update(query)
             at.run()
             t0 = time.perf_counter()
@@ -117,11 +119,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="vcar-bench-pages-") as tmp:
         os.environ["VCAR_WAREHOUSE"] = str(Path(tmp) / "warehouse.duckdb")
         os.environ["VCAR_SECRETS_DIR"] = str(Path(tmp) / "secrets")
+        from etl import clock
         from etl.settings import cached_settings
 
         cached_settings.cache_clear()
         build(Path(os.environ["VCAR_WAREHOUSE"]), args.days)
-        last = dt.date.today()
+        last = clock.today(cached_settings().tz)
         first = last - dt.timedelta(days=args.days - 1)
         time_pages(args.runs, {}, "last 30 days")
         year = {"range": "custom", "from": first.isoformat(), "to": last.isoformat(), "compare": "previous"}

@@ -30,7 +30,7 @@ def current_user() -> User | None:
             return _from_company_login(cfg)
         _remember(user, token)
         return user
-    now = time.time()
+    now = time.monotonic()
     if now - entry.get("last_seen", 0) > cfg.session_idle_minutes * 60:
         sessions.revoke(cfg.secrets_dir, st.session_state.get(TOKEN_KEY))
         st.session_state.pop(SESSION_KEY, None)
@@ -73,7 +73,7 @@ def _company_logged_in(cfg) -> bool:
 
 
 def _remember(user: User, token: str | None) -> None:
-    now = time.time()
+    now = time.monotonic()
     st.session_state[SESSION_KEY] = {"name": user.name, "role": user.role, "last_seen": now, "touched": now}
     st.session_state[TOKEN_KEY] = token
 

@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 import queries
-from etl import warehouse
+from etl import clock, warehouse
 from etl.metrics import FILTERS
 from etl.settings import cached_settings
 
@@ -127,11 +127,10 @@ def rights(as_of, open_only: bool) -> pl.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def overview(role: str) -> dict:
     """The Overview page of a role (etl.overview), as of now."""
-    import datetime as dt
 
     from etl.overview import overview as build
 
-    return build(cached_settings(), role, dt.datetime.now(dt.UTC))
+    return build(cached_settings(), role, clock.now())
 
 
 def rights_timeline(request_id: str, as_of) -> pl.DataFrame:

@@ -15,6 +15,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from etl import clock
 from etl.errors import ConfigError, InputError
 from etl.keystore import check_private, ensure_secrets_dir, write_private
 
@@ -84,7 +85,7 @@ def new_password() -> str:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.wall()
 
 
 @dataclass(frozen=True)

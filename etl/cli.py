@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
+from etl import clock
 from etl.errors import ConfigError, FieldError, InputError, VcarError
 from etl.formatting import count, counted, display, text_table, words
 from etl.logs import FORMATS as LOG_FORMATS
@@ -96,7 +97,7 @@ def _sample_window(days: int, start: dt.date | None = None) -> tuple[dt.date, dt
     the reporting time zone, ahead of the server or behind it, holds what has happened so far."""
     from etl.sample.generate import SERVER_TZ
 
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     return start or now.astimezone(SERVER_TZ).date() - dt.timedelta(days=days - 1), now
 
 
@@ -418,7 +419,7 @@ def _checked(filters: dict[str, str | None]) -> dict[str, str | None]:
 
 
 def _as_of(value: str | None, cfg: Settings) -> dt.date:
-    return _parse_date(value, "--as-of") if value else dt.datetime.now(cfg.tz).date()
+    return _parse_date(value, "--as-of") if value else clock.today(cfg.tz)
 
 
 @rights_app.command("import")
@@ -641,10 +642,10 @@ def digest(
     cfg = _with_warehouse()  # an all-clear from a new empty warehouse would be a lie
     role = role.lower()
     day = _as_of(as_of, cfg)
-    if day > dt.datetime.now(cfg.tz).date():
+    if day > clock.today(cfg.tz):
         raise FieldError("as_of", f"{day} is in the future: a digest tells what has happened")
     addresses = recipients(cfg, role, to) if to or not dry_run else []
-    mail = build(cfg, role, day, dt.datetime.now(cfg.tz))
+    mail = build(cfg, role, day, clock.local_now(cfg.tz))
     if dry_run:
         if as_json:
             typer.echo(json.dumps(mail.as_dict() | {"sent": False, "text": mail.text(), "html": mail.html()},
@@ -673,7 +674,7 @@ def overview(
     if role not in ROLES:
         raise ConfigError(f"--role: {role!r} is not one of {', '.join(ROLES)}")
     cfg = _with_warehouse()
-    shown = build(cfg, role, dt.datetime.now(dt.UTC))
+    shown = build(cfg, role, clock.now())
     if as_json:
         typer.echo(json.dumps(shown, ensure_ascii=False, default=str))
         return
@@ -696,7 +697,7 @@ def _activities(cfg: Settings, html: Path | None, as_json: bool) -> None:
 
     rows = record(cfg)
     if html is not None:
-        html.write_text(html_record(cfg, dt.datetime.now(cfg.tz).date().isoformat()), encoding="utf-8")
+        html.write_text(html_record(cfg, clock.today(cfg.tz).isoformat()), encoding="utf-8")
         say(f"wrote {html}")
     if as_json:
         typer.echo(json.dumps({"activities": rows}, ensure_ascii=False))

@@ -23,6 +23,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
+from etl import clock
 from etl.errors import ConfigError, VcarError
 from etl.formatting import display, display_change, local_time, text_table, words, zone_name
 from etl.metrics import label
@@ -203,7 +204,7 @@ def message(digest: Digest, sender: str, to: list[str]) -> EmailMessage:
     msg["Subject"] = f"[vcar] {digest.subject}"
     msg["From"] = sender
     msg["To"] = ", ".join(to)
-    msg["Date"] = formatdate(localtime=False)
+    msg["Date"] = formatdate(clock.now().timestamp(), localtime=False)
     msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2])
     msg.set_content(digest.text())
     msg.add_alternative(digest.html(), subtype="html")

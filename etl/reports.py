@@ -7,7 +7,7 @@ import statistics
 from typing import Any
 
 import queries
-from etl import warehouse
+from etl import clock, warehouse
 from etl.inquiries.regions import region_name
 from etl.metrics import FILTERS, ratio
 from etl.settings import Settings
@@ -92,7 +92,7 @@ def inquiries_report(
     the present) is the moment the SLA share and the partial day are judged at: a digest for a past day passes
     that day's end, so its figures do not drift as the clock moves on."""
     window = {"start": start, "end": end}
-    now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(tzinfo=None)
+    now = (now or clock.now()).astimezone(dt.UTC).replace(tzinfo=None)
     today = now.replace(tzinfo=dt.UTC).astimezone(cfg.tz).date()
     with warehouse.read(cfg.warehouse, parquet=cfg.warehouse_parquet) as con:
         funnel = queries.rows(con, "inquiries/funnel.sql", **window, country=country, region=region)[0]
@@ -209,7 +209,7 @@ def usage_series(
         else:
             rows = queries.rows(con, "usage/series.sql", start=start, end=end, grain=grain,
                                 filters=usage_filters(filters))  # fmt: skip
-    local_now = (now or dt.datetime.now(dt.UTC)).astimezone(cfg.tz).replace(tzinfo=None)
+    local_now = (now or clock.now()).astimezone(cfg.tz).replace(tzinfo=None)
     return [r | {"partial": is_partial(r["period"], grain, start, end, local_now)} for r in rows]
 
 

@@ -16,7 +16,7 @@ import json
 import secrets
 from pathlib import Path
 
-from etl import keystore
+from etl import clock, keystore
 from etl.accounts import User, list_users
 
 COOKIE = "vcar_session"
@@ -27,7 +27,7 @@ TOUCH_EVERY = dt.timedelta(minutes=1)  # last use is written at most this often 
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.wall()
 
 
 def _signature(secrets_dir: Path, nonce: str) -> str:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
+from etl import clock
 from etl.errors import ConfigError
 
 DEFAULT_STATIC_EXTENSIONS = [
@@ -297,6 +298,7 @@ def calendar_for(code: str):
 
 def load_settings(**overrides: Any) -> Settings:
     """Build settings, turning any validation problem into one ConfigError line that names the key."""
+    clock.check()
     try:
         return Settings(**overrides)
     except ValidationError as exc:

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 import queries
-from etl import faults
+from etl import clock, faults
 from etl.errors import ConfigError, PageTimeout, WarehouseBusy
 from queries import sql_text
 
@@ -219,7 +219,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Apply the migrations newer than the warehouse, each in its own transaction; returns those applied."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
-        "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+        "applied_at TIMESTAMPTZ NOT NULL)"
     )
     current = schema_version(con)
     applied = []
@@ -229,7 +229,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(sql_text(f"{MIGRATIONS}/{name}"))
-            con.execute("INSERT INTO schema_version (version, name) VALUES ($v, $n)", {"v": version, "n": name})
+            con.execute(
+                "INSERT INTO schema_version (version, name, applied_at) VALUES ($v, $n, $at)",
+                {"v": version, "n": name, "at": clock.now()},
+            )
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

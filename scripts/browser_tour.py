@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import os
 import shutil
 import socket
@@ -24,6 +23,8 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from etl import clock
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,16 +127,15 @@ def tour(
 
 def build_sample(root: Path, mmdb: Path | None = None, days: int = 30) -> dict[str, str]:
     """A warehouse of generated data ending today, with the sample inquiries and rights requests; returns env."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VCAR_")} | {
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VCAR_") or k == clock.ENV} | {
         "VCAR_WAREHOUSE": str(root / "warehouse.duckdb"),
         "VCAR_SECRETS_DIR": str(root / "secrets"),
     }
     if mmdb is not None:
         env["VCAR_GEOIP_DB"] = str(mmdb)
-    start = (dt.date.today() - dt.timedelta(days=days - 1)).isoformat()
     run = [sys.executable, "-m", "etl.cli"]
     steps = [
-        ["generate", "--out", str(root / "sample"), "--days", str(days), "--start", start, "--visitors-per-day", "300"],
+        ["generate", "--out", str(root / "sample"), "--days", str(days), "--visitors-per-day", "300"],
         ["ingest", "logs", str(root / "sample" / "logs")],
         ["ingest", "inquiries", str(root / "sample" / "inquiries.csv")],
         ["rights", "import", str(root / "sample" / "rights_requests.csv")],

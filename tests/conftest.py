@@ -5,14 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from etl import clock
 from etl.sample.networks import NETWORKS
 
-START = dt.date(2026, 11, 2)
+# The shared sample ends yesterday on the product's clock (VCAR_NOW moves it), so every page's default period holds
+# it and no day of it is still going: the suite reads the same on any date.
+ZONE = ZoneInfo("Asia/Shanghai")
 DAYS = 3
-TODAY = START + dt.timedelta(days=DAYS - 1)
+TODAY = clock.today(ZONE) - dt.timedelta(days=1)  # the sample's last day
+START = TODAY - dt.timedelta(days=DAYS - 1)
 
 
 def build_mmdb(path: Path) -> Path:
@@ -29,6 +34,8 @@ def build_mmdb(path: Path) -> Path:
         if net.city:
             record["city"] = {"names": {"en": net.city}}
         writer.insert_network(IPSet([net.cidr]), record)
+    meta = writer._build_meta  # built "now" on the product's clock, so a moved clock does not find it stale
+    writer._build_meta = lambda: meta() | {"build_epoch": int(clock.now().timestamp())}  # type: ignore[method-assign]
     writer.to_db_file(str(path))
     return path
 
@@ -36,6 +43,18 @@ def build_mmdb(path: Path) -> Path:
 @pytest.fixture(scope="session")
 def mmdb(tmp_path_factory) -> Path:
     return build_mmdb(tmp_path_factory.mktemp("geo") / "test-city.mmdb")
+
+
+def setting_keys() -> list[str]:
+    """The project's settings in this process's environment, to be cleared for a test's own; the clock's
+    ``VCAR_NOW`` stays, so a suite run with a moved clock moves every process it starts."""
+    return [key for key in os.environ if key.startswith("VCAR_") and key != clock.ENV]
+
+
+def outside_env() -> dict[str, str]:
+    """This process's environment without the project's settings (``VCAR_NOW`` kept), for a child process."""
+    drop = set(setting_keys())
+    return {key: value for key, value in os.environ.items() if key not in drop}
 
 
 def env_for(root: Path, mmdb: Path) -> dict[str, str]:
@@ -59,7 +78,7 @@ def settings_env(tmp_path, mmdb, monkeypatch):
     """Settings for one test: its own warehouse and secrets under tmp_path."""
     from etl.settings import cached_settings, load_settings
 
-    for key in [k for k in os.environ if k.startswith("VCAR_")]:
+    for key in setting_keys():
         monkeypatch.delenv(key)
     for key, value in env_for(tmp_path, mmdb).items():
         monkeypatch.setenv(key, value)
@@ -110,7 +129,7 @@ def loaded_env(loaded, monkeypatch):
     from etl.settings import cached_settings
 
     env, _ = loaded
-    for key in [k for k in os.environ if k.startswith("VCAR_")]:
+    for key in setting_keys():
         monkeypatch.delenv(key)
     for key, value in env.items():
         monkeypatch.setenv(key, value)

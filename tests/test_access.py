@@ -39,7 +39,7 @@ VISITORS = [*ROLES, None]  # None: nobody is logged in
 def session(script: str, role: str | None) -> AppTest:
     at = AppTest.from_file(str(DASHBOARD / script), default_timeout=60)
     if role:
-        at.session_state["auth_user"] = {"name": f"t-{role}", "role": role, "last_seen": time.time()}
+        at.session_state["auth_user"] = {"name": f"t-{role}", "role": role, "last_seen": time.monotonic()}
     return at
 
 
@@ -127,7 +127,7 @@ def test_brute_force_locks_the_account_and_no_password_is_written_anywhere(setti
 
 def test_an_idle_session_ends_at_the_next_click(loaded_env):
     at = AppTest.from_file(str(DASHBOARD / "app.py"), default_timeout=60)
-    at.session_state["auth_user"] = {"name": "t", "role": "admin", "last_seen": time.time() - 24 * 3600}
+    at.session_state["auth_user"] = {"name": "t", "role": "admin", "last_seen": time.monotonic() - 24 * 3600}
     at.run()
     assert [b.label for b in at.button] == ["Log in"]
     assert any("expired" in i.value for i in at.info)

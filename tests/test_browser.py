@@ -19,7 +19,7 @@ from dashboard.navigation import pages_for
 from etl.accounts import ROLES
 from scripts.browser_load import SETTLED
 from scripts.browser_tour import CHROMIUM, add_users, build_sample, free_port, serve, tour
-from tests.conftest import clear_dashboard_cache
+from tests.conftest import clear_dashboard_cache, outside_env
 from tests.test_hostile import hostile_inquiries
 from tests.test_log_metrics import line
 
@@ -44,7 +44,7 @@ def served(loaded, tmp_path_factory, mmdb):
     root = tmp_path_factory.mktemp("browser")
     shutil.copyfile(env_loaded["VCAR_WAREHOUSE"], root / "warehouse.duckdb")
     shutil.copytree(env_loaded["VCAR_SECRETS_DIR"], root / "secrets")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VCAR_")} | {
+    env = outside_env() | {
         "VCAR_WAREHOUSE": str(root / "warehouse.duckdb"), "VCAR_SECRETS_DIR": str(root / "secrets"),
         "VCAR_GEOIP_DB": str(mmdb), "VCAR_TIMEZONE": "Asia/Shanghai",
     }  # fmt: skip
@@ -192,7 +192,7 @@ def test_a_hostile_path_is_shown_as_text(served):
     try:
         app = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
         at = AppTest.from_file(app, default_timeout=60)
-        at.session_state["auth_user"] = {"name": "t", "role": "admin", "last_seen": time.time()}
+        at.session_state["auth_user"] = {"name": "t", "role": "admin", "last_seen": time.monotonic()}
         at.run()
         at.switch_page("views/usage.py").run()
         assert not at.exception
@@ -322,7 +322,7 @@ def test_company_single_sign_on_through_a_local_identity_provider(loaded, tmp_pa
         secret = tmp_path / "secrets" / "oidc_client_secret"
         secret.write_text("client-secret-for-the-test\n")
         secret.chmod(0o600)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("VCAR_")} | {
+        env = outside_env() | {
             "VCAR_WAREHOUSE": str(tmp_path / "warehouse.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "secrets"),
             "VCAR_GEOIP_DB": str(mmdb), "VCAR_OIDC_ISSUER": provider.issuer, "VCAR_OIDC_CLIENT_ID": "vcar-dashboard",
             "VCAR_OIDC_ROLES": '{"dpo-team": "compliance", "boss@example.cn": "admin"}',

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
+
+from tests.conftest import outside_env
 
 VCAR = [sys.executable, "-m", "etl.cli"]
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 
 def vcar(*args: str, env: dict | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("VCAR_")} | (env or {})
+    full_env = outside_env() | (env or {})
     return subprocess.run([*VCAR, *args], capture_output=True, text=True, env=full_env, input=stdin, timeout=120)
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from scripts.browser_tour import CHROMIUM
+from tests.conftest import outside_env
 
 ROOT = Path(__file__).resolve().parents[1]
 # Polars runs these callbacks on its own thread pool, whose workers then wait for the GIL that another
@@ -125,7 +126,7 @@ def test_a_stuck_page_stops_at_the_page_timeout_with_a_message(loaded_env, monke
     monkeypatch.setenv("VCAR_STALL_AT", "read")  # every warehouse read starts with a minutes-long query
     cached_settings.cache_clear()
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
-    at.session_state["auth_user"] = {"name": "t", "role": "admin", "last_seen": time.time()}
+    at.session_state["auth_user"] = {"name": "t", "role": "admin", "last_seen": time.monotonic()}
     started = time.monotonic()
     at.run()
     at.switch_page("views/usage.py").run()
@@ -147,7 +148,7 @@ def test_sigterm_stops_the_dashboard_within_10_s_even_with_a_stuck_session(loade
 
     from scripts.browser_tour import add_users, free_port, serve
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VCAR_")} | loaded[0]
+    env = outside_env() | loaded[0]
     env |= {"VCAR_STALL_AT": "read", "VCAR_PAGE_TIMEOUT_SECONDS": "600"}
     name, password = add_users(env, ["admin"])["admin"]
     port = free_port()

@@ -76,7 +76,7 @@ def test_deltas():
 def open_page(role: str, file: str, start: dt.date, end: dt.date, **filters: str) -> AppTest:
     """A page as ``role`` sees it from a shared link naming a custom range and filters; no exception raised."""
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["auth_user"] = {"name": f"t-{role}", "role": role, "last_seen": time.time()}
+    at.session_state["auth_user"] = {"name": f"t-{role}", "role": role, "last_seen": time.monotonic()}
     at.query_params.update({"range": "custom", "from": start.isoformat(), "to": end.isoformat(), **filters})
     at.run()
     at.switch_page(file).run()

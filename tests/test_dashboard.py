@@ -19,7 +19,7 @@ APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 def app_as(role: str | None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     if role:
-        at.session_state["auth_user"] = {"name": f"t-{role}", "role": role, "last_seen": time.time()}
+        at.session_state["auth_user"] = {"name": f"t-{role}", "role": role, "last_seen": time.monotonic()}
     return at
 
 
@@ -48,7 +48,7 @@ def test_a_role_cannot_open_other_roles_pages(loaded_env, role):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(page.file)  # not registered for this role: no URL reaches it
         direct = AppTest.from_file(str(Path(APP).parent / page.file), default_timeout=60)
-        direct.session_state["auth_user"] = {"name": "t", "role": role, "last_seen": time.time()}
+        direct.session_state["auth_user"] = {"name": "t", "role": role, "last_seen": time.monotonic()}
         direct.run()  # and the page itself refuses, should it ever be routed
         assert page.title not in [t.value for t in direct.title]
         assert any("do not have access" in e.value for e in direct.error)
@@ -69,7 +69,7 @@ def test_marketing_sees_small_counts_suppressed(loaded_env, monkeypatch):
 
 def test_sessions_expire_after_idle_time(loaded_env):
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["auth_user"] = {"name": "t", "role": "admin", "last_seen": time.time() - 24 * 3600}
+    at.session_state["auth_user"] = {"name": "t", "role": "admin", "last_seen": time.monotonic() - 24 * 3600}
     at.run()
     assert [b.label for b in at.button] == ["Log in"]
     assert any("expired" in i.value for i in at.info)

@@ -34,7 +34,7 @@ CASES = [(page.file, role) for page in PAGES for role in sorted(page.roles)]
 
 def run_page(file: str, role: str, query: dict[str, str]) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["auth_user"] = {"name": f"t-{role}", "role": role, "last_seen": time.time()}
+    at.session_state["auth_user"] = {"name": f"t-{role}", "role": role, "last_seen": time.monotonic()}
     for key, value in query.items():
         at.query_params[key] = value
     at.run()

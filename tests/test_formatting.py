@@ -110,7 +110,7 @@ def pages_with_exports(monkeypatch) -> list[tuple[str, AppTest, list[bytes]]]:
 
         monkeypatch.setattr(streamlit, "download_button", capture)
         at = AppTest.from_file(APP, default_timeout=60)
-        at.session_state["auth_user"] = {"name": "t", "role": "admin", "last_seen": time.time()}
+        at.session_state["auth_user"] = {"name": "t", "role": "admin", "last_seen": time.monotonic()}
         at.run().switch_page(page.file).run()
         assert not at.exception, (page.file, at.exception)
         opened.append((page.file, at, [c for c in captured if isinstance(c, bytes) and c.count(b"\n") >= 1]))

@@ -108,7 +108,7 @@ def exports_of(page: str, monkeypatch) -> tuple[AppTest, list[list[list[str]]]]:
 
     monkeypatch.setattr(streamlit, "download_button", capture)
     at = AppTest.from_file(str(DASHBOARD / "app.py"), default_timeout=60)
-    at.session_state["auth_user"] = {"name": "t", "role": "admin", "last_seen": time.time()}
+    at.session_state["auth_user"] = {"name": "t", "role": "admin", "last_seen": time.monotonic()}
     at.run().switch_page(page).run()
     assert not at.exception, at.exception
     tables = [list(csv.reader(io.StringIO(data.decode("utf-8")))) for data in captured if isinstance(data, bytes)]

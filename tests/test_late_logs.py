@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from etl import keystore
 from etl.logs.ingest import ingest_paths
 from etl.settings import load_settings
+from tests.conftest import outside_env
 
 pytestmark = pytest.mark.slow
 
@@ -262,7 +263,7 @@ def test_a_merge_killed_anywhere_leaves_no_day_half_merged(tmp_path, mmdb, march
         runs[name] = cfg
     ingest_paths(runs["whole"], [second], today=later)
     before = figures(runs["killed"].warehouse)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VCAR_")} | {
+    env = outside_env() | {
         "VCAR_WAREHOUSE": str(runs["killed"].warehouse), "VCAR_SECRETS_DIR": str(runs["killed"].secrets_dir),
         "VCAR_GEOIP_DB": str(mmdb), "VCAR_TIMEZONE": "Asia/Shanghai", "PYTHONPATH": str(Path(__file__).parents[1]),
     }  # fmt: skip

@@ -8,14 +8,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import queries
-from etl import warehouse
+from etl import clock, warehouse
 from etl.formatting import display
 from etl.overview import _moved, freshness, movers, overview
 from etl.reports import inquiries_report, rights_report, usage_report
 from etl.settings import demo_geoip_db, load_settings
+from tests.conftest import TODAY
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-MORNING = dt.datetime(2026, 11, 5, 9, 0, tzinfo=SHANGHAI)  # the morning after the sample's last day
+MORNING = dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time(9), SHANGHAI)  # after the last day
+WEEK_START = TODAY - dt.timedelta(days=6)
 
 
 def tiles(section: dict) -> dict[str, dict]:
@@ -33,16 +35,16 @@ def test_each_role_sees_its_own_area_and_admin_sees_all(loaded_env):
 def test_the_tiles_are_the_figures_of_the_reports(loaded_env):
     cfg = load_settings()
     web, inquiries, rights = overview(cfg, "admin", MORNING)["sections"]
-    week = usage_report(cfg, dt.date(2026, 10, 29), dt.date(2026, 11, 4))
-    yesterday = usage_report(cfg, dt.date(2026, 11, 4), dt.date(2026, 11, 4))
+    week = usage_report(cfg, WEEK_START, TODAY)
+    yesterday = usage_report(cfg, TODAY, TODAY)
     shown = tiles(web)
     assert shown["Visitors, last 7 days"]["value"] == display("visitors", week["visitors"])
-    assert shown["Pageviews, yesterday (2026-11-04)"]["value"] == display("pageviews", yesterday["pageviews"])
+    assert shown[f"Pageviews, yesterday ({TODAY})"]["value"] == display("pageviews", yesterday["pageviews"])
     assert shown["Bounce rate, last 7 days"]["delta"] is None  # nothing the week before to compare with
     assert shown["Bounce rate, last 7 days"]["delta_color"] == "inverse"  # a lower bounce rate is better
-    inquiry_week = inquiries_report(cfg, dt.date(2026, 10, 29), dt.date(2026, 11, 4))
+    inquiry_week = inquiries_report(cfg, WEEK_START, TODAY)
     assert tiles(inquiries)["Inquiries, last 7 days"]["value"] == display("inquiries", inquiry_week["inquiries"])
-    register = rights_report(cfg, dt.date(2026, 11, 5))
+    register = rights_report(cfg, MORNING.date())
     assert {t["label"]: t["value"] for t in rights["tiles"][0]} == {
         "Open": display("open_requests", register["open_requests"]), "At risk": display("at_risk", register["at_risk"]),
         "Overdue": display("overdue", register["overdue"])}  # fmt: skip
@@ -51,7 +53,7 @@ def test_the_tiles_are_the_figures_of_the_reports(loaded_env):
     # compliance has its chart too: the open requests with a running clock, fewest days left first
     from etl.compliance.rights import listing
 
-    open_ = [r for r in listing(cfg, as_of=dt.date(2026, 11, 5), open_only=True) if r["days_left"] is not None]
+    open_ = [r for r in listing(cfg, as_of=MORNING.date(), open_only=True) if r["days_left"] is not None]
     bars = rights["chart"]["rows"]
     assert bars and [b["Days left"] for b in bars] == sorted(r["days_left"] for r in open_)[: len(bars)]
 
@@ -75,7 +77,7 @@ def test_movers_are_the_biggest_changes_either_way():
 def test_the_strip_says_when_logs_stopped_and_in_which_zone(loaded_env):
     cfg = load_settings()
     fresh = freshness(cfg, MORNING)
-    assert fresh["last_log_line"].startswith("2026-11-04 ") and fresh["last_log_line"].endswith(
+    assert fresh["last_log_line"].startswith(f"{TODAY} ") and fresh["last_log_line"].endswith(
         "CST (Asia/Shanghai)")  # fmt: skip
     assert fresh["warnings"] == []
     later = freshness(cfg, MORNING + dt.timedelta(days=2))
@@ -92,7 +94,7 @@ def test_the_strip_warns_of_an_old_geoip_database_and_a_jump_in_rejected_lines(s
         for n, rejected in enumerate([1] * 10 + [60]):
             queries.run(con, "status/record_run.sql", run_id=f"run{n}", kind="logs", files=1, lines_read=1000,
                         started_at=started + dt.timedelta(hours=n), lines_loaded=1000 - rejected,
-                        lines_rejected=rejected, lines_skipped=0, status="ok")  # fmt: skip
+                        lines_rejected=rejected, lines_skipped=0, status="ok", now=clock.now())  # fmt: skip
     warnings = freshness(cfg, MORNING)["warnings"]
     assert warnings[0] == "No log lines are held yet: run vcar ingest logs."
     assert any(w.startswith("The GeoIP database is from 2018-07-03, over six months old") for w in warnings)

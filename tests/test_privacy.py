@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl.logs.ingest import ingest_paths
+from tests.conftest import outside_env
 
 pytestmark = pytest.mark.slow
 
@@ -76,7 +77,6 @@ def test_a_whole_run_of_the_product_leaves_no_identifier_outside_secrets_dir(tmp
     the test folder: the warehouse, every file written outside secrets_dir (exports, staging, caches) and
     everything printed hold no IP, user agent, e-mail, phone number, name, company or message of the input."""
     import json
-    import os
     import stat
     import subprocess
     import sys
@@ -85,7 +85,7 @@ def test_a_whole_run_of_the_product_leaves_no_identifier_outside_secrets_dir(tmp
     secrets = root / "secrets"
     home = root / "home"
     home.mkdir(parents=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VCAR_")} | {
+    env = outside_env() | {
         "VCAR_WAREHOUSE": str(root / "data" / "warehouse.duckdb"), "VCAR_SECRETS_DIR": str(secrets),
         "VCAR_GEOIP_DB": str(mmdb), "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"),
     }  # fmt: skip

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -17,7 +16,7 @@ import pytest
 from etl.compliance import promises
 from etl.compliance.promises import AT_RISK, BROKEN, CHECKS, KEPT, NOT_CHECKED, PROMISES, evaluate, identifier_scan
 from etl.settings import load_settings
-from tests.conftest import START, TODAY
+from tests.conftest import START, TODAY, outside_env
 
 pytestmark = pytest.mark.slow
 
@@ -186,7 +185,7 @@ def vcar(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def test_the_command_exits_0_whatever_the_statuses_and_fails_on_request(copy, mmdb):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VCAR_")} | {
+    env = outside_env() | {
         "VCAR_WAREHOUSE": str(copy / "warehouse.duckdb"), "VCAR_SECRETS_DIR": str(copy / "secrets"),
         "VCAR_PROCESSING_LOCATION": "CN",  # EU data outside the EU with no safeguard: broken
     }  # fmt: skip

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from etl.errors import ConfigError
 from etl.settings import Settings, load_settings
+from tests.conftest import setting_keys
 
 
 def test_defaults_match_the_documented_ones(settings_env, monkeypatch):
-    for key in [k for k in os.environ if k.startswith("VCAR_")]:
+    for key in setting_keys():
         monkeypatch.delenv(key)
     cfg = load_settings()
     assert cfg.warehouse == Path("data/warehouse.duckdb")

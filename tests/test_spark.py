@@ -10,7 +10,6 @@ import base64
 import datetime as dt
 import gzip
 import json
-import os
 import re
 import shutil
 import time
@@ -19,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import START, TODAY, env_for
+from tests.conftest import START, TODAY, env_for, outside_env, setting_keys
 
 pytestmark = pytest.mark.slow
 
@@ -233,7 +232,7 @@ def test_the_usage_and_funnel_pages_show_the_same_figures_over_the_parquet_outpu
     from tests.test_dashboard import APP
 
     cfg, _, out, _, _ = both
-    for key in [k for k in os.environ if k.startswith("VCAR_")]:
+    for key in setting_keys():
         monkeypatch.delenv(key)
     monkeypatch.setenv("VCAR_WAREHOUSE", str(cfg.warehouse))
     monkeypatch.setenv("VCAR_SECRETS_DIR", str(cfg.secrets_dir))
@@ -245,7 +244,7 @@ def test_the_usage_and_funnel_pages_show_the_same_figures_over_the_parquet_outpu
         cached_settings.cache_clear()
         clear_dashboard_cache()
         at = AppTest.from_file(APP, default_timeout=60)
-        at.session_state["auth_user"] = {"name": "t-admin", "role": "admin", "last_seen": time.time()}
+        at.session_state["auth_user"] = {"name": "t-admin", "role": "admin", "last_seen": time.monotonic()}
         at.run().switch_page(page).run()
         assert not at.exception, at.exception
         assert cached_settings().warehouse_parquet == parquet
@@ -263,7 +262,7 @@ def test_the_readme_spark_submit_command_runs_the_job(both, tmp_path):
     import etl.logs.spark_job as job
 
     cfg = both[0]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VCAR_")} | {
+    env = outside_env() | {
         "VCAR_SECRETS_DIR": str(cfg.secrets_dir), "VCAR_GEOIP_DB": str(cfg.geoip_db), "VCAR_TIMEZONE": cfg.timezone,
         "PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable,
     }  # fmt: skip

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
@@ -14,6 +12,7 @@ from dashboard.auth import require_page
 from dashboard.navigation import PageEnd
 from dashboard.tables import HALF_WIDTH, show_table
 from dashboard.views.inquiry_quality import show_place_quality
+from etl import clock
 from etl.charts import colours, district_bars, funnel_texts, partial_note, partial_opacity, time_axis
 from etl.formatting import change_between, display
 from etl.metrics import label
@@ -27,7 +26,7 @@ if last is None:
     st.info("No inquiries yet. Load the contact form's export with: vcar ingest inquiries PATH")
     raise PageEnd
 
-today = dt.datetime.now(cfg.tz).date()
+today = clock.today(cfg.tz)
 places = loaders.inquiry_places(controls.choices_start(first, today), today)
 options = {
     "country": places.group_by("country")

@@ -3,8 +3,6 @@ audit chain and the salts."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import plotly.express as px
 import polars as pl
 import streamlit as st
@@ -13,7 +11,7 @@ from dashboard import loaders
 from dashboard.auth import require_page
 from dashboard.navigation import pages_for
 from dashboard.tables import show_table
-from etl import keystore
+from etl import clock, keystore
 from etl.compliance import activities
 from etl.compliance.inventory import INVENTORY
 from etl.compliance.promises import STATUS_COLOURS, html_report
@@ -23,7 +21,7 @@ from etl.settings import cached_settings
 user = require_page("views/privacy.py")
 cfg = cached_settings()
 st.title("Data & privacy")
-today = dt.datetime.now(cfg.tz).date()
+today = clock.today(cfg.tz)
 
 st.subheader("Privacy promises")
 kept = loaders.promises(today)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import plotly.express as px
@@ -12,6 +11,7 @@ import streamlit as st
 from dashboard import loaders
 from dashboard.auth import require_page
 from dashboard.tables import show_table
+from etl import clock
 from etl.charts import colours
 from etl.compliance import rights
 from etl.errors import FieldError, VcarError
@@ -33,7 +33,7 @@ actor = f"dashboard:{user.name}"
 st.title("Rights requests")
 if "rights-saved" in st.session_state:  # said after the rerun that shows the change everywhere on the page
     st.success(st.session_state.pop("rights-saved"))
-today = dt.datetime.now(cfg.tz).date()
+today = clock.today(cfg.tz)
 top = st.columns([1, 1, 2])
 as_of = top[0].date_input("As of", today, key="rights-as-of")
 open_only = top[1].toggle("Open only", value=True, key="rights-open")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
@@ -13,6 +11,7 @@ from dashboard import controls, loaders
 from dashboard.auth import require_page
 from dashboard.navigation import PageEnd
 from dashboard.tables import HALF_WIDTH, MAP_CONFIG, country_codes, show_table
+from etl import clock
 from etl.charts import colours, partial_note, series_lines, time_axis
 from etl.formatting import change_between, display
 from etl.metrics import BY_KEY, DIMENSION_BY_KEY, label
@@ -27,7 +26,7 @@ if last is None:
     st.info("No web-log data yet. Load access logs with: vcar ingest logs PATH")
     raise PageEnd
 
-today = dt.datetime.now(cfg.tz).date()
+today = clock.today(cfg.tz)
 view = controls.view_controls("usage", today, loaders.usage_filter_options(controls.choices_start(first, today), today))
 filters = tuple(sorted(view.filters.items()))
 report = loaders.usage(view.start, view.end, 15, filters)

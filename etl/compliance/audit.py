@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 
 import queries
-from etl import keystore
+from etl import clock, keystore
 
 GENESIS = "0" * 64
 QUEUE_FILE = "audit_queue.jsonl"
@@ -42,7 +42,7 @@ def append(con, actor: str, action: str, obj: str, detail: dict[str, Any] | None
     """Add one entry inside the caller's transaction; returns its sequence number."""
     last = queries.run(con, "audit/last.sql").fetchone()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    at = dt.datetime.now(dt.UTC)
+    at = clock.now()
     text = json.dumps(detail or {}, sort_keys=True, ensure_ascii=False, default=str)
     digest = entry_hash(prev, seq, at, actor, action, obj, text)
     queries.run(con, "audit/append.sql", seq=seq, logged_at=at, actor=actor, action=action, object=obj, detail=text,
@@ -96,7 +96,7 @@ def record(cfg, actor: str, action: str, obj: str, detail: dict[str, Any] | None
     from etl import warehouse
     from etl.errors import WarehouseBusy
 
-    occurred = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    occurred = clock.now().isoformat(timespec="seconds")
     entry = {"actor": actor, "action": action, "object": obj, "detail": (detail or {}) | {"occurred_at": occurred}}
     keystore.ensure_secrets_dir(cfg.secrets_dir)
     queue = cfg.secrets_dir / QUEUE_FILE

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import queries
-from etl import keystore, warehouse
+from etl import clock, keystore, warehouse
 from etl.settings import Settings
 
 KEPT, AT_RISK, BROKEN, NOT_CHECKED = "kept", "at_risk", "broken", "not_checked"
@@ -164,7 +164,7 @@ class Context:
 
 def evaluate(cfg: Settings, as_of: dt.date | None = None) -> dict[str, Any]:
     """Every promise's status and evidence as of ``as_of`` (the ``vcar promises --json`` document)."""
-    as_of = as_of or dt.datetime.now(cfg.tz).date()
+    as_of = as_of or clock.today(cfg.tz)
     with warehouse.read(cfg.warehouse) as con:
         ctx = Context(cfg, as_of, con)
         out = []

@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 import queries
-from etl import faults, keystore, warehouse
+from etl import clock, faults, keystore, warehouse
 from etl.compliance import audit
 from etl.settings import Settings
 
@@ -50,7 +50,7 @@ def cutoffs(cfg: Settings, today: dt.date) -> dict[str, Any]:
 def run_clock(cfg: Settings, today: dt.date | None) -> dt.datetime:
     """The moment a run happens: now, or noon of ``today`` in the reporting time zone when one is given."""
     if today is None:
-        return dt.datetime.now(dt.UTC)
+        return clock.now()
     return dt.datetime.combine(today, dt.time(12), cfg.tz)
 
 

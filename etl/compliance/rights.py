@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import queries
-from etl import faults, warehouse
+from etl import clock, faults, warehouse
 from etl.compliance import audit, deadlines
 from etl.compliance.subjects import EMAIL, PHONE, SubjectKeys, normalize_email, normalize_phone
 from etl.errors import FieldError, InputError
@@ -97,7 +97,7 @@ def _load(con, request_id: str | None = None) -> list[Request]:
 
 
 def _save(con, request: Request) -> None:
-    queries.run(con, "rights/upsert.sql", **request.fields())
+    queries.run(con, "rights/upsert.sql", now=clock.now(), **request.fields())
 
 
 def _changes(before: Request | None, after: Request) -> dict[str, Any]:
@@ -126,7 +126,7 @@ def add(
         raise FieldError("type", f"{type_!r} is not one of {', '.join(TYPES)}")
     if channel not in CHANNELS:
         raise FieldError("channel", f"{channel!r} is not one of {', '.join(CHANNELS)}")
-    if received > dt.datetime.now(cfg.tz).date():
+    if received > clock.today(cfg.tz):
         raise FieldError("received", f"{received} is in the future")
     email_key, phone_key = SubjectKeys(cfg.secrets_dir).lookup(email, phone, cfg.phone_region)
     received_at = dt.datetime.combine(received, dt.time(12), cfg.tz).astimezone(dt.UTC).replace(tzinfo=None)
@@ -147,7 +147,7 @@ def update(
 ) -> Request:  # fmt: skip
     """Apply one change; a transition the lifecycle does not allow, or a late extension, is refused. ``owner`` is
     a dashboard account's name, or "" for nobody."""
-    today = today or dt.datetime.now(cfg.tz).date()
+    today = today or clock.today(cfg.tz)
     with warehouse.write(cfg.warehouse) as con:
         found = _load(con, request_id)
         if not found:
@@ -348,7 +348,7 @@ def _request_from_row(row: dict, keys: SubjectKeys, cfg: Settings) -> Request:
     received_at = parse_time(row.get("received_at"), cfg.tz)
     if received_at is None:
         raise ValueError("received_at is empty")
-    if received_at > dt.datetime.now(dt.UTC).replace(tzinfo=None):  # received_at is naive UTC
+    if received_at > clock.naive_utc():  # received_at is naive UTC
         raise ValueError("received_at is in the future")
     email = normalize_email(row.get("email"))
     phone_raw = row.get("mobile") or row.get("phone")
@@ -408,8 +408,8 @@ def import_requests(cfg: Settings, path: Path, *, actor: str | None = None) -> I
                 stats.updated += 1
             audit.append(con, actor or audit.cli_actor(), "rights.import", request_id, changes)
         queries.run(
-            con, "status/record_run.sql", run_id=run_id, kind="rights", started_at=dt.datetime.now(dt.UTC), files=1,
+            con, "status/record_run.sql", run_id=run_id, kind="rights", started_at=clock.now(), files=1,
             lines_read=stats.rows_read, lines_loaded=stats.added + stats.updated, lines_rejected=stats.rejected,
-            lines_skipped=stats.unchanged, status="ok",
+            lines_skipped=stats.unchanged, status="ok", now=clock.now(),
         )  # fmt: skip
     return stats

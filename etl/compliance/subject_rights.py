@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 import queries
-from etl import warehouse
+from etl import clock, warehouse
 from etl.compliance import audit
 from etl.compliance.subjects import SubjectKeys
 from etl.settings import Settings
@@ -51,7 +51,7 @@ def export(cfg: Settings, *, email: str | None = None, phone: str | None = None,
                      {"inquiries": len(inquiries), "rights_requests": len(requests)})  # fmt: skip
     return {
         "subject": {"identified_by": "email" if email else "phone", "fingerprint": fingerprint},
-        "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "exported_at": clock.now().isoformat(timespec="seconds"),
         "inquiries": _plain(inquiries),
         "rights_requests": _plain(requests),
         "audit": _plain(history),
@@ -62,11 +62,11 @@ def export(cfg: Settings, *, email: str | None = None, phone: str | None = None,
 def erase(cfg: Settings, *, email: str | None = None, phone: str | None = None, actor: str | None = None) -> dict:
     """Cut every link to the subject in one transaction; returns what was done."""
     email_key, phone_key, fingerprint = _keys(cfg, email, phone)
-    today = dt.datetime.now(cfg.tz).date()
+    today = clock.today(cfg.tz)
     with warehouse.write(cfg.warehouse) as con:
-        inquiries = queries.run(con, "subject/anonymize_inquiries.sql", email_key=email_key,
+        inquiries = queries.run(con, "subject/anonymize_inquiries.sql", now=clock.now(), email_key=email_key,
                                 phone_key=phone_key).fetchone()[0]  # fmt: skip
-        requests = queries.run(con, "subject/anonymize_rights.sql", email_key=email_key,
+        requests = queries.run(con, "subject/anonymize_rights.sql", now=clock.now(), email_key=email_key,
                                phone_key=phone_key).fetchone()[0]  # fmt: skip
         for key in (email_key, phone_key):
             if key:

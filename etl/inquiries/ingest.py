@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 
 import queries
-from etl import faults, warehouse
+from etl import clock, faults, warehouse
 from etl.compliance import audit
 from etl.compliance.subjects import SubjectKeys, email_kind, normalize_email, normalize_phone
 from etl.errors import InputError
@@ -176,7 +176,7 @@ def _support_type(raw: str | None) -> str:
 
 def ingest_inquiries(cfg: Settings, path: Path, *, actor: str | None = None) -> InquiryStats:
     started = time.monotonic()
-    started_at = dt.datetime.now(dt.UTC)
+    started_at = clock.now()
     if not path.is_file():
         raise InputError(f"{path}: {'not a file' if path.exists() else 'no such file'}")
     keys = SubjectKeys(cfg.secrets_dir)
@@ -203,20 +203,20 @@ def ingest_inquiries(cfg: Settings, path: Path, *, actor: str | None = None) -> 
     with warehouse.write(cfg.warehouse) as con:
         con.register("new_inquiries", records.to_arrow())
         stats.erased_subjects_skipped = queries.run(con, "inquiries/suppressed.sql").fetchone()[0]
-        queries.run(con, "inquiries/upsert.sql", run_id=run_id)
+        queries.run(con, "inquiries/upsert.sql", run_id=run_id, now=clock.now())
         con.unregister("new_inquiries")
         faults.reach("inquiries.upsert")
         if result.withdrawn_keys:
             queries.run(con, "inquiries/delete_withdrawn.sql", keys=result.withdrawn_keys)
         con.register("new_quality", quality.to_arrow())
-        queries.run(con, "inquiries/insert_quality.sql", run_id=run_id, source="inquiries")
+        queries.run(con, "inquiries/insert_quality.sql", run_id=run_id, source="inquiries", now=clock.now())
         con.unregister("new_quality")
         stats.rows_loaded = records.height - stats.erased_subjects_skipped
         stats.seconds = time.monotonic() - started
         queries.run(
             con, "status/record_run.sql", run_id=run_id, kind="inquiries", started_at=started_at, files=1,
             lines_read=stats.rows_read, lines_loaded=stats.rows_loaded, lines_rejected=stats.rows_rejected,
-            lines_skipped=stats.no_consent + stats.erased_subjects_skipped, status="ok",
+            lines_skipped=stats.no_consent + stats.erased_subjects_skipped, status="ok", now=clock.now(),
         )  # fmt: skip
         audit.append(con, actor or audit.cli_actor(), "inquiries.import", path.name,
                      {k: v for k, v in stats.as_dict().items() if k not in ("rejects", "file")})  # fmt: skip

@@ -28,7 +28,7 @@ from typing import TypeVar
 import polars as pl
 
 import queries
-from etl import faults, keystore, warehouse
+from etl import clock, faults, keystore, warehouse
 from etl.compliance import audit
 from etl.errors import ConfigError, InputError
 from etl.formatting import counted
@@ -196,7 +196,7 @@ def _record_run(cfg: Settings, run_id: str, started_at: dt.datetime, stats: Inge
         queries.run(
             con, "status/record_run.sql", run_id=run_id, kind="logs", started_at=started_at, files=stats.files,
             lines_read=stats.lines_read, lines_loaded=stats.lines_loaded, lines_rejected=stats.lines_rejected,
-            lines_skipped=stats.lines_skipped_already_loaded, status=status,
+            lines_skipped=stats.lines_skipped_already_loaded, status=status, now=clock.now(),
         )  # fmt: skip
 
 
@@ -377,7 +377,7 @@ def _load_file(cfg, stage: Path, load: LoadContext, file_key, progress: Progress
         if any(stage.glob("r*.parquet")):
             queries.run(con, "logs/insert_rejects.sql", files=str(stage / "r*.parquet"), run_id=run_id,
                         file_key=file_key, file_name=progress.file_name)  # fmt: skip
-        queries.run(con, "logs/upsert_manifest.sql", file_key=file_key, **asdict(progress))
+        queries.run(con, "logs/upsert_manifest.sql", now=clock.now(), file_key=file_key, **asdict(progress))
         faults.reach("logs.load")
         rebuild = {"gap_seconds": cfg.visit_gap_minutes * 60, "tz": cfg.timezone, "contact_paths": cfg.contact_paths,
                    "behaviour": cfg.bot_behaviour}  # fmt: skip

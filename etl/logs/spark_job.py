@@ -40,7 +40,7 @@ import polars as pl
 import pyarrow as pa
 
 import queries
-from etl import keystore, warehouse
+from etl import clock, keystore, warehouse
 from etl.errors import ConfigError, InputError
 from etl.logs import FORMATS
 from etl.logs.enrich import NOT_LOGGED, GeoLocator, UserAgentInfo, classify_user_agents
@@ -505,7 +505,7 @@ def _run(
     # 5: publish
     touched = [d.isoformat() for d in days]
     fs = publish(spark, outputs, out, touched, tables)
-    cutoff = (today or dt.datetime.now(ZoneInfo(cfg.timezone)).date()) - dt.timedelta(days=cfg.event_retention_days)
+    cutoff = (today or clock.today(ZoneInfo(cfg.timezone))) - dt.timedelta(days=cfg.event_retention_days)
     stats.expired_days = expire_partitions(fs, out, cutoff)
     status = spark.read.parquet(*[f"{out}/agg_status/day={d}" for d in touched]) if touched else None
     stats.bot_requests = int(status.where("is_bot").agg(F.sum("requests")).first()[0] or 0) if status else 0

@@ -3,5 +3,5 @@
 -- adcode) and keys go.
 UPDATE inquiries
 SET inquiry_key = 'erased-' || gen_random_uuid()::VARCHAR, subject_email = NULL, subject_phone = NULL,
-    district = NULL, adcode = NULL, message_chars = 0, has_company = false, updated_at = now()
+    district = NULL, adcode = NULL, message_chars = 0, has_company = false, updated_at = $now
 WHERE subject_email = $email_key OR subject_phone = $phone_key

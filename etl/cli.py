@@ -494,7 +494,9 @@ def rights_update(
 @rights_app.command("list")
 def rights_list(
     open_only: Annotated[bool, typer.Option("--open", help="Only requests not yet closed.")] = False,
-    as_of: Annotated[str | None, typer.Option(help="Compute days left and SLA state as of this day.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option(help="The register as it stood at the end of this day (YYYY-MM-DD; default today).")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """The register with due date (15 business days), legal deadline (one month), days left and SLA state."""

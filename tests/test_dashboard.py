@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.navigation import PAGES, pages_for
+from etl import clock
 from etl.accounts import ROLES
 
 pytestmark = pytest.mark.slow
@@ -96,13 +97,12 @@ def test_login_failures_and_successes_are_audited_without_what_was_typed(setting
 
 
 def test_the_rights_page_updates_a_request_and_refuses_a_wrong_step(settings_env):
-    import datetime as dt
 
     import duckdb
 
     from etl.compliance import rights
 
-    today = dt.datetime.now(settings_env.tz).date()
+    today = clock.today(settings_env.tz)
     rights.add(settings_env, type_="access", received=today, email="a@example.cn")
     at = app_as("compliance").run()
     at.switch_page("views/rights.py").run()
@@ -126,11 +126,10 @@ def test_the_rights_page_updates_a_request_and_refuses_a_wrong_step(settings_env
 
 
 def test_picking_another_request_shows_its_values_and_errors_speak_the_forms_words(settings_env):
-    import datetime as dt
 
     from etl.compliance import rights
 
-    today = dt.datetime.now(settings_env.tz).date()
+    today = clock.today(settings_env.tz)
     first = rights.add(settings_env, type_="access", received=today, email="a@example.cn").request_id
     second = rights.add(settings_env, type_="erasure", received=today, email="b@example.cn").request_id
     at = app_as("compliance").run()
@@ -155,7 +154,7 @@ def test_a_receipt_date_in_the_future_is_refused(settings_env):
     from etl.compliance import rights
     from etl.errors import FieldError
 
-    tomorrow = dt.datetime.now(settings_env.tz).date() + dt.timedelta(days=1)
+    tomorrow = clock.today(settings_env.tz) + dt.timedelta(days=1)
     with pytest.raises(FieldError, match="--received: .* is in the future"):
         rights.add(settings_env, type_="access", received=tomorrow, email="a@example.cn")
 
@@ -202,6 +201,5 @@ def test_subject_export_and_erasure_from_the_rights_page(settings_env, tmp_path)
 
 
 def dt_today(cfg):
-    import datetime as dt
 
-    return dt.datetime.now(cfg.tz).date()
+    return clock.today(cfg.tz)

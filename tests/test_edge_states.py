@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.navigation import PAGES, pages_for
+from etl import clock
 from tests.conftest import START, TODAY
 
 pytestmark = pytest.mark.slow
@@ -101,7 +102,7 @@ def test_the_dates_box_follows_the_period(loaded_env):
     after = next(t.value for t in at.text_input if t.label == "Dates")
     from etl.settings import load_settings
 
-    today = dt.datetime.now(load_settings().tz).date()
+    today = clock.today(load_settings().tz)
     assert before == f"{today - dt.timedelta(days=29)} – {today}"
     assert after == f"{today - dt.timedelta(days=6)} – {today}"
 
@@ -131,7 +132,7 @@ def test_a_load_shows_on_the_next_page_run_not_after_the_cache_expires(settings_
     at = run_page("views/usage.py", "marketing", {"range": "last30"})
     assert any("No web-log data yet" in i.value for i in at.info)
     log = tmp_path / "access.log"
-    today = dt.datetime.now(settings_env.tz)
+    today = clock.local_now(settings_env.tz)
     stamp = today.strftime("%d/%b/%Y:%H:%M:%S %z")
     log.write_text("".join(line(f"1.2.2.{n}", stamp, "/", ua=CHROME) + "\n" for n in range(10, 15)))
     assert ingest_paths(settings_env, [log]).lines_loaded == 5

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from etl import clock
 from etl.accounts import add_user
 from etl.compliance import rights
 from etl.errors import FieldError
@@ -86,7 +87,7 @@ def test_the_rights_page_shows_the_banner_and_gives_a_request_an_owner(settings_
     from tests.test_dashboard import app_as
 
     owner = owner_account(settings_env)
-    today = dt.datetime.now(settings_env.tz).date()
+    today = clock.today(settings_env.tz)
     late = rights.add(settings_env, type_="erasure", received=today - dt.timedelta(days=60), email="a@example.cn")
     at = app_as("compliance").run()
     at.switch_page("views/rights.py").run()

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from etl import clock
 from tests.test_cli import vcar
 
 pytestmark = pytest.mark.slow
@@ -48,10 +49,10 @@ def test_the_sample_reaches_now_whatever_the_reporting_time_zone(tmp_path, zone)
 
     from etl.sample.generate import SERVER_TZ
 
-    before = dt.datetime.now(dt.UTC)
+    before = clock.now()
     run = vcar("generate", "--out", str(tmp_path / "g"), "--days", "2", "--visitors-per-day", "200", "--json",
                env={"VCAR_TIMEZONE": zone, "VCAR_SECRETS_DIR": str(tmp_path / "s")})  # fmt: skip
-    after = dt.datetime.now(dt.UTC)
+    after = clock.now()
     assert run.returncode == 0, run.stderr
     logs = tmp_path / "g" / "logs"
     rotated = sorted(p.name for p in logs.iterdir())

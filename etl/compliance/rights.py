@@ -17,7 +17,7 @@ from typing import Any
 
 import queries
 from etl import clock, faults, warehouse
-from etl.compliance import audit, deadlines
+from etl.compliance import audit, deadlines, history
 from etl.compliance.subjects import EMAIL, PHONE, SubjectKeys, normalize_email, normalize_phone
 from etl.errors import FieldError, InputError
 from etl.formatting import count, days, details, words
@@ -215,21 +215,14 @@ def owner_of(cfg: Settings, name: str) -> str | None:
 
 
 def listing(cfg: Settings, *, as_of: dt.date, open_only: bool = False) -> list[dict[str, Any]]:
-    """Every request with its dates and SLA state as of ``as_of`` (the ``rights list --json`` rows)."""
+    """Every request as it stood at the end of ``as_of``, with its dates and SLA state then (the ``rights list
+    --json`` rows): requests received later are absent, and later changes are not applied
+    (``etl.compliance.history``)."""
     with warehouse.read(cfg.warehouse) as con:
-        requests = [_as_it_stood(r, cfg, as_of) for r in _load(con)]
+        present, changes = _load(con), history.changes_by_request(con, cfg.tz)
+    requests = [history.as_it_stood(r, received_day(r, cfg), as_of, changes.get(r.request_id, [])) for r in present]
     return [describe(r, cfg, as_of) for r in requests
             if r is not None and not (open_only and r.status in deadlines.CLOSED)]  # fmt: skip
-
-
-def _as_it_stood(r: Request, cfg: Settings, as_of: dt.date) -> Request | None:
-    """A request as the register held it on ``as_of``: None if it came in later; still open if it was closed
-    after that day (what happened in between is in its audit history)."""
-    if received_day(r, cfg) > as_of:
-        return None
-    if r.closed_on is not None and r.closed_on > as_of:
-        return dataclasses.replace(r, status="in_progress", closed_on=None)
-    return r
 
 
 def describe(r: Request, cfg: Settings, as_of: dt.date) -> dict[str, Any]:
@@ -263,27 +256,32 @@ AUDIT_EVENTS = {"rights.add": "Registered", "rights.import": "Imported", "rights
 
 
 def timeline(cfg: Settings, request_id: str, as_of: dt.date) -> list[dict[str, Any]]:
-    """What happened to one request, in order of day: its milestones from the register (received, identity asked
-    for and verified with the days it was pending, the extension and the day the subject was told, closure, and
-    where it stands on ``as_of``) and every change from the audit log, with who made it. Rows: day, event,
-    detail, by."""
+    """What happened to one request by the end of ``as_of``, in order of day: its milestones from the register
+    (received, identity asked for and verified with the days it was pending, the extension and the day the subject
+    was told, closure, and where it stands on ``as_of``) and every change from the audit log until then, with who
+    made it. Rows: day, event, detail, by."""
     with warehouse.read(cfg.warehouse) as con:
         found = _load(con, request_id)
-        history = queries.rows(con, "audit/recent.sql", object=request_id, limit=1000)
+        entries = queries.rows(con, "audit/recent.sql", object=request_id, limit=1000)
+        changes = history.changes_by_request(con, cfg.tz).get(request_id, [])
     if not found:
         raise InputError(f"rights request {request_id}: not in the register")
-    d = describe(found[0], cfg, as_of)
-    clock = f"the clock starts: due {d['due_date']}, legal deadline {d['statutory_deadline']}"
+    stood = history.as_it_stood(found[0], received_day(found[0], cfg), as_of, changes)
+    if stood is None:
+        raise InputError(f"rights request {request_id}: not received by {as_of}")
+    entries = [e for e in entries if e["logged_at"].astimezone(cfg.tz).date() <= as_of]
+    d = describe(stood, cfg, as_of)
+    clock_starts = f"the clock starts: due {d['due_date']}, legal deadline {d['statutory_deadline']}"
     asked = d["paused_from"]
     rows = [(d["received_on"], 0, "Received", f"{words(d['type'])} request by {words(d['channel'])}"
-             + ("" if asked else f"; {clock}"), None)]  # fmt: skip
+             + ("" if asked else f"; {clock_starts}"), None)]  # fmt: skip
     if asked is not None:
         until = d["identity_verified_on"]
         pending = ((until or as_of) - asked).days
         rows.append((asked, 1, "Identity asked for", f"verified after {days(pending)}" if until
                      else f"pending for {days(pending)} on {as_of}", None))  # fmt: skip
         if until is not None:
-            rows.append((until, 2, "Identity verified", f"after {days(pending)}; {clock}", None))
+            rows.append((until, 2, "Identity verified", f"after {days(pending)}; {clock_starts}", None))
     if d["extension_notified_on"] is not None:
         rows.append(
             (
@@ -300,7 +298,7 @@ def timeline(cfg: Settings, request_id: str, as_of: dt.date) -> list[dict[str, A
                      None))  # fmt: skip
     elif d["days_left"] is not None:
         rows.append((as_of, 5, f"Open: {words(d['sla_state'])}", f"{standing(d)}; deadline {d['deadline']}", None))
-    for entry in reversed(history):  # oldest first
+    for entry in reversed(entries):  # oldest first
         detail = details(entry["detail"], cfg, skip=("occurred_at",), sep="; ")
         rows.append((entry["logged_at"].astimezone(cfg.tz).date(), 6, AUDIT_EVENTS.get(entry["action"],
                      entry["action"]), detail, entry["actor"]))  # fmt: skip

@@ -500,7 +500,7 @@ def rights_list(
     as_json: JsonFlag = False,
 ) -> None:
     """The register with due date (15 business days), legal deadline (one month), days left and SLA state."""
-    from etl.compliance.rights import listing
+    from etl.compliance.rights import listing, provisional_note
 
     cfg = _with_warehouse()
     day = _as_of(as_of, cfg)
@@ -515,6 +515,9 @@ def rights_list(
                   str(r["statutory_deadline"] or ""), words(r["sla_state"]),
                   "" if r["days_left"] is None else count(r["days_left"]), r["owner"] or ""] for r in rows]  # fmt: skip
         say("\n".join(f"  {line}" for line in text_table(headers, lines)))
+        note = provisional_note(rows)
+        if note:
+            say(note)
 
 
 @subject_app.command("export")

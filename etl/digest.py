@@ -121,7 +121,8 @@ def _compliance(cfg: Settings, as_of: dt.date, footer: str) -> Digest:
     )
     return Digest(
         "compliance", as_of, f"Rights requests on {as_of}: {report['overdue']} overdue, {report['at_risk']} at risk",
-        f"The rights register as of {as_of} (deadlines: the earlier of 15 business days and one month).",
+        f"The rights register as of {as_of} (deadlines: the earlier of 15 business days and one month)."
+        + (f" {report['provisional_note']}" if report["provisional_note"] else ""),
         [Section("Summary", summary), attention, identity], footer,
     )  # fmt: skip
 

@@ -181,7 +181,7 @@ def compliance(cfg: Settings, today: dt.date) -> dict[str, Any]:
     return {
         "title": "Rights requests",
         "tiles": [tiles],
-        "note": "",
+        "note": report["provisional_note"],
         "tables": {
             ("rights_attention", "Overdue and at risk"): [_deadline_row(r) for r in report["attention"]],
             ("next_deadlines", "The next five deadlines"): [_deadline_row(r) for r in report["next_deadlines"]],

@@ -239,7 +239,7 @@ def rights_report(cfg: Settings, as_of: dt.date, window_days: int = 90) -> dict[
     """The rights register's figures as of a day (``vcar report rights``): open, at risk, overdue, and how the
     requests closed in the last ``window_days`` days went; requests received per month and type."""
     from etl.compliance.deadlines import CLOSED
-    from etl.compliance.rights import listing
+    from etl.compliance.rights import listing, provisional_note
 
     register = listing(cfg, as_of=as_of, open_only=False)
     open_now = [r for r in register if r["status"] not in CLOSED]
@@ -264,6 +264,7 @@ def rights_report(cfg: Settings, as_of: dt.date, window_days: int = 90) -> dict[
         "median_days_to_close": float(statistics.median(waits)) if waits else None,
         "received_by_month": [{"month": m, "type": t, "requests": n} for (m, t), n in sorted(months.items())],
         "attention": [_attention_row(r) for r in sorted(late, key=lambda r: (r["deadline"], r["request_id"]))],
+        "provisional_note": provisional_note(open_now),
         "next_deadlines": [_attention_row(r) for r in upcoming[:5]],
         "identity_pending": [
             {
@@ -282,7 +283,8 @@ def _attention_row(r: dict[str, Any]) -> dict[str, Any]:
     its subject."""
     from etl.compliance.rights import standing
 
-    keep = ("request_id", "type", "status", "sla_state", "days_left", "business_days_left", "owner")
+    keep = ("request_id", "type", "status", "sla_state", "days_left", "business_days_left", "owner",
+            "deadline_provisional")  # fmt: skip
     return {k: r[k] for k in keep} | {"deadline": r["deadline"].isoformat(), "standing": standing(r)}
 
 

@@ -64,13 +64,16 @@ if frame.height:
     )
     view = view.select(
         "request_id", "type", "status", "sla_state", "days_left", "deadline", "due_date", "statutory_deadline",
-        "extended_deadline", "received_on", "paused_from", "paused_until", "closed_on", "channel", "owner",
+        "extended_deadline", "deadline_provisional", "received_on", "paused_from", "paused_until", "closed_on",
+        "channel", "owner",
     )  # fmt: skip
     st.caption(
         "Sorted by days left (overdue first, paused last); coloured by SLA state. The download also holds "
         "the due date (15 business days), the legal and extended deadlines and the identity check's dates."
     )
     show_table(view, "rights_requests", colours=("sla_state", STATE_COLOURS), only=SHOWN)
+    if summary["provisional_note"]:
+        st.warning(summary["provisional_note"])
 else:
     st.info("No requests in the register for this view. Import with: vcar rights import PATH")
 

@@ -15,6 +15,10 @@ worked examples without a clock.
   identity was verified; while identity is awaited there is no deadline yet (``sla_state`` ``paused``).
 - The deadline acted on is the earlier of ``due_date`` and ``statutory_deadline``; after a valid extension it
   is ``extended_deadline`` (the promise of 15 business days is then superseded by what the subject was told).
+- A deadline is ``provisional`` while it is counted over a year whose holidays are set by a yearly decree the
+  installed calendar does not have yet: China's State Council publishes each year's holidays and make-up working
+  days late in the year before, and until the ``holidays`` package carries them its dates for that year are
+  estimates. The reason says which calendar and year; updating the package makes the deadline final.
 """
 
 from __future__ import annotations
@@ -23,10 +27,14 @@ import calendar
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.metadata import version
 
 PROMISE_BUSINESS_DAYS = 15
 AT_RISK_BUSINESS_DAYS = 3
 CLOSED = ("completed", "rejected", "withdrawn")
+# Calendars whose holidays and make-up working days are decreed year by year: the years the ``holidays`` package
+# has the decree for are those with a schedule of substituted days (``special_public_holidays``).
+DECREED_YEARLY = {"CN": "China's State Council"}
 
 
 def is_business_day(day: dt.date, calendars: Sequence) -> bool:
@@ -64,6 +72,27 @@ def add_months(start: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
+def official_until(cal) -> int | None:
+    """The last year whose decreed schedule the calendar ``cal`` carries; None for one set by standing law."""
+    if getattr(cal, "country", None) not in DECREED_YEARLY:
+        return None
+    decreed = getattr(cal, "special_public_holidays", None) or {}
+    return max(decreed, default=None)
+
+
+def provisional_reason(first: dt.date, last: dt.date, calendars: Sequence) -> str | None:
+    """Why dates counted from ``first`` to ``last`` may still move, or None when every calendar is final for
+    those years."""
+    for cal in calendars:
+        until = official_until(cal)
+        if until is not None and last.year > until:
+            years = ", ".join(str(y) for y in range(max(first.year, until + 1), last.year + 1))
+            return (f"{cal.country} holidays of {years} are estimates: {DECREED_YEARLY[cal.country]} has "
+                    f"not published them in the installed calendar (holidays {version('holidays')}, official "
+                    f"to {until})")  # fmt: skip
+    return None
+
+
 def roll_forward(day: dt.date, calendars: Sequence) -> dt.date:
     while not is_legal_working_day(day, calendars):
         day += dt.timedelta(days=1)
@@ -86,6 +115,7 @@ class Deadlines:
     days_left: int | None  # calendar days from as_of to ``deadline`` (negative: overdue)
     business_days_left: int | None
     sla_state: str  # on_track | at_risk | overdue | done_on_time | done_late | paused
+    provisional: str | None = None  # why the dates may still move (a calendar with estimated holidays)
 
 
 def compute(
@@ -118,10 +148,12 @@ def compute(
     if extension_notified is not None and extension_notified <= legal:
         extended = statutory_deadline(start, calendars, months=3)
     deadline = extended or min(due, legal)
+    provisional = provisional_reason(start, max(due, legal, extended or legal), calendars)
     if status in CLOSED:
         finished = closed or as_of
         state = "done_on_time" if finished <= deadline else "done_late"
-        return Deadlines(start, paused_from, identity_verified, due, legal, extended, deadline, None, None, state)
+        return Deadlines(start, paused_from, identity_verified, due, legal, extended, deadline, None, None, state,
+                         provisional)  # fmt: skip
     days_left = (deadline - as_of).days
     business_left = business_days_between(as_of, deadline, calendars)
     if as_of > deadline:
@@ -130,9 +162,8 @@ def compute(
         state = "at_risk"
     else:
         state = "on_track"
-    return Deadlines(
-        start, paused_from, identity_verified, due, legal, extended, deadline, days_left, business_left, state
-    )
+    return Deadlines(start, paused_from, identity_verified, due, legal, extended, deadline, days_left, business_left,
+                     state, provisional)  # fmt: skip
 
 
 def extension_allowed(start: dt.date, notified: dt.date, calendars: Sequence) -> bool:

@@ -234,8 +234,8 @@ def describe(r: Request, cfg: Settings, as_of: dt.date) -> dict[str, Any]:
         "received_on": received_day(r, cfg), "due_date": d.due_date,
         "statutory_deadline": d.statutory_deadline, "extended_deadline": d.extended_deadline,
         "deadline": d.deadline, "days_left": d.days_left, "business_days_left": d.business_days_left,
-        "sla_state": d.sla_state, "clock_start": d.clock_start, "paused_from": d.paused_from,
-        "paused_until": d.paused_until, "identity_verified_on": r.identity_verified_on,
+        "sla_state": d.sla_state, "deadline_provisional": d.provisional, "clock_start": d.clock_start,
+        "paused_from": d.paused_from, "paused_until": d.paused_until, "identity_verified_on": r.identity_verified_on,
         "extension_notified_on": r.extension_notified_on, "extension_reason": r.extension_reason,
         "closed_on": r.closed_on, "note": r.note, "owner": r.owner,
         "subject_known": bool(r.subject_email or r.subject_phone),
@@ -243,13 +243,27 @@ def describe(r: Request, cfg: Settings, as_of: dt.date) -> dict[str, Any]:
 
 
 def standing(row: dict[str, Any]) -> str:
-    """Where an open request stands (a ``describe`` row): "6 days overdue", or "2 days left (1 business)"."""
+    """Where an open request stands (a ``describe`` row): "6 days overdue", or "2 days left (1 business)"; a
+    deadline counted over estimated holidays says so ("21 days left (14 business, provisional)")."""
     left = row["days_left"]
     if left is None:
         return "no deadline yet" if row["sla_state"] == "paused" else ""
+    provisional = ", provisional" if row.get("deadline_provisional") else ""
     if left < 0:
-        return f"{days(-left)} overdue"
-    return f"{days(left)} left ({row['business_days_left']} business)"
+        return f"{days(-left)} overdue{provisional}"
+    return f"{days(left)} left ({row['business_days_left']} business{provisional})"
+
+
+def provisional_note(rows: list[dict[str, Any]]) -> str:
+    """One sentence naming the open requests whose deadlines count over estimated holidays, and why; "" when
+    none do."""
+    marked = [r for r in rows if r.get("deadline_provisional") and r["status"] not in deadlines.CLOSED]
+    if not marked:
+        return ""
+    ids = ", ".join(r["request_id"] for r in marked[:5]) + (f" and {count(len(marked) - 5)} more" if len(marked) > 5
+                                                            else "")  # fmt: skip
+    return (f"Provisional deadlines ({ids}): {marked[0]['deadline_provisional']}. They become final when the "
+            "holidays package is updated (README: business calendars).")  # fmt: skip
 
 
 AUDIT_EVENTS = {"rights.add": "Registered", "rights.import": "Imported", "rights.update": "Changed"}

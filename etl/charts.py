@@ -61,6 +61,15 @@ def series_lines(rows: list[dict[str, Any]], measures: Sequence[str]) -> list[di
     return traces
 
 
+def clock_change_note(rows: list[dict[str, Any]]) -> str | None:
+    """The words under an hourly chart when the clocks went back in it: that hour has two points at one time."""
+    twice = [r["period"] for r in rows if r.get("fold")]
+    if not twice:
+        return None
+    hours = ", ".join(f"{p:%Y-%m-%d %H:00}" for p in twice)
+    return f"The clocks went back: {hours} happened twice (summer time, then standard time), drawn at one time."
+
+
 _TICKS = {"hour": "%Y-%m-%d %H:%M", "day": "%Y-%m-%d", "week": "%Y-%m-%d", "month": "%b %Y"}
 _STEP = {"hour": dt.timedelta(hours=1), "day": dt.timedelta(days=1), "week": dt.timedelta(days=7),
          "month": dt.timedelta(days=31)}  # fmt: skip

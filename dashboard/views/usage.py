@@ -12,7 +12,7 @@ from dashboard.auth import require_page
 from dashboard.navigation import PageEnd
 from dashboard.tables import HALF_WIDTH, MAP_CONFIG, country_codes, show_table
 from etl import clock
-from etl.charts import colours, partial_note, series_lines, time_axis
+from etl.charts import clock_change_note, colours, partial_note, series_lines, time_axis
 from etl.formatting import change_between, display
 from etl.metrics import BY_KEY, DIMENSION_BY_KEY, label
 from etl.settings import cached_settings
@@ -81,8 +81,8 @@ if series:
                         line={"color": line["colour"], "dash": line["dash"]}, showlegend=line["legend"])  # fmt: skip
     fig.update_layout(legend_title_text="", xaxis_title="", yaxis_title="", height=320, **time_axis(series, grain_key))
     st.plotly_chart(fig, width="stretch")
-    for note in (partial_note(series, grain_key), "The hourly series is not split by filters."
-                 if grain_key == "hour" and view.filters else None):  # fmt: skip
+    for note in (partial_note(series, grain_key), clock_change_note(series), "The hourly series is not split by "
+                 "filters." if grain_key == "hour" and view.filters else None):  # fmt: skip
         if note:
             st.caption(note)
 else:

@@ -202,6 +202,7 @@ INVENTORY: list[Table] = [
                 {
                     "day": "day",
                     "hour": "hour (reporting time zone)",
+                    "fold": "1 for the second pass of an hour the clocks go back over, else 0",
                     "requests": "requests",
                     "bot_requests": "bot requests",
                     "pageviews": "pageviews",

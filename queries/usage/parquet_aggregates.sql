@@ -18,7 +18,7 @@ FROM read_parquet(getvariable('vcar_parquet') || '/agg_pages/*/*.parquet', hive_
                   hive_types = {'day': DATE});
 
 CREATE OR REPLACE TEMP VIEW agg_hourly AS
-SELECT day, hour, requests, bot_requests, pageviews, visits
+SELECT day, hour, requests, bot_requests, pageviews, visits, fold
 FROM read_parquet(getvariable('vcar_parquet') || '/agg_hourly/*/*.parquet', hive_partitioning = true,
                   hive_types = {'day': DATE});
 

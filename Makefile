@@ -5,12 +5,13 @@ PY := $(VENV)/bin/python
 VCAR := $(VENV)/bin/vcar
 PORT ?= 8501
 
-.PHONY: demo test test-fast typecheck lint format bench fuzz screenshots browser java audit lock clean help
+.PHONY: demo test test-fast test-later test-at typecheck lint format bench fuzz screenshots browser java audit lock clean help
 
 help:
 	@echo "make demo   - install, generate sample data, ingest it and serve the dashboard on :$(PORT)"
 	@echo "make test   - install with dev tools; ruff, mypy, the dependency audit and every test (CI runs this)"
 	@echo "make test-fast - ruff, mypy and the unit and known-answer tests (no subprocesses, no browser)"
+	@echo "make test-later - the whole suite with the clock moved 45 and 400 days on (VCAR_NOW)"
 	@echo "make bench  - run the benchmarks in benchmarks/ (prints figures)"
 	@echo "make fuzz   - the parser fuzz tests with 2,000 examples each (make test runs 40)"
 	@echo "make screenshots - refresh docs/screenshots/ (README's pictures) in headless chromium"
@@ -72,6 +73,16 @@ test: lint typecheck browser java audit
 
 test-fast: lint typecheck
 	$(PY) -m pytest -q -m "not slow and not browser"
+
+# The suite on another day: every test, browser tests included, with the product's clock moved (VCAR_NOW, an
+# offset such as +400d or an ISO date-time), so a test that passes only this month fails here. CI runs +400d.
+NOW ?= +400d
+test-at: $(VENV)/.dev-installed browser java
+	VCAR_NOW=$(NOW) $(PY) -m pytest -q -rs
+
+test-later:
+	$(MAKE) test-at NOW=+45d
+	$(MAKE) test-at NOW=+400d
 
 # Known vulnerabilities in the pinned set fail the build; an unreachable registry is reported, not failed.
 audit: $(VENV)/.dev-installed

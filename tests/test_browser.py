@@ -7,7 +7,6 @@ this module is skipped with the reason shown.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import re
 import shutil
@@ -19,7 +18,7 @@ from dashboard.navigation import pages_for
 from etl.accounts import ROLES
 from scripts.browser_load import SETTLED
 from scripts.browser_tour import CHROMIUM, add_users, build_sample, free_port, serve, tour
-from tests.conftest import clear_dashboard_cache, outside_env
+from tests.conftest import TODAY, clear_dashboard_cache, outside_env
 from tests.test_hostile import hostile_inquiries
 from tests.test_log_metrics import line
 
@@ -49,13 +48,15 @@ def served(loaded, tmp_path_factory, mmdb):
         "VCAR_GEOIP_DB": str(mmdb), "VCAR_TIMEZONE": "Asia/Shanghai",
     }  # fmt: skip
     log = root / "hostile.log"
-    log.write_text("\n".join(line(f"1.2.2.{i}", "04/Nov/2026:10:00:00 +0800", HOSTILE) for i in range(2, 250)) + "\n")
+    log.write_text(
+        "\n".join(line(f"1.2.2.{i}", f"{TODAY:%d/%b/%Y}:10:00:00 +0800", HOSTILE) for i in range(2, 250)) + "\n"
+    )
     saved = {k: os.environ.get(k) for k in env if k.startswith("VCAR_")}
     os.environ.update({k: v for k, v in env.items() if k.startswith("VCAR_")})
     form = root / "hostile-inquiries.csv"
     hostile_inquiries(form)  # markup and formulas in every field of the contact form
     try:
-        ingest_paths(load_settings(), [log], today=dt.date(2026, 11, 4))
+        ingest_paths(load_settings(), [log], today=TODAY)
         ingest_inquiries(load_settings(), form)
     finally:
         for key, value in saved.items():

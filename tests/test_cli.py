@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.conftest import outside_env
+from tests.conftest import START, TODAY, outside_env
 
 VCAR = [sys.executable, "-m", "etl.cli"]
 
@@ -182,12 +182,12 @@ def test_a_report_on_a_warehouse_that_is_not_there_says_so_and_creates_nothing(t
 
 def test_report_filters_are_read_in_any_case(loaded_env):
     """``--region cn-gd`` is CN-GD, ``--device Mobile`` is mobile: a code is not refused for its case."""
-    args = ("report", "usage", "--from", "2026-11-02", "--to", "2026-11-04", "--json")
+    args = ("report", "usage", "--from", str(START), "--to", str(TODAY), "--json")
     lower = vcar(*args, "--region", "cn-gd", "--country", "cn", "--device", "Desktop", env=loaded_env)
     assert lower.returncode == 0, lower.stderr
     upper = vcar(*args, "--region", "CN-GD", "--country", "CN", "--device", "desktop", env=loaded_env)
     assert json.loads(lower.stdout) == json.loads(upper.stdout)
     assert json.loads(lower.stdout)["filters"] == {"country": "CN", "region": "CN-GD", "device": "desktop"}
-    place = vcar("report", "inquiries", "--from", "2026-11-02", "--to", "2026-11-04", "--country", "cn", "--json",
+    place = vcar("report", "inquiries", "--from", str(START), "--to", str(TODAY), "--country", "cn", "--json",
                  env=loaded_env)  # fmt: skip
     assert place.returncode == 0 and json.loads(place.stdout)["inquiries"] > 0

@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.navigation import PAGES
 from etl.formatting import GRID_FORMATS, details, heading, local_time, table, when
 from etl.settings import load_settings
+from tests.conftest import TODAY
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 ROWS = [
@@ -158,11 +159,12 @@ def test_the_clis_text_reads_in_words_and_its_overview_is_the_pages(loaded_env):
     words, blanks instead of None, counts with separators; ``overview --json`` holds the page's very tiles."""
     from tests.test_cli import vcar
 
-    listed = vcar("rights", "list", "--as-of", "2026-11-05", env=loaded_env)
+    morning = str(TODAY + dt.timedelta(days=1))
+    listed = vcar("rights", "list", "--as-of", morning, env=loaded_env)
     assert listed.returncode == 0, listed.stderr
     assert "awaiting identity" in listed.stderr or "in progress" in listed.stderr
     snake = re.compile(r"\b[a-z]+_[a-z_]+\b")
-    for args in (("rights", "list", "--as-of", "2026-11-05"), ("report", "rights", "--as-of", "2026-11-05"),
+    for args in (("rights", "list", "--as-of", morning), ("report", "rights", "--as-of", morning),
                  ("retention", "--dry-run"), ("overview", "--role", "admin")):  # fmt: skip
         out = vcar(*args, env=loaded_env)
         text = out.stdout + out.stderr

@@ -5,7 +5,6 @@ specified; what is loaded is shown as literal text on the pages and neutralized 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 import time
@@ -19,12 +18,13 @@ from streamlit.testing.v1 import AppTest
 from etl.inquiries.ingest import ingest_inquiries
 from etl.logs.ingest import ingest_paths
 from etl.logs.pseudonymize import MAX_PATH
+from tests.conftest import TODAY
 from tests.test_log_metrics import line
 
 DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard"
 FORMULA = '=HYPERLINK("http://evil.example/","click")'
 SCRIPT = "<script>alert(1)</script>"
-TIME = "04/Nov/2026:10:00:00 +0800"
+TIME = f"{TODAY:%d/%b/%Y}:10:00:00 +0800"  # yesterday on the clock: inside every page's default period
 HOSTILE_LOG = [
     line("1.2.2.10", TIME, "/<script>alert(1)</script>"),
     line("1.2.2.11", TIME, "/search?q=1'%20OR%20'1'='1';DROP%20TABLE%20events;--"),
@@ -50,7 +50,7 @@ def hostile_inquiries(path: Path) -> None:
     payloads = [FORMULA, SCRIPT, "@SUM(1+1)", "-2+3", "+cmd|' /C calc'!A0", "<img src=x onerror=alert(2)>"]
     for i, payload in enumerate(payloads):
         row = {name: payload for name in INQUIRY_FIELDS}
-        row |= {"submitted_at": f"2026-11-04T10:0{i}:00+08:00", "email": f"user{i}@example.cn", "consent": "true",
+        row |= {"submitted_at": f"{TODAY}T10:0{i}:00+08:00", "email": f"user{i}@example.cn", "consent": "true",
                 "first_response_at": "", "closed_at": ""}  # fmt: skip
         rows.append(row)
     rows[0]["submitted_at"] = FORMULA
@@ -65,7 +65,7 @@ def hostile(settings_env, tmp_path):
     log = tmp_path / "hostile.log"
     normal = [line(f"1.2.3.{i}", TIME, "/products") for i in range(2, 40)]
     log.write_bytes("\n".join(normal + HOSTILE_LOG).encode("utf-8", "surrogateescape") + b"\n")
-    logs = ingest_paths(settings_env, [log], today=dt.date(2026, 11, 4))
+    logs = ingest_paths(settings_env, [log], today=TODAY)
     form = tmp_path / "inquiries.csv"
     hostile_inquiries(form)
     return settings_env, logs, ingest_inquiries(settings_env, form)
@@ -84,7 +84,7 @@ def test_hostile_log_lines_are_loaded_or_rejected_and_run_nothing(hostile):
     assert "line_too_long" in reasons and all(len(path) <= MAX_PATH for path in paths)  # the 10 MB line
     addresses = [f"1.2.2.{i}" for i in range(10, 21)]
     assert excerpts and not any(ip in excerpt for ip in addresses for excerpt in excerpts)  # masked to the /24
-    times = ["[04/Nov/2026:10:00:00 +0800]" in excerpt for excerpt in excerpts]
+    times = [f"[{TIME}]" in excerpt for excerpt in excerpts]
     assert sum(times) == len(excerpts) - 1  # the time stays readable (one rejected line has none)
 
 

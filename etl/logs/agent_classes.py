@@ -95,7 +95,8 @@ AGENT_CLASSES: tuple[AgentClass, ...] = (
         "people",
         "desktop apps built on Electron, by name (Pingdom's Electron monitor stays a bot)",
         r"\b(?:Code|Slack|Notion|Teams|Discord|Figma|Obsidian|Cursor|Trae|Lark|Feishu)/\d[\d.]* .*Electron/\d",
-        _ELECTRON.format("Trae/1.107.1"),
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Trae/1.107.1 "
+        "Chrome/142.0.7444.235 Electron/39.2.7 Safari/537.36",
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like "
         "Gecko) browser/2020.2.1 Chrome/78.0.3904.130 Electron/7.3.2 Safari/537.36 PingdomTMS/2020.2",
     ),

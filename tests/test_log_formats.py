@@ -181,3 +181,33 @@ def test_request_lines_cut_at_spaces_equal_the_regex(requests):
     spec = [re.match(strict, r) or re.match(lenient, r) for r in requests]
     assert parsed["method"].to_list() == [m.group(1) if m else None for m in spec]
     assert parsed["target"].to_list() == [m.group(2) if m else None for m in spec]
+
+
+@pytest.mark.parametrize(
+    ("client", "accepted"),
+    [
+        ("ppp3_069.bekkoame.or.jp", True),  # an underscore, as NASA's 1995 trace has it
+        ("_dmarc.example.net", True),  # a label that starts with one
+        ("199-72-1-1.dial.example.net", True),  # labels of digits
+        ("xn--bcher-kva.xn--p1ai", True),  # an IDN in punycode, its top label too
+        ("dialup.example.net.", True),  # the root's trailing dot
+        ("dialup-1.example.net", True),
+        ("-dialup.example.net", False),  # a label cannot start with a hyphen
+        ("dialup.example.123", False),  # a top label of digits is no name (nor an address)
+        ("dial!up.example.net", False),
+        ("dialup..example.net", False),
+        ("localhost", False),  # one label: no name DNS would write for a remote client
+        ("a" * 63 + "." + ("b" * 63 + ".") * 3 + "net", False),  # longer than DNS allows (253)
+    ],
+)
+def test_a_client_named_as_dns_writes_it_is_read_and_anything_else_is_a_bad_ip(client, accepted):
+    line = f'{client} - - [01/Aug/1995:00:19:32 -0400] "GET /shuttle/countdown/ HTTP/1.0" 200 4324'
+    parsed = parse_lines(pl.DataFrame({"line_no": [1, 2], "line": ["192.0.2.1" + line[len(client) :], line]}), "common")
+    assert parsed["reject_reason"].to_list() == [None, None if accepted else "bad_ip"]
+
+
+def test_a_rejected_line_never_keeps_the_client_name():
+    from etl.logs.pseudonymize import reject_excerpt
+
+    excerpt = reject_excerpt('ppp3_069.bekkoame.or.jp - - [01/Aug/1995:00:19:32 -0400] "GET / HTTP/1.0" 999 1')
+    assert excerpt.startswith("[host] - - [01/Aug/1995") and "bekkoame" not in excerpt

@@ -8,6 +8,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from etl.logs.ingest import ingest_paths
@@ -24,6 +25,8 @@ TODAY = dt.date(2026, 11, 25)
     [
         # host names as clients; six HTTP/0.9 requests without protocol
         ("nasa-http.log", "common", 60, 60, 0, 0, 0, 21),
+        # a client named with an underscore (ppp3_069.bekkoame.or.jp), as DNS wrote it in 1995: 7 of the 65 lines
+        ("nasa-http-underscores.log", "common", 65, 65, 0, 0, 0, 20),
         # three spaces before the protocol, HTTP/V1.0, a stray quote inside the request; two without a method
         ("nasa-http-odd-lines.log", "common", 26, 24, 2, 0, 0, 12),
         # IIS 7.0, CRLF, the directive block repeated ten times; search-engine crawlers
@@ -56,6 +59,22 @@ def test_a_real_log_loads_as_goaccess_reads_it(settings_env, name, fmt, read, lo
             stats.lines_ignored) == (read, loaded, rejected, not_requests, ignored)  # fmt: skip
     report = usage_report(settings_env, *EVER)
     assert report["requests"] == loaded and report["pageviews"] == pageviews
+
+
+def test_a_client_named_by_dns_loads_and_is_stored_only_pseudonymized(settings_env):
+    """NASA's trace names clients by host name, one with an underscore: every line loads, and no table holds the
+    name (nor the documentation addresses that stand for the trace's IPs): they only key the visitor id."""
+    path = DATA / "nasa-http-underscores.log"
+    stats = ingest_paths(settings_env, [path], today=TODAY)
+    assert (stats.lines_loaded, stats.lines_rejected) == (65, 0)
+    clients = {line.split(" ")[0] for line in path.read_text(encoding="utf-8").splitlines()}
+    assert "ppp3_069.bekkoame.or.jp" in clients and len(clients) == 17
+    with duckdb.connect(str(settings_env.warehouse), read_only=True) as con:
+        tables = [row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+        stored = " ".join(str(con.execute(f'SELECT * FROM "{name}"').fetchall()) for name in tables)  # noqa: S608
+    assert "log_rejects" in tables and "events" in tables
+    assert [client for client in clients if client in stored] == []
+    assert usage_report(settings_env, *EVER)["visitors"] == 15  # the clients that viewed a page, each its own
 
 
 def w3c_with_new_fields(tmp_path: Path) -> Path:

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from user_agents import parse as reference_parse
 
-from etl.logs.bots import EXCEPTIONS
+from etl.logs.agent_classes import people_pattern
 from etl.logs.enrich import classify_user_agent, classify_user_agents, listed_crawlers, parse_agent
 
 BROWSERS = [
@@ -68,9 +68,8 @@ def test_where_the_native_parser_differs_it_only_finds_more_bots():
     assert differ, "the crawler list has long bot strings the bounded patterns miss"
     assert all(parse_agent(text).is_bot and not reference_parse(text).is_bot for text in differ if
                parse_agent(text).device != reference_parse(text).device)  # fmt: skip
-    # the list also names a few in-app browsers and desktop apps, which stay people here (etl.logs.bots.EXCEPTIONS)
-    assert all(classify_user_agent(text).is_bot for text in differ
-               if not any(re.search(p, text) for p in EXCEPTIONS.values()))  # fmt: skip
+    # the list also names a few in-app browsers and desktop apps, which stay people here (etl.logs.agent_classes)
+    assert all(classify_user_agent(text).is_bot for text in differ if not re.search(people_pattern(), text))
 
 
 def _fields(agent) -> tuple:

@@ -12,9 +12,10 @@ Sources, in the order they are asked (the first that matches names the ``bot_rea
   inside a person's app (``PEOPLE_LIBRARIES``).
 
 A few patterns use look-around, which the native (Rust) engine lacks: those run in the ``regex`` module, over
-the same agents. ``EXCEPTIONS`` keeps a person's in-app browser or desktop app from being counted as a bot when
-a list matches one of its tokens; README's bot section lists them. Every user agent is classified once ever, so
-none of this runs per request.
+the same agents. Where the lists and the public test data disagree, ``etl.logs.agent_classes`` decides: its bot
+rows are asked before the lists, its people rows (a person in an in-app browser, a desktop app, a TV, a phone
+whose model name looks like a bot's) cancel a list's match. Every user agent is classified once ever, so none of
+this runs per request.
 """
 
 from __future__ import annotations
@@ -28,27 +29,8 @@ from typing import Any
 
 import polars as pl
 
-# In-app browsers and desktop apps that the lists match by a single token, while a person is reading.
-EXCEPTIONS = {
-    "Facebook in-app browser": r"\b(?:FBAN|FBAV|FB_IAB|FBIOS)/",
-    "Instagram in-app browser": r"\bInstagram \d",
-    "TikTok in-app browser": r"\bTikTok \d|\bmusical_ly_|\bBytedanceWebview/",
-    "Viber": r"\bViber/\d",
-    "Slack app (Slackbot stays a bot)": r"\bSlack/\d",
-    "desktop apps built on Electron (VS Code, Slack, Notion, Teams, ...; Pingdom's Electron monitor stays a bot)": (
-        r"\b(?:Code|Slack|Notion|Teams|Discord|Figma|Obsidian|Cursor|Trae|Lark|Feishu)/\d[\d.]* .*Electron/\d"
-    ),
-    "Sogou's mobile browser and search app (Sogou's spider stays a bot)": (
-        r"SogouMobileBrowser/|\bSogouMSE\b|SogouSearch Android"
-    ),
-    "Outlook mobile apps": r"\bOutlook-(?:iOS|Android)/",
-    "Microsoft Office apps (a link clicked in a document)": (
-        r"\bMicrosoft Office (?:Word|Excel|PowerPoint|OneNote|Outlook)/"
-    ),
-    "Google Go search app": r"\bcom\.google\.android\.apps\.searchlite/",
-    "Yandex search browser": r"\bYaSearchBrowser/",
-    "Android build ids (AP3A..., a device build, not a bot)": r"Build/AP\dA\.\d+",
-}
+from etl.logs.agent_classes import bot_rows, people_pattern
+
 # Matomo "libraries" that fetch for a person (media playback, an app's in-app page), not for a program.
 PEOPLE_LIBRARIES = {"Safari View Service", "Apple Core Media", "Android License Verification Library", "gvfs",
                     "GStreamer", "KaiOS Downloader", "Electron Fetch", "Emacs"}  # fmt: skip
@@ -185,16 +167,21 @@ _LOOSE = re.compile(r"\(\?<?[=!](?:[^()]|\([^()]*\))*\)")
 
 
 def listed_by(agents: list[str]) -> list[str | None]:
-    """For each user agent, the reason of the first source that lists it as a bot (None: no source does, or it
-    is one of the ``EXCEPTIONS``). An attack in the agent is reason ``attack_signature``."""
+    """For each user agent, the reason of the first source that lists it as a bot (None: no source does, or a
+    people row of ``etl.logs.agent_classes`` says it is a person). An attack in the agent is reason
+    ``attack_signature``; a bot row of the table gives its kind (``tool``, ``monitor``, ``link_preview``, ...)."""
     if not agents:
         return []
     series = pl.Series(agents, dtype=pl.String)
-    excepted = series.str.contains("|".join(f"(?:{p})" for p in EXCEPTIONS.values())).fill_null(False)
     reasons = pl.Series([None] * len(agents), dtype=pl.String)
-    attack = series.str.contains(ATTACK).fill_null(False)
-    reasons = pl.select(pl.when(attack).then(pl.lit("attack_signature")).otherwise(reasons)).to_series()
+
+    def first(reasons: pl.Series, hit: pl.Series, reason: str) -> pl.Series:
+        return pl.select(pl.when(reasons.is_null() & hit).then(pl.lit(reason)).otherwise(reasons)).to_series()
+
+    reasons = first(reasons, series.str.contains(ATTACK).fill_null(False), "attack_signature")
+    for row in bot_rows():
+        reasons = first(reasons, series.str.contains(row.pattern).fill_null(False), row.kind)
+    person = series.str.contains(people_pattern()).fill_null(False)
     for source in sources():
-        hit = _matches(source, series) & ~excepted
-        reasons = pl.select(pl.when(reasons.is_null() & hit).then(pl.lit(source.reason)).otherwise(reasons)).to_series()
+        reasons = first(reasons, _matches(source, series) & ~person, source.reason)
     return reasons.to_list()

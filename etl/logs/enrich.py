@@ -71,9 +71,10 @@ def _crawler_alternation() -> str:
 
 
 def _excepted(text: str) -> bool:
-    from etl.logs.bots import EXCEPTIONS
+    """A people row of the table of decisions (etl/logs/agent_classes.py) says ``text`` is a person."""
+    from etl.logs.agent_classes import people_pattern
 
-    return any(re.search(p, text) for p in EXCEPTIONS.values())
+    return re.search(people_pattern(), text) is not None
 
 
 def listed_crawlers(uas: list[str]) -> list[bool]:

@@ -43,8 +43,12 @@ REGEXES = {
 REQUEST_LINE = r"^[A-Z][A-Z-]{0,15} \S+(?: HTTP/[0-9.]+)?$"  # METHOD SP target [SP HTTP/x]
 # What GoAccess also counts: several spaces, any protocol text after the target, or none (HTTP/0.9)
 LENIENT_REQUEST = r"^([A-Z][A-Z-]{0,15}) +(\S+)(?: +\S.*)?$"
-# A client field that is a host name (Apache with HostnameLookups on): kept as the client key, never resolved
-HOSTNAME = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z][A-Za-z0-9-]{0,62}\.?$"
+# A client field that is a host name (Apache with HostnameLookups on), as DNS writes it: labels of letters, digits,
+# hyphens and underscores (ppp3_069.bekkoame.or.jp in NASA's 1995 trace), punycode for an IDN (xn--...), a last
+# label that starts with a letter, maybe a trailing dot. Kept as the client key, never resolved.
+HOST_NAME = r"(?:[A-Za-z0-9_][A-Za-z0-9_-]{0,62}\.)+[A-Za-z][A-Za-z0-9-]{0,62}\.?"
+HOSTNAME = "^" + HOST_NAME + "$"
+MAX_HOST_NAME = 254  # 253 characters and the trailing dot (RFC 1035)
 MAX_LINE_BYTES = 16_384
 NOT_A_REQUEST = "not_a_request"  # a reason kept apart: the line is no parse failure, there was nothing to parse
 CLF_TIME = "%d/%b/%Y:%H:%M:%S"  # 10/Nov/2026:13:55:36, followed by " %z"
@@ -325,7 +329,7 @@ def _finish(out: pl.DataFrame) -> pl.DataFrame:
     address = pl.col("ip").str.contains(r"^(?:\d{1,3}\.){3}\d{1,3}$|^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$")
     ip_ok = address
     if not out.select(address.fill_null(True).all()).item():  # host names only where addresses are not
-        ip_ok = address | pl.col("ip").str.contains(HOSTNAME)
+        ip_ok = address | pl.col("ip").str.contains(HOSTNAME) & (pl.col("ip").str.len_bytes() <= MAX_HOST_NAME)
     # no request at all: a connection closed before one came ("-" 408), a bare newline, TLS bytes sent to a
     # plain-HTTP port; counted apart from lines that failed to parse
     request = pl.col("request")

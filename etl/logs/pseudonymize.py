@@ -19,6 +19,7 @@ import polars as pl
 
 from etl.compliance.subjects import EMAIL, PHONE
 from etl.logs.enrich import network_key
+from etl.logs.parse import HOST_NAME
 
 LONG_TOKEN = r"\b(?=[A-Za-z_]*\d)(?=\d*[A-Za-z_])[A-Za-z0-9_]{20,}\b|\b[0-9a-fA-F]{16,}\b"
 MAX_PATH = 300
@@ -152,7 +153,7 @@ def mask_ip_text(text: str) -> str:
     return _IP_IN_TEXT.sub(mask, text)
 
 
-_HOST_NAME = r"(?<![\w.-])(?:[A-Za-z0-9-]+\.)+[A-Za-z][A-Za-z0-9-]*\.?(?![\w.-])"
+_HOST_NAME = rf"(?<![\w.-]){HOST_NAME}(?![\w.-])"  # the name a client may be logged by (etl.logs.parse)
 
 
 def reject_excerpt(line: str) -> str:

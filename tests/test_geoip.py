@@ -261,13 +261,14 @@ def test_the_same_database_again_is_not_swapped(tmp_path, geo, site, monkeypatch
     assert not result["replaced"] and result["coverage"] is None and geo.stat().st_ino == inode
 
 
-def test_the_demo_file_is_never_overwritten_and_the_url_takes_the_month(tmp_path, settings_env, site, monkeypatch):
+def test_the_demo_file_is_never_overwritten_and_the_url_takes_the_month(tmp_path, geo, site, monkeypatch):
     from etl.geoip.update import source
-    from etl.settings import demo_geoip_db
 
-    monkeypatch.setenv("VCAR_GEOIP_DB", str(demo_geoip_db()))
+    # a stand-in for the package's file: were the guard broken, this test must not overwrite the installed one
+    monkeypatch.setattr("etl.geoip.update.demo_geoip_db", lambda: geo)
     with pytest.raises(ConfigError, match="demo file"):
         run_update(monkeypatch, site.serve("/city.mmdb", new_db(tmp_path)))
+    assert describe(geo).built == OLD
     monkeypatch.setenv("VCAR_GEOIP_UPDATE_URL", "https://download.db-ip.com/free/dbip-city-lite-{year}-{month}.mmdb.gz")
     assert source(load_settings(), dt.date(2026, 3, 9)).url.endswith("dbip-city-lite-2026-03.mmdb.gz")
     monkeypatch.setenv("VCAR_GEOIP_UPDATE_URL", "https://example.org/{day}.mmdb")

@@ -168,7 +168,7 @@ def unpack(download_path: Path, dest: Path, shown: str) -> str:
     return "mmdb"
 
 
-def _copy(source_file: IO[bytes] | None, dest: Path) -> None:
+def _copy(source_file: IO[bytes] | gzip.GzipFile | None, dest: Path) -> None:
     if source_file is None:
         raise tarfile.TarError("unreadable member")
     with open(dest, "wb") as out:
@@ -188,7 +188,7 @@ def check(path: Path, kind: str | None, shown: str) -> Database:
     except InputError:
         raise InputError(f"{shown}: the download is not a MaxMind database (.mmdb)") from None
     wanted = kind or db.kind
-    if db.kind is None or wanted not in db.database_type:
+    if wanted is None or wanted not in db.database_type:
         raise InputError(f"{shown}: the download is a {db.database_type} database, not the {kind or ' or '.join(KINDS)}"
                          " database geoip_db needs")  # fmt: skip
     try:

@@ -362,3 +362,29 @@ def test_the_commands_print_one_json_document_on_success_and_on_failure(tmp_path
     del env["VCAR_GEOIP_UPDATE_URL"]
     unset = vcar("geoip", "update", "--json", env=env)
     assert unset.returncode == 2 and "geoip_update_url" in json.loads(unset.stdout)["error"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", ["views/usage.py", "views/inquiries.py"])
+def test_the_pages_that_show_places_credit_a_dbip_database(loaded_env, tmp_path, monkeypatch, page):
+    import time
+
+    from streamlit.testing.v1 import AppTest
+
+    from etl.settings import cached_settings
+    from tests.conftest import clear_dashboard_cache
+
+    def captions(database: Path) -> list[str]:
+        monkeypatch.setenv("VCAR_GEOIP_DB", str(database))
+        cached_settings.cache_clear()
+        clear_dashboard_cache()
+        at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py"), default_timeout=60)
+        at.session_state["auth_user"] = {"name": "t-admin", "role": "admin", "last_seen": time.time()}
+        at.run()
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        return [c.value for c in at.caption]
+
+    dbip = city_db(tmp_path / "dbip.mmdb", OLD, database_type="DBIP-City-Lite", description="dbip-city-lite-2026-01")
+    assert DBIP_ATTRIBUTION in captions(dbip)
+    assert DBIP_ATTRIBUTION not in captions(city_db(tmp_path / "city.mmdb", OLD))

@@ -332,6 +332,17 @@ def test_a_dbip_database_asks_for_its_attribution_in_status_and_reports(loaded_e
     assert usage_report(cfg, dt.date(2026, 11, 2), dt.date(2026, 11, 4))["geoip_attribution"] == DBIP_ATTRIBUTION
     assert inquiries_report(cfg, dt.date(2026, 11, 2), dt.date(2026, 11, 4))["geoip_attribution"] == DBIP_ATTRIBUTION
     assert "db-ip.com" in DBIP_ATTRIBUTION and "CC BY 4.0" in DBIP_ATTRIBUTION
+    from etl.overview import overview
+
+    manager = overview(cfg, "manager", dt.datetime(2026, 11, 5, 1, tzinfo=dt.UTC))["sections"][0]
+    assert manager["note"].endswith(DBIP_ATTRIBUTION)  # its chart is conversion by region
+    from typer.testing import CliRunner
+
+    from etl.cli import app
+
+    for report in ("usage", "inquiries"):
+        said = CliRunner().invoke(app, ["report", report, "--from", "2026-11-02", "--to", "2026-11-04"])
+        assert said.exit_code == 0 and said.stderr.rstrip().endswith(DBIP_ATTRIBUTION), said.output
 
 
 def vcar(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:

@@ -39,12 +39,14 @@ rights_app = typer.Typer(help="The data-subject rights register (GDPR Art. 15-22
                          no_args_is_help=True)  # fmt: skip
 subject_app = typer.Typer(help="Export or erase what the warehouse holds for one data subject.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+geoip_app = typer.Typer(help="The GeoIP database: its age and coverage, and its update.", no_args_is_help=True)
 app.add_typer(rights_app, name="rights")
 app.add_typer(subject_app, name="subject")
 app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="users")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(report_app, name="report")
+app.add_typer(geoip_app, name="geoip")
 
 
 @app.callback()
@@ -317,6 +319,7 @@ def report_usage(
         f"{shown['visits']} visits, {shown['pageviews']} pageviews, bounce rate {shown['bounce_rate']}; "
         f"{shown['requests']} requests of which {shown['bot_requests']} from bots"
         + (" (requests and bots are not split by filters)" if report["filters"] else "")
+        + (f"\n{report['geoip_attribution']}" if report["geoip_attribution"] else "")
     )
     emit(report, as_json, human)
 
@@ -362,6 +365,7 @@ def report_inquiries(
         f"{display('closed', f['closed'])} closed; median first response "
         f"{display('median_hours', first['median_hours'])}, "
         f"within SLA {display('within_sla_share', first['within_sla_share'])}"
+        + (f"\n{report['geoip_attribution']}" if report["geoip_attribution"] else "")
     )
     emit(report, as_json, human)
 
@@ -420,6 +424,33 @@ def _checked(filters: dict[str, str | None]) -> dict[str, str | None]:
 
 def _as_of(value: str | None, cfg: Settings) -> dt.date:
     return _parse_date(value, "--as-of") if value else clock.today(cfg.tz)
+
+
+@geoip_app.command("status")
+def geoip_status(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Age and last day as of this day (YYYY-MM-DD).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """The database in use: type, build date, age, and how much of the last loaded day it placed."""
+    from etl.geoip.database import status, status_text
+
+    cfg = settings()
+    result = status(cfg, _as_of(as_of, cfg))
+    emit(result, as_json, status_text(result))
+
+
+@geoip_app.command("update")
+def geoip_update(
+    out: Annotated[Path | None, typer.Option(help="Write the database here instead of geoip_db.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The day the URL's {year} and {month} are of.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Download geoip_update_url, check its checksum and type, and swap it in; the old file stays on any failure."""
+    from etl.geoip.update import update, update_text
+
+    cfg = settings()
+    result = update(cfg, _as_of(as_of, cfg), out)
+    emit(result, as_json, update_text(result))
 
 
 @rights_app.command("import")

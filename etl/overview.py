@@ -18,12 +18,12 @@ import queries
 from etl import warehouse
 from etl.charts import SERIES_COLOURS
 from etl.formatting import display, display_change, heading, local_time, when, words, zone_name
+from etl.geoip.database import MAX_AGE_DAYS, describe
 from etl.metrics import BY_KEY, label
 from etl.reports import compare, inquiries_past_sla, inquiries_report, rights_report, usage_report, usage_series
 from etl.settings import Settings
 
 STALE_LOG_HOURS = 26
-GEOIP_MAX_AGE_DAYS = 183  # six months
 REJECT_JUMP = 2.0  # the last run's rejected share over twice the ten runs before it (and at least 1%)
 ROLE_SECTIONS = {"marketing": ("marketing",), "manager": ("manager",), "compliance": ("compliance",),
                  "admin": ("marketing", "manager", "compliance")}  # fmt: skip
@@ -42,10 +42,10 @@ def freshness(cfg: Settings, now: dt.datetime) -> dict[str, Any]:
         hours = int((now - last_line).total_seconds() // 3600)
         warnings.append(f"No new log lines for {hours:,} hours (over {STALE_LOG_HOURS}): check that the logs still "
                         "arrive and that the daily ingest runs.")  # fmt: skip
-    built = geoip_built(cfg)
-    if built is not None and (now.date() - built).days > GEOIP_MAX_AGE_DAYS:
-        warnings.append(f"The GeoIP database is from {built}, over six months old: places drift; install a current "
-                        "GeoLite2-City or GeoIP2-City file (geoip_db).")  # fmt: skip
+    built = None if cfg.geoip_db is None else describe(cfg.geoip_db).built
+    if built is not None and (now.date() - built).days > MAX_AGE_DAYS:
+        warnings.append(f"The GeoIP database is from {built}, over six months old: places drift; update it with "
+                        "vcar geoip update (geoip_update_url), monthly from a timer (README, GeoIP).")  # fmt: skip
     last_share = row["rejected_last"] / row["read_last"] if row["read_last"] else 0.0
     before_share = row["rejected_before"] / row["read_before"] if row["read_before"] else None
     if before_share is not None and last_share >= 0.01 and last_share > REJECT_JUMP * before_share:
@@ -53,16 +53,6 @@ def freshness(cfg: Settings, now: dt.datetime) -> dict[str, Any]:
                         "Data & privacy for the reasons.")  # fmt: skip
     return {"last_log_line": when(last_line, cfg), "last_load": when(row["last_load"], cfg),
             "geoip_built": None if built is None else built.isoformat(), "warnings": warnings}  # fmt: skip
-
-
-def geoip_built(cfg: Settings) -> dt.date | None:
-    """The day the GeoIP database was built (its metadata), or None without one."""
-    if cfg.geoip_db is None:
-        return None
-    import maxminddb
-
-    with maxminddb.open_database(str(cfg.geoip_db)) as reader:
-        return dt.datetime.fromtimestamp(reader.metadata().build_epoch, dt.UTC).date()
 
 
 def _tiles(rows: list[dict[str, Any]], k_min: int | None, suffix: str) -> list[dict[str, Any]]:
@@ -148,7 +138,7 @@ def manager(cfg: Settings, today: dt.date, now: dt.datetime) -> dict[str, Any]:
     return {
         "title": "Inquiries",
         "tiles": [_tiles(one, None, f"yesterday ({yesterday})") + _tiles(week, None, "last 7 days") + [late_tile]],
-        "note": "Changes against the same days a week before.",
+        "note": " ".join(filter(None, ["Changes against the same days a week before.", month["geoip_attribution"]])),
         "tables": {
             ("inquiries_past_sla", f"{label('past_sla')}, oldest first"): [
                 {

@@ -8,6 +8,7 @@ from typing import Any
 
 import queries
 from etl import clock, warehouse
+from etl.geoip.database import attribution
 from etl.inquiries.regions import region_name
 from etl.metrics import FILTERS, ratio
 from etl.settings import Settings
@@ -68,6 +69,7 @@ def usage_report(
         "browsers": lists["browsers"],
         "operating_systems": lists["operating_systems"],
         "bots": lists["bots"],
+        "geoip_attribution": attribution(cfg),  # the credit a DB-IP database asks for beside its places
     }
 
 
@@ -135,6 +137,7 @@ def inquiries_report(
             }
             for r in parts["conversion_by_region"]
         ],  # fmt: skip
+        "geoip_attribution": attribution(cfg),  # conversion by region counts web visitors placed by GeoIP
     }
 
 

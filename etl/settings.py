@@ -82,6 +82,23 @@ class Settings(BaseSettings):
         default_factory=demo_geoip_db,
         description="MaxMind City/Country .mmdb; default: the demo GeoLite2 file if installed, else none",
     )
+    geoip_update_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^\s]+$",
+        description="where vcar geoip update downloads the database (.mmdb, .mmdb.gz or .tar.gz); {year} and {month}"
+        " stand for the current ones",
+    )
+    geoip_update_sha256: str | None = Field(
+        None,
+        pattern=r"^[0-9a-fA-F]{64}$",
+        description="the SHA-256 the download must have (else <url>.sha256, if served)",
+    )
+    geoip_account_id: str | None = Field(
+        None,
+        pattern=r"^[0-9]+$",
+        description="MaxMind account id for the download (its license key in secrets_dir/geoip_license_key or "
+        "VCAR_GEOIP_LICENSE_KEY)",
+    )
     timezone: str = Field("Asia/Shanghai", description="IANA time zone of reporting days")
     secrets_dir: Path = Field(Path("data/secrets"), description="salts, keys and users file (mode 0700)")
     business_calendar: list[str] = Field(
@@ -188,6 +205,14 @@ class Settings(BaseSettings):
                 maxminddb.open_database(str(value)).close()
             except (maxminddb.InvalidDatabaseError, OSError, ValueError):
                 raise ValueError(f"file {value} is not a MaxMind database (.mmdb)") from None
+        return value
+
+    @field_validator("geoip_update_url")
+    @classmethod
+    def _known_placeholders(cls, value: str | None) -> str | None:
+        unknown = set(re.findall(r"\{([^{}]*)\}", value or "")) - {"year", "month"}
+        if unknown:
+            raise ValueError(f"{{{sorted(unknown)[0]}}} is not a placeholder; only {{year}} and {{month}} are")
         return value
 
     @field_validator("processing_location", mode="before")

@@ -118,6 +118,8 @@ with left:
     if conversion.height and place["country"]:
         conversion = conversion.filter(pl.col("country") == place["country"])
     show_table(conversion, "conversion_by_region", page_width=HALF_WIDTH)
+    if report["geoip_attribution"]:
+        st.caption(report["geoip_attribution"])
 with right:
     st.subheader("By support type")
     support = pl.DataFrame(report["by_support_type"])

@@ -130,6 +130,8 @@ with c1:
     show_table(countries, "countries", k_min=suppress, page_width=HALF_WIDTH)
 with c2:
     show_table(report["regions"], "regions", k_min=suppress, page_width=HALF_WIDTH)
+if report["geoip_attribution"]:
+    st.caption(report["geoip_attribution"])
 
 st.subheader("Bots (kept out of every number above)")
 st.metric(label("bot_share"), display("bot_share", report["bot_share"]))

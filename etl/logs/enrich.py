@@ -283,18 +283,23 @@ class GeoLocator:
             record, prefix = found
         except ValueError:
             return UNKNOWN_GEO, 128
-        if not isinstance(record, dict):
-            return UNKNOWN_GEO, prefix
-        country = (record.get("country") or record.get("registered_country") or {}).get("iso_code")
-        subs = record.get("subdivisions") or []
-        sub = subs[0] if subs else {}
-        sub_code = f"{country}-{sub['iso_code']}" if country and sub.get("iso_code") else None
-        city = ((record.get("city") or {}).get("names") or {}).get("en")
-        return GeoInfo(country, sub_code, city), prefix
+        return place_of(record), prefix
 
     def close(self) -> None:
         if self._reader is not None:
             self._reader.close()
+
+
+def place_of(record: Any) -> GeoInfo:
+    """The country, region (ISO 3166-2) and city of a GeoIP2/GeoLite2/DB-IP City or Country record."""
+    if not isinstance(record, dict):
+        return UNKNOWN_GEO
+    country = (record.get("country") or record.get("registered_country") or {}).get("iso_code")
+    subs = record.get("subdivisions") or []
+    sub = subs[0] if subs else {}
+    sub_code = f"{country}-{sub['iso_code']}" if country and sub.get("iso_code") else None
+    city = ((record.get("city") or {}).get("names") or {}).get("en")
+    return GeoInfo(country, sub_code, city)
 
 
 def network_key(ip: str) -> str | None:

@@ -27,6 +27,7 @@ from etl.geoip.database import DBIP_ATTRIBUTION, describe
 from etl.geoip.update import update
 from etl.sample.networks import NETWORKS
 from etl.settings import load_settings
+from tests.conftest import TODAY
 
 OLD, NEW = dt.date(2026, 1, 5), dt.date(2026, 11, 3)
 SERVER_LIFETIME_SECONDS = 120  # the server shuts itself down after this, should a test never stop it
@@ -279,17 +280,20 @@ def test_the_demo_file_is_never_overwritten_and_the_url_takes_the_month(tmp_path
 def test_status_tells_build_date_age_and_the_last_days_coverage(loaded_env, tmp_path, monkeypatch):
     from etl.geoip.database import status, status_text
 
-    monkeypatch.setenv("VCAR_GEOIP_DB", str(city_db(tmp_path / "city.mmdb", OLD)))
-    result = status(load_settings(), dt.date(2026, 11, 5))
-    assert (result["build_date"], result["age_days"], result["stale"]) == ("2026-01-05", 304, True)
+    morning = TODAY + dt.timedelta(days=1)  # the morning after the sample's last day
+    built = morning - dt.timedelta(days=304)
+    monkeypatch.setenv("VCAR_GEOIP_DB", str(city_db(tmp_path / "city.mmdb", built)))
+    result = status(load_settings(), morning)
+    assert (result["build_date"], result["age_days"], result["stale"]) == (built.isoformat(), 304, True)
     cover = result["coverage"]
-    assert cover["day"] == "2026-11-04" and cover["requests"] > cover["visitors"] > 0
+    assert cover["day"] == TODAY.isoformat() and cover["requests"] > cover["visitors"] > 0
     # every human comes from a sample network (all placed, with a region); bots come from crawler networks the
     # test database does not hold
     assert cover["country"]["visitors"] == cover["region"]["visitors"] == 1.0
     assert 0 < cover["country"]["requests"] == cover["region"]["requests"] < 1
-    assert status(load_settings(), dt.date(2026, 11, 3))["coverage"]["day"] == "2026-11-03"
-    assert "built 2026-01-05, 304 days old (over six months" in status_text(result)
+    yesterday = TODAY - dt.timedelta(days=1)
+    assert status(load_settings(), yesterday)["coverage"]["day"] == yesterday.isoformat()
+    assert f"built {built}, 304 days old (over six months" in status_text(result)
 
 
 FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"

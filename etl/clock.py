@@ -40,7 +40,7 @@ def now() -> dt.datetime:
     if fixed is None:
         return wall() + shift
     if fixed.tzinfo is None:
-        fixed = fixed.replace(tzinfo=_reporting_zone())
+        fixed = fixed.replace(tzinfo=_zone[0])
     return fixed.astimezone(dt.UTC)
 
 
@@ -95,8 +95,9 @@ def _setting(raw: str) -> tuple[dt.timedelta, dt.datetime | None]:
     return dt.timedelta(0), moment
 
 
-def _reporting_zone() -> dt.tzinfo:
-    """The settings' reporting time zone, for a ``VCAR_NOW`` that names no offset."""
-    from etl.settings import cached_settings
+def use_zone(tz: dt.tzinfo) -> None:
+    """The reporting time zone a ``VCAR_NOW`` without an offset is read in: the settings give it as they load."""
+    _zone[0] = tz
 
-    return cached_settings().tz
+
+_zone: list[dt.tzinfo] = [dt.UTC]  # until settings are loaded

@@ -325,7 +325,7 @@ def load_settings(**overrides: Any) -> Settings:
     """Build settings, turning any validation problem into one ConfigError line that names the key."""
     clock.check()
     try:
-        return Settings(**overrides)
+        cfg = Settings(**overrides)
     except ValidationError as exc:
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err["loc"]) or "settings"
@@ -333,6 +333,8 @@ def load_settings(**overrides: Any) -> Settings:
         raise ConfigError(f"setting {key} (VCAR_{key.split('.')[0].upper()}): {msg}") from None
     except SettingsError as exc:
         raise ConfigError(f"settings: {exc}") from None
+    clock.use_zone(cfg.tz)  # a VCAR_NOW without an offset is a moment of the reporting time zone
+    return cfg
 
 
 @lru_cache(maxsize=1)

@@ -60,14 +60,16 @@ def test_the_check_finds_a_read_in_python_and_in_sql(tmp_path):
 @pytest.fixture
 def set_now(monkeypatch):
     def put(value: str | None, zone: str = "Asia/Shanghai") -> None:
-        from etl.settings import cached_settings
+        """Set the clock and the reporting zone, and load the settings as a process does at its start."""
+        from etl.settings import cached_settings, load_settings
 
         for key in (clock.ENV, "VCAR_TIMEZONE"):
             monkeypatch.delenv(key, raising=False)
-        if value is not None:
-            monkeypatch.setenv(clock.ENV, value)
         monkeypatch.setenv("VCAR_TIMEZONE", zone)
         cached_settings.cache_clear()
+        load_settings()
+        if value is not None:
+            monkeypatch.setenv(clock.ENV, value)
 
     yield put
     from etl.settings import cached_settings

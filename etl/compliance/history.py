@@ -17,13 +17,10 @@ import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import queries
 from etl.compliance.deadlines import CLOSED
-
-if TYPE_CHECKING:
-    from etl.compliance.rights import Request
 
 REPLAYED = ("status", "owner", "note")  # the fields without a date of their own
 
@@ -47,9 +44,10 @@ def changes_by_request(con, tz: dt.tzinfo) -> dict[str, list[Change]]:
     return out
 
 
-def as_it_stood(request: Request, received: dt.date, day: dt.date, changes: list[Change]) -> Request | None:
-    """``request`` as it stood at the end of ``day`` (None when it was received later). ``received`` is its
-    day of receipt in the reporting time zone; ``changes`` its audit history, oldest first."""
+def as_it_stood(request: Any, received: dt.date, day: dt.date, changes: list[Change]) -> Any:
+    """``request`` (an ``etl.compliance.rights.Request``) as it stood at the end of ``day``, or None when it was
+    received later. ``received`` is its day of receipt in the reporting time zone; ``changes`` its audit history,
+    oldest first."""
     if received > day:
         return None
 
@@ -74,12 +72,12 @@ def as_it_stood(request: Request, received: dt.date, day: dt.date, changes: list
     return stood
 
 
-def _consistent(r: Request) -> bool:
+def _consistent(r: Any) -> bool:
     """A replayed status agrees with the milestones of the day (a closure undone is not closed)."""
     return (r.status in CLOSED) == (r.closed_on is not None)
 
 
-def _implied_status(r: Request, present: str) -> str:
+def _implied_status(r: Any, present: str) -> str:
     """The status a request's milestones on the day imply, when the audit log cannot say."""
     if r.closed_on is not None:
         return present

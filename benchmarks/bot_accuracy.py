@@ -1,9 +1,9 @@
 """Bot detection measured on real user agents, per source: the share of its crawlers, monitors and fetchers that
 are flagged (recall) and the share of its browsers that are flagged (false alarms).
 
-The agents come from public test data (tests/bot_fixtures.py; sources in tests/data/README.md). Each figure is
+The agents come from public test data (scripts/agent_fixtures.py; sources in tests/data/README.md). Each figure is
 against the source's own label; ``decided otherwise`` counts the agents a row of the table of decisions
-(etl/logs/agent_classes.py) puts on the other side on purpose (an Office link check or a download manager in a
+(etl/ingest/logs/agent_classes.py) puts on the other side on purpose (an Office link check or a download manager in a
 crawler list, a podcast app or WhatsApp's link preview in a browser list), and the last column leaves them out.
 Prints a markdown table (README's bot section holds it). Usage: python benchmarks/bot_accuracy.py
 """
@@ -21,9 +21,9 @@ sys.path.insert(0, str(ROOT))
 
 def rows() -> list[tuple[str, str, int, int, int, str]]:
     """(side, source, agents, flagged, decided otherwise, reasons) for every source."""
-    from etl.logs.agent_classes import bot_rows, people_pattern
-    from etl.logs.enrich import classify_user_agents
-    from tests.bot_fixtures import browsers, crawlers
+    from etl.ingest.logs.agent_classes import bot_rows, people_pattern
+    from etl.ingest.logs.enrich import classify_user_agents
+    from scripts.agent_fixtures import browsers, crawlers
 
     automated = "|".join(f"(?:{row.pattern})" for row in bot_rows())
     out = []
@@ -55,7 +55,7 @@ def table(measured: list[tuple[str, str, int, int, int, str]]) -> str:
 
 
 def main() -> None:
-    from etl.logs.bots import sources
+    from etl.ingest.logs.bots import sources
 
     print("sources: " + ", ".join(f"{s.reason} ({s.package} {s.version})" for s in sources()))
     print(table(rows()))

@@ -21,10 +21,10 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> None:
     from dashboard.navigation import pages_for
-    from etl.accounts import ROLES
+    from etl.core.roles import ROLES
+    from etl.sample.geodb import build_mmdb
     from scripts.browser_load import drive, summary
     from scripts.browser_tour import CHROMIUM, add_users, build_sample, free_port, serve
-    from tests.conftest import build_mmdb
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=10)

@@ -37,7 +37,7 @@ INSERT INTO agg_pages (day, path, country, region, device, browser, os, source, 
 SELECT day, '/page/' || (h % 120), country, region, device, browser, os, source, source_kind, utm_campaign,
        4, 3, 3, 1, 1
 FROM (SELECT *, hash(day, country, device, browser, source) AS h FROM agg_daily), range(2) r(k);
-INSERT INTO agg_hourly SELECT d::DATE, h, 6000, 1500, 4200, 1700
+INSERT INTO agg_hourly (day, hour, requests, bot_requests, pageviews, visits) SELECT d::DATE, h, 6000, 1500, 4200, 1700
 FROM generate_series(CAST($first AS DATE), CAST($last AS DATE), INTERVAL 1 DAY) t(d), range(24) r(h);
 INSERT INTO agg_status SELECT d::DATE, s, b, 30000
 FROM generate_series(CAST($first AS DATE), CAST($last AS DATE), INTERVAL 1 DAY) t(d),
@@ -68,8 +68,8 @@ FROM range(600) r(i);
 
 
 def build(path: Path, days: int) -> None:
-    from etl import clock, warehouse
-    from etl.settings import cached_settings
+    from etl.core import clock, warehouse
+    from etl.core.settings import cached_settings
 
     last = clock.today(cached_settings().tz)
     first = last - dt.timedelta(days=days - 1)
@@ -119,8 +119,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="vcar-bench-pages-") as tmp:
         os.environ["VCAR_WAREHOUSE"] = str(Path(tmp) / "warehouse.duckdb")
         os.environ["VCAR_SECRETS_DIR"] = str(Path(tmp) / "secrets")
-        from etl import clock
-        from etl.settings import cached_settings
+        from etl.core import clock
+        from etl.core.settings import cached_settings
 
         cached_settings.cache_clear()
         build(Path(os.environ["VCAR_WAREHOUSE"]), args.days)

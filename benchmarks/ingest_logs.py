@@ -101,7 +101,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", default="2000000,10000000", help="sizes, comma-separated")
     args = parser.parse_args()
-    from etl.settings import Settings
+    from etl.core.settings import Settings
 
     geoip = Settings().geoip_db
     print(f"GeoIP database (vcar and GoAccess): {geoip or 'none'}")

@@ -23,11 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from etl.inquiries import regions  # noqa: E402
+from etl.ingest.inquiries import regions  # noqa: E402
 
 
 def typed_rows(count: int, rnd: random.Random) -> list[tuple[str, str, str]]:
-    text = resources.files("etl.inquiries").joinpath("data/cn_divisions.tsv").read_text(encoding="utf-8")
+    text = resources.files("etl.ingest.inquiries").joinpath("data/cn_divisions.tsv").read_text(encoding="utf-8")
     divisions = list(csv.DictReader(text.splitlines(), delimiter="\t"))
     provinces = {d["adcode"][:2]: d["name"] for d in divisions if d["adcode"].endswith("0000")}
     counties = [d for d in divisions if not d["adcode"].endswith("00")]
@@ -46,7 +46,7 @@ def typed_rows(count: int, rnd: random.Random) -> list[tuple[str, str, str]]:
 
 def distinct_rows(count: int, rnd: random.Random) -> list[tuple[str, str, str]]:
     """Worst case: no two rows alike (a province with a district, most of them of another province)."""
-    text = resources.files("etl.inquiries").joinpath("data/cn_divisions.tsv").read_text(encoding="utf-8")
+    text = resources.files("etl.ingest.inquiries").joinpath("data/cn_divisions.tsv").read_text(encoding="utf-8")
     names = [d["name"] for d in csv.DictReader(text.splitlines(), delimiter="\t")]
     provinces = [n for n in names if n.endswith(("省", "自治区"))]
     pairs = list({(p, d) for p in provinces for d in names})

@@ -10,9 +10,9 @@ import streamlit as st
 
 from dashboard import auth, controls, loaders
 from dashboard.navigation import PAGES, PageEnd, pages_for
-from etl import warehouse
-from etl.errors import PageTimeout, WarehouseBusy
-from etl.settings import cached_settings
+from etl.core import warehouse
+from etl.core.errors import PageTimeout, WarehouseBusy
+from etl.core.settings import cached_settings
 
 st.set_page_config(page_title="vcar-insights", page_icon=":material/insights:", layout="wide")
 

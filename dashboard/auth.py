@@ -1,6 +1,6 @@
-"""Login, idle expiry and logout for the Streamlit app. Passwords are checked in etl.accounts.
+"""Login, idle expiry and logout for the Streamlit app. Passwords are checked in etl.access.accounts.
 
-A sign-in also issues a session token (etl.sessions) kept in a cookie, so a page refresh or a new tab opens
+A sign-in also issues a session token (etl.access.sessions) kept in a cookie, so a page refresh or a new tab opens
 signed in until idle expiry; logging out revokes it server-side and clears the cookie."""
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ import time
 
 import streamlit as st
 
-from etl import sessions
-from etl.accounts import User, authenticate
+from etl.access import sessions
+from etl.access.accounts import authenticate
+from etl.access.users import User
 from etl.compliance import audit
-from etl.settings import cached_settings
+from etl.core.settings import cached_settings
 
 SESSION_KEY = "auth_user"
 TOKEN_KEY = "auth_token"
@@ -48,7 +49,7 @@ def current_user() -> User | None:
 def _from_company_login(cfg) -> User | None:
     """A person signed in through the company's identity provider (st.login), with the role ``oidc_roles`` maps
     them to; None (and a notice) when they have no role here."""
-    from etl import sso
+    from etl.access import sso
 
     if not _company_logged_in(cfg):
         return None
@@ -67,7 +68,7 @@ def _from_company_login(cfg) -> User | None:
 
 def _company_logged_in(cfg) -> bool:
     """Whether Streamlit holds a company login (st.user has no such field when single sign-on is not set up)."""
-    from etl import sso
+    from etl.access import sso
 
     return sso.enabled(cfg) and bool(getattr(st.user, "is_logged_in", False))
 
@@ -121,7 +122,7 @@ def login_page() -> None:
     if notice:
         st.info(notice)
     cfg = cached_settings()
-    from etl import sso
+    from etl.access import sso
 
     if sso.enabled(cfg):
         if st.session_state.get("auth_no_role") and _company_logged_in(cfg):

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from etl.metrics import FILTERS, INQUIRY_FILTERS, label, normalize_filter
+from etl.core.metrics import FILTERS, INQUIRY_FILTERS, label, normalize_filter
 
 PRESETS = {
     "last7": "Last 7 days", "last30": "Last 30 days", "last90": "Last 90 days", "today": "Today",

@@ -8,9 +8,9 @@ import polars as pl
 import streamlit as st
 
 import queries
-from etl import clock, warehouse
-from etl.metrics import FILTERS
-from etl.settings import cached_settings
+from etl.core import clock, warehouse
+from etl.core.metrics import FILTERS
+from etl.core.settings import cached_settings
 
 TTL = cached_settings().cache_ttl_seconds
 _SEEN: dict[str, tuple | None] = {"stamp": None}  # the warehouse files as the cached figures last saw them
@@ -56,7 +56,7 @@ def warehouse_status() -> dict:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def usage(start, end, limit: int = 15, filters: tuple[tuple[str, str], ...] = ()) -> dict:
-    from etl.reports import usage_report
+    from etl.reporting.reports import usage_report
 
     return usage_report(cached_settings(), start, end, limit, dict(filters))
 
@@ -73,15 +73,15 @@ def usage_filter_options(start, end, per_filter: int = 60) -> dict[str, list[str
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def usage_series(start, end, grain: str, filters: tuple[tuple[str, str], ...] = ()) -> list[dict]:
-    """The series of a grain, each period marked partial or not as of now (etl.reports.usage_series)."""
-    from etl.reports import usage_series as series
+    """The series of a grain, each period marked partial or not as of now (etl.reporting.reports.usage_series)."""
+    from etl.reporting.reports import usage_series as series
 
     return series(cached_settings(), start, end, grain, dict(filters))
 
 
 def rights_summary(as_of) -> dict:
     """Not cached, like ``rights``: the figures change with an update made on the page."""
-    from etl.reports import rights_report
+    from etl.reporting.reports import rights_report
 
     return rights_report(cached_settings(), as_of)
 
@@ -94,7 +94,7 @@ def data_range() -> tuple:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def inquiries(start, end, country: str | None = None, region: str | None = None) -> dict:
-    from etl.reports import inquiries_report
+    from etl.reporting.reports import inquiries_report
 
     return inquiries_report(cached_settings(), start, end, country=country, region=region)
 
@@ -126,9 +126,9 @@ def rights(as_of, open_only: bool) -> pl.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def overview(role: str) -> dict:
-    """The Overview page of a role (etl.overview), as of now."""
+    """The Overview page of a role (etl.reporting.overview), as of now."""
 
-    from etl.overview import overview as build
+    from etl.reporting.overview import overview as build
 
     return build(cached_settings(), role, clock.now())
 
@@ -143,7 +143,8 @@ def rights_timeline(request_id: str, as_of) -> pl.DataFrame:
 
 def staff() -> list[str]:
     """The dashboard accounts a request can be given to (its owner): those whose role opens the Rights page."""
-    from etl.accounts import RIGHTS_ROLES, list_users
+    from etl.access.users import list_users
+    from etl.core.roles import RIGHTS_ROLES
 
     return sorted(u.name for u in list_users(cached_settings().secrets_dir) if u.role in RIGHTS_ROLES)
 

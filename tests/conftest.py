@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from etl import clock
-from etl.sample.networks import NETWORKS
+from etl.core import clock
+from etl.sample.geodb import build_mmdb
 
 # The shared sample ends yesterday on the product's clock (VCAR_NOW moves it), so every page's default period holds
 # it and no day of it is still going: the suite reads the same on any date.
@@ -18,26 +18,6 @@ ZONE = ZoneInfo("Asia/Shanghai")
 DAYS = 3
 TODAY = clock.today(ZONE) - dt.timedelta(days=1)  # the sample's last day
 START = TODAY - dt.timedelta(days=DAYS - 1)
-
-
-def build_mmdb(path: Path) -> Path:
-    """A tiny GeoIP2-City database placing the sample networks where GeoLite2 does."""
-    from mmdb_writer import MMDBWriter
-    from netaddr import IPSet
-
-    writer = MMDBWriter(ip_version=6, ipv4_compatible=True, database_type="GeoIP2-City", languages=["en"])
-    for net in NETWORKS:
-        record = {
-            "country": {"iso_code": net.country, "names": {"en": net.country}},
-            "subdivisions": [{"iso_code": net.region.split("-", 1)[1], "names": {"en": net.region_name}}],
-        }
-        if net.city:
-            record["city"] = {"names": {"en": net.city}}
-        writer.insert_network(IPSet([net.cidr]), record)
-    meta = writer._build_meta  # built "now" on the product's clock, so a moved clock does not find it stale
-    writer._build_meta = lambda: meta() | {"build_epoch": int(clock.now().timestamp())}  # type: ignore[method-assign]
-    writer.to_db_file(str(path))
-    return path
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +56,7 @@ def clear_dashboard_cache() -> None:
 @pytest.fixture
 def settings_env(tmp_path, mmdb, monkeypatch):
     """Settings for one test: its own warehouse and secrets under tmp_path."""
-    from etl.settings import cached_settings, load_settings
+    from etl.core.settings import cached_settings, load_settings
 
     for key in setting_keys():
         monkeypatch.delenv(key)
@@ -101,8 +81,8 @@ def sample(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def loaded(tmp_path_factory, mmdb, sample):
     """A warehouse with the sample logs ingested, built once per session. Yields (env dict, stats)."""
-    from etl.logs.ingest import ingest_paths
-    from etl.settings import load_settings
+    from etl.core.settings import load_settings
+    from etl.ingest.logs.ingest import ingest_paths
 
     root = tmp_path_factory.mktemp("warehouse")
     env = env_for(root, mmdb)
@@ -111,7 +91,7 @@ def loaded(tmp_path_factory, mmdb, sample):
     try:
         stats = ingest_paths(load_settings(), [sample / "logs"], today=TODAY)
         from etl.compliance.rights import import_requests
-        from etl.inquiries.ingest import ingest_inquiries
+        from etl.ingest.inquiries.ingest import ingest_inquiries
 
         ingest_inquiries(load_settings(), sample / "inquiries.csv")
         import_requests(load_settings(), sample / "rights_requests.csv")
@@ -126,7 +106,7 @@ def loaded(tmp_path_factory, mmdb, sample):
 
 @pytest.fixture
 def loaded_env(loaded, monkeypatch):
-    from etl.settings import cached_settings
+    from etl.core.settings import cached_settings
 
     env, _ = loaded
     for key in setting_keys():
@@ -137,3 +117,14 @@ def loaded_env(loaded, monkeypatch):
     clear_dashboard_cache()
     yield env
     cached_settings.cache_clear()
+
+
+@pytest.fixture
+def on_day(monkeypatch):
+    """Move the product's clock to 10:00 of a day (reporting time zone), as a person acting on that day would find
+    it: ``on_day(dt.date(2026, 11, 3))``. Later calls move it again."""
+
+    def move(day: dt.date) -> None:
+        monkeypatch.setenv(clock.ENV, f"{day.isoformat()}T10:00")
+
+    return move

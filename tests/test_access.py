@@ -15,7 +15,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.navigation import PAGES
-from etl.accounts import ROLES, add_user
+from etl.access.accounts import add_user
+from etl.core.roles import ROLES
 
 pytestmark = pytest.mark.slow
 
@@ -103,7 +104,7 @@ def login(name: str, password: str) -> AppTest:
 
 def test_brute_force_locks_the_account_and_no_password_is_written_anywhere(settings_env, tmp_path, monkeypatch):
     monkeypatch.setenv("VCAR_LOGIN_MAX_FAILURES", "3")
-    from etl.settings import cached_settings
+    from etl.core.settings import cached_settings
 
     cached_settings.cache_clear()
     add_user(settings_env.secrets_dir, "mia", "compliance", "correct horse battery")

@@ -8,7 +8,7 @@ import pytest
 
 from etl.compliance.activities import ACTIVITIES, HEADINGS, activities_of, html_record, record, transfers
 from etl.compliance.inventory import INVENTORY
-from etl.settings import load_settings
+from etl.core.settings import load_settings
 
 
 def test_every_table_of_the_inventory_belongs_to_an_activity():

@@ -1,4 +1,4 @@
-"""The table of decisions (etl/logs/agent_classes.py): every row shows a real agent it decides and a real agent
+"""The table of decisions (etl/ingest/logs/agent_classes.py): every row shows a real agent it decides and a real agent
 close to it that it must leave alone, both through its own pattern and through the whole classifier."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from etl.logs.agent_classes import AGENT_CLASSES, KINDS, readme_table
-from etl.logs.enrich import classify_user_agents
+from etl.ingest.logs.agent_classes import AGENT_CLASSES, KINDS, readme_table
+from etl.ingest.logs.enrich import classify_user_agents
 
 ROWS = [pytest.param(row, id=f"{row.kind}: {row.name[:40]}") for row in AGENT_CLASSES]
 
@@ -37,8 +37,8 @@ def test_the_classifier_follows_each_row(row):
 def test_the_people_rows_do_real_work(monkeypatch):
     """Without the people rows some list flags every people example: no row is there for nothing."""
     people = [row.catches for row in AGENT_CLASSES if row.kind == "people"]
-    monkeypatch.setattr("etl.logs.bots.people_pattern", lambda: r"^\b$never")
-    monkeypatch.setattr("etl.logs.enrich._excepted", lambda text: False)
+    monkeypatch.setattr("etl.ingest.logs.bots.people_pattern", lambda: r"^\b$never")
+    monkeypatch.setattr("etl.ingest.logs.enrich._excepted", lambda text: False)
     assert [ua for ua, info in zip(people, classify_user_agents(people), strict=True) if not info.is_bot] == []
 
 

@@ -11,10 +11,10 @@ import json
 
 import pytest
 
-from etl import clock
-from etl.accounts import add_user
+from etl.access.accounts import add_user
 from etl.compliance import promises, rights
-from etl.settings import cached_settings
+from etl.core import clock
+from etl.core.settings import cached_settings
 
 D = dt.date
 RECEIVED = D(2026, 3, 2)  # a Monday; under the CN calendar its 15th business day is 2026-03-23
@@ -76,7 +76,7 @@ def test_the_timeline_as_of_day_x_ends_that_day(settings_env, story):
 
 
 def test_the_promise_and_the_digest_judge_day_x_as_it_stood(settings_env, story):
-    from etl.digest import build
+    from etl.reporting.digest import build
 
     evidence = next(p["evidence"] for p in promises.evaluate(settings_env, DAY_X)["promises"]
                     if p["id"] == "respond_15_business_days")  # fmt: skip

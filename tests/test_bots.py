@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from etl.logs.bots import listed_by, sources
-from etl.logs.enrich import classify_user_agents
-from tests.bot_fixtures import browsers, crawlers, in_app
+from etl.ingest.logs.bots import listed_by, sources
+from etl.ingest.logs.enrich import classify_user_agents
+from scripts.agent_fixtures import browsers, crawlers, in_app
 from tests.test_log_metrics import line, run
 
 MIN_RECALL = 0.90
@@ -97,7 +97,7 @@ def test_a_person_in_an_in_app_browser_or_desktop_app_stays_a_person():
 
 def test_the_people_rows_are_what_keeps_them_people(monkeypatch):
     """Without the table's people rows, some list flags these agents: the rows are doing real work."""
-    monkeypatch.setattr("etl.logs.bots.people_pattern", lambda: r"^\b$never")
+    monkeypatch.setattr("etl.ingest.logs.bots.people_pattern", lambda: r"^\b$never")
     assert any(listed_by(PEOPLE_IN_APPS))
 
 
@@ -143,7 +143,7 @@ def test_behaviour_flags_monitors_head_sitemap_only_clients_and_scrapers(setting
 
 
 def test_behaviour_can_be_switched_off(settings_env, tmp_path):
-    from etl.settings import load_settings
+    from etl.core.settings import load_settings
 
     cfg = load_settings(bot_behaviour=False)
     report = run(cfg, tmp_path, behaviour_log(), DAY)
@@ -152,7 +152,7 @@ def test_behaviour_can_be_switched_off(settings_env, tmp_path):
 
 
 def test_the_runs_bot_count_includes_the_bots_found_by_behaviour(settings_env, tmp_path):
-    from etl.logs.ingest import ingest_paths
+    from etl.ingest.logs.ingest import ingest_paths
 
     log = tmp_path / "monitor.log"
     log.write_text("\n".join(line("1.2.2.20", stamp(30 * i), "/") for i in range(2_880)) + "\n")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.navigation import pages_for
-from etl.accounts import ROLES
+from etl.core.roles import ROLES
 from scripts.browser_load import SETTLED
 from scripts.browser_tour import CHROMIUM, add_users, build_sample, free_port, serve, tour
 from tests.conftest import TODAY, clear_dashboard_cache, outside_env
@@ -35,9 +35,9 @@ HOSTILE = "/<script>alert(1)</script>"
 def served(loaded, tmp_path_factory, mmdb):
     """A copy of the sample warehouse plus a hostile path and hostile contact-form rows, one user per role, and
     the dashboard serving it."""
-    from etl.inquiries.ingest import ingest_inquiries
-    from etl.logs.ingest import ingest_paths
-    from etl.settings import load_settings
+    from etl.core.settings import load_settings
+    from etl.ingest.inquiries.ingest import ingest_inquiries
+    from etl.ingest.logs.ingest import ingest_paths
 
     env_loaded, _ = loaded
     root = tmp_path_factory.mktemp("browser")
@@ -186,7 +186,7 @@ def test_a_hostile_path_is_shown_as_text(served):
     _, _, root = served
     saved = {k: os.environ.get(k) for k in ("VCAR_WAREHOUSE", "VCAR_SECRETS_DIR")}
     os.environ["VCAR_WAREHOUSE"], os.environ["VCAR_SECRETS_DIR"] = str(root / "warehouse.duckdb"), str(root / "secrets")
-    from etl.settings import cached_settings
+    from etl.core.settings import cached_settings
 
     cached_settings.cache_clear()
     clear_dashboard_cache()

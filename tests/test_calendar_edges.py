@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from etl import clock
-from etl.charts import clock_change_note
-from etl.reports import usage_report, usage_series
-from etl.settings import cached_settings, load_settings
+from etl.core import clock
+from etl.core.settings import cached_settings, load_settings
+from etl.reporting.charts import clock_change_note
+from etl.reporting.reports import usage_report, usage_series
 from tests.test_log_metrics import line, run
 
 D = dt.date

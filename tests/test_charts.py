@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from etl.charts import (
+from etl.reporting.charts import (
     PARTIAL_DASH,
     PARTIAL_OPACITY,
     SERIES_COLOURS,
@@ -19,7 +19,7 @@ from etl.charts import (
     partial_opacity,
     series_lines,
 )
-from etl.reports import OTHER_DISTRICTS, district_breakdown, funnel_steps, is_partial, usage_series
+from etl.reporting.reports import OTHER_DISTRICTS, district_breakdown, funnel_steps, is_partial, usage_series
 from tests.conftest import START, TODAY
 
 D = dt.date
@@ -102,7 +102,7 @@ def test_the_funnels_percentages_say_they_are_of_the_previous_step():
 
 
 def test_the_usage_series_marks_what_is_not_over(loaded_env):
-    from etl.settings import load_settings
+    from etl.core.settings import load_settings
 
     cfg = load_settings()
     during = dt.datetime.combine(TODAY, dt.time(15), cfg.tz)
@@ -152,7 +152,7 @@ def test_the_usage_chart_keeps_each_series_colour_from_day_to_hour(loaded_env):
 def test_a_one_period_series_gets_an_axis_of_periods_not_milliseconds(grain):
     import plotly.graph_objects as go
 
-    from etl.charts import time_axis
+    from etl.reporting.charts import time_axis
 
     for period in (dt.date(2026, 11, 2), dt.datetime(2026, 11, 2, 9), "2026-11-02"):
         axis = time_axis([{"period": period, "visitors": 3}], grain)

@@ -125,9 +125,9 @@ def test_a_setting_whose_file_is_unusable_names_the_setting_and_the_file(tmp_pat
 
 
 def test_the_ingest_progress_line_is_silent_when_stderr_is_not_a_terminal(tmp_path, mmdb):
-    from etl import cli
+    from etl.cli.ingest import _progress_bar
 
-    with cli._progress_bar() as progress:  # pytest's stderr is not a terminal: no bar, no callback
+    with _progress_bar() as progress:  # pytest's stderr is not a terminal: no bar, no callback
         assert progress is None
     env = {"VCAR_WAREHOUSE": str(tmp_path / "w.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "s"),
            "VCAR_GEOIP_DB": str(mmdb)}  # fmt: skip

@@ -1,4 +1,4 @@
-"""The product's one clock (etl/clock.py): what VCAR_NOW means, that every process follows it, and that nothing
+"""The product's one clock (etl/core/clock.py): what VCAR_NOW means, that every process follows it, and that nothing
 else in the product reads the calendar."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from etl import clock
-from etl.errors import ConfigError
+from etl.core import clock
+from etl.core.errors import ConfigError
 from tests.conftest import outside_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,11 +29,11 @@ SQL_READS = re.compile(
 
 
 def calendar_reads(root: Path) -> list[str]:
-    """Every line of product code that reads the calendar other than through etl/clock.py."""
+    """Every line of product code that reads the calendar other than through etl/core/clock.py."""
     found = []
     for folder in PRODUCT:
         for path in sorted((root / folder).rglob("*")):
-            if path.suffix not in (".py", ".sql") or path == root / "etl" / "clock.py":
+            if path.suffix not in (".py", ".sql") or path == root / "etl" / "core" / "clock.py":
                 continue
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 code = line.split("--")[0] if path.suffix == ".sql" else line.split("#")[0]
@@ -43,7 +43,7 @@ def calendar_reads(root: Path) -> list[str]:
 
 
 def test_nothing_but_the_clock_reads_the_calendar():
-    assert calendar_reads(ROOT) == [], "take now from etl.clock (or pass it to SQL as $now)"
+    assert calendar_reads(ROOT) == [], "take now from etl.core.clock (or pass it to SQL as $now)"
 
 
 def test_the_check_finds_a_read_in_python_and_in_sql(tmp_path):
@@ -61,7 +61,7 @@ def test_the_check_finds_a_read_in_python_and_in_sql(tmp_path):
 def set_now(monkeypatch):
     def put(value: str | None, zone: str = "Asia/Shanghai") -> None:
         """Set the clock and the reporting zone, and load the settings as a process does at its start."""
-        from etl.settings import cached_settings, load_settings
+        from etl.core.settings import cached_settings, load_settings
 
         for key in (clock.ENV, "VCAR_TIMEZONE"):
             monkeypatch.delenv(key, raising=False)
@@ -72,7 +72,7 @@ def set_now(monkeypatch):
             monkeypatch.setenv(clock.ENV, value)
 
     yield put
-    from etl.settings import cached_settings
+    from etl.core.settings import cached_settings
 
     cached_settings.cache_clear()
 

@@ -56,7 +56,7 @@ def test_no_python_callbacks_into_polars_where_threads_run():
 APPENDER = """
 import sys
 from etl.compliance import audit
-from etl.settings import load_settings
+from etl.core.settings import load_settings
 cfg = load_settings()
 for i in range(int(sys.argv[2])):
     audit.record(cfg, "process-" + sys.argv[1], "test.append", f"p{sys.argv[1]}-{i}")
@@ -65,8 +65,8 @@ for i in range(int(sys.argv[2])):
 
 @pytest.mark.slow
 def test_audit_appends_from_20_threads_and_4_processes(settings_env):
-    from etl import warehouse
     from etl.compliance import audit
+    from etl.core import warehouse
 
     per_thread, per_process = 3, 10
     with warehouse.write(settings_env.warehouse):
@@ -120,7 +120,7 @@ def test_audit_appends_from_20_threads_and_4_processes(settings_env):
 def test_a_stuck_page_stops_at_the_page_timeout_with_a_message(loaded_env, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from etl.settings import cached_settings
+    from etl.core.settings import cached_settings
 
     monkeypatch.setenv("VCAR_PAGE_TIMEOUT_SECONDS", "2")
     monkeypatch.setenv("VCAR_STALL_AT", "read")  # every warehouse read starts with a minutes-long query
@@ -196,7 +196,7 @@ def _alive(pid: int) -> bool:
 @pytest.fixture(scope="module")
 def two_months(tmp_path_factory, mmdb):
     """Two months of generated data ending today, one account per role, and the dashboard serving it."""
-    from etl.accounts import ROLES
+    from etl.core.roles import ROLES
     from scripts.browser_tour import add_users, build_sample, free_port, serve
 
     root = tmp_path_factory.mktemp("load")
@@ -210,7 +210,7 @@ def two_months(tmp_path_factory, mmdb):
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed (make test installs it as root)")
 def test_six_people_at_once_on_every_page_keep_the_server_answering(two_months):
     from dashboard.navigation import pages_for
-    from etl.accounts import ROLES
+    from etl.core.roles import ROLES
     from scripts.browser_load import drive, summary
 
     base, logins = two_months

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.controls import comparison_range, from_query, preset_range, to_query
-from etl.formatting import change_between
+from etl.reporting.formatting import change_between
 from tests.conftest import DAYS, START
 
 D = dt.date
@@ -86,8 +86,8 @@ def open_page(role: str, file: str, start: dt.date, end: dt.date, **filters: str
 
 @pytest.mark.slow
 def test_usage_kpis_equal_the_cli_report_for_the_same_range_and_filters(loaded_env):
-    from etl.reports import usage_report
-    from etl.settings import load_settings
+    from etl.core.settings import load_settings
+    from etl.reporting.reports import usage_report
 
     start, end = START, START + dt.timedelta(days=DAYS - 1)
     expected = usage_report(load_settings(), start, end, filters={"device": "desktop"})
@@ -102,8 +102,8 @@ def test_usage_kpis_equal_the_cli_report_for_the_same_range_and_filters(loaded_e
 
 @pytest.mark.slow
 def test_inquiry_kpis_equal_the_cli_report_for_the_same_range_and_place(loaded_env):
-    from etl.reports import inquiries_report
-    from etl.settings import load_settings
+    from etl.core.settings import load_settings
+    from etl.reporting.reports import inquiries_report
 
     start, end = START, START + dt.timedelta(days=DAYS - 1)
     expected = inquiries_report(load_settings(), start, end, country="CN")

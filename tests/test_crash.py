@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import faults
+from etl.core import faults
 from etl.sample.generate import generate
 from tests.conftest import START
 
@@ -41,7 +41,7 @@ def consistent(warehouse: Path) -> tuple[int, int]:
 
 
 def vcar(env: dict[str, str], *args: str, kill_at: str | None = None) -> subprocess.CompletedProcess:
-    """Run the CLI; with ``kill_at`` the process kills itself there (etl/faults.py) and must die of it."""
+    """Run the CLI; with ``kill_at`` the process kills itself there (etl/core/faults.py) and must die of it."""
     run_env = env | ({faults.ENV: kill_at} if kill_at else {})
     done = subprocess.run([sys.executable, "-m", "etl.cli", *args], env=run_env, capture_output=True, text=True)
     if kill_at:
@@ -143,10 +143,10 @@ def test_readers_and_writers_together_never_fail_or_see_half_a_load(tmp_path, mm
     """While a log ingest, a retention run, four rights registrations and a rights update write, a reader
     issues the dashboard's queries in a loop: every read succeeds (waiting for the lock when needed) and sees
     aggregates that match the events, never a half-loaded file; every writer succeeds."""
-    from etl import warehouse
     from etl.compliance import rights
-    from etl.reports import usage_report as report_of
-    from etl.settings import load_settings
+    from etl.core import warehouse
+    from etl.core.settings import load_settings
+    from etl.reporting.reports import usage_report as report_of
 
     data = tmp_path / "data"
     generate(data, days=6, start=START, seed=11, visitors_per_day=500)

@@ -9,8 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.navigation import PAGES, pages_for
-from etl import clock
-from etl.accounts import ROLES
+from etl.core import clock
+from etl.core.roles import ROLES
 
 pytestmark = pytest.mark.slow
 
@@ -57,7 +57,7 @@ def test_a_role_cannot_open_other_roles_pages(loaded_env, role):
 
 def test_marketing_sees_small_counts_suppressed(loaded_env, monkeypatch):
     monkeypatch.setenv("VCAR_K_MIN", "1000000")
-    from etl.settings import cached_settings
+    from etl.core.settings import cached_settings
 
     cached_settings.cache_clear()
     at = app_as("marketing").run()
@@ -79,7 +79,7 @@ def test_sessions_expire_after_idle_time(loaded_env):
 def test_login_failures_and_successes_are_audited_without_what_was_typed(settings_env):
     import duckdb
 
-    from etl.accounts import add_user
+    from etl.access.accounts import add_user
 
     add_user(settings_env.secrets_dir, "mia", "manager", "correct horse battery")
     for name, password in [("mia", "wrong password!"), ("someone@example.cn", "whatever123"),
@@ -152,7 +152,7 @@ def test_a_receipt_date_in_the_future_is_refused(settings_env):
     import datetime as dt
 
     from etl.compliance import rights
-    from etl.errors import FieldError
+    from etl.core.errors import FieldError
 
     tomorrow = clock.today(settings_env.tz) + dt.timedelta(days=1)
     with pytest.raises(FieldError, match="--received: .* is in the future"):

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from etl.compliance.deadlines import add_business_days, add_months, compute, extension_allowed, statutory_deadline
-from etl.settings import calendar_for
+from etl.core.settings import calendar_for
 
 D = dt.date
 CN = [calendar_for("CN")]

@@ -11,14 +11,14 @@ from datetime import date as D
 
 import pytest
 
-from etl import digest
-from etl.accounts import add_user
+from etl.access.accounts import add_user
 from etl.compliance import rights
-from etl.errors import ConfigError, VcarError
-from etl.formatting import display
-from etl.keystore import ensure_secrets_dir, write_private
-from etl.reports import usage_report
-from etl.settings import load_settings
+from etl.core.errors import ConfigError, VcarError
+from etl.core.keystore import ensure_secrets_dir, write_private
+from etl.core.settings import load_settings
+from etl.reporting import digest
+from etl.reporting.formatting import display
+from etl.reporting.reports import usage_report
 
 USER, PASSWORD = "digest-sender", "correct horse battery"
 SUBJECTS = ("late.one@example.cn", "soon.two@example.cn", "waiting.three@example.cn")
@@ -67,14 +67,17 @@ def smtp(monkeypatch, settings_env):
 
 
 @pytest.fixture
-def register(settings_env):
-    """One overdue, one at-risk and one paused request on 2026-11-25 (CN calendar)."""
+def register(settings_env, on_day):
+    """One overdue, one at-risk and one paused request on 2026-11-25 (CN calendar), each change made on its day."""
+    on_day(D(2026, 11, 9))
     at_risk = rights.add(settings_env, type_="access", received=D(2026, 11, 5), email=SUBJECTS[1])
     overdue = rights.add(settings_env, type_="erasure", received=D(2026, 10, 1), email=SUBJECTS[0])
     add_user(settings_env.secrets_dir, "li.wei", "compliance", "a long enough password")
-    rights.update(settings_env, overdue.request_id, owner="li.wei")
     paused = rights.add(settings_env, type_="access", received=D(2026, 11, 9), email=SUBJECTS[2])
-    rights.update(settings_env, paused.request_id, status="awaiting_identity", today=D(2026, 11, 10))
+    on_day(D(2026, 11, 10))
+    rights.update(settings_env, paused.request_id, status="awaiting_identity")
+    on_day(D(2026, 11, 24))
+    rights.update(settings_env, overdue.request_id, owner="li.wei")
     return overdue.request_id, at_risk.request_id, paused.request_id
 
 
@@ -198,7 +201,7 @@ status,first_response_at,closed_at
 
 
 def test_the_manager_digest_lists_inquiries_past_the_sla_as_they_stood(settings_env, tmp_path):
-    from etl.inquiries.ingest import ingest_inquiries
+    from etl.ingest.inquiries.ingest import ingest_inquiries
 
     export = tmp_path / "inquiries.csv"
     export.write_text(INQUIRIES, encoding="utf-8")
@@ -217,8 +220,8 @@ def test_the_manager_digest_lists_inquiries_past_the_sla_as_they_stood(settings_
 
 
 def test_the_sla_share_is_judged_at_the_moment_asked(settings_env, tmp_path):
-    from etl.inquiries.ingest import ingest_inquiries
-    from etl.reports import inquiries_report
+    from etl.ingest.inquiries.ingest import ingest_inquiries
+    from etl.reporting.reports import inquiries_report
 
     export = tmp_path / "inquiries.csv"
     export.write_text(INQUIRIES, encoding="utf-8")

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.navigation import PAGES, pages_for
-from etl import clock
+from etl.core import clock
 from tests.conftest import START, TODAY
 
 pytestmark = pytest.mark.slow
@@ -100,7 +100,7 @@ def test_the_dates_box_follows_the_period(loaded_env):
     before = next(t.value for t in at.text_input if t.label == "Dates")
     at.selectbox(key="usage-preset").set_value("last7").run()
     after = next(t.value for t in at.text_input if t.label == "Dates")
-    from etl.settings import load_settings
+    from etl.core.settings import load_settings
 
     today = clock.today(load_settings().tz)
     assert before == f"{today - dt.timedelta(days=29)} – {today}"
@@ -126,7 +126,7 @@ def test_a_partly_covered_period_says_which_part_has_data(loaded_env):
 def test_a_load_shows_on_the_next_page_run_not_after_the_cache_expires(settings_env, tmp_path):
     """The cached figures are dropped once the warehouse file changes: a page refreshed after vcar ingest shows the
     new data, although cache_ttl_seconds (minutes) has not passed."""
-    from etl.logs.ingest import ingest_paths
+    from etl.ingest.logs.ingest import ingest_paths
     from tests.test_log_metrics import CHROME, line
 
     at = run_page("views/usage.py", "marketing", {"range": "last30"})

@@ -1,4 +1,5 @@
-"""Readable everywhere: one formatting layer (etl/formatting.py) writes every table, tile, CSV export and CLI line.
+"""Readable everywhere: one formatting layer (etl/reporting/formatting.py) writes every table, tile, CSV export
+and CLI line.
 
 Known answers on a few hand-written rows, then every page of the dashboard opened as the admin: each table's
 headings are words, no cell reads "None" or "nan", every number column has the layer's format, and each CSV
@@ -20,8 +21,9 @@ import streamlit
 from streamlit.testing.v1 import AppTest
 
 from dashboard.navigation import PAGES
-from etl.formatting import GRID_FORMATS, details, heading, local_time, table, when
-from etl.settings import load_settings
+from etl.core.settings import load_settings
+from etl.core.words import details, local_time, when
+from etl.reporting.formatting import GRID_FORMATS, heading, table
 from tests.conftest import TODAY
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
@@ -177,15 +179,15 @@ def test_the_clis_text_reads_in_words_and_its_overview_is_the_pages(loaded_env):
 
 
 def test_a_change_too_small_to_show_is_no_change_not_minus_zero():
-    from etl.formatting import display_change
+    from etl.reporting.formatting import display_change
 
     assert [display_change("bounce_rate", c) for c in (-0.0001, 0.0001, -0.02)] == ["0.0 pts", "0.0 pts", "-2.0 pts"]
     assert [display_change("visitors", c) for c in (-0.0001, 0.168)] == ["0.0%", "+16.8%"]
 
 
 def test_places_read_as_names_with_their_code_and_export_as_codes():
-    from etl.formatting import table
-    from etl.settings import Settings
+    from etl.core.settings import Settings
+    from etl.reporting.formatting import table
 
     frame = pl.DataFrame(
         {
@@ -206,7 +208,7 @@ def test_places_read_as_names_with_their_code_and_export_as_codes():
 
 
 def test_counts_of_things_are_singular_for_one():
-    from etl.formatting import counted, days
+    from etl.core.words import counted, days
 
     assert [counted(n, "file") for n in (0, 1, -1, 2, 1204)] == ["0 files", "1 file", "-1 file", "2 files",
                                                                   "1,204 files"]  # fmt: skip

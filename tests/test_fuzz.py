@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl.errors import ConfigError, InputError
-from etl.inquiries.ingest import REQUIRED
+from etl.core.errors import ConfigError, InputError
+from etl.ingest.inquiries.ingest import REQUIRED
 from etl.sample.generate import INQUIRY_COLUMNS, RIGHTS_COLUMNS
 
 pytestmark = pytest.mark.slow
@@ -41,7 +41,7 @@ def as_csv(columns: list[str], rows: list[list[str]], extra: list[str]) -> bytes
 @given(rows=st.lists(st.lists(cell, min_size=14, max_size=14), max_size=8),
        extra=st.lists(st.text(max_size=40).map(lambda t: t + "\n"), max_size=3))  # fmt: skip
 def test_inquiry_exports_never_crash_and_reconcile(settings_env, tmp_path_factory, rows, extra):
-    from etl.inquiries.ingest import ingest_inquiries
+    from etl.ingest.inquiries.ingest import ingest_inquiries
 
     path = tmp_path_factory.mktemp("fuzz") / "inquiries.csv"
     try:
@@ -65,7 +65,7 @@ def _json_or_none(line: str):
 @given(rows=st.lists(st.dictionaries(st.sampled_from(INQUIRY_COLUMNS), cell, max_size=14), max_size=8),
        extra=st.lists(st.text(max_size=40), max_size=3))  # fmt: skip
 def test_inquiry_json_lines_never_crash_and_reconcile(settings_env, tmp_path_factory, rows, extra):
-    from etl.inquiries.ingest import ingest_inquiries
+    from etl.ingest.inquiries.ingest import ingest_inquiries
 
     path = tmp_path_factory.mktemp("fuzz") / "inquiries.jsonl"
     lines = [json.dumps(row, ensure_ascii=False) for row in rows] + [t.replace("\n", " ") for t in extra]
@@ -103,7 +103,7 @@ def test_rights_exports_never_crash_and_reconcile(settings_env, tmp_path_factory
        fmt=st.sampled_from(["combined", "common", "vcombined", "nginx-json", "caddy-json", "traefik-json", "w3c",
                             "alb"]))  # fmt: skip
 def test_log_files_never_crash_and_reconcile(settings_env, tmp_path_factory, lines, fmt):
-    from etl.logs.ingest import ingest_paths
+    from etl.ingest.logs.ingest import ingest_paths
 
     path = tmp_path_factory.mktemp("fuzz") / "access.log"
     content = b"\n".join(line.replace(b"\n", b" ") for line in lines) + b"\n"
@@ -134,7 +134,7 @@ def test_log_files_never_crash_and_reconcile(settings_env, tmp_path_factory, lin
     )
 )
 def test_settings_files_fail_only_with_a_config_error(tmp_path_factory, monkeypatch, data):
-    from etl.settings import load_settings
+    from etl.core.settings import load_settings
 
     path = tmp_path_factory.mktemp("cfg") / "vcar.toml"
     if isinstance(data, dict):
@@ -149,7 +149,7 @@ def test_settings_files_fail_only_with_a_config_error(tmp_path_factory, monkeypa
 
 
 def test_json_lines_that_are_not_objects_are_rejected_row_by_row(settings_env, tmp_path):
-    from etl.inquiries.ingest import ingest_inquiries
+    from etl.ingest.inquiries.ingest import ingest_inquiries
     from tests.test_inquiries import row
 
     path = tmp_path / "i.jsonl"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from mmdb_writer import MMDBWriter
 from netaddr import IPSet
 
-from etl.logs.enrich import GeoLocator
+from etl.ingest.logs.enrich import GeoLocator
 
 
 def place(country: str, sub: str) -> dict:

@@ -22,11 +22,11 @@ import pytest
 from mmdb_writer import MMDBWriter
 from netaddr import IPSet
 
-from etl.errors import ConfigError, InputError
+from etl.core.errors import ConfigError, InputError
+from etl.core.settings import load_settings
 from etl.geoip.database import DBIP_ATTRIBUTION, describe
 from etl.geoip.update import update
 from etl.sample.networks import NETWORKS
-from etl.settings import load_settings
 from tests.conftest import TODAY
 
 OLD, NEW = dt.date(2026, 1, 5), dt.date(2026, 11, 3)
@@ -45,7 +45,7 @@ class _Writer(MMDBWriter):
 
 def city_db(path: Path, built: dt.date, *, database_type: str = "GeoIP2-City", regions: bool = True,
             description: str = "test database") -> Path:  # fmt: skip
-    """The sample networks placed as tests/conftest.py's build_mmdb places them; without regions on request."""
+    """The sample networks placed as etl/sample/geodb.py's build_mmdb places them; without regions on request."""
     writer = _Writer(ip_version=6, ipv4_compatible=True, database_type=database_type, languages=["en"],
                      description={"en": description})  # fmt: skip
     writer.built = built
@@ -180,7 +180,7 @@ def test_maxminds_download_address_gets_its_checksum_and_the_key_goes_only_as_ba
 
 
 def test_the_key_in_secrets_dir_is_used_and_never_printed(tmp_path, geo, site, monkeypatch):
-    from etl.keystore import ensure_secrets_dir, write_private
+    from etl.core.keystore import ensure_secrets_dir, write_private
 
     cfg = load_settings()
     ensure_secrets_dir(cfg.secrets_dir)
@@ -303,7 +303,7 @@ def test_coverage_counts_requests_and_visitors_with_a_known_country_and_region(t
     """Four visitors of one page each: Beijing (region known), London in a database without England (country
     only), two addresses the database does not hold; and a bot from Beijing, a request but no visitor."""
     from etl.geoip.database import last_day_coverage
-    from etl.logs.ingest import ingest_paths
+    from etl.ingest.logs.ingest import ingest_paths
 
     writer = _Writer(ip_version=6, ipv4_compatible=True, database_type="GeoIP2-City", languages=["en"])
     writer.insert_network(IPSet(["1.2.2.0/24"]), {"country": {"iso_code": "CN"}, "subdivisions": [{"iso_code": "BJ"}]})
@@ -325,7 +325,7 @@ def test_coverage_counts_requests_and_visitors_with_a_known_country_and_region(t
 
 def test_a_dbip_database_asks_for_its_attribution_in_status_and_reports(loaded_env, tmp_path, monkeypatch):
     from etl.geoip.database import status
-    from etl.reports import inquiries_report, usage_report
+    from etl.reporting.reports import inquiries_report, usage_report
 
     plain = load_settings()
     assert usage_report(plain, dt.date(2026, 11, 2), dt.date(2026, 11, 4))["geoip_attribution"] is None
@@ -336,7 +336,7 @@ def test_a_dbip_database_asks_for_its_attribution_in_status_and_reports(loaded_e
     assert usage_report(cfg, dt.date(2026, 11, 2), dt.date(2026, 11, 4))["geoip_attribution"] == DBIP_ATTRIBUTION
     assert inquiries_report(cfg, dt.date(2026, 11, 2), dt.date(2026, 11, 4))["geoip_attribution"] == DBIP_ATTRIBUTION
     assert "db-ip.com" in DBIP_ATTRIBUTION and "CC BY 4.0" in DBIP_ATTRIBUTION
-    from etl.overview import overview
+    from etl.reporting.overview import overview
 
     manager = overview(cfg, "manager", dt.datetime(2026, 11, 5, 1, tzinfo=dt.UTC))["sections"][0]
     assert manager["note"].endswith(DBIP_ATTRIBUTION)  # its chart is conversion by region
@@ -386,7 +386,7 @@ def test_the_pages_that_show_places_credit_a_dbip_database(loaded_env, tmp_path,
 
     from streamlit.testing.v1 import AppTest
 
-    from etl.settings import cached_settings
+    from etl.core.settings import cached_settings
     from tests.conftest import clear_dashboard_cache
 
     def captions(database: Path) -> list[str]:

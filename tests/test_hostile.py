@@ -15,9 +15,9 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-from etl.inquiries.ingest import ingest_inquiries
-from etl.logs.ingest import ingest_paths
-from etl.logs.pseudonymize import MAX_PATH
+from etl.ingest.inquiries.ingest import ingest_inquiries
+from etl.ingest.logs.ingest import ingest_paths
+from etl.ingest.logs.pseudonymize import MAX_PATH
 from tests.conftest import TODAY
 from tests.test_log_metrics import line
 

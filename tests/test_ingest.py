@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import keystore
-from etl.logs.ingest import ingest_paths
-from etl.logs.pseudonymize import visitor_id
+from etl.core import keystore
+from etl.ingest.logs.ingest import ingest_paths
+from etl.ingest.logs.pseudonymize import visitor_id
 from tests.test_log_metrics import CHROME, line
 
 REAL_LOG = Path(__file__).resolve().parents[2] / "shared" / "real-logs" / "apache_combined_elastic_examples.log"
@@ -35,7 +35,7 @@ def count(cfg, sql: str) -> int:
 
 
 def test_sample_ingest_reconciles_and_rerun_loads_nothing(loaded, loaded_env, sample):
-    from etl.settings import load_settings
+    from etl.core.settings import load_settings
 
     _, first = loaded
     assert first.lines_loaded > 1000 and reconciles(first)
@@ -109,7 +109,7 @@ def test_invalid_utf8_nul_bytes_and_empty_files_never_crash(settings_env, tmp_pa
 
 
 def test_a_file_that_is_not_a_log_is_refused_with_one_line(settings_env, tmp_path):
-    from etl.errors import InputError
+    from etl.core.errors import InputError
 
     (tmp_path / "notes.txt").write_text("hello\nworld\n")
     with pytest.raises(InputError, match="notes.txt: no known log format"):
@@ -168,7 +168,7 @@ def test_files_that_share_only_their_first_line_are_both_loaded(settings_env, tm
 
 def test_new_user_agents_are_typed_by_declaration_not_by_the_first_rows():
     """A run whose first hundred new user agents are all human, then a crawler, must still store them all."""
-    from etl.logs.ingest import UserAgentCatalog
+    from etl.ingest.logs.ingest import UserAgentCatalog
     from tests.test_log_metrics import GOOGLEBOT
 
     catalog = UserAgentCatalog(b"k" * 32, {})

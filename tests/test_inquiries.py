@@ -11,10 +11,10 @@ import duckdb
 import pytest
 
 from etl.compliance.subject_rights import erase, export
-from etl.errors import InputError
-from etl.inquiries.ingest import ingest_inquiries
-from etl.inquiries.regions import normalize_country, normalize_place, normalize_region
-from etl.reports import inquiries_report
+from etl.core.errors import InputError
+from etl.ingest.inquiries.ingest import ingest_inquiries
+from etl.ingest.inquiries.regions import normalize_country, normalize_place, normalize_region
+from etl.reporting.reports import inquiries_report
 from etl.sample.generate import INQUIRY_COLUMNS
 from tests.test_log_metrics import line, run
 

@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl import keystore
-from etl.logs.ingest import ingest_paths
-from etl.settings import load_settings
+from etl.core import keystore
+from etl.core.settings import load_settings
+from etl.ingest.logs.ingest import ingest_paths
 from tests.conftest import outside_env
 
 pytestmark = pytest.mark.slow
@@ -241,8 +241,8 @@ def test_salts_live_until_the_day_is_sealed_and_no_longer(tmp_path, mmdb, march)
 MERGE_RUN = """
 import datetime as dt, sys
 from pathlib import Path
-from etl.logs.ingest import ingest_paths
-from etl.settings import load_settings
+from etl.ingest.logs.ingest import ingest_paths
+from etl.core.settings import load_settings
 ingest_paths(load_settings(), [Path(sys.argv[1])], today=dt.date.fromisoformat(sys.argv[2]))
 """
 

@@ -1,12 +1,10 @@
-"""The layout is the architecture: dependencies point one way (dashboard -> etl -> queries), each sub-package of
-etl/ says what it owns, and the subsystems that others build on do not reach back into them."""
+"""The layout is the architecture: packages stand on floors (core at the bottom, the CLI and the dashboard at the
+top), every import points down, each package says what it owns, and the pipelines beside each other stay apart."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,16 +24,78 @@ def imports_under(folder: str) -> dict[str, set[str]]:
     return {str(p.relative_to(ROOT)): imported(p) for p in sorted((ROOT / folder).rglob("*.py"))}
 
 
-@pytest.mark.parametrize(
-    ("folder", "forbidden"),
-    [("etl", "dashboard"), ("queries", "etl"), ("queries", "dashboard"), ("etl/compliance", "etl.logs"),
-     ("etl/compliance", "etl.inquiries"), ("etl/compliance", "etl.sample"), ("etl/logs", "etl.inquiries"),
-     ("etl/logs", "etl.sample"), ("etl/inquiries", "etl.logs"), ("etl/inquiries", "etl.sample")],
-)  # fmt: skip
-def test_dependencies_point_one_way(folder, forbidden):
-    wrong = {file: sorted(m for m in modules if m == forbidden or m.startswith(forbidden + "."))
-             for file, modules in imports_under(folder).items()}  # fmt: skip
-    assert {file: mods for file, mods in wrong.items() if mods} == {}
+# The floors of the house, lowest first: a package imports only packages on lower floors (and its own modules).
+# Packages on one floor stay apart; so do the two ingest pipelines.
+FLOORS: list[tuple[str, ...]] = [
+    ("queries",),
+    ("etl.core",),
+    ("etl.access",),
+    ("etl.compliance",),
+    ("etl.ingest",),
+    ("etl.geoip", "etl.sample"),
+    ("etl.reporting",),
+    ("etl.cli",),
+    ("dashboard",),
+]
+APART = [("etl.ingest.logs", "etl.ingest.inquiries")]
+FLOOR_OF = {package: n for n, floor in enumerate(FLOORS) for package in floor}
+
+
+def package_of(module: str) -> str | None:
+    """The package of FLOORS a dotted module name belongs to (the longest that matches), if any."""
+    found = [p for p in FLOOR_OF if module == p or module.startswith(p + ".")]
+    return max(found, key=len) if found else None
+
+
+def wrong_way(root: Path) -> list[str]:
+    """Every import of a package on the same or a higher floor, and between packages kept apart."""
+    found = []
+    for path in sorted(p for top in ("etl", "dashboard", "queries") for p in (root / top).rglob("*.py")):
+        name = ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+        here = package_of(name)
+        for module in sorted(imported(path)):
+            there = package_of(module)
+            apart = any(name.startswith(a + ".") and (module == b or module.startswith(b + "."))
+                        for pair in APART for a, b in (pair, pair[::-1]))  # fmt: skip
+            up = here is not None and there is not None and there != here and FLOOR_OF[there] >= FLOOR_OF[here]
+            if apart or up:
+                found.append(f"{path.relative_to(root)} imports {module}")
+    return found
+
+
+def test_dependencies_point_down_the_floors():
+    assert wrong_way(ROOT) == []
+
+
+def test_the_floors_see_an_import_that_runs_back_up(tmp_path):
+    probes = {
+        "etl/core": "from etl.reporting import charts\n",
+        "etl/ingest/logs": "import etl.ingest.inquiries\n",
+        "etl/geoip": "from etl.sample import networks\n",
+    }
+    for top, body in probes.items():
+        (tmp_path / top).mkdir(parents=True, exist_ok=True)
+        (tmp_path / top / "probe.py").write_text(body)
+    (tmp_path / "dashboard").mkdir()
+    (tmp_path / "dashboard" / "page.py").write_text("from etl.reporting import charts\n")  # down: fine
+    assert wrong_way(tmp_path) == [
+        "etl/core/probe.py imports etl.reporting",
+        "etl/core/probe.py imports etl.reporting.charts",
+        "etl/geoip/probe.py imports etl.sample",
+        "etl/geoip/probe.py imports etl.sample.networks",
+        "etl/ingest/logs/probe.py imports etl.ingest.inquiries",
+    ]
+
+
+def test_every_package_sits_on_a_floor():
+    packages = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "etl").glob("*/__init__.py")}
+    assert {p for p in packages if package_of(p) is None} == set()
+
+
+def test_benchmarks_and_scripts_import_nothing_from_the_tests():
+    found = {str(p.relative_to(ROOT)): sorted(m for m in imported(p) if m == "tests" or m.startswith("tests."))
+             for top in ("benchmarks", "scripts") for p in (ROOT / top).rglob("*.py")}  # fmt: skip
+    assert {file: mods for file, mods in found.items() if mods} == {}
 
 
 def test_the_rule_sees_a_forbidden_import(tmp_path):

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.logs.ingest import ingest_paths
-from etl.logs.parse import REGEXES, _extract_fields, detect_format, parse_lines
+from etl.ingest.logs.ingest import ingest_paths
+from etl.ingest.logs.parse import REGEXES, _extract_fields, detect_format, parse_lines
 from tests.test_log_metrics import CHROME, DAY, GOOGLEBOT
 
 # (ip, local time, method, target, status, bytes, referrer, user agent) — written out in each format below
@@ -94,7 +94,7 @@ def test_each_format_is_detected_and_reads_the_same_requests(fmt, settings_env, 
 
 
 def test_a_custom_named_group_regex_reads_a_custom_format(settings_env, tmp_path, monkeypatch):
-    from etl.settings import load_settings
+    from etl.core.settings import load_settings
 
     monkeypatch.setenv(
         "VCAR_LOG_REGEX",
@@ -207,7 +207,7 @@ def test_a_client_named_as_dns_writes_it_is_read_and_anything_else_is_a_bad_ip(c
 
 
 def test_a_rejected_line_never_keeps_the_client_name():
-    from etl.logs.pseudonymize import reject_excerpt
+    from etl.ingest.logs.pseudonymize import reject_excerpt
 
     excerpt = reject_excerpt('ppp3_069.bekkoame.or.jp - - [01/Aug/1995:00:19:32 -0400] "GET / HTTP/1.0" 999 1')
     assert excerpt.startswith("[host] - - [01/Aug/1995") and "bekkoame" not in excerpt

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from etl.logs.ingest import ingest_paths
-from etl.reports import usage_report
+from etl.ingest.logs.ingest import ingest_paths
+from etl.reporting.reports import usage_report
 
 CHROME = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
@@ -135,7 +135,7 @@ def test_visitors_over_a_range_are_the_sum_of_daily_visitors(settings_env, tmp_p
 
 
 def test_allow_listed_query_parameters_stay_in_the_path(settings_env, tmp_path, monkeypatch):
-    from etl.settings import load_settings
+    from etl.core.settings import load_settings
 
     monkeypatch.setenv("VCAR_QUERY_ALLOWLIST", '["lang"]')
     report = run(load_settings(), tmp_path, [

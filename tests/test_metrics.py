@@ -1,4 +1,4 @@
-"""The metric registry (etl/metrics.py) is the one place a figure or a dimension is named: README, the SQL filter
+"""The metric registry (etl/core/metrics.py) is the one place a figure or a dimension is named: README, the SQL filter
 macros, the CLI options, the dashboard's controls and the reports all agree with it; pages only draw."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import pytest
 from typer.main import get_command
 
 import queries
-from etl import metrics
 from etl.cli import app
-from etl.formatting import display
-from etl.metrics import DIMENSIONS, FILTERS, INQUIRY_FILTERS, METRICS
+from etl.core import metrics
+from etl.core.metrics import DIMENSIONS, FILTERS, INQUIRY_FILTERS, METRICS
+from etl.reporting.formatting import display
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,8 +64,8 @@ def _keys(value, found: set[str]) -> set[str]:
 
 
 def test_every_metric_is_a_key_of_some_report(loaded_env):
-    from etl.reports import inquiries_past_sla, inquiries_report, rights_report, usage_report
-    from etl.settings import load_settings
+    from etl.core.settings import load_settings
+    from etl.reporting.reports import inquiries_past_sla, inquiries_report, rights_report, usage_report
 
     cfg = load_settings()
     start, end = dt.date(2020, 1, 1), dt.date(2030, 1, 1)
@@ -105,8 +105,8 @@ def test_pages_hold_no_arithmetic():
 
 
 def test_series_by_week_and_month_add_up_to_the_days(loaded_env):
-    from etl.reports import usage_report, usage_series
-    from etl.settings import load_settings
+    from etl.core.settings import load_settings
+    from etl.reporting.reports import usage_report, usage_series
 
     cfg = load_settings()
     start, end = dt.date(2020, 1, 1), dt.date(2030, 1, 1)

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import queries
-from etl import clock, warehouse
-from etl.formatting import display
-from etl.overview import _moved, freshness, movers, overview
-from etl.reports import inquiries_report, rights_report, usage_report
-from etl.settings import demo_geoip_db, load_settings
+from etl.core import clock, warehouse
+from etl.core.settings import demo_geoip_db, load_settings
+from etl.reporting.formatting import display
+from etl.reporting.overview import _moved, freshness, movers, overview
+from etl.reporting.reports import inquiries_report, rights_report, usage_report
 from tests.conftest import TODAY
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

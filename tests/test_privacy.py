@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl.logs.ingest import ingest_paths
+from etl.ingest.logs.ingest import ingest_paths
 from tests.conftest import outside_env
 
 pytestmark = pytest.mark.slow
@@ -165,7 +165,7 @@ def test_property_no_raw_identifier_survives(settings_env, tmp_path_factory, a, 
 @settings(max_examples=300, deadline=None)
 @given(ua=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), min_size=4, max_size=40))
 def test_no_user_agent_field_repeats_the_raw_string(ua):
-    from etl.logs.enrich import classify_user_agent
+    from etl.ingest.logs.enrich import classify_user_agent
 
     info = classify_user_agent(ua)
     stored = [info.browser, info.os, info.bot_name or "", info.device]
@@ -178,7 +178,7 @@ FIXED_LABELS = {"Other", "unknown", "(unnamed bot)", "(empty user agent)", "(aut
 
 
 def test_addresses_in_reject_text_are_cut_to_their_network_and_times_stay_readable():
-    from etl.logs.pseudonymize import mask_ip_text
+    from etl.ingest.logs.pseudonymize import mask_ip_text
 
     assert mask_ip_text("203.0.113.77 x") == "203.0.113.0 x"
     assert mask_ip_text("2001:db8:85a3:1:2:3:4:5 x") == "2001:db8:85a3:: x"

@@ -15,7 +15,7 @@ import pytest
 
 from etl.compliance import promises
 from etl.compliance.promises import AT_RISK, BROKEN, CHECKS, KEPT, NOT_CHECKED, PROMISES, evaluate, identifier_scan
-from etl.settings import load_settings
+from etl.core.settings import load_settings
 from tests.conftest import START, TODAY, outside_env
 
 pytestmark = pytest.mark.slow
@@ -142,7 +142,7 @@ def test_an_overdue_request_breaks_the_15_day_promise_and_a_near_one_puts_it_at_
 
 def test_retention_not_run_for_120_days_breaks_the_deletion_promise(copy):
     cfg = cfg_for(copy)
-    from etl import keystore
+    from etl.core import keystore
 
     keystore.daily_salt(cfg.secrets_dir, START)  # the salt of a loaded day, as it is until retention runs
     assert status(evaluate(cfg, TODAY), "deleted_when_not_needed") == KEPT
@@ -215,7 +215,7 @@ def test_the_auditors_report_is_dated_and_shows_data_only_as_text():
     ("key", "value"), [("VCAR_PROCESSING_LOCATION", "XX"), ("VCAR_TRANSFER_SAFEGUARD", "trust me")]
 )
 def test_transfer_settings_take_only_real_countries_and_safeguards(key, value, monkeypatch):
-    from etl.errors import ConfigError
+    from etl.core.errors import ConfigError
 
     monkeypatch.setenv(key, value)
     with pytest.raises(ConfigError, match=key):

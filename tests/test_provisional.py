@@ -12,9 +12,9 @@ import pytest
 from holidays.calendars.gregorian import FEB, JAN
 from holidays.countries.china import China, ChinaStaticHolidays
 
-from etl import clock
 from etl.compliance import deadlines, rights
-from etl.settings import cached_settings, calendar_for
+from etl.core import clock
+from etl.core.settings import cached_settings, calendar_for
 
 D = dt.date
 RECEIVED = D(2026, 12, 20)
@@ -75,8 +75,8 @@ def test_the_register_cli_overview_and_digest_say_provisional_or_not(settings_en
     from typer.testing import CliRunner
 
     from etl.cli import app
-    from etl.digest import build
-    from etl.overview import overview
+    from etl.reporting.digest import build
+    from etl.reporting.overview import overview
 
     provisional, request_id = register
     today = clock.today(ZoneInfo(settings_env.timezone))

@@ -11,9 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.logs.ingest import ingest_paths
-from etl.logs.parse import detect_format
-from etl.reports import usage_report
+from etl.ingest.logs.ingest import ingest_paths
+from etl.ingest.logs.parse import detect_format
+from etl.reporting.reports import usage_report
 
 DATA = Path(__file__).parent / "data" / "logs"
 EVER = (dt.date(1990, 1, 1), dt.date(2030, 1, 1))
@@ -97,7 +97,7 @@ def w3c_with_new_fields(tmp_path: Path) -> Path:
 
 def test_w3c_columns_follow_each_fields_directive_across_batches_and_runs(settings_env, tmp_path, monkeypatch):
     log = w3c_with_new_fields(tmp_path)
-    monkeypatch.setattr("etl.logs.files.READ_BLOCK", 16_384)  # small reads, so the batches end near 1,000 lines
+    monkeypatch.setattr("etl.ingest.logs.files.READ_BLOCK", 16_384)  # small reads, so the batches end near 1,000 lines
     cfg = settings_env.model_copy(update={"batch_lines": 1_000})  # and the new block straddles two batches
     stats = ingest_paths(cfg, [log], today=TODAY)
     assert (stats.lines_loaded, stats.lines_rejected) == (16 + 1_500, 0)
@@ -133,7 +133,7 @@ def test_lines_without_a_request_and_blank_lines_are_not_rejects(settings_env, t
 
 
 def test_an_unknown_format_stops_with_what_it_looks_like(settings_env, tmp_path):
-    from etl.errors import InputError
+    from etl.core.errors import InputError
 
     log = tmp_path / "app.log"
     shutil.copy(DATA / "nasa-http.log", log)
@@ -148,7 +148,7 @@ def test_an_unknown_format_stops_with_what_it_looks_like(settings_env, tmp_path)
      ['{"foo": 1}'] * 20, ['{"remote_addr": "198.51.100.7", "msg": "hello"}'] * 20],
 )  # fmt: skip
 def test_lines_that_only_look_like_a_format_stop_the_run_instead_of_loading_as_rejects(settings_env, tmp_path, lines):
-    from etl.errors import InputError
+    from etl.core.errors import InputError
 
     log = tmp_path / "access.log"
     log.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -18,9 +18,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from etl.errors import InputError
-from etl.inquiries.regions import UNKNOWN, division_name, normalize_country, normalize_place
-from etl.readers import open_export
+from etl.core.errors import InputError
+from etl.core.places import UNKNOWN, division_name
+from etl.core.readers import open_export
+from etl.ingest.inquiries.regions import normalize_country, normalize_place
 from etl.sample.generate import INQUIRY_COLUMNS
 
 # (country, province_city, district) as typed -> (region, adcode or None when only the region is checked)
@@ -439,7 +440,7 @@ def test_the_same_rows_in_any_encoding_delimiter_or_workbook_read_the_same(tmp_p
 
 @pytest.mark.parametrize("shape", ["gb18030", "xlsx", "semicolon"])
 def test_every_shape_loads_the_same_inquiries(settings_env, tmp_path, shape):
-    from etl.inquiries.ingest import ingest_inquiries
+    from etl.ingest.inquiries.ingest import ingest_inquiries
     from tests.test_inquiries import warehouse_text
 
     baseline = ingest_inquiries(settings_env, _save(tmp_path / "base.csv", "utf-8"))
@@ -519,8 +520,8 @@ def _unplaced_export(path: Path) -> Path:
 def test_the_quality_report_gives_shares_per_country_and_field_and_the_values_typed(settings_env, tmp_path):
     import datetime as dt
 
-    from etl.inquiries.ingest import ingest_inquiries
-    from etl.inquiries.quality import place_quality
+    from etl.ingest.inquiries.ingest import ingest_inquiries
+    from etl.ingest.inquiries.quality import place_quality
 
     ingest_inquiries(settings_env, _unplaced_export(tmp_path / "export.csv"))
     quality = place_quality(settings_env, dt.date(2026, 11, 1), dt.date(2026, 11, 30))
@@ -535,7 +536,7 @@ def test_the_quality_report_gives_shares_per_country_and_field_and_the_values_ty
         ("district", "unknown_district", "高新区"): None,
     }  # the phone number typed as a city is counted, never kept
 
-    from etl import warehouse
+    from etl.core import warehouse
 
     with warehouse.read(settings_env.warehouse) as con:
         districts = {row[0] for row in con.execute("SELECT DISTINCT district FROM inquiries").fetchall()}
@@ -544,8 +545,8 @@ def test_the_quality_report_gives_shares_per_country_and_field_and_the_values_ty
 
 def test_the_inquiry_page_shows_what_the_gazetteer_missed(settings_env, tmp_path):
     from dashboard.navigation import pages_for
-    from etl.accounts import ROLES
-    from etl.inquiries.ingest import ingest_inquiries
+    from etl.core.roles import ROLES
+    from etl.ingest.inquiries.ingest import ingest_inquiries
     from tests.test_dashboard import app_as
 
     ingest_inquiries(settings_env, _unplaced_export(tmp_path / "export.csv"))

@@ -9,10 +9,10 @@ import json
 import duckdb
 import pytest
 
-from etl import warehouse
 from etl.compliance import audit, rights
 from etl.compliance.inventory import INVENTORY
-from etl.errors import FieldError, InputError
+from etl.core import warehouse
+from etl.core.errors import FieldError, InputError
 from etl.sample.generate import RIGHTS_COLUMNS
 from tests.test_cli import vcar
 
@@ -24,38 +24,45 @@ def entries(cfg) -> list[tuple]:
         return con.execute("SELECT action, object, detail FROM audit_log ORDER BY seq").fetchall()
 
 
-def test_lifecycle_and_deadlines_of_a_new_request(settings_env):
+def test_lifecycle_and_deadlines_of_a_new_request(settings_env, on_day):
     r = rights.add(settings_env, type_="access", received=D(2026, 11, 2), email="A.Person@Example.cn")
     assert r.request_id == "DSR-2026-0001" and r.status == "received"
     row = rights.listing(settings_env, as_of=D(2026, 11, 10))[0]
     assert (row["due_date"], row["statutory_deadline"], row["days_left"], row["sla_state"]) == (
         D(2026, 11, 23), D(2026, 12, 2), 13, "on_track")  # fmt: skip
-    rights.update(settings_env, r.request_id, status="awaiting_identity", today=D(2026, 11, 3))
+    on_day(D(2026, 11, 3))
+    rights.update(settings_env, r.request_id, status="awaiting_identity")
     assert rights.listing(settings_env, as_of=D(2026, 11, 5))[0]["sla_state"] == "paused"
-    rights.update(settings_env, r.request_id, identity_verified=D(2026, 11, 10), today=D(2026, 11, 10))
+    on_day(D(2026, 11, 10))
+    rights.update(settings_env, r.request_id, identity_verified=D(2026, 11, 10))
     row = rights.listing(settings_env, as_of=D(2026, 11, 11))[0]
     assert row["status"] == "in_progress"
     assert (row["paused_from"], row["paused_until"], row["due_date"]) == (D(2026, 11, 3), D(2026, 11, 10),
                                                                           D(2026, 12, 1))  # fmt: skip
-    rights.update(settings_env, r.request_id, status="completed", today=D(2026, 11, 20))
+    on_day(D(2026, 11, 20))
+    rights.update(settings_env, r.request_id, status="completed")
     assert rights.listing(settings_env, as_of=D(2026, 12, 20))[0]["sla_state"] == "done_on_time"
     assert rights.listing(settings_env, as_of=D(2026, 12, 20), open_only=True) == []
 
 
-def test_invalid_transitions_and_late_extensions_are_refused(settings_env):
+def test_invalid_transitions_and_late_extensions_are_refused(settings_env, on_day):
     r = rights.add(settings_env, type_="erasure", received=D(2026, 11, 2), phone="+86 138 0013 8000")
     with pytest.raises(FieldError, match="--status: 'nonsense' is not one of"):
         rights.update(settings_env, r.request_id, status="nonsense")
     with pytest.raises(FieldError, match="--reason: an extension needs a reason"):
         rights.update(settings_env, r.request_id, extend=True)
     with pytest.raises(FieldError, match="--reason: an extension needs a reason"):  # the status alone is one too
-        rights.update(settings_env, r.request_id, status="extended", today=D(2026, 11, 30))
+        on_day(D(2026, 11, 30))
+        rights.update(settings_env, r.request_id, status="extended")
     with pytest.raises(InputError, match="had to be notified by 2026-12-02"):
-        rights.update(settings_env, r.request_id, extend=True, reason="complex", today=D(2026, 12, 3))
-    rights.update(settings_env, r.request_id, extend=True, reason="numerous requests", today=D(2026, 11, 30))
+        on_day(D(2026, 12, 3))
+        rights.update(settings_env, r.request_id, extend=True, reason="complex")
+    on_day(D(2026, 11, 30))
+    rights.update(settings_env, r.request_id, extend=True, reason="numerous requests")
     row = rights.listing(settings_env, as_of=D(2026, 12, 20))[0]
     assert (row["status"], row["extended_deadline"], row["sla_state"]) == ("extended", D(2027, 2, 2), "on_track")
-    rights.update(settings_env, r.request_id, status="completed", today=D(2026, 12, 21))
+    on_day(D(2026, 12, 21))
+    rights.update(settings_env, r.request_id, status="completed")
     with pytest.raises(InputError, match="cannot go from completed to in_progress"):
         rights.update(settings_env, r.request_id, status="in_progress")
 
@@ -202,9 +209,12 @@ def test_cli_subject_export_and_erase(tmp_path, sample):
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "not-an-address" not in bad.stderr
 
 
-def test_the_register_as_of_a_day_holds_what_it_held_then(settings_env):
+def test_the_register_as_of_a_day_holds_what_it_held_then(settings_env, on_day):
+    on_day(D(2026, 10, 1))
     early = rights.add(settings_env, type_="access", received=D(2026, 10, 1), email="a@example.cn")
-    rights.update(settings_env, early.request_id, status="completed", today=D(2026, 10, 20))
+    on_day(D(2026, 10, 20))
+    rights.update(settings_env, early.request_id, status="completed")
+    on_day(D(2026, 11, 2))
     rights.add(settings_env, type_="erasure", received=D(2026, 11, 2), email="b@example.cn")
     then = {r["request_id"]: r for r in rights.listing(settings_env, as_of=D(2026, 10, 10))}
     assert list(then) == [early.request_id]  # the November request had not come in
@@ -213,14 +223,19 @@ def test_the_register_as_of_a_day_holds_what_it_held_then(settings_env):
     assert len(now) == 2 and now[early.request_id]["closed_on"] == D(2026, 10, 20)
 
 
-def test_the_rights_report_counts_open_at_risk_overdue_and_closures_of_the_window(settings_env):
-    from etl.reports import rights_report
+def test_the_rights_report_counts_open_at_risk_overdue_and_closures_of_the_window(settings_env, on_day):
+    from etl.reporting.reports import rights_report
 
+    on_day(D(2026, 9, 1))
     early = rights.add(settings_env, type_="access", received=D(2026, 9, 1), email="one@example.cn")
+    on_day(D(2026, 9, 11))
+    rights.update(settings_env, early.request_id, status="completed")  # on time, 10 days
+    on_day(D(2026, 10, 1))
     rights.add(settings_env, type_="erasure", received=D(2026, 10, 1), email="two@example.cn")
+    on_day(D(2026, 11, 2))
     late = rights.add(settings_env, type_="access", received=D(2026, 11, 2), email="three@example.cn")
-    rights.update(settings_env, early.request_id, status="completed", today=D(2026, 9, 11))  # on time, 10 days
-    rights.update(settings_env, late.request_id, status="completed", today=D(2026, 11, 20))  # on time, 18 days
+    on_day(D(2026, 11, 20))
+    rights.update(settings_env, late.request_id, status="completed")  # on time, 18 days
     report = rights_report(settings_env, D(2026, 11, 25), window_days=90)
     # the October request: due 15 business days on (company), statutory a month on: overdue on 25 November
     assert (report["open_requests"], report["at_risk"], report["overdue"]) == (1, 0, 1)

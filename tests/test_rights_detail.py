@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from etl import clock
-from etl.accounts import add_user
+from etl.access.accounts import add_user
 from etl.compliance import rights
-from etl.errors import FieldError
+from etl.core import clock
+from etl.core.errors import FieldError
 
 D = dt.date
 
@@ -20,10 +20,12 @@ def owner_account(cfg, name: str = "li.wei") -> str:
     return name
 
 
-def test_an_owner_is_a_dashboard_account_and_survives_a_reimport(settings_env, tmp_path):
+def test_an_owner_is_a_dashboard_account_and_survives_a_reimport(settings_env, tmp_path, on_day):
     owner = owner_account(settings_env)
+    on_day(D(2026, 11, 2))
     r = rights.add(settings_env, type_="access", received=D(2026, 11, 2), email="someone@example.cn")
-    rights.update(settings_env, r.request_id, owner=owner, today=D(2026, 11, 3))
+    on_day(D(2026, 11, 3))
+    rights.update(settings_env, r.request_id, owner=owner)
     assert rights.listing(settings_env, as_of=D(2026, 11, 3))[0]["owner"] == owner
     with pytest.raises(FieldError, match="--owner: 'Zhang San' is not a dashboard account"):
         rights.update(settings_env, r.request_id, owner="Zhang San")
@@ -41,17 +43,22 @@ def test_an_owner_is_a_dashboard_account_and_survives_a_reimport(settings_env, t
     assert rights.listing(settings_env, as_of=D(2026, 11, 3))[0]["owner"] is None
 
 
-def test_the_timeline_has_each_milestone_with_the_days_identity_was_pending(settings_env):
+def test_the_timeline_has_each_milestone_with_the_days_identity_was_pending(settings_env, on_day):
+    on_day(D(2026, 10, 1))
     r = rights.add(settings_env, type_="access", received=D(2026, 10, 1), email="someone@example.cn")
-    rights.update(settings_env, r.request_id, status="awaiting_identity", today=D(2026, 10, 3))
+    on_day(D(2026, 10, 3))
+    rights.update(settings_env, r.request_id, status="awaiting_identity")
     paused = rights.timeline(settings_env, r.request_id, D(2026, 10, 8))
     assert [(e["day"], e["event"], e["detail"]) for e in paused if e["by"] is None] == [
         (D(2026, 10, 1), "Received", "access request by email"),
         (D(2026, 10, 3), "Identity asked for", "pending for 5 days on 2026-10-08"),
     ]  # fmt: skip
-    rights.update(settings_env, r.request_id, identity_verified=D(2026, 10, 13), today=D(2026, 10, 13))
-    rights.update(settings_env, r.request_id, extend=True, reason="many systems", today=D(2026, 10, 20))
-    rights.update(settings_env, r.request_id, status="completed", today=D(2026, 12, 1))
+    on_day(D(2026, 10, 13))
+    rights.update(settings_env, r.request_id, identity_verified=D(2026, 10, 13))
+    on_day(D(2026, 10, 20))
+    rights.update(settings_env, r.request_id, extend=True, reason="many systems")
+    on_day(D(2026, 12, 1))
+    rights.update(settings_env, r.request_id, status="completed")
     events = rights.timeline(settings_env, r.request_id, D(2026, 12, 5))
     assert [(e["day"], e["event"], e["detail"]) for e in events if e["by"] is None] == [
         (D(2026, 10, 1), "Received", "access request by email"),
@@ -67,18 +74,19 @@ def test_the_timeline_has_each_milestone_with_the_days_identity_was_pending(sett
     assert "status: extended" in changes[3]["detail"] and "someone@example.cn" not in json.dumps(events, default=str)
 
 
-def test_the_rights_report_names_late_requests_with_their_owner(settings_env):
-    from etl.reports import rights_report
+def test_the_rights_report_names_late_requests_with_their_owner(settings_env, on_day):
+    from etl.reporting.reports import rights_report
 
     owner = owner_account(settings_env)
+    on_day(D(2026, 11, 24))
     late = rights.add(settings_env, type_="erasure", received=D(2026, 10, 1), email="one@example.cn")
     rights.update(settings_env, late.request_id, owner=owner)
     rights.add(settings_env, type_="access", received=D(2026, 11, 20), email="two@example.cn")  # on track
     report = rights_report(settings_env, D(2026, 11, 25))
     assert report["attention"] == [{
         "request_id": late.request_id, "type": "erasure", "status": "received", "sla_state": "overdue",
-        "days_left": -29, "business_days_left": -21, "owner": owner, "deadline": "2026-10-27",
-        "standing": "29 days overdue",
+        "days_left": -29, "business_days_left": -21, "owner": owner, "deadline_provisional": None,
+        "deadline": "2026-10-27", "standing": "29 days overdue",
     }]  # fmt: skip
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from etl import clock
+from etl.core import clock
 from tests.test_cli import vcar
 
 pytestmark = pytest.mark.slow

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from etl import sessions
-from etl.accounts import add_user, authenticate
+from etl.access import sessions
+from etl.access.accounts import add_user, authenticate
 
 PASSWORD = "a-long-password-1"
 

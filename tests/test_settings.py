@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from etl.errors import ConfigError
-from etl.settings import Settings, load_settings
+from etl.core.errors import ConfigError
+from etl.core.settings import Settings, load_settings
 from tests.conftest import setting_keys
 
 

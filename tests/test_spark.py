@@ -27,8 +27,8 @@ if shutil.which("java") is None:
                 allow_module_level=True)  # fmt: skip
 pytest.importorskip("pyspark", reason="pyspark is not installed (pip install -c requirements.lock -e '.[dev]')")
 
-from etl.logs.parse import REGEXES  # noqa: E402
-from etl.logs.spark_job import TABLES  # noqa: E402
+from etl.ingest.logs.parse import REGEXES  # noqa: E402
+from etl.ingest.logs.spark_job import TABLES  # noqa: E402
 
 FILES = 8
 
@@ -67,10 +67,10 @@ def split_logs(sample: Path, out: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def both(tmp_path_factory, mmdb, sample):
     """(settings, raw lines, Spark output folder, event log folder) after the embedded load and two job runs."""
-    from etl.inquiries.ingest import ingest_inquiries
-    from etl.logs.ingest import ingest_paths
-    from etl.logs.spark_job import run_job
-    from etl.settings import load_settings
+    from etl.core.settings import load_settings
+    from etl.ingest.inquiries.ingest import ingest_inquiries
+    from etl.ingest.logs.ingest import ingest_paths
+    from etl.ingest.logs.spark_job import run_job
 
     root = tmp_path_factory.mktemp("spark")
     lines = split_logs(sample, root / "logs")
@@ -104,7 +104,7 @@ def _parquet(out: Path, table: str) -> str:
 
 
 def _columns(cfg) -> dict[str, list[str]]:
-    from etl import warehouse
+    from etl.core import warehouse
 
     with warehouse.read(cfg.warehouse) as con:
         return warehouse.tables(con)
@@ -132,7 +132,7 @@ def test_a_second_run_over_the_same_input_changes_nothing(both):
 
 
 def test_reports_over_the_parquet_output_equal_those_over_the_embedded_warehouse(both):
-    from etl.reports import inquiries_report, usage_report, usage_series
+    from etl.reporting.reports import inquiries_report, usage_report, usage_series
 
     cfg, _, out, _, _ = both
     over_parquet = cfg.model_copy(update={"warehouse_parquet": str(out)})
@@ -145,8 +145,8 @@ def test_reports_over_the_parquet_output_equal_those_over_the_embedded_warehouse
 
 
 def test_a_wrong_warehouse_parquet_folder_is_one_line_naming_the_setting(both, tmp_path):
-    from etl.errors import ConfigError
-    from etl.reports import usage_report
+    from etl.core.errors import ConfigError
+    from etl.reporting.reports import usage_report
 
     cfg = both[0].model_copy(update={"warehouse_parquet": str(tmp_path / "nothing-here")})
     with pytest.raises(ConfigError, match=r"^setting warehouse_parquet \(VCAR_WAREHOUSE_PARQUET\): no agg_daily"):
@@ -213,7 +213,7 @@ class _Folders:
 
 
 def test_events_and_visits_older_than_the_retention_are_deleted_from_the_output_aggregates_kept():
-    from etl.logs.spark_job import expire_partitions
+    from etl.ingest.logs.spark_job import expire_partitions
 
     days = ["day=2026-08-01", "day=2026-08-02", "day=2026-08-03", "_SUCCESS"]
     tree = {f"/o/{t}": list(days) for t in ("events", "visits", "agg_daily")}
@@ -227,7 +227,7 @@ def test_events_and_visits_older_than_the_retention_are_deleted_from_the_output_
 def test_the_usage_and_funnel_pages_show_the_same_figures_over_the_parquet_output(both, page, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from etl.settings import cached_settings
+    from etl.core.settings import cached_settings
     from tests.conftest import clear_dashboard_cache
     from tests.test_dashboard import APP
 
@@ -259,7 +259,7 @@ def test_the_readme_spark_submit_command_runs_the_job(both, tmp_path):
     import subprocess
     import sys
 
-    import etl.logs.spark_job as job
+    import etl.ingest.logs.spark_job as job
 
     cfg = both[0]
     env = outside_env() | {
@@ -283,9 +283,9 @@ def test_the_readme_spark_submit_command_runs_the_job(both, tmp_path):
 
 
 def test_w3c_logs_are_refused_by_the_spark_engine_before_spark_starts(settings_env, tmp_path):
-    from etl.errors import ConfigError
-    from etl.logs.spark_job import run_job
-    from etl.settings import load_settings
+    from etl.core.errors import ConfigError
+    from etl.core.settings import load_settings
+    from etl.ingest.logs.spark_job import run_job
 
     with pytest.raises(ConfigError, match=r"^--format w3c: .* load them with the embedded engine$"):
         run_job(load_settings(), [str(tmp_path)], str(tmp_path / "out"), fmt="w3c")

@@ -1,4 +1,4 @@
-"""Known-answer tests of the pure steps of the log transform (etl/logs/transform.py), a few rows each, checked
+"""Known-answer tests of the pure steps of the log transform (etl/ingest/logs/transform.py), a few rows each, checked
 with polars' own frame comparison: the steps Spark runs too, without files, clock, warehouse or GeoIP."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import datetime as dt
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from etl.logs.pseudonymize import visitor_id
-from etl.logs.transform import drop_unparsed, mark_pageviews, put_day, put_visitor_id, scrub
+from etl.ingest.logs.pseudonymize import visitor_id
+from etl.ingest.logs.transform import drop_unparsed, mark_pageviews, put_day, put_visitor_id, scrub
 
 UTC = dt.UTC
 

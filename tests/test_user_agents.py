@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from user_agents import parse as reference_parse
 
-from etl.logs.agent_classes import people_pattern
-from etl.logs.enrich import classify_user_agent, classify_user_agents, listed_crawlers, parse_agent
+from etl.ingest.logs.agent_classes import people_pattern
+from etl.ingest.logs.enrich import classify_user_agent, classify_user_agents, listed_crawlers, parse_agent
 
 BROWSERS = [
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
@@ -68,7 +68,7 @@ def test_where_the_native_parser_differs_it_only_finds_more_bots():
     assert differ, "the crawler list has long bot strings the bounded patterns miss"
     assert all(parse_agent(text).is_bot and not reference_parse(text).is_bot for text in differ if
                parse_agent(text).device != reference_parse(text).device)  # fmt: skip
-    # the list also names a few in-app browsers and desktop apps, which stay people here (etl.logs.agent_classes)
+    # the list also names a few in-app browsers and desktop apps, which stay people here (etl.ingest.logs.agent_classes)
     assert all(classify_user_agent(text).is_bot for text in differ if not re.search(people_pattern(), text))
 
 
@@ -112,7 +112,7 @@ def test_devices_and_bot_reasons():
     ],
 )
 def test_a_listed_crawler_is_named_after_its_product_not_mozilla(ua, name):
-    from etl.logs.enrich import classify_user_agent
+    from etl.ingest.logs.enrich import classify_user_agent
 
     info = classify_user_agent(ua)
     assert info.is_bot and info.bot_name == name

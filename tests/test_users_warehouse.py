@@ -10,9 +10,9 @@ import duckdb
 import pytest
 
 import queries
-from etl import keystore, warehouse
-from etl.accounts import add_user, authenticate
-from etl.errors import ConfigError
+from etl.access.accounts import add_user, authenticate
+from etl.core import keystore, warehouse
+from etl.core.errors import ConfigError
 
 
 def mode(path) -> int:

@@ -12,11 +12,11 @@ from dashboard.auth import require_page
 from dashboard.navigation import PageEnd
 from dashboard.tables import HALF_WIDTH, show_table
 from dashboard.views.inquiry_quality import show_place_quality
-from etl import clock
-from etl.charts import colours, district_bars, funnel_texts, partial_note, partial_opacity, time_axis
-from etl.formatting import change_between, display
-from etl.metrics import label
-from etl.settings import cached_settings
+from etl.core import clock
+from etl.core.metrics import label
+from etl.core.settings import cached_settings
+from etl.reporting.charts import colours, district_bars, funnel_texts, partial_note, partial_opacity, time_axis
+from etl.reporting.formatting import change_between, display
 
 require_page("views/inquiries.py")
 cfg = cached_settings()

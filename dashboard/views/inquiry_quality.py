@@ -9,8 +9,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard.tables import show_table
-from etl.inquiries.quality import PlaceQuality, place_quality
-from etl.settings import cached_settings
+from etl.core.settings import cached_settings
+from etl.ingest.inquiries.quality import PlaceQuality, place_quality
 
 FIELDS = {"province_city": "province / city", "district": "district", "country": "country"}
 SHARES = {"country": pl.String, "field": pl.String, "inquiries": pl.Int64, "unplaced": pl.Int64,

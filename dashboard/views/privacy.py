@@ -11,12 +11,13 @@ from dashboard import loaders
 from dashboard.auth import require_page
 from dashboard.navigation import pages_for
 from dashboard.tables import show_table
-from etl import clock, keystore
 from etl.compliance import activities
 from etl.compliance.inventory import INVENTORY
 from etl.compliance.promises import STATUS_COLOURS, html_report
-from etl.formatting import count, heading, when, words
-from etl.settings import cached_settings
+from etl.core import clock, keystore
+from etl.core.settings import cached_settings
+from etl.core.words import count, when, words
+from etl.reporting.formatting import heading
 
 user = require_page("views/privacy.py")
 cfg = cached_settings()

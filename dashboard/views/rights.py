@@ -11,13 +11,14 @@ import streamlit as st
 from dashboard import loaders
 from dashboard.auth import require_page
 from dashboard.tables import show_table
-from etl import clock
-from etl.charts import colours
 from etl.compliance import rights
-from etl.errors import FieldError, VcarError
-from etl.formatting import display, words
-from etl.metrics import label
-from etl.settings import cached_settings
+from etl.core import clock
+from etl.core.errors import FieldError, VcarError
+from etl.core.metrics import label
+from etl.core.settings import cached_settings
+from etl.core.words import words
+from etl.reporting.charts import colours
+from etl.reporting.formatting import display
 
 # The form's words for each field a check may name (the CLI names them by their options instead).
 FORM_LABELS = {

@@ -11,11 +11,11 @@ from dashboard import controls, loaders
 from dashboard.auth import require_page
 from dashboard.navigation import PageEnd
 from dashboard.tables import HALF_WIDTH, MAP_CONFIG, country_codes, show_table
-from etl import clock
-from etl.charts import clock_change_note, colours, partial_note, series_lines, time_axis
-from etl.formatting import change_between, display
-from etl.metrics import BY_KEY, DIMENSION_BY_KEY, label
-from etl.settings import cached_settings
+from etl.core import clock
+from etl.core.metrics import BY_KEY, DIMENSION_BY_KEY, label
+from etl.core.settings import cached_settings
+from etl.reporting.charts import clock_change_note, colours, partial_note, series_lines, time_axis
+from etl.reporting.formatting import change_between, display
 
 user = require_page("views/usage.py")
 cfg = cached_settings()

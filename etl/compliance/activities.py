@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from etl.compliance.inventory import INVENTORY, LEGAL_OBLIGATION, LEGITIMATE_INTEREST, Table
 from etl.compliance.promises import ADEQUATE, EEA
-from etl.settings import Settings
+from etl.core.settings import Settings
 
 CONSENT_AND_CONTRACT = "Art. 6(1)(a) consent (the contact form); Art. 6(1)(b) steps before a contract"
 STAFF = "staff with a dashboard account (marketing, managers, compliance, administrators)"

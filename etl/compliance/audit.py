@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 
 import queries
-from etl import clock, keystore
+from etl.core import clock, keystore
 
 GENESIS = "0" * 64
 QUEUE_FILE = "audit_queue.jsonl"
@@ -77,9 +77,9 @@ def verify(con) -> Verification:
 
 def recent(cfg, limit: int = 50, obj: str | None = None) -> list[dict[str, Any]]:
     """The latest entries, newest first (only those about ``obj`` when given), their details as readable
-    "field: value" pairs with times in the reporting time zone (etl/formatting.py)."""
-    from etl import warehouse
-    from etl.formatting import details
+    "field: value" pairs with times in the reporting time zone (etl/reporting/formatting.py)."""
+    from etl.core import warehouse
+    from etl.core.words import details
 
     with warehouse.read(cfg.warehouse) as con:
         rows = queries.rows(con, "audit/recent.sql", limit=limit, object=obj)
@@ -93,8 +93,8 @@ def record(cfg, actor: str, action: str, obj: str, detail: dict[str, Any] | None
     time it happened, by the next ``record`` that gets through, so no entry is lost. The queue is read,
     flushed and rewritten under an exclusive file lock, so threads and processes recording at once neither
     lose nor repeat a queued entry; a write conflict is retried, so none of them sees an error."""
-    from etl import warehouse
-    from etl.errors import WarehouseBusy
+    from etl.core import warehouse
+    from etl.core.errors import WarehouseBusy
 
     occurred = clock.now().isoformat(timespec="seconds")
     entry = {"actor": actor, "action": action, "object": obj, "detail": (detail or {}) | {"occurred_at": occurred}}

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import queries
-from etl import clock, keystore, warehouse
-from etl.settings import Settings
+from etl.core import clock, keystore, warehouse
+from etl.core.settings import Settings
 
 KEPT, AT_RISK, BROKEN, NOT_CHECKED = "kept", "at_risk", "broken", "not_checked"
 STATUSES = (KEPT, AT_RISK, BROKEN, NOT_CHECKED)

@@ -4,7 +4,7 @@ Open and sealed days: a reporting day is *open* while its visitor salt exists. I
 ``event_retention_days``, so that a later run bringing more lines of it rebuilds it exactly. Its salt is
 destroyed, and the day *sealed*, ``salt_retention_days`` after the later of the day's end and the last run that
 loaded a line of it. A sealed day's events then follow ``event_retention_days``, and a late line of it is
-merged into its aggregates additively (etl/logs/ingest.py).
+merged into its aggregates additively (etl/ingest/logs/ingest.py).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import datetime as dt
 from typing import Any
 
 import queries
-from etl import clock, faults, keystore, warehouse
 from etl.compliance import audit
-from etl.settings import Settings
+from etl.core import clock, faults, keystore, warehouse
+from etl.core.settings import Settings
 
 
 def policy_days(cfg: Settings) -> dict[str, int]:

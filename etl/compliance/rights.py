@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import queries
-from etl import clock, faults, warehouse
 from etl.compliance import audit, deadlines, history
 from etl.compliance.subjects import EMAIL, PHONE, SubjectKeys, normalize_email, normalize_phone
-from etl.errors import FieldError, InputError
-from etl.formatting import count, days, details, words
-from etl.readers import parse_time, read_rows
-from etl.runstats import RunStats
-from etl.settings import Settings, calendar_for
+from etl.core import clock, faults, warehouse
+from etl.core.errors import FieldError, InputError
+from etl.core.readers import parse_time, read_rows
+from etl.core.runstats import RunStats
+from etl.core.settings import Settings, calendar_for
+from etl.core.words import count, days, details, words
 
 TYPES = ("access", "rectification", "erasure", "restriction", "portability", "objection", "withdraw_consent")
 CHANNELS = ("email", "web_form", "phone", "post", "in_person", "other")
@@ -143,11 +143,11 @@ def add(
 def update(
     cfg: Settings, request_id: str, *, status: str | None = None, identity_verified: dt.date | None = None,
     extend: bool = False, reason: str | None = None, note: str | None = None, owner: str | None = None,
-    today: dt.date | None = None, actor: str | None = None,
+    actor: str | None = None,
 ) -> Request:  # fmt: skip
     """Apply one change; a transition the lifecycle does not allow, or a late extension, is refused. ``owner`` is
     a dashboard account's name, or "" for nobody."""
-    today = today or clock.today(cfg.tz)
+    today = clock.today(cfg.tz)  # the day of the change, as the audit entry written with it says
     with warehouse.write(cfg.warehouse) as con:
         found = _load(con, request_id)
         if not found:
@@ -200,7 +200,8 @@ def update(
 def owner_of(cfg: Settings, name: str) -> str | None:
     """A request's owner must be a dashboard account (``vcar users list``), so the register names staff by the
     login the audit log uses, never by a typed name; "" means nobody."""
-    from etl.accounts import RIGHTS_ROLES, list_users
+    from etl.access.users import list_users
+    from etl.core.roles import RIGHTS_ROLES
 
     name = name.strip()
     if not name:

@@ -11,10 +11,10 @@ import json
 from typing import Any
 
 import queries
-from etl import clock, warehouse
 from etl.compliance import audit
 from etl.compliance.subjects import SubjectKeys
-from etl.settings import Settings
+from etl.core import clock, warehouse
+from etl.core.settings import Settings
 
 WEB_NOTE = (
     "Web analytics: access-log data is stored only under visitor ids keyed by a random daily salt; the salts are "

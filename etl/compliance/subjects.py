@@ -11,8 +11,8 @@ import hmac
 import re
 from pathlib import Path
 
-from etl import keystore
-from etl.errors import FieldError
+from etl.core import keystore
+from etl.core.errors import FieldError
 
 SUBJECT_KEY_NAME = "subject"
 # An e-mail address or a phone number inside free text (a URL path, a note): masked wherever text is kept.

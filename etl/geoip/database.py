@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import queries
-from etl import warehouse
-from etl.errors import ConfigError, InputError
-from etl.metrics import ratio
-from etl.settings import Settings
+from etl.core import warehouse
+from etl.core.errors import ConfigError, InputError
+from etl.core.metrics import ratio
+from etl.core.settings import Settings
 
 MAX_AGE_DAYS = 183  # six months: places drift (networks move between towns and providers) beyond that
 KINDS = ("City", "Country")  # what geoip2 answers: a database type names one of them (GeoLite2-City, DBIP-City-Lite)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from etl.logs.enrich import place_of
+from etl.ingest.logs.enrich import place_of
 
 DROP = 0.01  # a fall of a percentage point or more in estimated coverage is reported
 

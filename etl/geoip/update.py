@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from etl.errors import ConfigError, InputError
+from etl.core.errors import ConfigError, InputError
+from etl.core.keystore import read_private
+from etl.core.settings import Settings, demo_geoip_db
 from etl.geoip import probe
 from etl.geoip.database import KINDS, Database, describe, last_day_coverage, requests_by_country
-from etl.keystore import read_private
-from etl.settings import Settings, demo_geoip_db
 
 LICENSE_FILE = "geoip_license_key"
 LICENSE_ENV = "VCAR_GEOIP_LICENSE_KEY"

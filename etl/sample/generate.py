@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from etl.errors import InputError
-from etl.inquiries.regions import county_names
+from etl.core.errors import InputError
+from etl.ingest.inquiries.regions import county_names
 from etl.sample.networks import BOT_NETWORKS, NETWORKS, SampleNetwork
 
 SERVER_TZ = ZoneInfo("Asia/Shanghai")

@@ -1,4 +1,4 @@
--- Inquiries placed from a gazetteer (etl/inquiries/regions.py): China's prefecture or county as its adcode, so the
+-- Inquiries placed from a gazetteer (etl/ingest/inquiries/regions.py): China's prefecture or county as its adcode, so the
 -- funnel can be read by district within a province; data-quality findings say in which country and, for an
 -- ambiguous name, which places it could be.
 ALTER TABLE inquiries ADD COLUMN adcode VARCHAR;         -- China: 6-digit adcode (GB/T 2260) of the prefecture or county placed

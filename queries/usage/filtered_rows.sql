@@ -1,5 +1,5 @@
 -- The filtered rows every usage query reads, as two table macros defined on each connection (temporary, so a
--- read-only connection can define them). `f` is the $filters struct: one field per dimension of etl/metrics.py
+-- read-only connection can define them). `f` is the $filters struct: one field per dimension of etl/core/metrics.py
 -- that filters (country, region, device, browser, source, page), NULL for "all".
 
 -- Visit-level rows for a range and filters. Without a page filter: agg_daily. With one: that page's rows of

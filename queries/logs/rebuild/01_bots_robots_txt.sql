@@ -1,4 +1,4 @@
--- Step 1 of the rebuild (etl/logs/ingest.py runs queries/logs/rebuild/ in name order), inside the load
+-- Step 1 of the rebuild (etl/ingest/logs/ingest.py runs queries/logs/rebuild/ in name order), inside the load
 -- transaction. Table: events (updated). Grain: one row per request.
 -- Parameters: $days (DATE[], the reporting days rebuilt); $file_key and $from_line are null for an open day's rebuild
 -- from all its events, or the file and first line of the new lines when they merge into sealed days (then only

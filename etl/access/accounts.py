@@ -1,0 +1,115 @@
+"""Dashboard accounts: argon2 hashes in ``secrets_dir/users.json`` (0600), lock-out after repeated failures.
+
+No streamlit import here: the CLI (``vcar users add``) and the login page share this module. Reading the users
+file is etl/access/users.py's; a change that must end someone's sessions calls etl/access/sessions.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from etl.access.sessions import revoke_user
+from etl.access.users import USERS_FILE, User, _load
+from etl.core import clock
+from etl.core.errors import ConfigError, InputError
+from etl.core.keystore import ensure_secrets_dir, write_private
+from etl.core.roles import ROLES
+
+LOGIN_STATE_FILE = "login_state.json"
+LOGIN_LOCK_FILE = "login_state.lock"
+MIN_PASSWORD = 10
+_NAME = re.compile(r"[a-z][a-z0-9_.-]{1,31}")
+_hasher = PasswordHasher()
+LOCKED = "This account is locked after repeated failed logins. Try again later."
+
+
+def _save(path: Path, data: dict) -> None:
+    write_private(path, json.dumps(data, indent=2, sort_keys=True).encode("utf-8"))
+
+
+def add_user(secrets_dir: Path, name: str, role: str, password: str, *, replace: bool = False) -> User:
+    """Create (or with ``replace``, reset) an account. The password is kept only as an argon2 hash."""
+    if role not in ROLES:
+        raise ConfigError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    if not _NAME.fullmatch(name):
+        raise ConfigError(f"user name {name!r}: use 2-32 lower-case letters, digits, '.', '_' or '-'")
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"password for {name}: at least {MIN_PASSWORD} characters")
+    ensure_secrets_dir(secrets_dir)
+    path = secrets_dir / USERS_FILE
+    data = _load(path)
+    if name in data and not replace:
+        raise InputError(f"user {name} exists already (use --replace to reset the password)")
+    data[name] = {"role": role, "hash": _hasher.hash(password), "created_at": _now().isoformat()}
+    _save(path, data)
+    if replace:  # a reset password ends the sessions signed in with the old one
+        revoke_user(secrets_dir, name)
+    return User(name, role)
+
+
+def new_password() -> str:
+    """A random password for generated (demo) accounts: 16 URL-safe characters."""
+    return secrets.token_urlsafe(12)
+
+
+def _now() -> dt.datetime:
+    return clock.wall()
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: User | None
+    message: str
+    known: bool  # the name is an account (audit entries name only accounts, never what else was typed)
+
+
+def authenticate(secrets_dir: Path, name: str, password: str, *, max_failures: int, lock_minutes: int) -> LoginResult:
+    """Check a password; after ``max_failures`` failures in a row the account is locked for a while.
+
+    The failure count is read and written under an exclusive lock (the password check, slow on purpose, runs
+    outside it), so wrong passwords sent at once from many sessions all count and cannot slip past the lock."""
+    from etl.core.keystore import exclusive
+
+    users = _load(secrets_dir / USERS_FILE)
+    state_path = secrets_dir / LOGIN_STATE_FILE
+    record = users.get(name)
+    if _locked(_load(state_path).get(name), _now()):
+        return LoginResult(None, LOCKED, record is not None)
+    ok = False
+    if record is not None:
+        try:
+            ok = _hasher.verify(record["hash"], password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            ok = False
+    else:
+        _hasher.hash(password)  # same cost for unknown names: no user enumeration by timing
+    ensure_secrets_dir(secrets_dir)
+    with exclusive(secrets_dir / LOGIN_LOCK_FILE):
+        state = _load(state_path)
+        entry = state.get(name, {"failures": 0, "locked_until": None})
+        now = _now()
+        if _locked(entry, now):  # locked by a parallel attempt while this password was being checked
+            return LoginResult(None, LOCKED, record is not None)
+        if ok and record is not None:
+            state.pop(name, None)
+            _save(state_path, state)
+            return LoginResult(User(name, record["role"]), "", True)
+        failures = entry.get("failures", 0) + 1
+        locked_until = (now + dt.timedelta(minutes=lock_minutes)).isoformat() if failures >= max_failures else None
+        state[name] = {"failures": 0 if locked_until else failures, "locked_until": locked_until}
+        _save(state_path, state)
+    if locked_until and record is not None:  # a lock-out also ends the account's open sessions
+        revoke_user(secrets_dir, name)
+    return LoginResult(None, LOCKED if locked_until else "Wrong user name or password.", record is not None)
+
+
+def _locked(entry: dict | None, now: dt.datetime) -> bool:
+    return bool(entry and entry.get("locked_until") and dt.datetime.fromisoformat(entry["locked_until"]) > now)

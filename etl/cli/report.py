@@ -1,0 +1,112 @@
+"""vcar report: usage, inquiries and the rights register's figures, as text or JSON."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from etl.cli.common import (
+    BrowserFilter,
+    CountryFilter,
+    DateFrom,
+    DateTo,
+    DeviceFilter,
+    JsonFlag,
+    PageFilter,
+    RegionFilter,
+    SourceFilter,
+    as_of_day,
+    checked_filters,
+    emit,
+    window,
+    with_warehouse,
+)
+from etl.reporting.formatting import display
+
+report_app = typer.Typer(help="Print reports computed from the warehouse.", no_args_is_help=True)
+
+
+@report_app.command("usage")
+def report_usage(
+    date_from: DateFrom,
+    date_to: DateTo,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Rows per list.")] = 10,
+    country: CountryFilter = None,
+    region: RegionFilter = None,
+    device: DeviceFilter = None,
+    browser: BrowserFilter = None,
+    source: SourceFilter = None,
+    page: PageFilter = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Website usage for a date range: visitors, visits, pageviews, bounce rate, pages, sources, countries."""
+    from etl.reporting.reports import usage_report
+
+    start, end = window(date_from, date_to)
+    filters = checked_filters({"country": country, "region": region, "device": device, "browser": browser,
+                               "source": source, "page": page})  # fmt: skip
+    report = usage_report(with_warehouse(), start, end, limit, filters)
+    shown = {key: display(key, report[key]) for key in ("visitors", "visits", "pageviews", "bounce_rate", "requests",
+                                                          "bot_requests")}  # fmt: skip
+    human = (
+        f"{report['from']} .. {report['to']} ({report['timezone']}): {shown['visitors']} visitors, "
+        f"{shown['visits']} visits, {shown['pageviews']} pageviews, bounce rate {shown['bounce_rate']}; "
+        f"{shown['requests']} requests of which {shown['bot_requests']} from bots"
+        + (" (requests and bots are not split by filters)" if report["filters"] else "")
+        + (f"\n{report['geoip_attribution']}" if report["geoip_attribution"] else "")
+    )
+    emit(report, as_json, human)
+
+
+@report_app.command("inquiries")
+def report_inquiries(
+    date_from: DateFrom,
+    date_to: DateTo,
+    country: CountryFilter = None,
+    region: RegionFilter = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Inquiries by country, region and support type; first-response time; the funnel from web visitors on."""
+    from etl.reporting.reports import inquiries_report
+
+    place = checked_filters({"country": country, "region": region})
+    report = inquiries_report(with_warehouse(), *window(date_from, date_to), country=place["country"],
+                              region=place["region"])  # fmt: skip
+    f, first = report["funnel"], report["first_response"]
+    human = (
+        f"{report['from']} .. {report['to']}: {display('visitors', f['visitors'])} visitors -> "
+        f"{display('contact_page_visitors', f['contact_page_visitors'])} on the contact page -> "
+        f"{display('inquiries', f['submissions'])} inquiries -> {display('responded', f['responded'])} answered -> "
+        f"{display('closed', f['closed'])} closed; median first response "
+        f"{display('median_hours', first['median_hours'])}, "
+        f"within SLA {display('within_sla_share', first['within_sla_share'])}"
+        + (f"\n{report['geoip_attribution']}" if report["geoip_attribution"] else "")
+    )
+    emit(report, as_json, human)
+
+
+@report_app.command("rights")
+def report_rights(
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="The register as it stood that day (YYYY-MM-DD; default today in the reporting time zone)."
+        ),
+    ] = None,
+    window_days: Annotated[int, typer.Option(min=1, max=3660, help="Closures counted over this many days.")] = 90,
+    as_json: JsonFlag = False,
+) -> None:
+    """The rights register's figures: open, at risk, overdue; on-time share and median days to close."""
+    from etl.reporting.reports import rights_report
+
+    cfg = with_warehouse()
+    report = rights_report(cfg, as_of_day(as_of, cfg), window_days)
+    shown = {key: display(key, report[key]) for key in ("open_requests", "at_risk", "overdue", "on_time_share",
+                                                         "median_days_to_close")}  # fmt: skip
+    human = (
+        f"as of {report['as_of']}: {shown['open_requests']} open, {shown['at_risk']} at risk, {shown['overdue']} "
+        f"overdue; last {window_days} days: on time {shown['on_time_share']}, median days to close "
+        f"{shown['median_days_to_close']}"
+    )
+    emit(report, as_json, human)

@@ -20,8 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from etl.sample.generate import BROWSERS, CRAWLERS, PAGES, _clf_time, random_host
+from etl.sample.generate import clf_time, random_host
 from etl.sample.networks import NETWORKS
+from etl.sample.site import BROWSERS, CRAWLERS, PAGES
 
 
 def write_log(path: Path, lines: int, seed: int = 1) -> None:
@@ -41,7 +42,7 @@ def write_log(path: Path, lines: int, seed: int = 1) -> None:
             t = start + dt.timedelta(seconds=rng.randrange(seconds))
             for _ in range(min(10, lines - written)):
                 t += dt.timedelta(seconds=rng.randint(1, 120))
-                fh.write(f'{ip} - - [{_clf_time(t)}] "GET {rng.choice(paths)} HTTP/1.1" 200 {rng.randint(100, 90_000)} '
+                fh.write(f'{ip} - - [{clf_time(t)}] "GET {rng.choice(paths)} HTTP/1.1" 200 {rng.randint(100, 90_000)} '
                          f'"https://www.baidu.com/s?wd=obd" "{ua}"\n')  # fmt: skip
                 written += 1
 

@@ -90,8 +90,8 @@ def loaded(tmp_path_factory, mmdb, sample):
     os.environ.update(env)
     try:
         stats = ingest_paths(load_settings(), [sample / "logs"], today=TODAY)
-        from etl.compliance.rights import import_requests
         from etl.ingest.inquiries.ingest import ingest_inquiries
+        from etl.ingest.rights import import_requests
 
         ingest_inquiries(load_settings(), sample / "inquiries.csv")
         import_requests(load_settings(), sample / "rights_requests.csv")

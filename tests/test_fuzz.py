@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from etl.core.errors import ConfigError, InputError
 from etl.ingest.inquiries.ingest import REQUIRED
-from etl.sample.generate import INQUIRY_COLUMNS, RIGHTS_COLUMNS
+from etl.sample.forms import INQUIRY_COLUMNS, RIGHTS_COLUMNS
 
 pytestmark = pytest.mark.slow
 
@@ -87,7 +87,7 @@ def test_inquiry_json_lines_never_crash_and_reconcile(settings_env, tmp_path_fac
 @FUZZ
 @given(rows=st.lists(st.lists(cell, min_size=10, max_size=10), max_size=8))
 def test_rights_exports_never_crash_and_reconcile(settings_env, tmp_path_factory, rows):
-    from etl.compliance.rights import import_requests
+    from etl.ingest.rights import import_requests
 
     path = tmp_path_factory.mktemp("fuzz") / "rights.csv"
     try:

@@ -15,7 +15,7 @@ from etl.core.errors import InputError
 from etl.ingest.inquiries.ingest import ingest_inquiries
 from etl.ingest.inquiries.regions import normalize_country, normalize_place, normalize_region
 from etl.reporting.reports import inquiries_report
-from etl.sample.generate import INQUIRY_COLUMNS
+from etl.sample.forms import INQUIRY_COLUMNS
 from tests.test_log_metrics import line, run
 
 DAY = dt.date(2026, 11, 10)

@@ -22,7 +22,7 @@ from etl.core.errors import InputError
 from etl.core.places import UNKNOWN, division_name
 from etl.core.readers import open_export
 from etl.ingest.inquiries.regions import normalize_country, normalize_place
-from etl.sample.generate import INQUIRY_COLUMNS
+from etl.sample.forms import INQUIRY_COLUMNS
 
 # (country, province_city, district) as typed -> (region, adcode or None when only the region is checked)
 TYPED = [

@@ -13,7 +13,8 @@ from etl.compliance import audit, rights
 from etl.compliance.inventory import INVENTORY
 from etl.core import warehouse
 from etl.core.errors import FieldError, InputError
-from etl.sample.generate import RIGHTS_COLUMNS
+from etl.ingest.rights import import_requests
+from etl.sample.forms import RIGHTS_COLUMNS
 from tests.test_cli import vcar
 
 D = dt.date
@@ -93,12 +94,12 @@ EXPORTED = {
 def test_import_is_idempotent_by_request_id_and_rejects_bad_rows(settings_env, tmp_path):
     path = tmp_path / "r.csv"
     write_export(path, [EXPORTED, EXPORTED | {"request_id": "DSR-2026-0101", "type": "complaint"}])
-    first = rights.import_requests(settings_env, path)
+    first = import_requests(settings_env, path)
     assert (first.added, first.rejected) == (1, 1) and "type 'complaint'" in first.rejects[0]
-    second = rights.import_requests(settings_env, path)
+    second = import_requests(settings_env, path)
     assert (second.added, second.updated, second.unchanged) == (0, 0, 1)
     write_export(path, [EXPORTED | {"status": "completed", "completed_at": "2026-11-20T10:00:00+08:00"}])
-    third = rights.import_requests(settings_env, path)
+    third = import_requests(settings_env, path)
     assert third.updated == 1
     row = rights.listing(settings_env, as_of=D(2026, 11, 25))[0]
     assert (row["status"], row["closed_on"], row["sla_state"]) == ("completed", D(2026, 11, 20), "done_on_time")

@@ -11,6 +11,7 @@ from etl.access.accounts import add_user
 from etl.compliance import rights
 from etl.core import clock
 from etl.core.errors import FieldError
+from etl.ingest.rights import import_requests
 
 D = dt.date
 
@@ -35,7 +36,7 @@ def test_an_owner_is_a_dashboard_account_and_survives_a_reimport(settings_env, t
     export = tmp_path / "register.csv"
     row = f"{r.request_id},2026-11-02T12:00:00+08:00,access,email,someone@example.cn,in_progress"
     export.write_text(f"request_id,received_at,type,channel,email,status\n{row}\n")
-    stats = rights.import_requests(settings_env, export)
+    stats = import_requests(settings_env, export)
     assert stats.updated == 1
     row = rights.listing(settings_env, as_of=D(2026, 11, 3))[0]
     assert (row["status"], row["owner"]) == ("in_progress", owner)  # an export knows no owners: kept

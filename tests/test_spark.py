@@ -28,7 +28,7 @@ if shutil.which("java") is None:
 pytest.importorskip("pyspark", reason="pyspark is not installed (pip install -c requirements.lock -e '.[dev]')")
 
 from etl.ingest.logs.parse import REGEXES  # noqa: E402
-from etl.ingest.logs.spark_job import TABLES  # noqa: E402
+from etl.ingest.logs.spark_tables import TABLES  # noqa: E402
 
 FILES = 8
 
@@ -213,7 +213,7 @@ class _Folders:
 
 
 def test_events_and_visits_older_than_the_retention_are_deleted_from_the_output_aggregates_kept():
-    from etl.ingest.logs.spark_job import expire_partitions
+    from etl.ingest.logs.spark_output import expire_partitions
 
     days = ["day=2026-08-01", "day=2026-08-02", "day=2026-08-03", "_SUCCESS"]
     tree = {f"/o/{t}": list(days) for t in ("events", "visits", "agg_daily")}

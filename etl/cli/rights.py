@@ -21,7 +21,7 @@ def rights_import(
     as_json: JsonFlag = False,
 ) -> None:
     """Import requests; a re-import of the same file changes nothing (idempotent by request_id)."""
-    from etl.compliance.rights import import_requests
+    from etl.ingest.rights import import_requests
 
     stats = import_requests(settings(), path)
     emit(stats.as_dict(), as_json, stats.summary())

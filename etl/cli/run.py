@@ -162,8 +162,8 @@ def demo(
     from etl.ingest.logs.ingest import ingest_paths
 
     say(f"logs: {ingest_paths(cfg, [DEMO_DIR / 'logs']).summary()}")
-    from etl.compliance.rights import import_requests
     from etl.ingest.inquiries.ingest import ingest_inquiries
+    from etl.ingest.rights import import_requests
 
     say(f"inquiries: {ingest_inquiries(cfg, DEMO_DIR / 'inquiries.csv').summary()}")
     say(f"rights: {import_requests(cfg, DEMO_DIR / 'rights_requests.csv').summary()}")

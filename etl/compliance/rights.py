@@ -9,19 +9,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import queries
 from etl.compliance import audit, deadlines, history
-from etl.compliance.subjects import EMAIL, PHONE, SubjectKeys, normalize_email, normalize_phone
-from etl.core import clock, faults, warehouse
+from etl.compliance.subjects import EMAIL, PHONE, SubjectKeys
+from etl.core import clock, warehouse
 from etl.core.errors import FieldError, InputError
-from etl.core.readers import parse_time, read_rows
-from etl.core.runstats import RunStats
 from etl.core.settings import Settings, calendar_for
 from etl.core.words import count, days, details, words
 
@@ -37,8 +33,6 @@ TRANSITIONS = {
     "rejected": set(),
     "withdrawn": set(),
 }
-IMPORT_COLUMNS = ("request_id", "received_at", "type", "status")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
 
 @dataclass
@@ -319,110 +313,3 @@ def timeline(cfg: Settings, request_id: str, as_of: dt.date) -> list[dict[str, A
                      entry["action"]), detail, entry["actor"]))  # fmt: skip
     rows.sort(key=lambda row: (row[0], row[1]))
     return [{"day": day, "event": event, "detail": detail, "by": by} for day, _, event, detail, by in rows]
-
-
-@dataclass
-class ImportStats(RunStats):
-    file: str = ""
-    rows_read: int = 0
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    rejects: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        text = (f"{self.file}: {count(self.rows_read)} rows: {count(self.added)} added, {count(self.updated)} updated, "
-                f"{count(self.unchanged)} unchanged, {count(self.rejected)} rejected")  # fmt: skip
-        return self.with_rejects(text, self.rejects)
-
-
-def _truthy(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("true", "yes", "1", "y")
-
-
-def _date_of(raw: str | None, cfg: Settings) -> dt.date | None:
-    moment = parse_time(raw, cfg.tz)
-    return moment.replace(tzinfo=dt.UTC).astimezone(cfg.tz).date() if moment else None
-
-
-def _request_from_row(row: dict, keys: SubjectKeys, cfg: Settings) -> Request:
-    """One exported row -> a Request; ValueError with the reason when a value is not acceptable."""
-    request_id = (row.get("request_id") or "").strip()
-    if not _ID.match(request_id):
-        raise ValueError("request_id is empty or has characters other than letters, digits, '-', '_', '.'")
-    kind = (row.get("type") or "").strip().lower()
-    if kind not in TYPES:
-        raise ValueError(f"type {kind[:30]!r} is not one of {', '.join(TYPES)}")
-    status = (row.get("status") or "").strip().lower()
-    if status not in STATUSES:
-        raise ValueError(f"status {status[:30]!r} is not one of {', '.join(STATUSES)}")
-    channel = (row.get("channel") or "other").strip().lower()
-    received_at = parse_time(row.get("received_at"), cfg.tz)
-    if received_at is None:
-        raise ValueError("received_at is empty")
-    if received_at > clock.naive_utc():  # received_at is naive UTC
-        raise ValueError("received_at is in the future")
-    email = normalize_email(row.get("email"))
-    phone_raw = row.get("mobile") or row.get("phone")
-    phone = normalize_phone(phone_raw, cfg.phone_region) if phone_raw else None
-    notified = _date_of(row.get("extension_notified_at"), cfg) if _truthy(row.get("extended")) else None
-    closed = _date_of(row.get("completed_at") or row.get("closed_at"), cfg)
-    return Request(
-        request_id=request_id, type=kind, channel=channel if channel in CHANNELS else "other", status=status,
-        subject_email=keys.email(email), subject_phone=keys.phone(phone), received_at=received_at,
-        identity_requested_on=_date_of(row.get("identity_requested_at"), cfg),
-        identity_verified_on=_date_of(row.get("identity_verified_at"), cfg), extension_notified_on=notified,
-        extension_reason="imported" if notified else None,
-        closed_on=closed if status in deadlines.CLOSED else None, note=mask_note(row.get("note")),
-    )  # fmt: skip
-
-
-def import_requests(cfg: Settings, path: Path, *, actor: str | None = None) -> ImportStats:
-    """Load a register export (CSV or JSON Lines); idempotent by request_id."""
-    if not path.is_file():
-        raise InputError(f"{path}: {'not a file' if path.exists() else 'no such file'}")
-    keys = SubjectKeys(cfg.secrets_dir)
-    stats = ImportStats(file=path.name)
-    incoming: dict[str, Request] = {}
-    for number, row in read_rows(path, required=IMPORT_COLUMNS):
-        stats.rows_read += 1
-        try:
-            if isinstance(row, str):
-                raise ValueError(row)
-            request = _request_from_row(row, keys, cfg)
-        except ValueError as exc:
-            stats.rejected += 1
-            if len(stats.rejects) < 10:
-                stats.rejects.append(f"row {number}: {exc}")
-            continue
-        if request.request_id in incoming:
-            stats.rejected += 1
-            if len(stats.rejects) < 10:
-                stats.rejects.append(f"row {number}: request_id {request.request_id} appears earlier in the file")
-            continue
-        incoming[request.request_id] = request
-    run_id = uuid.uuid4().hex[:12]
-    with warehouse.write(cfg.warehouse) as con:
-        existing = {r.request_id: r for r in _load(con)}
-        for request_id, request in incoming.items():
-            before = existing.get(request_id)
-            if before is not None:  # an export knows nothing of owners: keep the one given here
-                request = dataclasses.replace(request, owner=before.owner)
-            changes = _changes(before, request)
-            if not changes:
-                stats.unchanged += 1
-                continue
-            _save(con, request)
-            faults.reach("rights.saved")
-            if before is None:
-                stats.added += 1
-            else:
-                stats.updated += 1
-            audit.append(con, actor or audit.cli_actor(), "rights.import", request_id, changes)
-        queries.run(
-            con, "status/record_run.sql", run_id=run_id, kind="rights", started_at=clock.now(), files=1,
-            lines_read=stats.rows_read, lines_loaded=stats.added + stats.updated, lines_rejected=stats.rejected,
-            lines_skipped=stats.unchanged, status="ok", now=clock.now(),
-        )  # fmt: skip
-    return stats

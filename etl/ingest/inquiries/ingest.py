@@ -31,6 +31,7 @@ from etl.core.runstats import RunStats
 from etl.core.settings import Settings
 from etl.core.words import count
 from etl.ingest.inquiries.regions import normalize_place
+from etl.ingest.runs import record_run
 
 REQUIRED = ("submitted_at", "email", "mobile", "support_type", "country", "province_city", "district", "consent")
 OPTIONAL = ("name", "company", "message", "status", "first_response_at", "closed_at")
@@ -214,11 +215,9 @@ def ingest_inquiries(cfg: Settings, path: Path, *, actor: str | None = None) -> 
         con.unregister("new_quality")
         stats.rows_loaded = records.height - stats.erased_subjects_skipped
         stats.seconds = time.monotonic() - started
-        queries.run(
-            con, "status/record_run.sql", run_id=run_id, kind="inquiries", started_at=started_at, files=1,
-            lines_read=stats.rows_read, lines_loaded=stats.rows_loaded, lines_rejected=stats.rows_rejected,
-            lines_skipped=stats.no_consent + stats.erased_subjects_skipped, status="ok", now=clock.now(),
-        )  # fmt: skip
+        record_run(con, run_id, "inquiries", started_at, files=1, read=stats.rows_read, loaded=stats.rows_loaded,
+                   rejected=stats.rows_rejected, skipped=stats.no_consent + stats.erased_subjects_skipped,
+                   status="ok")  # fmt: skip
         audit.append(con, actor or audit.cli_actor(), "inquiries.import", path.name,
                      {k: v for k, v in stats.as_dict().items() if k not in ("rejects", "file")})  # fmt: skip
     return stats

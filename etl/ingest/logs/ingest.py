@@ -30,10 +30,8 @@ import polars as pl
 import queries
 from etl.compliance import audit
 from etl.core import clock, faults, keystore, warehouse
-from etl.core.errors import ConfigError, InputError
-from etl.core.runstats import RunStats
+from etl.core.errors import ConfigError
 from etl.core.settings import Settings
-from etl.core.words import counted
 from etl.ingest.logs import FORMATS
 from etl.ingest.logs.enrich import GeoLocator, UserAgentInfo, classify_user_agents
 from etl.ingest.logs.files import (
@@ -48,44 +46,14 @@ from etl.ingest.logs.files import (
     prefix_hash,
     read_lines,
 )
-from etl.ingest.logs.parse import NOT_A_REQUEST, closest_formats, detect_format, mostly_parses
+from etl.ingest.logs.parse import NOT_A_REQUEST
+from etl.ingest.logs.plan import SAMPLE_LINES, UA_KEY_NAME, IngestStats, LoadPlan
 from etl.ingest.logs.pseudonymize import keyed_id
-from etl.ingest.logs.transform import TransformContext, transform
+from etl.ingest.logs.transform import transform
+from etl.ingest.runs import record_run
 
 T = TypeVar("T")
 U = TypeVar("U")
-UA_KEY_NAME = "user_agent"
-
-
-@dataclass
-class IngestStats(RunStats):
-    files: int = 0
-    lines_read: int = 0
-    lines_loaded: int = 0
-    lines_rejected: int = 0
-    lines_not_requests: int = 0  # "-" 408, a bare newline, TLS bytes: no request, so no parse failure either
-    lines_ignored: int = 0  # blank lines and W3C directives
-    lines_skipped_already_loaded: int = 0
-    bot_requests: int = 0
-    lines_into_sealed_days: int = 0
-    sealed_days: list[str] = field(default_factory=list)  # ISO dates the run merged late lines into
-    seconds: float = 0.0
-
-    def summary(self) -> str:
-        text = (
-            f"{counted(self.files, 'file')}, {self.lines_read:,} lines read: {self.lines_loaded:,} loaded, "
-            f"{self.lines_rejected:,} rejected, {self.lines_not_requests:,} not requests, "
-            f"{self.lines_ignored:,} blank or directives, "
-            f"{self.lines_skipped_already_loaded:,} already loaded; {self.bot_requests:,} bot requests "
-            f"({self.seconds:.1f} s)"
-        )
-        if self.lines_into_sealed_days:
-            text += (
-                f"\n{self.lines_into_sealed_days:,} lines fell on days already sealed ({', '.join(self.sealed_days)}):"
-                " added to their requests and pageviews; their visitors count as new, as they can no longer be"
-                " linked."
-            )
-        return text
 
 
 # Declared, not inferred: the first hundred new user agents may all be humans, with no bot name yet.
@@ -131,16 +99,17 @@ def ingest_paths(
     now: dt.datetime | None = None,
     progress: Callable[[str, int], None] | None = None,
 ) -> IngestStats:
-    """Load the new lines of ``paths``; ``progress(file name, lines)`` hears of each batch read (the CLI's bar)."""
-    """Load every new line of ``paths``; returns the run's counts (also recorded in ``ingest_runs``)."""
+    """Load every new line of ``paths``; returns the run's counts (also recorded in ``ingest_runs``).
+    ``progress(file name, lines)`` hears of each batch read (the CLI's bar)."""
     if fmt not in FORMATS:
         raise ConfigError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
     if fmt == "custom" and not cfg.log_regex:
         raise ConfigError("--format custom needs the log_regex setting (VCAR_LOG_REGEX)")
+    plan = LoadPlan.of(cfg, fmt)
     files = expand_paths(paths)
     for path in files:  # every file readable before any is loaded: a wrong file in the list loads nothing
         if path.stat().st_size:
-            file_format(cfg, path, fmt)
+            file_format(plan, path)
     started = time.monotonic()
     run_id = uuid.uuid4().hex[:12]
     stats = IngestStats()
@@ -173,11 +142,11 @@ def ingest_paths(
             salts[day] = kept
         return salts[day]
 
-    load = LoadContext(run_id, now, frozenset(sealed), progress)
+    load = LoadContext(run_id, now, frozenset(sealed), plan, progress)
     try:
         for path in files:
             stats.files += 1
-            _ingest_file(cfg, path, fmt, load, catalog, locator, salt_for, manifest, stats)
+            _ingest_file(cfg, path, load, catalog, locator, salt_for, manifest, stats)
     except BaseException:
         with contextlib.suppress(Exception):  # the original error matters more than its record
             _record_run(cfg, run_id, started_at, stats, "failed")
@@ -193,11 +162,9 @@ def ingest_paths(
 
 def _record_run(cfg: Settings, run_id: str, started_at: dt.datetime, stats: IngestStats, status: str) -> None:
     with warehouse.write(cfg.warehouse) as con:
-        queries.run(
-            con, "status/record_run.sql", run_id=run_id, kind="logs", started_at=started_at, files=stats.files,
-            lines_read=stats.lines_read, lines_loaded=stats.lines_loaded, lines_rejected=stats.lines_rejected,
-            lines_skipped=stats.lines_skipped_already_loaded, status=status, now=clock.now(),
-        )  # fmt: skip
+        record_run(con, run_id, "logs", started_at, files=stats.files, read=stats.lines_read,
+                   loaded=stats.lines_loaded, rejected=stats.lines_rejected,
+                   skipped=stats.lines_skipped_already_loaded, status=status)  # fmt: skip
 
 
 def remove_stale_stages(folder: Path) -> None:
@@ -238,23 +205,16 @@ class LoadContext:
     run_id: str
     now: dt.datetime
     sealed: frozenset[dt.date]
+    plan: LoadPlan
     progress: Callable[[str, int], None] | None = None
 
 
-def file_format(cfg: Settings, path: Path, fmt: str) -> str:
-    """The format to read ``path`` with: the one asked for, or the one its first lines show; InputError if none."""
-    if fmt != "auto":
-        return fmt
+def file_format(plan: LoadPlan, path: Path) -> str:
+    """The format to read ``path`` with (the plan decides, from its first lines); InputError if none fits."""
+    if plan.fmt != "auto":
+        return plan.fmt
     with open_binary(path) as fh:
-        sample = decode_lines(fh.read(64 * 1024))[:50]
-    found = cfg.log_regex and "custom" or detect_format(sample)
-    if found and found != "custom" and not mostly_parses(sample, found):
-        found = None  # the lines have the look of a format but not its content: loading would reject them all
-    if not found:
-        formats = ", ".join(f for f in FORMATS if f not in ("auto", "custom"))
-        raise InputError(f"{path}: no known log format in the first lines ({formats}): {closest_formats(sample)}; "
-                         "force one with --format, or describe yours with the log_regex setting")  # fmt: skip
-    return found
+        return plan.log_format(str(path), decode_lines(fh.read(64 * 1024))[:SAMPLE_LINES])
 
 
 @dataclass(frozen=True)
@@ -272,31 +232,77 @@ class BatchCounts:
                            self.bots + other.bots, {})  # fmt: skip
 
 
-def _ingest_file(cfg, path, fmt, load: LoadContext, catalog, locator, salt_for, manifest: dict, stats) -> None:
-    """Read and load one file's new lines; ``manifest`` (file_key -> progress) is updated as files load."""
+@dataclass(frozen=True)
+class NewLines:
+    """Where a file's unread lines start: its key in the manifest, lines and bytes already loaded, its size."""
+
+    file_key: str
+    lines_done: int
+    bytes_done: int
+    disk_size: int
+
+
+@dataclass
+class Staged:
+    """What staging a file's new lines produced: their counts, events per reporting day, the manifest entry."""
+
+    lines: int = 0
+    counts: BatchCounts = field(default_factory=lambda: BatchCounts(0, 0, 0, 0, 0, {}))
+    days: dict[dt.date, int] = field(default_factory=dict)
+    progress: Progress | None = None
+
+
+def _ingest_file(cfg, path: Path, load: LoadContext, catalog, locator, salt_for, manifest: dict, stats) -> None:
+    """Read, stage and commit one file's new lines; ``manifest`` (file_key -> progress) is updated as files load."""
+    start = _new_lines(path, manifest, stats)
+    if start is None:
+        return
+    stage = Path(tempfile.mkdtemp(prefix=f".vcar-stage-{os.getpid()}-", dir=cfg.warehouse.parent))
+    try:
+        staged = _stage(cfg, path, start, load, stage, _locked(salt_for), _locked(catalog.frame),
+                        _locked(locator.frame))  # fmt: skip
+        assert staged.progress is not None
+        late = {day: count for day, count in staged.days.items() if day in load.sealed}
+        bots = _load_file(cfg, stage, load, start.file_key, staged.progress, catalog, sorted(staged.days), late,
+                          start.lines_done + 1)  # fmt: skip
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    manifest[start.file_key] = staged.progress
+    stats.lines_into_sealed_days += sum(late.values())
+    stats.sealed_days = sorted(set(stats.sealed_days) | {day.isoformat() for day in late})
+    stats.lines_read += start.lines_done + staged.lines
+    stats.lines_skipped_already_loaded += start.lines_done
+    stats.lines_loaded += staged.counts.loaded
+    stats.lines_rejected += staged.counts.rejected
+    stats.lines_not_requests += staged.counts.not_requests
+    stats.lines_ignored += staged.counts.ignored
+    stats.bot_requests += bots
+
+
+def _new_lines(path: Path, manifest: dict, stats: IngestStats) -> NewLines | None:
+    """Where ``path``'s unread lines start, or None when it has none (empty, or unchanged since its last load)."""
     found = identify(path, manifest)
     if found is None:
-        return  # an empty file has no lines to read
+        return None  # an empty file has no lines to read
     file_key, done = found
     disk_size = path.stat().st_size
     lines_done, bytes_done = (done.lines_done, done.bytes_done) if done else (0, 0)
     if done and done.disk_size == disk_size and done.file_name == path.name:
         stats.lines_read += lines_done
         stats.lines_skipped_already_loaded += lines_done
-        return
-    file_fmt = file_format(cfg, path, fmt)
-    ctx = TransformContext(
-        fmt=file_fmt, timezone=cfg.timezone, site_host=cfg.site_host, salt_for=_locked(salt_for),
-        user_agents=_locked(catalog.frame), geo=_locked(locator.frame),
-        static_extensions=tuple(cfg.static_extensions), static_paths=tuple(cfg.static_paths),
-        custom_regex=cfg.log_regex, keep_params=tuple(cfg.query_allowlist),
-    )  # fmt: skip
-    stage = Path(tempfile.mkdtemp(prefix=f".vcar-stage-{os.getpid()}-", dir=cfg.warehouse.parent))
+        return None
+    return NewLines(file_key, lines_done, bytes_done, disk_size)
 
-    def stage_batch(n: int, start: int, lines: pl.DataFrame, directive: str | None) -> BatchCounts:
-        batch = lines.with_columns(pl.int_range(start, start + lines.height, eager=True).alias("line_no"))
+
+def _stage(cfg, path: Path, start: NewLines, load: LoadContext, stage: Path, salt_for, user_agents, geo) -> Staged:
+    """Read the new lines in batches, transform each and write its events and rejects to ``stage`` as Parquet."""
+    file_fmt = file_format(load.plan, path)
+    ctx = load.plan.context(file_fmt, salt_for, user_agents, geo)
+
+    def stage_batch(n: int, first: int, lines: pl.DataFrame, directive: str | None) -> BatchCounts:
+        batch = lines.with_columns(pl.int_range(first, first + lines.height, eager=True).alias("line_no"))
         events, rejects = transform(batch, dataclasses.replace(ctx, w3c_fields=directive))
-        events.with_columns(pl.lit(file_key).alias("file_key")).write_parquet(
+        events.with_columns(pl.lit(start.file_key).alias("file_key")).write_parquet(
             stage / f"e{n:06d}.parquet", compression="uncompressed", statistics=False
         )  # read once, a moment later: compressing costs more than it saves
         if rejects.height:
@@ -307,61 +313,45 @@ def _ingest_file(cfg, path, fmt, load: LoadContext, catalog, locator, salt_for, 
         return BatchCounts(events.height, rejects.height - not_requests, not_requests, ignored,
                            int(events["is_bot"].sum() or 0), per_day)  # fmt: skip
 
-    new_lines = new_bytes = 0
-    counted = BatchCounts(0, 0, 0, 0, 0, {})
-    days: dict[dt.date, int] = {}  # events staged per reporting day
-    directive = last_fields_directive(path, bytes_done) if file_fmt == "w3c" else None
+    staged = Staged()
+    new_bytes = 0
+    directive = last_fields_directive(path, start.bytes_done) if file_fmt == "w3c" else None
 
     def absorb(future: Future) -> None:
-        nonlocal counted
         counts = future.result()
-        counted = counted.plus(counts)
-        per_day = counts.per_day
-        for day, count in per_day.items():
-            days[day] = days.get(day, 0) + count
+        staged.counts = staged.counts.plus(counts)
+        for day, events in counts.per_day.items():
+            staged.days[day] = staged.days.get(day, 0) + events
         faults.reach("logs.batch")
 
-    try:
-        # Two batches in flight: polars releases the GIL, so the second core works on the next batch.
-        with open_binary(path) as fh, ThreadPoolExecutor(max_workers=2) as pool:
-            pending: deque[Future] = deque()
-            batches = read_lines(fh, bytes_done, cfg.batch_lines, take_unterminated=is_gzip(path))
-            for n, (lines, consumed) in enumerate(batches):
-                pending.append(pool.submit(stage_batch, n, lines_done + new_lines + 1, lines, directive))
-                if file_fmt == "w3c":  # the directive in force for the next batch
-                    fields_lines = lines["line"].filter(lines["line"].str.starts_with("#Fields:"))
-                    directive = (fields_lines.to_list() or [directive])[-1]
-                new_lines += lines.height
-                new_bytes += consumed
-                if load.progress is not None:
-                    load.progress(path.name, lines.height)
-                while len(pending) >= 2 or (pending and pending[0].done()):
-                    absorb(pending.popleft())
-            while pending:
+    # Two batches in flight: polars releases the GIL, so the second core works on the next batch.
+    with open_binary(path) as fh, ThreadPoolExecutor(max_workers=2) as pool:
+        pending: deque[Future] = deque()
+        batches = read_lines(fh, start.bytes_done, cfg.batch_lines, take_unterminated=is_gzip(path))
+        for n, (lines, consumed) in enumerate(batches):
+            pending.append(pool.submit(stage_batch, n, start.lines_done + staged.lines + 1, lines, directive))
+            if file_fmt == "w3c":  # the directive in force for the next batch
+                fields_lines = lines["line"].filter(lines["line"].str.starts_with("#Fields:"))
+                directive = (fields_lines.to_list() or [directive])[-1]
+            staged.lines += lines.height
+            new_bytes += consumed
+            if load.progress is not None:
+                load.progress(path.name, lines.height)
+            while len(pending) >= 2 or (pending and pending[0].done()):
                 absorb(pending.popleft())
-        total = bytes_done + new_bytes
-        prefix_len = min(total, PREFIX_BYTES)
-        loaded_progress = Progress(lines_done + new_lines, total, disk_size, path.name, file_key.split("-")[0],
-                                   prefix_len, prefix_hash(path, prefix_len))  # fmt: skip
-        late = {day: count for day, count in days.items() if day in load.sealed}
-        bots = _load_file(cfg, stage, load, file_key, loaded_progress, catalog, sorted(days), late, lines_done + 1)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    manifest[file_key] = loaded_progress
-    stats.lines_into_sealed_days += sum(late.values())
-    stats.sealed_days = sorted(set(stats.sealed_days) | {day.isoformat() for day in late})
-    stats.lines_read += lines_done + new_lines
-    stats.lines_skipped_already_loaded += lines_done
-    stats.lines_loaded += counted.loaded
-    stats.lines_rejected += counted.rejected
-    stats.lines_not_requests += counted.not_requests
-    stats.lines_ignored += counted.ignored
-    stats.bot_requests += bots
+        while pending:
+            absorb(pending.popleft())
+    total = start.bytes_done + new_bytes
+    prefix_len = min(total, PREFIX_BYTES)
+    staged.progress = Progress(start.lines_done + staged.lines, total, start.disk_size, path.name,
+                               start.file_key.split("-")[0], prefix_len, prefix_hash(path, prefix_len))  # fmt: skip
+    return staged
 
 
-def _load_file(cfg, stage: Path, load: LoadContext, file_key, progress: Progress, catalog, days: list[dt.date],
+def _load_file(cfg, stage: Path, load: LoadContext, file_key: str, progress: Progress, catalog, days: list[dt.date],
                late: dict[dt.date, int], first_new_line: int) -> int:  # fmt: skip
-    """One transaction: events, rejects, new user agents, the manifest and the touched days' aggregates.
+    """Commit a staged file in one transaction: events, rejects, new user agents, the manifest and the touched
+    days' aggregates.
 
     An open day is rebuilt from all its events. A sealed day (``late``: its lines of this file) keeps what it
     has and gains what the new lines add: its old rows are set aside, the rebuild counts the new lines alone,
@@ -379,8 +369,7 @@ def _load_file(cfg, stage: Path, load: LoadContext, file_key, progress: Progress
                         file_key=file_key, file_name=progress.file_name)  # fmt: skip
         queries.run(con, "logs/upsert_manifest.sql", now=clock.now(), file_key=file_key, **asdict(progress))
         faults.reach("logs.load")
-        rebuild = {"gap_seconds": cfg.visit_gap_minutes * 60, "tz": cfg.timezone, "contact_paths": cfg.contact_paths,
-                   "behaviour": cfg.bot_behaviour}  # fmt: skip
+        rebuild = load.plan.rebuild
         open_days = [day for day in days if day not in late]
         if open_days:
             queries.run_folder(con, "logs/rebuild", days=open_days, file_key=None, from_line=None, **rebuild)

@@ -28,11 +28,9 @@ import os
 import re
 import sys
 import time
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -40,149 +38,43 @@ import polars as pl
 import pyarrow as pa
 
 import queries
-from etl.core import clock, keystore, warehouse
+from etl.core import clock, keystore
 from etl.core.errors import ConfigError, InputError
-from etl.core.runstats import RunStats
 from etl.core.settings import Settings
 from etl.ingest.logs import FORMATS
 from etl.ingest.logs.enrich import NOT_LOGGED, GeoLocator, UserAgentInfo, classify_user_agents
-from etl.ingest.logs.ingest import UA_KEY_NAME
-from etl.ingest.logs.parse import detect_format, mostly_parses, parse_lines
+from etl.ingest.logs.parse import parse_lines
+from etl.ingest.logs.plan import SAMPLE_LINES, UA_KEY_NAME, LoadPlan, SparkIngestStats
 from etl.ingest.logs.pseudonymize import keyed_id
-from etl.ingest.logs.transform import EVENT_SCHEMA, TransformContext, put_day, transform
+from etl.ingest.logs.spark_output import expire_partitions, publish
+from etl.ingest.logs.spark_tables import (
+    TABLES,
+    arrow_schema,
+    decode_partition,
+    ipc,
+    spark_schema,
+    stage_batch,
+    stage_schema,
+    warehouse_ddl,
+)
+from etl.ingest.logs.transform import put_day, transform
 
-# The tables the job writes, with the columns that are summed when the buckets' partial rows are combined
-# (every other column is part of the table's grain). events and visits have one row per request or visit.
-TABLES: dict[str, tuple[str, ...]] = {
-    "events": (),
-    "visits": (),
-    "agg_daily": ("visitors", "visits", "bounces", "pageviews", "duration_s"),
-    "agg_pages": ("pageviews", "visitors", "entries", "bounces", "visits"),
-    "agg_hourly": ("requests", "bot_requests", "pageviews", "visits"),
-    "agg_status": ("requests",),
-    "agg_bots": ("requests", "clients"),
-    "agg_contact": ("visitors",),
-}
-WEB_AGGREGATES = tuple(name for name, measures in TABLES.items() if measures)
 INPUT_ERROR = "vcar-input-error: "
 DEFAULT_MASTER = "local[2]"
 
 
-@dataclass
-class SparkIngestStats(RunStats):
-    files: int = 0
-    lines_read: int = 0
-    lines_loaded: int = 0
-    lines_rejected: int = 0
-    bot_requests: int = 0
-    user_agents: int = 0
-    days: list[str] = field(default_factory=list)
-    out: str = ""
-    seconds: float = 0.0
-    expired_days: list[str] = field(default_factory=list)  # events and visits past event_retention_days, deleted
-    stage_seconds: dict[str, float] = field(default_factory=dict)  # start, survey, transform, rebuild, publish
-
-    def lap(self, stage: str, since: float) -> float:
-        now = time.monotonic()
-        self.stage_seconds[stage] = round(now - since, 2)
-        return now
-
-    def summary(self) -> str:
-        return (
-            f"{self.files:,} files, {self.lines_read:,} lines read: {self.lines_loaded:,} loaded, "
-            f"{self.lines_rejected:,} rejected; {self.bot_requests:,} bot requests; {self.user_agents:,} distinct user "
-            f"agents; days {', '.join(self.days) or 'none'} written to {self.out} ({self.seconds:.1f} s)"
-        )
-
-
 @dataclass(frozen=True)
 class JobConfig:
-    """What the executors need of the settings (no secrets: those travel by broadcast)."""
+    """What the executors need: the run's load plan (no secrets: those travel by broadcast), the GeoIP file's name
+    on the executors and the number of visitor buckets."""
 
-    fmt: str
-    timezone: str
-    site_host: str
-    static_extensions: tuple[str, ...]
-    static_paths: tuple[str, ...]
-    custom_regex: str | None
-    keep_params: tuple[str, ...]
+    plan: LoadPlan
     geoip_name: str | None
-    rebuild: dict[str, Any]
     buckets: int
 
     @classmethod
     def of(cls, cfg: Settings, fmt: str, buckets: int) -> JobConfig:
-        return cls(
-            fmt=fmt, timezone=cfg.timezone, site_host=cfg.site_host,
-            static_extensions=tuple(cfg.static_extensions), static_paths=tuple(cfg.static_paths),
-            custom_regex=cfg.log_regex, keep_params=tuple(cfg.query_allowlist),
-            geoip_name=cfg.geoip_db.name if cfg.geoip_db else None,
-            rebuild={"gap_seconds": cfg.visit_gap_minutes * 60, "tz": cfg.timezone,
-                     "contact_paths": list(cfg.contact_paths), "behaviour": cfg.bot_behaviour},
-            buckets=buckets,
-        )  # fmt: skip
-
-
-# ---------------------------------------------------------------------------------------------------- schemas
-
-
-def warehouse_ddl() -> dict[str, str]:
-    """CREATE TABLE statements of the tables the rebuild touches, from the warehouse's own migrations."""
-    con = duckdb.connect()
-    try:
-        warehouse.migrate(con)
-        rows = queries.run(con, "logs/spark/table_ddl.sql", tables=[*TABLES, "user_agents"]).fetchall()
-    finally:
-        con.close()
-    return dict(rows)
-
-
-def arrow_schema(ddl: str) -> pa.Schema:
-    """The Arrow schema DuckDB gives a table, with UBIGINT as DECIMAL(20, 0): Spark has no unsigned integer."""
-    con = duckdb.connect()
-    try:
-        con.execute(ddl)
-        name = re.match(r"CREATE TABLE (\w+)", ddl)
-        assert name, ddl
-        schema = con.table(name.group(1)).limit(0).to_arrow_table().schema
-    finally:
-        con.close()
-    return pa.schema([_sparkable(f) for f in schema])
-
-
-def _sparkable(f: pa.Field) -> pa.Field:
-    return pa.field(f.name, pa.decimal128(20, 0)) if pa.types.is_uint64(f.type) else f
-
-
-def spark_schema(schema: pa.Schema):
-    from pyspark.sql.pandas.types import from_arrow_schema
-
-    return from_arrow_schema(schema)
-
-
-def to_spark_arrow(table: pa.Table, schema: pa.Schema) -> pa.RecordBatch:
-    """Cast a batch to the job's Arrow schema (unsigned ids -> DECIMAL(20, 0))."""
-    return pa.RecordBatch.from_arrays(
-        [table.column(f.name).combine_chunks().cast(f.type) for f in schema], schema=schema
-    )
-
-
-# Stage 3's output: events (pseudonymized) plus the file, block and line ordinal that give the line number,
-# rejects, and one row per block with its line count.
-STAGE_FIELDS = [
-    pa.field("file", pa.string()),
-    pa.field("block", pa.int64()),
-    pa.field("rel", pa.int64()),
-    pa.field("kind", pa.string()),  # e: event, r: reject, n: the block's line count (in rel)
-    pa.field("reason", pa.string()),
-    pa.field("excerpt", pa.string()),
-]
-EVENT_COLUMNS = [name for name in EVENT_SCHEMA if name != "line_no"]
-
-
-def stage_schema() -> pa.Schema:
-    events = pl.DataFrame(schema={k: EVENT_SCHEMA[k] for k in EVENT_COLUMNS}).to_arrow().schema
-    return pa.schema([_sparkable(f) for f in events] + STAGE_FIELDS)
+        return cls(LoadPlan.of(cfg, fmt), cfg.geoip_db.name if cfg.geoip_db else None, buckets)
 
 
 # ------------------------------------------------------------------------------------- executor-side steps
@@ -211,19 +103,14 @@ def file_blocks(batches: Iterator[pa.RecordBatch]) -> Iterator[tuple[str, int, i
 
 
 def block_format(job: JobConfig, file: str, lines: pl.Series, known: dict[tuple[str, int], str], block: int) -> str:
-    """The format of a block: the one asked for, else the one its first lines show (as for a file)."""
-    if job.fmt != "auto":
-        return job.fmt
+    """The format of a block: the plan decides from its first lines, as for a file of the embedded engine."""
     if (file, block) not in known:
-        sample = [line for line in lines.head(50).to_list() if line.strip()]
-        found = job.custom_regex and "custom" or detect_format(sample)
-        if found and found != "custom" and not mostly_parses(sample, found):
-            found = None  # the look of a format but not its content, as ingest.file_format decides
+        try:
+            found = job.plan.log_format(file, lines.head(SAMPLE_LINES).to_list())
+        except InputError as exc:
+            raise ValueError(f"{INPUT_ERROR}{exc}") from None
         if found == "w3c":
             raise ValueError(f"{INPUT_ERROR}{file}: W3C logs are not read by --engine spark (use the embedded engine)")
-        if not found:
-            hint = "give --format or log_regex"
-            raise ValueError(f"{INPUT_ERROR}{file}: no known log format in the first lines ({hint})")
         known[(file, block)] = found
     return known[(file, block)]
 
@@ -234,10 +121,10 @@ def survey_partition(job: JobConfig, batches: Iterator[pa.RecordBatch]) -> Itera
     for file, block, first, lines in file_blocks(batches):
         fmt = block_format(job, file, lines, formats, block)
         batch = pl.DataFrame({"line_no": pl.int_range(first, first + len(lines), eager=True), "line": lines})
-        parsed = parse_lines(batch, fmt, job.custom_regex).filter(pl.col("reject_reason").is_null())
+        parsed = parse_lines(batch, fmt, job.plan.custom_regex).filter(pl.col("reject_reason").is_null())
         if parsed.is_empty():
             continue
-        found = put_day(parsed, job.timezone).select("day", pl.col("ua").fill_null(NOT_LOGGED)).unique()
+        found = put_day(parsed, job.plan.timezone).select("day", pl.col("ua").fill_null(NOT_LOGGED)).unique()
         yield from found.to_arrow().to_batches()
 
 
@@ -287,12 +174,7 @@ def transform_partition(job: JobConfig, secrets, agents, batches: Iterator[pa.Re
     formats: dict[tuple[str, int], str] = {}
     counts: dict[tuple[str, int], int] = {}
     for file, block, first, lines in file_blocks(batches):
-        ctx = TransformContext(
-            fmt=block_format(job, file, lines, formats, block), timezone=job.timezone, site_host=job.site_host,
-            salt_for=salt_for, user_agents=user_agents, geo=locator.frame,
-            static_extensions=job.static_extensions, static_paths=job.static_paths,
-            custom_regex=job.custom_regex, keep_params=job.keep_params,
-        )  # fmt: skip
+        ctx = job.plan.context(block_format(job, file, lines, formats, block), salt_for, user_agents, locator.frame)
         batch = pl.DataFrame({"line_no": pl.int_range(first, first + len(lines), eager=True), "line": lines})
         events, rejects = transform(batch, ctx)
         counts[(file, block)] = first - 1 + len(lines)
@@ -303,21 +185,13 @@ def transform_partition(job: JobConfig, secrets, agents, batches: Iterator[pa.Re
         ]
         for part in out:
             if part.height:
-                yield _stage_batch(part, schema)
+                yield stage_batch(part, schema)
     if counts:
         totals = pl.DataFrame(
             {"file": [k[0] for k in counts], "block": [k[1] for k in counts], "rel": list(counts.values())},
             schema={"file": pl.String, "block": pl.Int64, "rel": pl.Int64},
         ).with_columns(kind=pl.lit("n"))
-        yield _stage_batch(totals, schema)
-
-
-def _stage_batch(part: pl.DataFrame, schema: pa.Schema) -> pa.RecordBatch:
-    missing = [name for name in schema.names if name not in part.columns]
-    table = part.to_arrow()
-    for name in missing:
-        table = table.append_column(name, pa.nulls(table.num_rows, schema.field(name).type))
-    return to_spark_arrow(table, schema)
+        yield stage_batch(totals, schema)
 
 
 def rebuild_group(job: JobConfig, ddl: dict[str, str], agents, events: pa.Table) -> pa.Table:
@@ -331,31 +205,16 @@ def rebuild_group(job: JobConfig, ddl: dict[str, str], agents, events: pa.Table)
         con.register("staged_events", events.drop_columns(["bucket"]))
         queries.run(con, "logs/spark/insert_staged_events.sql")
         day = events.column("day")[0].as_py()
-        queries.run_folder(con, "logs/rebuild", days=[day], file_key=None, from_line=None, **job.rebuild)
+        queries.run_folder(con, "logs/rebuild", days=[day], file_key=None, from_line=None, **job.plan.rebuild)
         names, blobs = [], []
         for name in TABLES:
             table = con.table(name).to_arrow_table()
             for batch in table.to_batches(max_chunksize=100_000):
                 names.append(name)
-                blobs.append(_ipc(batch))
+                blobs.append(ipc(batch))
     finally:
         con.close()
     return pa.table({"table": pa.array(names, pa.string()), "data": pa.array(blobs, pa.binary())})
-
-
-def _ipc(batch: pa.RecordBatch) -> bytes:
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, batch.schema) as writer:
-        writer.write_batch(batch)
-    return sink.getvalue().to_pybytes()
-
-
-def decode_partition(schema: pa.Schema, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    for batch in batches:
-        for blob in batch.column("data").to_pylist():
-            table = pa.ipc.open_stream(blob).read_all()
-            if table.num_rows:
-                yield to_spark_arrow(table, schema)
 
 
 # ------------------------------------------------------------------------------------------------ the driver
@@ -541,83 +400,6 @@ def block_offsets(counts: list[tuple[str, int, int]]) -> list[tuple[str, int, in
         out.append((file, block, done.get(file, 0), hashlib.sha256(file.encode()).hexdigest()[:16]))
         done[file] = done.get(file, 0) + n
     return out
-
-
-def publish(spark, outputs: dict[str, Any], out: str, days: list[str], tables: dict[str, pa.Schema]) -> _FileSystem:
-    """Write every table under a staging folder, then swap each touched day's partition in by rename.
-
-    A day with no rows in a table still gets a partition (one empty file), so a re-run that finds nothing
-    for it replaces the old rows, and a reader always finds every table."""
-    from pyspark.sql import functions as F
-
-    run = uuid.uuid4().hex[:12]
-    staging, trash = f"{out}/_staging-{run}", f"{out}/_replaced-{run}"
-    fs = _FileSystem(spark, out)
-    try:
-        for name, frame in outputs.items():
-            target = f"{staging}/{name}"
-            frame.repartition(F.col("day")).write.mode("overwrite").partitionBy("day").parquet(target)
-            empty = spark.createDataFrame([], spark_schema(tables[name].remove(tables[name].get_field_index("day"))))
-            for day in days:
-                if not fs.exists(f"{target}/day={day}"):
-                    empty.coalesce(1).write.mode("overwrite").parquet(f"{target}/day={day}")
-        for name in outputs:
-            for day in days:
-                live, new = f"{out}/{name}/day={day}", f"{staging}/{name}/day={day}"
-                fs.mkdirs(f"{out}/{name}")
-                if fs.exists(live):
-                    fs.mkdirs(f"{trash}/{name}")
-                    fs.rename(live, f"{trash}/{name}/day={day}")
-                fs.rename(new, live)
-    finally:
-        fs.delete(staging)
-        fs.delete(trash)
-    return fs
-
-
-class _FileSystem:
-    """The few Hadoop FileSystem calls the swap needs, through the driver's JVM (local, hdfs://, s3a://)."""
-
-    def __init__(self, spark, root: str) -> None:
-        self._jvm = spark.sparkContext._jvm
-        self._fs = self._path(root).getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-
-    def _path(self, path: str):
-        return self._jvm.org.apache.hadoop.fs.Path(path)
-
-    def exists(self, path: str) -> bool:
-        return bool(self._fs.exists(self._path(path)))
-
-    def mkdirs(self, path: str) -> None:
-        self._fs.mkdirs(self._path(path))
-
-    def rename(self, src: str, dst: str) -> None:
-        if not self._fs.rename(self._path(src), self._path(dst)):
-            raise OSError(f"could not move {src} to {dst}")
-
-    def delete(self, path: str) -> None:
-        self._fs.delete(self._path(path), True)
-
-    def children(self, path: str) -> list[str]:
-        if not self.exists(path):
-            return []
-        return [str(status.getPath().getName()) for status in self._fs.listStatus(self._path(path))]
-
-
-# The pseudonymized tables keep event_retention_days of days, as in the warehouse (etl/compliance/retention.py).
-PSEUDONYMIZED_TABLES = ("events", "visits")
-
-
-def expire_partitions(fs: _FileSystem, out: str, cutoff: dt.date) -> list[str]:
-    """Delete the events and visits partitions of days before ``cutoff``; returns the days deleted."""
-    gone = set()
-    for table in PSEUDONYMIZED_TABLES:
-        for name in fs.children(f"{out}/{table}"):
-            found = re.fullmatch(r"day=(\d{4}-\d{2}-\d{2})", name)
-            if found and dt.date.fromisoformat(found.group(1)) < cutoff:
-                fs.delete(f"{out}/{table}/{name}")
-                gone.add(found.group(1))
-    return sorted(gone)
 
 
 def main(argv: list[str] | None = None) -> int:

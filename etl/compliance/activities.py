@@ -103,7 +103,7 @@ ACTIVITIES: tuple[Activity, ...] = (
         "administrators; compliance (the audit log)",
         "argon2 hashes; lock-out after login_max_failures; idle expiry; hash-chained, append-only audit log "
         "checked by vcar audit verify; secrets_dir 0700",
-        ("audit_log", "ingest_runs", "schema_version"),
+        ("audit_log", "ingest_runs", "schema_version", "impact_assessments"),
         "users.json, login lock-out state, audit entries waiting for a locked warehouse",
     ),
 )  # fmt: skip

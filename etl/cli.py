@@ -40,6 +40,8 @@ rights_app = typer.Typer(help="The data-subject rights register (GDPR Art. 15-22
 subject_app = typer.Typer(help="Export or erase what the warehouse holds for one data subject.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 geoip_app = typer.Typer(help="The GeoIP database: its age and coverage, and its update.", no_args_is_help=True)
+assessments_app = typer.Typer(help="Personal-information impact assessments (PIPL Art. 55-56), kept three years.",
+                              no_args_is_help=True)  # fmt: skip
 app.add_typer(rights_app, name="rights")
 app.add_typer(subject_app, name="subject")
 app.add_typer(audit_app, name="audit")
@@ -47,6 +49,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(report_app, name="report")
 app.add_typer(geoip_app, name="geoip")
+app.add_typer(assessments_app, name="assessments")
 
 
 @app.callback()
@@ -471,25 +474,28 @@ def rights_add(
         str,
         typer.Option(
             "--type", help="access | rectification | erasure | restriction | portability | objection | withdraw_consent"
+            " | explanation (PIPL Art. 48)"
         ),
     ],  # fmt: skip
     received: Annotated[str, typer.Option(help="Day of receipt (YYYY-MM-DD).")],
     email: Annotated[str | None, typer.Option(help="The subject's e-mail (stored only as a keyed hash).")] = None,
     phone: Annotated[str | None, typer.Option(help="The subject's phone (stored only as a keyed hash).")] = None,
     channel: Annotated[str, typer.Option(help="email | web_form | phone | post | in_person | other")] = "email",
+    country: Annotated[str | None, typer.Option(help="The subject's country (ISO 3166-1, e.g. CN): its law.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Register a new request; prints its id and deadlines."""
+    """Register a new request; prints its id, its law (gdpr, pipl or both) and deadlines."""
     from etl.compliance import rights
 
     cfg = settings()
     request = rights.add(cfg, type_=type_, received=_parse_date(received, "--received"), email=email, phone=phone,
-                         channel=channel)  # fmt: skip
+                         channel=channel, country=country)  # fmt: skip
     row = rights.describe(request, cfg, _as_of(None, cfg))
     emit(
         row,
         as_json,
-        f"{request.request_id}: {words(type_)}, due {row['due_date'] or 'when the identity is verified'}, legal "
+        f"{request.request_id}: {words(type_)} under {row['regime'].upper()},"
+        f" due {row['due_date'] or 'when the identity is verified'}, legal "
         f"deadline {row['statutory_deadline'] or 'when the identity is verified'}",
     )
 
@@ -502,7 +508,9 @@ def rights_update(
     ] = None,  # fmt: skip
     identity_verified: Annotated[str | None, typer.Option(help="Day the identity was verified (YYYY-MM-DD).")] = None,
     extend: Annotated[bool, typer.Option("--extend", help="Extend by two months (told the subject today).")] = False,
-    reason: Annotated[str | None, typer.Option(help="Why it is extended (required with --extend).")] = None,
+    reason: Annotated[
+        str | None, typer.Option(help="Why it is extended or rejected (required with --extend and --status rejected).")
+    ] = None,
     note: Annotated[str | None, typer.Option(help="A note; e-mails and numbers in it are masked.")] = None,
     owner: Annotated[
         str | None, typer.Option(help='Who answers it: a compliance or admin account (vcar users list); "" for nobody.')
@@ -541,8 +549,8 @@ def rights_list(
         return
     say(f"as of {day}: {counted(len(rows), 'request')}")
     if rows:
-        headers = ["Request", "Type", "Status", "Due", "Legal deadline", "SLA state", "Days left", "Owner"]
-        lines = [[r["request_id"], words(r["type"]), words(r["status"]), str(r["due_date"] or ""),
+        headers = ["Request", "Law", "Type", "Status", "Due", "Legal deadline", "SLA state", "Days left", "Owner"]
+        lines = [[r["request_id"], r["regime"].upper(), words(r["type"]), words(r["status"]), str(r["due_date"] or ""),
                   str(r["statutory_deadline"] or ""), words(r["sla_state"]),
                   "" if r["days_left"] is None else count(r["days_left"]), r["owner"] or ""] for r in rows]  # fmt: skip
         say("\n".join(f"  {line}" for line in text_table(headers, lines)))
@@ -614,6 +622,7 @@ def promises(
     fail_on: Annotated[
         str | None, typer.Option("--fail-on", help="Exit 1 when a promise is at least this bad: at_risk | broken.")
     ] = None,
+    regime: Annotated[str, typer.Option(help="The promises of one law: gdpr | pipl | all.")] = "all",
     as_json: JsonFlag = False,
 ) -> None:
     """Each promise of the privacy policy with its status (kept, at_risk, broken, not_checked) and evidence."""
@@ -621,15 +630,49 @@ def promises(
 
     if fail_on is not None and fail_on not in (AT_RISK, BROKEN):
         raise ConfigError(f"--fail-on: {fail_on!r} is not at_risk or broken")
+    if regime not in ("gdpr", "pipl", "all"):
+        raise ConfigError(f"--regime: {regime!r} is not gdpr, pipl or all")
     cfg = _with_warehouse()
     day = _parse_date(as_of, "--as-of") if as_of else None
-    result = evaluate(cfg, day)
-    lines = [f"privacy policy {result['policy_version']}, as of {result['as_of']}:"]
-    lines += [f"  {words(p['status']):<11} {p['id']} (section {p['section']}): {p['summary']}"
+    result = evaluate(cfg, day, regime)
+    lines = [f"privacy policy {result['policy_version']}, as of {result['as_of']} ({regime}):"]
+    lines += [f"  {words(p['status']):<11} {p['regime'].upper():<4} {p['id']} (section {p['section']}): {p['summary']}"
               for p in result["promises"]]  # fmt: skip
     emit(result, as_json, "\n".join(lines))
     if fail_on is not None and SEVERITY[worst(result)] >= SEVERITY[fail_on]:
         raise typer.Exit(1)
+
+
+@assessments_app.command("add")
+def assessments_add(
+    activity: Annotated[str, typer.Option(help="web_analytics | inquiries | rights_requests | staff_and_audit")],
+    assessed: Annotated[str, typer.Option(help="Day of the assessment (YYYY-MM-DD).")],
+    conclusion: Annotated[str, typer.Option(help="approved | approved_with_measures | rejected")],
+    next_review: Annotated[str, typer.Option(help="Day it is to be reviewed (YYYY-MM-DD).")],
+    summary: Annotated[str | None, typer.Option(help="The findings in a few words (no personal data).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Register an impact assessment of a processing activity."""
+    from etl.compliance.assessments import add
+
+    row = add(settings(), activity=activity, assessed_on=_parse_date(assessed, "--assessed"), conclusion=conclusion,
+              next_review=_parse_date(next_review, "--next-review"), summary=summary)  # fmt: skip
+    emit(row, as_json, f"{row['assessment_id']}: {words(activity)}, {words(conclusion)}, next review {next_review}")
+
+
+@assessments_app.command("list")
+def assessments_list(as_json: JsonFlag = False) -> None:
+    """The register of impact assessments, newest first."""
+    from etl.compliance.assessments import listing
+
+    rows = listing(_with_warehouse())
+    if as_json:
+        typer.echo(json.dumps({"assessments": rows}, ensure_ascii=False, default=str))
+        return
+    lines = [[r["assessment_id"], r["activity"], str(r["assessed_on"]), r["conclusion"], str(r["next_review"])]
+             for r in rows]  # fmt: skip
+    say("\n".join(text_table(["Assessment", "Activity", "Assessed", "Conclusion", "Next review"], lines)) if rows
+        else "no impact assessment registered")  # fmt: skip
 
 
 @app.command()

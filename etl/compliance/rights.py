@@ -85,7 +85,8 @@ def deadlines_of(request: Request, cfg: Settings, as_of: dt.date) -> deadlines.D
         identity_requested=request.identity_requested_on, identity_verified=request.identity_verified_on,
         extension_notified=request.extension_notified_on, closed=request.closed_on,
     )  # fmt: skip
-    return regimes.apply(found, regimes.of_request(request, cfg), request.status, request.closed_on, as_of, calendars(cfg))
+    under = regimes.of_request(request, cfg)
+    return regimes.apply(found, under, request.status, request.closed_on, as_of, calendars(cfg))
 
 
 def mask_note(text: str | None) -> str | None:

@@ -496,7 +496,7 @@ def rights_add(
         as_json,
         f"{request.request_id}: {words(type_)} under {row['regime'].upper()},"
         f" due {row['due_date'] or 'when the identity is verified'}, legal "
-        f"deadline {row['statutory_deadline'] or 'when the identity is verified'}",
+        f"deadline {row['statutory_deadline'] or row['pipl_deadline'] or 'when the identity is verified'}",
     )
 
 

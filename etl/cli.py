@@ -473,8 +473,9 @@ def rights_add(
     type_: Annotated[
         str,
         typer.Option(
-            "--type", help="access | rectification | erasure | restriction | portability | objection | withdraw_consent"
-            " | explanation (PIPL Art. 48)"
+            "--type",
+            help="access | rectification | erasure | restriction | portability | objection | withdraw_consent"
+            " | explanation (PIPL Art. 48)",
         ),
     ],  # fmt: skip
     received: Annotated[str, typer.Option(help="Day of receipt (YYYY-MM-DD).")],

@@ -57,10 +57,11 @@ def add(cfg: Settings, *, activity: str, assessed_on: dt.date, conclusion: str, 
             row[0][len(prefix) :] for row in queries.run(con, "assessments/ids_of_year.sql", prefix=prefix).fetchall()
         ]
         number = 1 + max((int(n) for n in used if n.isdigit()), default=0)
-        row = {"assessment_id": f"{prefix}{number:04d}", "activity": activity, "assessed_on": assessed_on,
-               "conclusion": conclusion, "next_review": next_review, "summary": mask_note(summary)}  # fmt: skip
+        row: dict[str, Any] = {"assessment_id": f"{prefix}{number:04d}", "activity": activity,
+                               "assessed_on": assessed_on, "conclusion": conclusion, "next_review": next_review,
+                               "summary": mask_note(summary)}  # fmt: skip
         queries.run(con, "assessments/insert.sql", now=clock.now(), **row)
-        audit.append(con, actor or audit.cli_actor(), "assessment.add", row["assessment_id"],
+        audit.append(con, actor or audit.cli_actor(), "assessment.add", str(row["assessment_id"]),
                      {k: str(v) for k, v in row.items() if k != "assessment_id"})  # fmt: skip
     return row
 

@@ -106,9 +106,10 @@ def apply(d: deadlines.Deadlines, regime: str, status: str, closed: dt.date | No
           calendars: list) -> deadlines.Deadlines:  # fmt: skip
     """The GDPR dates ``d`` of a request judged under its ``regime``: the PIPL's date alone (no statutory month,
     no extension), or the earlier of the two under both."""
-    if regime == "gdpr" or d.clock_start is None:
+    start = d.clock_start
+    if regime == "gdpr" or start is None:
         return d
-    pipl = pipl_deadline(d.clock_start)
+    pipl = pipl_deadline(start)
     china = china_calendar()
     if regime == "pipl":
         deadline, on = pipl, china
@@ -116,7 +117,7 @@ def apply(d: deadlines.Deadlines, regime: str, status: str, closed: dt.date | No
     else:
         deadline, on = min(d.deadline or pipl, pipl), [*calendars, *china]
     days_left, business_left, state = deadlines.judge(deadline, status, closed, as_of, on)
-    provisional = d.provisional or deadlines.provisional_reason(d.clock_start, pipl, china)
+    provisional = d.provisional or deadlines.provisional_reason(start, pipl, china)
     return dataclasses.replace(d, deadline=deadline, days_left=days_left, business_days_left=business_left,
                                sla_state=state, provisional=provisional, pipl_deadline=pipl)  # fmt: skip
 

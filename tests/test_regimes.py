@@ -81,3 +81,18 @@ def test_an_erasure_under_a_legal_hold_is_restricted_until_six_months_on(setting
     by_country = {r["country"]: r for r in rights.listing(cfg, as_of=D(2026, 11, 3))}
     assert by_country["CN"]["restricted_until"] == D(2027, 5, 2)
     assert by_country["DE"]["restricted_until"] is None  # a GDPR subject: nothing of it in the China site's logs
+
+
+def test_the_privacy_page_shows_each_promises_law_and_the_raw_log_folders(loaded_env, monkeypatch, tmp_path):
+    from tests.test_dashboard import app_as
+
+    (tmp_path / "cn").mkdir()
+    (tmp_path / "cn" / "access.log").write_text("line\n", encoding="utf-8")  # written now: younger than six months
+    monkeypatch.setenv("VCAR_LOG_FOLDERS", f'{{"{tmp_path / "cn"}": "pipl"}}')
+    cached_settings.cache_clear()
+    at = app_as("compliance").run()
+    at.switch_page("views/privacy.py").run()
+    assert not at.exception
+    assert {"GDPR", "PIPL", "BOTH"} <= set(at.dataframe[0].value["Law"])
+    folders = next(d.value for d in at.dataframe if "Folder" in d.value.columns)
+    assert (folders["Folder"].to_list(), folders["Status"].to_list()) == ([str(tmp_path / "cn")], ["broken"])

@@ -179,7 +179,7 @@ def evaluate(cfg: Settings, as_of: dt.date | None = None, regime: str = "all") -
                         "status": found.status,
                         "summary": found.summary, "evidence": found.evidence, "checks": promise.evidence,
                         "thresholds": promise.thresholds, "page": promise.page})  # fmt: skip
-    return {"as_of": as_of.isoformat(), "policy_version": cfg.policy_version, "regime": regime, "promises": out}
+    return {"as_of": as_of.isoformat(), "policy_version": cfg.policy_version, "promises": out}
 
 
 def worst(result: dict[str, Any]) -> str:

@@ -216,6 +216,14 @@ def reject_reasons() -> pl.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def raw_log_folders() -> list[dict]:
+    """Each configured raw-log folder's oldest file against both laws' limits (etl/compliance/log_retention.py)."""
+    from etl.compliance.log_retention import folders
+
+    return folders(cached_settings(), clock.now())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def promises(as_of) -> dict:
     """The privacy policy's promises with their evidence (the same document as ``vcar promises --json``)."""
     from etl.compliance.promises import evaluate

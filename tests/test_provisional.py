@@ -12,7 +12,7 @@ import pytest
 from holidays.calendars.gregorian import FEB, JAN
 from holidays.countries.china import China, ChinaStaticHolidays
 
-from etl.compliance import deadlines, rights
+from etl.compliance import deadlines, regimes, rights
 from etl.core import clock
 from etl.core.settings import cached_settings, calendar_for
 
@@ -66,7 +66,8 @@ def register(request, settings_env, monkeypatch):
     next morning."""
     monkeypatch.setenv(clock.ENV, "2026-12-21T09:00")
     cached_settings.cache_clear()
-    monkeypatch.setattr(rights, "_calendars", lambda codes: [request.param()])
+    monkeypatch.setattr(rights, "_calendars", lambda codes: [request.param()])  # the business calendar ...
+    monkeypatch.setattr(regimes, "china_calendar", lambda: [request.param()])  # ... and the PIPL's
     request_id = rights.add(settings_env, type_="erasure", received=RECEIVED, email="p@example.cn").request_id
     return request.param is EstimatedChina, request_id
 

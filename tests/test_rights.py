@@ -47,7 +47,8 @@ def test_lifecycle_and_deadlines_of_a_new_request(settings_env, on_day):
 
 
 def test_invalid_transitions_and_late_extensions_are_refused(settings_env, on_day):
-    r = rights.add(settings_env, type_="erasure", received=D(2026, 11, 2), phone="+86 138 0013 8000")
+    # an extension is the GDPR's (Art. 12(3)): a subject in Germany, under the GDPR alone
+    r = rights.add(settings_env, type_="erasure", received=D(2026, 11, 2), phone="+86 138 0013 8000", country="DE")
     with pytest.raises(FieldError, match="--status: 'nonsense' is not one of"):
         rights.update(settings_env, r.request_id, status="nonsense")
     with pytest.raises(FieldError, match="--reason: an extension needs a reason"):

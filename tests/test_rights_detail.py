@@ -45,8 +45,8 @@ def test_an_owner_is_a_dashboard_account_and_survives_a_reimport(settings_env, t
 
 
 def test_the_timeline_has_each_milestone_with_the_days_identity_was_pending(settings_env, on_day):
-    on_day(D(2026, 10, 1))
-    r = rights.add(settings_env, type_="access", received=D(2026, 10, 1), email="someone@example.cn")
+    on_day(D(2026, 10, 1))  # a subject in Germany: the GDPR's month and its extension
+    r = rights.add(settings_env, type_="access", received=D(2026, 10, 1), email="someone@example.cn", country="DE")
     on_day(D(2026, 10, 3))
     rights.update(settings_env, r.request_id, status="awaiting_identity")
     paused = rights.timeline(settings_env, r.request_id, D(2026, 10, 8))

@@ -28,7 +28,8 @@ st.subheader("Privacy promises")
 kept = loaders.promises(today)
 st.caption(f"Each promise of the privacy policy (version {kept['policy_version']}) checked against the warehouse "
            f"as of {kept['as_of']}; `vcar promises` prints the same.")  # fmt: skip
-panel = [{"status": p["status"], "section": p["section"], "promise": p["text"], "evidence": p["summary"],
+panel = [{"status": p["status"], "law": p["regime"].upper(), "section": p["section"], "promise": p["text"],
+          "evidence": p["summary"],
           "details_on": p["page"]} for p in kept["promises"]]  # fmt: skip
 show_table(panel, "privacy_promises", colours=("status", STATUS_COLOURS))
 with st.expander("The evidence of each promise in full"):
@@ -84,6 +85,12 @@ fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title=
 st.plotly_chart(fig, width="stretch")
 show_table(held, "retention_status")
 show_table([{"table": k, "rows_past_retention": v} for k, v in due.items()], "retention_due")
+
+st.subheader("Raw logs under both laws")
+st.caption("The oldest raw log file of each folder of the log_folders setting: a China site's logs are kept at least "
+           "six months (Cybersecurity Law Art. 21), every folder's no longer than raw_log_max_days "
+           f"({cfg.raw_log_max_days} days; GDPR Art. 5(1)(e), PIPL Art. 19).")  # fmt: skip
+show_table(loaders.raw_log_folders(), "raw_log_folders", colours=("status", STATUS_COLOURS))
 
 st.subheader("Open and sealed days")
 st.caption(

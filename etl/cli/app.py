@@ -10,6 +10,7 @@ import sys
 
 import typer
 
+from etl.cli.assessments import assessments_app
 from etl.cli.common import say
 from etl.cli.compliance import audit_app, inventory, promises, retention
 from etl.cli.geoip import geoip_app
@@ -37,6 +38,7 @@ app.add_typer(subject_app, name="subject")
 app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="users")
 app.add_typer(geoip_app, name="geoip")
+app.add_typer(assessments_app, name="assessments")
 app.command()(generate)
 app.command()(dashboard)
 app.command()(promises)

@@ -40,6 +40,7 @@ def promises(
     fail_on: Annotated[
         str | None, typer.Option("--fail-on", help="Exit 1 when a promise is at least this bad: at_risk | broken.")
     ] = None,
+    regime: Annotated[str, typer.Option(help="The promises of one law: gdpr | pipl | all.")] = "all",
     as_json: JsonFlag = False,
 ) -> None:
     """Each promise of the privacy policy with its status (kept, at_risk, broken, not_checked) and evidence."""
@@ -47,11 +48,13 @@ def promises(
 
     if fail_on is not None and fail_on not in (AT_RISK, BROKEN):
         raise ConfigError(f"--fail-on: {fail_on!r} is not at_risk or broken")
+    if regime not in ("gdpr", "pipl", "all"):
+        raise ConfigError(f"--regime: {regime!r} is not gdpr, pipl or all")
     cfg = with_warehouse()
     day = parse_date(as_of, "--as-of") if as_of else None
-    result = evaluate(cfg, day)
-    lines = [f"privacy policy {result['policy_version']}, as of {result['as_of']}:"]
-    lines += [f"  {words(p['status']):<11} {p['id']} (section {p['section']}): {p['summary']}"
+    result = evaluate(cfg, day, regime)
+    lines = [f"privacy policy {result['policy_version']}, as of {result['as_of']} ({regime}):"]
+    lines += [f"  {words(p['status']):<11} {p['regime'].upper():<4} {p['id']} (section {p['section']}): {p['summary']}"
               for p in result["promises"]]  # fmt: skip
     emit(result, as_json, "\n".join(lines))
     if fail_on is not None and SEVERITY[worst(result)] >= SEVERITY[fail_on]:

@@ -32,27 +32,31 @@ def rights_add(
     type_: Annotated[
         str,
         typer.Option(
-            "--type", help="access | rectification | erasure | restriction | portability | objection | withdraw_consent"
+            "--type",
+            help="access | rectification | erasure | restriction | portability | objection | withdraw_consent"
+            " | explanation (PIPL Art. 48)",
         ),
     ],  # fmt: skip
     received: Annotated[str, typer.Option(help="Day of receipt (YYYY-MM-DD).")],
     email: Annotated[str | None, typer.Option(help="The subject's e-mail (stored only as a keyed hash).")] = None,
     phone: Annotated[str | None, typer.Option(help="The subject's phone (stored only as a keyed hash).")] = None,
     channel: Annotated[str, typer.Option(help="email | web_form | phone | post | in_person | other")] = "email",
+    country: Annotated[str | None, typer.Option(help="The subject's country (ISO 3166-1, e.g. CN): its law.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Register a new request; prints its id and deadlines."""
+    """Register a new request; prints its id, its law (gdpr, pipl or both) and deadlines."""
     from etl.compliance import rights
 
     cfg = settings()
     request = rights.add(cfg, type_=type_, received=parse_date(received, "--received"), email=email, phone=phone,
-                         channel=channel)  # fmt: skip
+                         channel=channel, country=country)  # fmt: skip
     row = rights.describe(request, cfg, as_of_day(None, cfg))
     emit(
         row,
         as_json,
-        f"{request.request_id}: {words(type_)}, due {row['due_date'] or 'when the identity is verified'}, legal "
-        f"deadline {row['statutory_deadline'] or 'when the identity is verified'}",
+        f"{request.request_id}: {words(type_)} under {row['regime'].upper()},"
+        f" due {row['due_date'] or 'when the identity is verified'}, legal "
+        f"deadline {row['statutory_deadline'] or row['pipl_deadline'] or 'when the identity is verified'}",
     )
 
 
@@ -64,7 +68,9 @@ def rights_update(
     ] = None,  # fmt: skip
     identity_verified: Annotated[str | None, typer.Option(help="Day the identity was verified (YYYY-MM-DD).")] = None,
     extend: Annotated[bool, typer.Option("--extend", help="Extend by two months (told the subject today).")] = False,
-    reason: Annotated[str | None, typer.Option(help="Why it is extended (required with --extend).")] = None,
+    reason: Annotated[
+        str | None, typer.Option(help="Why it is extended or rejected (required with --extend and --status rejected).")
+    ] = None,
     note: Annotated[str | None, typer.Option(help="A note; e-mails and numbers in it are masked.")] = None,
     owner: Annotated[
         str | None, typer.Option(help='Who answers it: a compliance or admin account (vcar users list); "" for nobody.')
@@ -103,8 +109,8 @@ def rights_list(
         return
     say(f"as of {day}: {counted(len(rows), 'request')}")
     if rows:
-        headers = ["Request", "Type", "Status", "Due", "Legal deadline", "SLA state", "Days left", "Owner"]
-        lines = [[r["request_id"], words(r["type"]), words(r["status"]), str(r["due_date"] or ""),
+        headers = ["Request", "Law", "Type", "Status", "Due", "Legal deadline", "SLA state", "Days left", "Owner"]
+        lines = [[r["request_id"], r["regime"].upper(), words(r["type"]), words(r["status"]), str(r["due_date"] or ""),
                   str(r["statutory_deadline"] or ""), words(r["sla_state"]),
                   "" if r["days_left"] is None else count(r["days_left"]), r["owner"] or ""] for r in rows]  # fmt: skip
         say("\n".join(f"  {line}" for line in text_table(headers, lines)))

@@ -116,6 +116,7 @@ class Deadlines:
     business_days_left: int | None
     sla_state: str  # on_track | at_risk | overdue | done_on_time | done_late | paused
     provisional: str | None = None  # why the dates may still move (a calendar with estimated holidays)
+    pipl_deadline: dt.date | None = None  # 15 working days on China's calendar (etl/compliance/regimes.py)
 
 
 def compute(
@@ -149,12 +150,17 @@ def compute(
         extended = statutory_deadline(start, calendars, months=3)
     deadline = extended or min(due, legal)
     provisional = provisional_reason(start, max(due, legal, extended or legal), calendars)
+    days_left, business_left, state = judge(deadline, status, closed, as_of, calendars)
+    return Deadlines(start, paused_from, identity_verified, due, legal, extended, deadline, days_left, business_left,
+                     state, provisional)  # fmt: skip
+
+
+def judge(
+    deadline: dt.date, status: str, closed: dt.date | None, as_of: dt.date, calendars: Sequence
+) -> tuple[int | None, int | None, str]:
+    """Days and business days left to ``deadline`` on ``as_of`` (None once closed), and the SLA state."""
     if status in CLOSED:
-        finished = closed or as_of
-        state = "done_on_time" if finished <= deadline else "done_late"
-        return Deadlines(start, paused_from, identity_verified, due, legal, extended, deadline, None, None, state,
-                         provisional)  # fmt: skip
-    days_left = (deadline - as_of).days
+        return None, None, "done_on_time" if (closed or as_of) <= deadline else "done_late"
     business_left = business_days_between(as_of, deadline, calendars)
     if as_of > deadline:
         state = "overdue"
@@ -162,8 +168,7 @@ def compute(
         state = "at_risk"
     else:
         state = "on_track"
-    return Deadlines(start, paused_from, identity_verified, due, legal, extended, deadline, days_left, business_left,
-                     state, provisional)  # fmt: skip
+    return (deadline - as_of).days, business_left, state
 
 
 def extension_allowed(start: dt.date, notified: dt.date, calendars: Sequence) -> bool:

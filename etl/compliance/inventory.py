@@ -267,6 +267,7 @@ INVENTORY: list[Table] = [
             "message_chars": "message length (no text)",
             "email_kind": "free-mail or corporate domain",
             "has_company": "company given (no name kept)",
+            "transfer_consent": "separate consent to a transfer out of China (PIPL Art. 39); null when not asked",
             "run_id": "import run",
             "updated_at": "last import",
         },
@@ -310,7 +311,26 @@ INVENTORY: list[Table] = [
             "closed_on": "closed",
             "note": "operator note, e-mails and numbers masked",
             "owner": "the dashboard account answering it (a staff login name, never the subject)",
+            "country": "the subject's country (ISO 3166-1), when known",
+            "regime": "the law it is answered under: gdpr, pipl or both (etl/compliance/regimes.py)",
+            "refusal_reason": "why it was rejected (PIPL Art. 50, GDPR Art. 12(4)), masked like a note",
             "updated_at": "last change",
+        },
+    ),  # fmt: skip
+    Table(
+        "impact_assessments",
+        "the register of personal-information impact assessments (PIPL Art. 55-56)",
+        f"{LEGAL_OBLIGATION} (Art. 5(2) accountability; PIPL Art. 56)",
+        OPERATIONAL,
+        "at least three years (PIPL Art. 56); vcar retention never deletes them",
+        {
+            "assessment_id": "assessment id",
+            "activity": "the processing activity assessed",
+            "assessed_on": "day of the assessment",
+            "conclusion": "approved, approved_with_measures or rejected",
+            "next_review": "day it is to be reviewed",
+            "summary": "findings in a few words (no personal data)",
+            "recorded_at": "when it was registered",
         },
     ),  # fmt: skip
     Table(

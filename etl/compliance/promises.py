@@ -31,6 +31,7 @@ class Promise:
     evidence: str  # what is checked
     thresholds: str  # when it is kept, at risk, broken
     page: str  # the dashboard page that shows the detail
+    regime: str = "both"  # the law it answers to: gdpr, pipl or both (etl/compliance/regimes.py)
 
 
 PROMISES: tuple[Promise, ...] = (
@@ -102,6 +103,7 @@ PROMISES: tuple[Promise, ...] = (
         " (section 3's wording does not say so); broken: EU data processed outside the EU with no safeguard (a"
         " country with an EU adequacy decision counts as kept)",
         "Data & privacy",
+        "gdpr",
     ),
     Promise(
         "children_data_deleted",
@@ -162,15 +164,19 @@ class Context:
     con: Any  # a read-only warehouse connection
 
 
-def evaluate(cfg: Settings, as_of: dt.date | None = None) -> dict[str, Any]:
-    """Every promise's status and evidence as of ``as_of`` (the ``vcar promises --json`` document)."""
+def evaluate(cfg: Settings, as_of: dt.date | None = None, regime: str = "all") -> dict[str, Any]:
+    """Every promise's status and evidence as of ``as_of`` (the ``vcar promises --json`` document); with
+    ``regime`` gdpr or pipl, only the promises of that law (and of both)."""
     as_of = as_of or clock.today(cfg.tz)
     with warehouse.read(cfg.warehouse) as con:
         ctx = Context(cfg, as_of, con)
         out = []
         for promise in PROMISES:
+            if regime != "all" and promise.regime not in (regime, "both"):
+                continue
             found = CHECKS[promise.id](ctx)
-            out.append({"id": promise.id, "section": promise.section, "text": promise.text, "status": found.status,
+            out.append({"id": promise.id, "regime": promise.regime, "section": promise.section, "text": promise.text,
+                        "status": found.status,
                         "summary": found.summary, "evidence": found.evidence, "checks": promise.evidence,
                         "thresholds": promise.thresholds, "page": promise.page})  # fmt: skip
     return {"as_of": as_of.isoformat(), "policy_version": cfg.policy_version, "promises": out}
@@ -400,3 +406,11 @@ def html_report(result: dict[str, Any]) -> str:
         "<table><tr><th>status</th><th>section</th><th>promise and what is checked</th><th>evidence and "
         f"thresholds</th><th>figures</th></tr>{rows}</table></body></html>"
     )
+
+
+# China's laws add their own promises (etl/compliance/regime_promises.py imports nothing from here at load).
+from etl.compliance.regime_promises import CHECKS as _PIPL_CHECKS  # noqa: E402
+from etl.compliance.regime_promises import PROMISES as _PIPL_PROMISES  # noqa: E402
+
+PROMISES += tuple(Promise(**entry) for entry in _PIPL_PROMISES)
+CHECKS.update(_PIPL_CHECKS)

@@ -14,14 +14,14 @@ from functools import lru_cache
 from typing import Any
 
 import queries
-from etl.compliance import audit, deadlines, history
+from etl.compliance import audit, deadlines, history, regimes
 from etl.compliance.subjects import EMAIL, PHONE, SubjectKeys
 from etl.core import clock, warehouse
 from etl.core.errors import FieldError, InputError
 from etl.core.settings import Settings, calendar_for
 from etl.core.words import count, days, details, words
 
-TYPES = ("access", "rectification", "erasure", "restriction", "portability", "objection", "withdraw_consent")
+TYPES = regimes.PIPL_TYPES  # the GDPR's rights and the PIPL's explanation (Art. 48)
 CHANNELS = ("email", "web_form", "phone", "post", "in_person", "other")
 STATUSES = ("received", "awaiting_identity", "in_progress", "extended", "completed", "rejected", "withdrawn")
 TRANSITIONS = {
@@ -51,6 +51,9 @@ class Request:
     closed_on: dt.date | None = None
     note: str | None = None
     owner: str | None = None  # a dashboard account's login name
+    country: str | None = None  # the subject's, ISO 3166-1
+    regime: str | None = None  # gdpr | pipl | both (etl/compliance/regimes.py)
+    refusal_reason: str | None = None
 
     def fields(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -71,11 +74,13 @@ def received_day(request: Request, cfg: Settings) -> dt.date:
 
 
 def deadlines_of(request: Request, cfg: Settings, as_of: dt.date) -> deadlines.Deadlines:
-    return deadlines.compute(
+    found = deadlines.compute(
         received=received_day(request, cfg), status=request.status, as_of=as_of, calendars=calendars(cfg),
         identity_requested=request.identity_requested_on, identity_verified=request.identity_verified_on,
         extension_notified=request.extension_notified_on, closed=request.closed_on,
     )  # fmt: skip
+    under = regimes.of_request(request, cfg)
+    return regimes.apply(found, under, request.status, request.closed_on, as_of, calendars(cfg))
 
 
 def mask_note(text: str | None) -> str | None:
@@ -114,12 +119,15 @@ def get(cfg: Settings, request_id: str) -> Request:
 
 def add(
     cfg: Settings, *, type_: str, received: dt.date, email: str | None = None, phone: str | None = None,
-    channel: str = "email", actor: str | None = None,
+    channel: str = "email", country: str | None = None, actor: str | None = None,
 ) -> Request:  # fmt: skip
-    if type_ not in TYPES:
-        raise FieldError("type", f"{type_!r} is not one of {', '.join(TYPES)}")
     if channel not in CHANNELS:
         raise FieldError("channel", f"{channel!r} is not one of {', '.join(CHANNELS)}")
+    country = regimes.country_code(country, FieldError)
+    under = regimes.regime_of(cfg, country, channel)
+    wrong = regimes.check_type(type_, under)
+    if wrong:
+        raise FieldError("type", wrong)
     if received > clock.today(cfg.tz):
         raise FieldError("received", f"{received} is in the future")
     email_key, phone_key = SubjectKeys(cfg.secrets_dir).lookup(email, phone, cfg.phone_region)
@@ -128,7 +136,8 @@ def add(
         prefix = f"DSR-{received.year}-"
         used = {row[0] for row in queries.run(con, "rights/ids_of_year.sql", prefix=prefix).fetchall()}
         number = 1 + max((int(i[len(prefix) :]) for i in used if i[len(prefix) :].isdigit()), default=0)
-        request = Request(f"{prefix}{number:04d}", type_, channel, "received", email_key, phone_key, received_at)
+        request = Request(f"{prefix}{number:04d}", type_, channel, "received", email_key, phone_key, received_at,
+                          country=country, regime=under)  # fmt: skip
         _save(con, request)
         audit.append(con, actor or audit.cli_actor(), "rights.add", request.request_id, _changes(None, request))
     return request
@@ -161,6 +170,11 @@ def update(
                 allowed = ", ".join(sorted(TRANSITIONS[before.status])) or "none (it is closed)"
                 raise InputError(f"{request_id}: cannot go from {before.status} to {status} (allowed: {allowed})")
             after.status = status
+        if status == "rejected" and before.status != "rejected":
+            if not (reason and reason.strip()):
+                raise FieldError("reason", "a refusal needs a reason (PIPL Art. 50, GDPR Art. 12(4): the subject is "
+                                 "told why)")  # fmt: skip
+            after.refusal_reason = mask_note(reason)
         if after.status == "awaiting_identity" and after.identity_requested_on is None:
             after.identity_requested_on = today
         if identity_verified is not None:
@@ -171,6 +185,7 @@ def update(
             if status is None and after.status == "awaiting_identity":
                 after.status = "in_progress"
         if after.status == "extended" and before.status != "extended":
+            regimes.check_extension(before, cfg)
             start = after.identity_verified_on or received_day(before, cfg)
             if not deadlines.extension_allowed(start, today, calendars(cfg)):
                 last = deadlines.statutory_deadline(start, calendars(cfg))
@@ -233,7 +248,9 @@ def describe(r: Request, cfg: Settings, as_of: dt.date) -> dict[str, Any]:
         "paused_from": d.paused_from, "paused_until": d.paused_until, "identity_verified_on": r.identity_verified_on,
         "extension_notified_on": r.extension_notified_on, "extension_reason": r.extension_reason,
         "closed_on": r.closed_on, "note": r.note, "owner": r.owner,
-        "subject_known": bool(r.subject_email or r.subject_phone),
+        "subject_known": bool(r.subject_email or r.subject_phone), "country": r.country,
+        "regime": regimes.of_request(r, cfg), "pipl_deadline": d.pipl_deadline, "refusal_reason": r.refusal_reason,
+        "restricted_until": regimes.restricted_until(r, received_day(r, cfg), cfg),
     }  # fmt: skip
 
 

@@ -6,6 +6,7 @@ Precedence: explicit arguments > environment > TOML file > defaults. A bad value
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tomllib
@@ -25,6 +26,10 @@ DEFAULT_STATIC_EXTENSIONS = [
     "woff", "woff2", "ttf", "otf", "eot", "mp4", "webm", "mp3", "ogg", "wav", "m4a", "mov", "avi", "pdf", "zip",
 ]  # fmt: skip
 DEFAULT_STATIC_PATHS = ["/robots.txt", "/sitemap.xml", "/favicon.ico"]
+REGIMES = ("gdpr", "pipl", "both")
+# The privacy policy's reading: mainland China under the PIPL, the EEA under the GDPR, a subject whose country is
+# not known under both; other countries under the GDPR, which the policy is written to.
+DEFAULT_REGIMES = {"CN": "pipl", "EEA": "gdpr", "other": "gdpr", "unknown": "both"}
 
 
 def demo_geoip_db() -> Path | None:
@@ -137,6 +142,22 @@ class Settings(BaseSettings):
     transfer_safeguard: str | None = Field(
         None, description="safeguard for EU data processed outside the EU: SCC, BCR, code_of_conduct or certification"
     )
+    regimes: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_REGIMES),
+        description="which law a subject is under: country code, EEA, other, unknown or channel:<name> -> gdpr, "
+        "pipl or both",
+    )
+    pipl_transfer_mechanism: Literal["exempt", "standard_contract", "certification", "security_assessment"] | None = (
+        Field(None, description="the mechanism for transfers out of mainland China (PIPL Art. 38)")
+    )
+    pipl_standard_contract_filed: dt.date | None = Field(
+        None, description="the day the standard contract was filed with the provincial CAC"
+    )
+    pipl_sensitive_data: bool = Field(False, description="the individuals counted include sensitive personal data")
+    log_folders: dict[str, str] = Field(
+        default_factory=dict, description="raw log folder -> the regime of its site (gdpr, pipl or both)"
+    )
+    raw_log_max_days: int = Field(200, ge=1, description="the longest a raw log file may be kept (storage limitation)")
     public_url: str = Field(
         "http://localhost:8501",
         pattern=r"^https?://[^/\s]+(/[^\s]*)?$",
@@ -237,6 +258,14 @@ class Settings(BaseSettings):
         if found is None:
             raise ValueError(f"{value!r} is not one of SCC, BCR, code_of_conduct, certification (GDPR Art. 46)")
         return found
+
+    @field_validator("regimes", "log_folders")
+    @classmethod
+    def _known_regimes(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, regime in value.items():
+            if regime not in REGIMES:
+                raise ValueError(f"{key!r} maps to {regime!r}, which is not one of {', '.join(REGIMES)}")
+        return value
 
     @field_validator("mail_from")
     @classmethod

@@ -10,8 +10,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl.compliance import audit, deadlines
-from etl.compliance.rights import CHANNELS, STATUSES, TYPES, Request, _changes, _load, _save, mask_note
+from etl.compliance import audit, deadlines, regimes
+from etl.compliance.rights import CHANNELS, STATUSES, Request, _changes, _load, _save, mask_note
 from etl.compliance.subjects import SubjectKeys, normalize_email, normalize_phone
 from etl.core import clock, faults, warehouse
 from etl.core.errors import InputError
@@ -56,12 +56,16 @@ def _request_from_row(row: dict, keys: SubjectKeys, cfg: Settings) -> Request:
     if not _ID.match(request_id):
         raise ValueError("request_id is empty or has characters other than letters, digits, '-', '_', '.'")
     kind = (row.get("type") or "").strip().lower()
-    if kind not in TYPES:
-        raise ValueError(f"type {kind[:30]!r} is not one of {', '.join(TYPES)}")
+    channel = (row.get("channel") or "other").strip().lower()
+    channel = channel if channel in CHANNELS else "other"
+    country = regimes.country_code(row.get("country"))
+    under = regimes.regime_of(cfg, country, channel)
+    wrong = regimes.check_type(kind, under)
+    if wrong:
+        raise ValueError(f"type {wrong}")
     status = (row.get("status") or "").strip().lower()
     if status not in STATUSES:
         raise ValueError(f"status {status[:30]!r} is not one of {', '.join(STATUSES)}")
-    channel = (row.get("channel") or "other").strip().lower()
     received_at = parse_time(row.get("received_at"), cfg.tz)
     if received_at is None:
         raise ValueError("received_at is empty")
@@ -73,7 +77,8 @@ def _request_from_row(row: dict, keys: SubjectKeys, cfg: Settings) -> Request:
     notified = _date_of(row.get("extension_notified_at"), cfg) if _truthy(row.get("extended")) else None
     closed = _date_of(row.get("completed_at") or row.get("closed_at"), cfg)
     return Request(
-        request_id=request_id, type=kind, channel=channel if channel in CHANNELS else "other", status=status,
+        request_id=request_id, type=kind, channel=channel, status=status, country=country, regime=under,
+        refusal_reason=mask_note(row.get("refusal_reason")),
         subject_email=keys.email(email), subject_phone=keys.phone(phone), received_at=received_at,
         identity_requested_on=_date_of(row.get("identity_requested_at"), cfg),
         identity_verified_on=_date_of(row.get("identity_verified_at"), cfg), extension_notified_on=notified,

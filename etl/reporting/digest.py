@@ -23,6 +23,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
+from etl.compliance.regime_promises import changed as promise_changes
 from etl.core import clock
 from etl.core.errors import ConfigError, VcarError
 from etl.core.metrics import label
@@ -120,11 +121,18 @@ def _compliance(cfg: Settings, as_of: dt.date, footer: str) -> Digest:
         ["Request", "Type", "Asked on", "Days pending"] if pending else [],
         [[r["request_id"], words(r["type"]), r["pending_since"], f"{r['days_pending']:,}"] for r in pending],
     )
+    changes = promise_changes(cfg, as_of)
+    promises = Section(
+        "Promises that changed status since the day before",
+        [] if changes else ["None."],
+        ["Promise", "Law", "Was", "Now", "Evidence"] if changes else [],
+        [[c["id"], c["regime"].upper(), words(c["was"] or "new"), words(c["now"]), c["summary"]] for c in changes],
+    )
     return Digest(
         "compliance", as_of, f"Rights requests on {as_of}: {report['overdue']} overdue, {report['at_risk']} at risk",
         f"The rights register as of {as_of} (deadlines: the earlier of 15 business days and one month)."
         + (f" {report['provisional_note']}" if report["provisional_note"] else ""),
-        [Section("Summary", summary), attention, identity], footer,
+        [Section("Summary", summary), attention, identity, promises], footer,
     )  # fmt: skip
 
 

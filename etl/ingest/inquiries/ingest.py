@@ -45,7 +45,7 @@ RECORD_SCHEMA: dict[str, Any] = {
     "district": pl.String, "adcode": pl.String, "support_type": pl.String, "status": pl.String,
     "first_response_at": pl.Datetime("us"),
     "closed_at": pl.Datetime("us"), "policy_version": pl.String, "message_chars": pl.Int32, "email_kind": pl.String,
-    "has_company": pl.Boolean,
+    "has_company": pl.Boolean, "transfer_consent": pl.Boolean,
 }  # fmt: skip
 
 
@@ -163,9 +163,16 @@ def normalize(rows: Iterator[tuple[int, dict | str]], keys: SubjectKeys, cfg: Se
                 "message_chars": len((row.get("message") or "").strip()),
                 "email_kind": email_kind(email),
                 "has_company": bool((row.get("company") or "").strip()),
+                "transfer_consent": _separate_consent(row),
             }
         )
     return out
+
+
+def _separate_consent(row: dict) -> bool | None:
+    """The separate consent to a transfer abroad (PIPL Art. 39), when the export has such a column; else None."""
+    raw = row.get("separate_consent", row.get("transfer_consent"))
+    return None if raw is None or not raw.strip() else raw.strip().lower() in YES
 
 
 def _support_type(raw: str | None) -> str:

@@ -225,10 +225,10 @@ def stack(podman: Podman, env: dict[str, str]) -> Iterator[None]:
     try:
         yield
     finally:
-        podman.compose("down", "-v", env=env, timeout=120, check=False)
         names = podman.run("ps", "-a", "-q", "--filter", f"label=io.podman.compose.project={PROJECT}", check=False)
-        for name in names.split():
-            podman.run("rm", "-f", "-t", "2", name, check=False)
+        for name in names.split():  # -v: with their anonymous volumes, if a service left a VOLUME unmounted
+            podman.run("rm", "-f", "-v", "-t", "2", name, check=False)
+        podman.compose("down", "-v", env=env, timeout=120, check=False)
         podman.run("pod", "rm", "-f", f"pod_{PROJECT}", check=False)
         podman.run("volume", "rm", "-f", f"{PROJECT}_warehouse", f"{PROJECT}_secrets", check=False)
 
@@ -270,6 +270,13 @@ def test_the_image_serves_ingests_and_keeps_its_data_across_a_restart(tmp_path, 
         podman.compose("up", "-d", env=env)
         up = time.monotonic() - started
         figures.append(f"start-up (compose up {up:.1f} s, then healthy after {wait_healthy(podman):.1f} s)")
+        for service in ("dashboard", "ingest", "digest"):  # both volumes of the image are the project's, in each
+            mounts = podman.run("inspect", "--format", "{{range .Mounts}}{{.Name}} {{.Destination}}\n{{end}}",
+                                container(service))  # fmt: skip
+            named = {line.split()[1]: line.split()[0] for line in mounts.splitlines() if line.startswith(PROJECT)}
+            for volume in ("warehouse", "secrets"):
+                want = f"{PROJECT}_{volume}"
+                assert named.get(f"/var/lib/vcar/{volume}") == want, f"{service}: /var/lib/vcar/{volume} is not {want}"
         assert wait_ingest_run(podman, 1) == "vcar-schedule: run ended (exit 0)"
         before = usage(podman)
         assert before["pageviews"] > 0 and before["visitors"] > 0

@@ -23,7 +23,7 @@ COOKIE = "vcar_session"
 SESSIONS_FILE = "sessions.json"
 LOCK_FILE = "sessions.lock"
 KEY_NAME = "session"
-TOUCH_EVERY = dt.timedelta(minutes=1)  # last use is written at most this often (not on every rerun)
+TOUCH_EVERY = dt.timedelta(minutes=1)  # last use is written at most this often (not on every page run)
 
 
 def _now() -> dt.datetime:
@@ -89,18 +89,6 @@ def resolve(secrets_dir: Path, token: str | None, idle_minutes: int) -> User | N
             entry["last_seen"] = now.isoformat()
             _save(secrets_dir, data)
     return User(entry["name"], entry["role"])
-
-
-def touch(secrets_dir: Path, token: str | None) -> None:
-    """The session was used now (called on page runs; writes at most every ``TOUCH_EVERY``)."""
-    if not token:
-        return
-    with keystore.exclusive(secrets_dir / LOCK_FILE):
-        data = _load(secrets_dir)
-        entry = data.get(_id(token))
-        if entry and _now() - dt.datetime.fromisoformat(entry["last_seen"]) >= TOUCH_EVERY:
-            entry["last_seen"] = _now().isoformat()
-            _save(secrets_dir, data)
 
 
 def revoke(secrets_dir: Path, token: str | None) -> None:

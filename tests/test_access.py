@@ -32,6 +32,8 @@ ALLOWED = {
     # update a request, register one, subject export or erasure
     "views/rights.py": ({"compliance", "admin"}, {"Save", "Register", "Run"}),
     "views/privacy.py": ({"compliance", "admin"}, set()),
+    # change an account, add one, end a session
+    "views/admin.py": ({"admin"}, {"Apply", "Add", "End session"}),
 }
 VISITORS = [*ROLES, None]  # None: nobody is logged in
 
@@ -91,7 +93,7 @@ def test_the_router_offers_only_the_pages_of_the_role(loaded_env, role):
             with pytest.raises(ValueError, match="Could not find a navigation page"):
                 at.switch_page(page.file)
     if role is None:
-        assert [b.label for b in at.button] == ["Log in"]
+        assert [b.label for b in at.button] == ["Log in", "Reset my password with a code"]
 
 
 def login(name: str, password: str) -> AppTest:
@@ -129,7 +131,7 @@ def test_an_idle_session_ends_at_the_next_click(loaded_env):
     at = AppTest.from_file(str(DASHBOARD / "app.py"), default_timeout=60)
     at.session_state["auth_user"] = {"name": "t", "role": "admin", "last_seen": time.monotonic() - 24 * 3600}
     at.run()
-    assert [b.label for b in at.button] == ["Log in"]
+    assert [b.label for b in at.button] == ["Log in", "Reset my password with a code"]
     assert any("expired" in i.value for i in at.info)
 
 

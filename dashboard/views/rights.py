@@ -16,6 +16,7 @@ from etl.charts import colours
 from etl.compliance import rights
 from etl.errors import FieldError, VcarError
 from etl.formatting import display, words
+from etl.lifecycle import owner_lost_right
 from etl.metrics import label
 from etl.settings import cached_settings
 
@@ -50,6 +51,9 @@ for state, banner in (("overdue", st.error), ("at_risk", st.warning)):
         named = "; ".join(f"`{r['request_id']}` {r['standing']}, deadline {r['deadline']}, owner "
                           f"{r['owner'] or 'nobody'}" for r in late)  # fmt: skip
         banner(f"{label(state)}: {named}.")
+lost = owner_lost_right(cfg, frame.to_dicts()) if frame.height else []
+if lost:  # the owner was disabled, removed or given a role that cannot open this page (etl/lifecycle.py)
+    st.warning(f"Owner lost the right: {', '.join(lost)}. Give these requests to another owner below.")
 if summary["received_by_month"]:
     cols = st.columns(5)
     for col, key in zip(cols, ("open_requests", "at_risk", "overdue", "on_time_share", "median_days_to_close"),

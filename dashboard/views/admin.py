@@ -34,14 +34,14 @@ def shown_once(done: lifecycle.Reset) -> None:
 
 st.subheader("Change an account")
 with st.form("account-change"):
-    cols = st.columns(3)
-    name = cols[0].selectbox("Account", names)
-    action = cols[1].selectbox("Change", ["Disable", "Enable", "Remove", "Change role", "Reset password", "Unlock"])
-    role = cols[2].selectbox("New role (for Change role)", ROLES)
-    cols = st.columns(2)
+    top = st.columns(3)
+    name = top[0].selectbox("Account", names)
+    action = top[1].selectbox("Change", ["Disable", "Enable", "Remove", "Change role", "Reset password", "Unlock"])
+    role = top[2].selectbox("New role (for Change role)", ROLES)
+    below = st.columns(2)
     takers = [a["name"] for a in found if a["role"] in lifecycle.RIGHTS_ROLES and a["status"] != "disabled"]
-    reassign = cols[0].selectbox("Its open rights requests go to", [NOBODY, *takers])
-    forget_factor = cols[1].checkbox("With Reset password: also forget its two-factor enrolment")
+    reassign = below[0].selectbox("Its open rights requests go to", [NOBODY, *takers])
+    forget_factor = below[1].checkbox("With Reset password: also forget its two-factor enrolment")
     applied = st.form_submit_button("Apply")
 if applied and name:
     options = {"reassign_to": None if reassign == NOBODY else reassign}
@@ -62,9 +62,9 @@ if applied and name:
 
 st.subheader("Add an account")
 with st.form("account-add"):
-    cols = st.columns(2)
-    new_name = cols[0].text_input("Login name (lower case)")
-    new_role = cols[1].selectbox("Role", ROLES, key="add-role")
+    halves = st.columns(2)
+    new_name = halves[0].text_input("Login name (lower case)")
+    new_role = halves[1].selectbox("Role", ROLES, key="add-role")
     added = st.form_submit_button("Add")
 if added:
     try:  # the person chooses their password with a one-time code; nobody else ever knows it

@@ -169,6 +169,7 @@ def test_an_admin_disables_an_account_and_its_open_session_ends_at_the_next_clic
         admin.locator(".st-key-nav a", has_text="Accounts").first.click()
         admin.wait_for_selector('h1:has-text("Accounts")', timeout=60_000)
         settle(admin)
+        assert admin.locator('[data-testid="stDataFrame"]').count() >= 2  # the accounts and the sessions
         pick(admin, "Account", "mo")
         pick(admin, "Change", "Disable")
         admin.get_by_role("button", name="Apply").click()

@@ -39,9 +39,12 @@ def current_user() -> User | None:
         if _company_logged_in(cfg):  # a company login ends too, or the next run would sign straight back in
             st.logout()
         return None
-    if now - entry.get("touched", 0) >= sessions.TOUCH_EVERY.total_seconds():
-        sessions.touch(cfg.secrets_dir, st.session_state.get(TOKEN_KEY))
-        entry["touched"] = now
+    token = st.session_state.get(TOKEN_KEY)
+    if token and sessions.resolve(cfg.secrets_dir, token, cfg.session_idle_minutes) is None:
+        # ended elsewhere: an admin disabled, removed, reset or re-roled the account, or ended this session
+        st.session_state.pop(SESSION_KEY, None)
+        st.session_state["auth_notice"] = "Your session was ended. Please log in again."
+        return None
     entry["last_seen"] = now
     return User(entry["name"], entry["role"])
 
@@ -75,7 +78,7 @@ def _company_logged_in(cfg) -> bool:
 
 def _remember(user: User, token: str | None) -> None:
     now = time.monotonic()
-    st.session_state[SESSION_KEY] = {"name": user.name, "role": user.role, "last_seen": now, "touched": now}
+    st.session_state[SESSION_KEY] = {"name": user.name, "role": user.role, "last_seen": now}
     st.session_state[TOKEN_KEY] = token
 
 
@@ -122,6 +125,10 @@ def login_page() -> None:
     if notice:
         st.info(notice)
     cfg = cached_settings()
+    from dashboard import signin
+
+    if signin.pending_step(cfg) or signin.reset_step(cfg):  # after a right password: the code or the enrolment
+        return
     from etl.access import sso
 
     if sso.enabled(cfg):
@@ -151,9 +158,8 @@ def login_page() -> None:
             audit.record(cfg, "dashboard", "login.failure", subject, {"locked": "locked" in result.message})
             st.error(result.message)
         else:
-            audit.record(cfg, "dashboard", "login.success", subject)
-            sign_in(result.user)
-            st.rerun()
+            signin.after_password(cfg, result.user)
+    signin.reset_link()
 
 
 def login_at(url_path: str):
@@ -185,6 +191,10 @@ def signed_in_already() -> None:
 def sidebar(user: User) -> None:
     with st.sidebar:
         st.text(f"Signed in as {st.session_state.get('auth_display', user.name)} ({user.role})")
+        if st.session_state.get(TOKEN_KEY):
+            from dashboard import signin
+
+            signin.other_sessions(user, st.session_state[TOKEN_KEY])
         if st.button("Log out", key="logout"):
             sign_out()
             st.rerun()

@@ -32,6 +32,7 @@ PAGES: tuple[PageSpec, ...] = (
     ),  # fmt: skip
     PageSpec("views/rights.py", "Rights requests", "rights", ":material/gavel:", RIGHTS_ROLES),
     PageSpec("views/privacy.py", "Data & privacy", "privacy", ":material/shield:", frozenset({"compliance", "admin"})),
+    PageSpec("views/admin.py", "Accounts", "accounts", ":material/manage_accounts:", frozenset({"admin"})),
 )
 
 

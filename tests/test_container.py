@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from etl import clock
+from etl.core import clock
 from scripts.browser_tour import CHROMIUM, free_port, tour
 
 pytestmark = [pytest.mark.container, pytest.mark.slow]

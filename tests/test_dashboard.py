@@ -28,7 +28,7 @@ def test_logged_out_visitors_see_only_the_login_form(loaded_env):
     at = app_as(None).run()
     assert not at.exception
     assert at.title[0].value == "vcar-insights"
-    assert [b.label for b in at.button] == ["Log in"]
+    assert [b.label for b in at.button] == ["Log in", "Reset my password with a code"]
 
 
 @pytest.mark.parametrize(
@@ -72,7 +72,7 @@ def test_sessions_expire_after_idle_time(loaded_env):
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["auth_user"] = {"name": "t", "role": "admin", "last_seen": time.monotonic() - 24 * 3600}
     at.run()
-    assert [b.label for b in at.button] == ["Log in"]
+    assert [b.label for b in at.button] == ["Log in", "Reset my password with a code"]
     assert any("expired" in i.value for i in at.info)
 
 

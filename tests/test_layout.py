@@ -31,7 +31,7 @@ FLOORS: list[tuple[str, ...]] = [
     ("etl.core",),
     ("etl.access",),
     ("etl.compliance",),
-    ("etl.ingest",),
+    ("etl.ingest", "etl.admin"),
     ("etl.geoip", "etl.sample"),
     ("etl.reporting",),
     ("etl.cli",),

@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard import loaders
 from dashboard.auth import require_page
 from dashboard.tables import show_table
+from etl.admin.lifecycle import owner_lost_right
 from etl.compliance import rights
 from etl.core import clock
 from etl.core.errors import FieldError, VcarError
@@ -51,6 +52,9 @@ for state, banner in (("overdue", st.error), ("at_risk", st.warning)):
         named = "; ".join(f"`{r['request_id']}` {r['standing']}, deadline {r['deadline']}, owner "
                           f"{r['owner'] or 'nobody'}" for r in late)  # fmt: skip
         banner(f"{label(state)}: {named}.")
+lost = owner_lost_right(cfg, frame.to_dicts()) if frame.height else []
+if lost:  # the owner was disabled, removed or given a role that cannot open this page (etl/admin/lifecycle.py)
+    st.warning(f"Owner lost the right: {', '.join(lost)}. Give these requests to another owner below.")
 if summary["received_by_month"]:
     cols = st.columns(5)
     for col, key in zip(cols, ("open_requests", "at_risk", "overdue", "on_time_share", "median_days_to_close"),

@@ -6,10 +6,12 @@ file is etl/access/users.py's; a change that must end someone's sessions calls e
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,12 +25,14 @@ from etl.core.errors import ConfigError, InputError
 from etl.core.keystore import ensure_secrets_dir, write_private
 from etl.core.roles import ROLES
 
+USERS_LOCK_FILE = "users.lock"
 LOGIN_STATE_FILE = "login_state.json"
 LOGIN_LOCK_FILE = "login_state.lock"
 MIN_PASSWORD = 10
 _NAME = re.compile(r"[a-z][a-z0-9_.-]{1,31}")
 _hasher = PasswordHasher()
 LOCKED = "This account is locked after repeated failed logins. Try again later."
+DISABLED = "This account is disabled. Ask an administrator."
 
 
 def _save(path: Path, data: dict) -> None:
@@ -41,18 +45,37 @@ def add_user(secrets_dir: Path, name: str, role: str, password: str, *, replace:
         raise ConfigError(f"role {role!r} is not one of {', '.join(ROLES)}")
     if not _NAME.fullmatch(name):
         raise ConfigError(f"user name {name!r}: use 2-32 lower-case letters, digits, '.', '_' or '-'")
-    if len(password) < MIN_PASSWORD:
-        raise InputError(f"password for {name}: at least {MIN_PASSWORD} characters")
+    password_hash = hash_password(name, password)
     ensure_secrets_dir(secrets_dir)
     path = secrets_dir / USERS_FILE
     data = _load(path)
     if name in data and not replace:
         raise InputError(f"user {name} exists already (use --replace to reset the password)")
-    data[name] = {"role": role, "hash": _hasher.hash(password), "created_at": _now().isoformat()}
+    kept = {k: v for k, v in data.get(name, {}).items() if k != "reset"}  # a pending reset code dies with it
+    data[name] = {"created_at": _now().isoformat()} | kept | {"role": role, "hash": password_hash}
     _save(path, data)
     if replace:  # a reset password ends the sessions signed in with the old one
         revoke_user(secrets_dir, name)
     return User(name, role)
+
+
+def hash_password(name: str, password: str) -> str:
+    """The argon2 hash of a new password (the only form it is kept in), once it is long enough."""
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"password for {name}: at least {MIN_PASSWORD} characters")
+    return _hasher.hash(password)
+
+
+@contextlib.contextmanager
+def edited_users(secrets_dir: Path) -> Iterator[dict]:
+    """The users file, read and written back under a lock (account changes from the CLI and the dashboard)."""
+    from etl.core.keystore import exclusive
+
+    ensure_secrets_dir(secrets_dir)
+    with exclusive(secrets_dir / USERS_LOCK_FILE):
+        data = _load(secrets_dir / USERS_FILE)
+        yield data
+        _save(secrets_dir / USERS_FILE, data)
 
 
 def new_password() -> str:
@@ -75,13 +98,14 @@ def authenticate(secrets_dir: Path, name: str, password: str, *, max_failures: i
     """Check a password; after ``max_failures`` failures in a row the account is locked for a while.
 
     The failure count is read and written under an exclusive lock (the password check, slow on purpose, runs
-    outside it), so wrong passwords sent at once from many sessions all count and cannot slip past the lock."""
-    from etl.core.keystore import exclusive
+    outside it), so wrong passwords sent at once from many sessions all count and cannot slip past the lock. For
+    an account with a second factor (etl.access.totp) a right password does not clear the count: only the code does,
+    so wrong codes after a right password still lock the account."""
+    from etl.access.totp import enrolled
 
     users = _load(secrets_dir / USERS_FILE)
-    state_path = secrets_dir / LOGIN_STATE_FILE
     record = users.get(name)
-    if _locked(_load(state_path).get(name), _now()):
+    if is_locked(secrets_dir, name):
         return LoginResult(None, LOCKED, record is not None)
     ok = False
     if record is not None:
@@ -91,24 +115,56 @@ def authenticate(secrets_dir: Path, name: str, password: str, *, max_failures: i
             ok = False
     else:
         _hasher.hash(password)  # same cost for unknown names: no user enumeration by timing
+    if ok and record is not None:
+        if is_locked(secrets_dir, name):  # locked by a parallel attempt while this password was being checked
+            return LoginResult(None, LOCKED, True)
+        if record.get("disabled"):  # said only to whoever knows the password
+            return LoginResult(None, DISABLED, True)
+        if not enrolled(secrets_dir, name):
+            clear_failures(secrets_dir, name)
+        return LoginResult(User(name, record["role"]), "", True)
+    locked = note_failure(secrets_dir, name, max_failures=max_failures, lock_minutes=lock_minutes)
+    return LoginResult(None, LOCKED if locked else "Wrong user name or password.", record is not None)
+
+
+def is_locked(secrets_dir: Path, name: str) -> bool:
+    return _locked(_load(secrets_dir / LOGIN_STATE_FILE).get(name), _now())
+
+
+def note_failure(secrets_dir: Path, name: str, *, max_failures: int, lock_minutes: int) -> bool:
+    """Count a failed password or code; True when the account is (now) locked. A lock-out ends the account's
+    sessions."""
+    from etl.core.keystore import exclusive
+
     ensure_secrets_dir(secrets_dir)
+    state_path = secrets_dir / LOGIN_STATE_FILE
     with exclusive(secrets_dir / LOGIN_LOCK_FILE):
         state = _load(state_path)
         entry = state.get(name, {"failures": 0, "locked_until": None})
         now = _now()
-        if _locked(entry, now):  # locked by a parallel attempt while this password was being checked
-            return LoginResult(None, LOCKED, record is not None)
-        if ok and record is not None:
-            state.pop(name, None)
-            _save(state_path, state)
-            return LoginResult(User(name, record["role"]), "", True)
+        if _locked(entry, now):
+            return True
         failures = entry.get("failures", 0) + 1
         locked_until = (now + dt.timedelta(minutes=lock_minutes)).isoformat() if failures >= max_failures else None
         state[name] = {"failures": 0 if locked_until else failures, "locked_until": locked_until}
         _save(state_path, state)
-    if locked_until and record is not None:  # a lock-out also ends the account's open sessions
+    if locked_until and name in _load(secrets_dir / USERS_FILE):  # a lock-out also ends the account's sessions
         revoke_user(secrets_dir, name)
-    return LoginResult(None, LOCKED if locked_until else "Wrong user name or password.", record is not None)
+    return locked_until is not None
+
+
+def clear_failures(secrets_dir: Path, name: str) -> bool:
+    """Forget an account's failures and lock (a full sign-in, or ``vcar users unlock``); True when there were any."""
+    from etl.core.keystore import exclusive
+
+    ensure_secrets_dir(secrets_dir)
+    state_path = secrets_dir / LOGIN_STATE_FILE
+    with exclusive(secrets_dir / LOGIN_LOCK_FILE):
+        state = _load(state_path)
+        found = state.pop(name, None) is not None
+        if found:
+            _save(state_path, state)
+    return found
 
 
 def _locked(entry: dict | None, now: dt.datetime) -> bool:

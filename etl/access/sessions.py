@@ -23,7 +23,7 @@ COOKIE = "vcar_session"
 SESSIONS_FILE = "sessions.json"
 LOCK_FILE = "sessions.lock"
 KEY_NAME = "session"
-TOUCH_EVERY = dt.timedelta(minutes=1)  # last use is written at most this often (not on every rerun)
+TOUCH_EVERY = dt.timedelta(minutes=1)  # last use is written at most this often (not on every page run)
 
 
 def _now() -> dt.datetime:
@@ -91,33 +91,47 @@ def resolve(secrets_dir: Path, token: str | None, idle_minutes: int) -> User | N
     return User(entry["name"], entry["role"])
 
 
-def touch(secrets_dir: Path, token: str | None) -> None:
-    """The session was used now (called on page runs; writes at most every ``TOUCH_EVERY``)."""
-    if not token:
-        return
-    with keystore.exclusive(secrets_dir / LOCK_FILE):
-        data = _load(secrets_dir)
-        entry = data.get(_id(token))
-        if entry and _now() - dt.datetime.fromisoformat(entry["last_seen"]) >= TOUCH_EVERY:
-            entry["last_seen"] = _now().isoformat()
-            _save(secrets_dir, data)
-
-
 def revoke(secrets_dir: Path, token: str | None) -> None:
     if token:
         _drop(secrets_dir, lambda key, entry: key == _id(token))
 
 
-def revoke_user(secrets_dir: Path, name: str) -> None:
-    """Every session of ``name`` ends (a lock-out, a password reset, a removed account)."""
-    _drop(secrets_dir, lambda key, entry: entry["name"] == name)
+def revoke_user(secrets_dir: Path, name: str, *, keep: str | None = None) -> int:
+    """Every session of ``name`` ends (a lock-out, a password reset, a removed account), but the one whose token is
+    ``keep`` (a person ending their other sessions); returns how many ended."""
+    kept_id = _id(keep) if keep else None
+    return _drop(secrets_dir, lambda key, entry: entry["name"] == name and key != kept_id)
 
 
-def _drop(secrets_dir: Path, doomed) -> None:
+def short_id(token: str) -> str:
+    """A session's name on the admin page: the start of its token's hash, which cannot sign anybody in."""
+    return _id(token)[:12]
+
+
+def listing(secrets_dir: Path, idle_minutes: int) -> list[dict]:
+    """The sessions in use (not idle past ``idle_minutes``), latest use first: id, name, role, since, last seen."""
     if not (secrets_dir / SESSIONS_FILE).exists():
-        return
+        return []
+    now, idle = _now(), dt.timedelta(minutes=idle_minutes)
+    live = {key: e for key, e in _load(secrets_dir).items() if now - dt.datetime.fromisoformat(e["last_seen"]) <= idle}
+    rows = [{"id": key[:12], "name": e["name"], "role": e["role"], "since": e["issued"], "last_seen": e["last_seen"]}
+            for key, e in live.items()]  # fmt: skip
+    return sorted(rows, key=lambda row: row["last_seen"], reverse=True)
+
+
+def revoke_id(secrets_dir: Path, session_id: str, *, name: str | None = None) -> int:
+    """End the session of that id (only if it is ``name``'s, when given); returns 1 when one ended, else 0."""
+    if len(session_id) != 12:
+        return 0
+    return _drop(secrets_dir, lambda key, entry: key[:12] == session_id and name in (None, entry["name"]))
+
+
+def _drop(secrets_dir: Path, doomed) -> int:
+    if not (secrets_dir / SESSIONS_FILE).exists():
+        return 0
     with keystore.exclusive(secrets_dir / LOCK_FILE):
         data = _load(secrets_dir)
         kept = {key: entry for key, entry in data.items() if not doomed(key, entry)}
         if kept != data:
             _save(secrets_dir, kept)
+    return len(data) - len(kept)

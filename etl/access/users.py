@@ -30,5 +30,6 @@ def _load(path: Path) -> dict:
 
 
 def list_users(secrets_dir: Path) -> list[User]:
+    """The accounts that may sign in (a disabled one is left out: it holds no session and owns no request)."""
     data = _load(secrets_dir / USERS_FILE)
-    return [User(name, entry["role"]) for name, entry in sorted(data.items())]
+    return [User(name, entry["role"]) for name, entry in sorted(data.items()) if not entry.get("disabled")]

@@ -135,6 +135,11 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(30, ge=1, description="dashboard session expiry after idle time")
     login_max_failures: int = Field(5, ge=1, description="failed logins before an account is locked")
     login_lock_minutes: int = Field(15, ge=1, description="how long a locked account stays locked")
+    totp_required_roles: list[str] = Field(
+        default_factory=lambda: ["compliance", "admin"],
+        description="local accounts of these roles must enrol a second factor (TOTP) at their next sign-in",
+    )
+    reset_code_minutes: int = Field(60, ge=1, le=10080, description="how long a password-reset code stays valid")
     cache_ttl_seconds: int = Field(300, ge=1, description="dashboard data cache lifetime")
     processing_location: str | None = Field(
         None, description="country where the warehouse runs (ISO 3166-1 alpha-2, e.g. CN or DE)"
@@ -272,6 +277,16 @@ class Settings(BaseSettings):
     def _an_address(cls, value: str | None) -> str | None:
         if value is not None and not is_address(value):
             raise ValueError(f"{value!r} is not an e-mail address (name@domain)")
+        return value
+
+    @field_validator("totp_required_roles")
+    @classmethod
+    def _roles_known(cls, value: list[str]) -> list[str]:
+        from etl.core.roles import ROLES
+
+        wrong = [role for role in value if role not in ROLES]
+        if wrong:
+            raise ValueError(f"{wrong[0]!r} is not one of {', '.join(ROLES)}")
         return value
 
     @field_validator("digest_to")

@@ -9,14 +9,12 @@ import time
 
 import streamlit as st
 
+from dashboard.session import SESSION_KEY, TOKEN_KEY, remember
 from etl.access import sessions
 from etl.access.accounts import authenticate
 from etl.access.users import User
 from etl.compliance import audit
 from etl.core.settings import cached_settings
-
-SESSION_KEY = "auth_user"
-TOKEN_KEY = "auth_token"
 
 
 def current_user() -> User | None:
@@ -29,7 +27,7 @@ def current_user() -> User | None:
         user = sessions.resolve(cfg.secrets_dir, token, cfg.session_idle_minutes)
         if user is None:
             return _from_company_login(cfg)
-        _remember(user, token)
+        remember(user, token)
         return user
     now = time.monotonic()
     if now - entry.get("last_seen", 0) > cfg.session_idle_minutes * 60:
@@ -63,7 +61,7 @@ def _from_company_login(cfg) -> User | None:
         st.session_state["auth_no_role"] = True
         return None
     user = User(name, role)
-    _remember(user, None)
+    remember(user, None)
     st.session_state["auth_display"] = str(claims.get("name") or claims.get("email") or name)  # shown, not kept
     audit.record(cfg, "dashboard", "login.success", name, {"via": "single sign-on", "role": role})
     return user
@@ -74,17 +72,6 @@ def _company_logged_in(cfg) -> bool:
     from etl.access import sso
 
     return sso.enabled(cfg) and bool(getattr(st.user, "is_logged_in", False))
-
-
-def _remember(user: User, token: str | None) -> None:
-    now = time.monotonic()
-    st.session_state[SESSION_KEY] = {"name": user.name, "role": user.role, "last_seen": now}
-    st.session_state[TOKEN_KEY] = token
-
-
-def sign_in(user: User) -> None:
-    token = sessions.issue(cached_settings().secrets_dir, user)
-    _remember(user, token)
 
 
 def sign_out() -> None:

@@ -8,6 +8,7 @@ import time
 
 import streamlit as st
 
+from dashboard.session import sign_in
 from etl.access import sessions, totp
 from etl.access.users import User
 from etl.admin import lifecycle
@@ -35,8 +36,6 @@ def after_password(cfg, user: User) -> None:
 
 
 def finish(cfg, user: User, detail: dict) -> None:
-    from dashboard.auth import sign_in
-
     for key in (PENDING, ENROLMENT):
         st.session_state.pop(key, None)
     audit.record(cfg, "dashboard", "login.success", user.name, detail or None)

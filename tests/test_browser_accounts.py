@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from etl.access import totp
-from etl.access.accounts import is_locked
+from etl.access.lockout import is_locked
 from scripts.browser_tour import CHROMIUM, ROOT, free_port, serve
 from tests.conftest import outside_env
 from tests.test_browser import browser_page, log_in, login_form_shown, pick, settle

@@ -107,3 +107,54 @@ def test_the_rule_sees_a_forbidden_import(tmp_path):
 def test_every_package_says_what_it_owns():
     packages = [p for p in (ROOT / "etl").rglob("__init__.py")] + [ROOT / "queries" / "__init__.py"]
     assert [str(p) for p in packages if not ast.get_docstring(ast.parse(p.read_text(encoding="utf-8")))] == []
+
+
+def module_graph(root: Path) -> dict[str, set[str]]:
+    """Module -> the modules of this tree it imports (``from pkg import mod`` counts as importing ``pkg.mod``)."""
+    paths = {".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__"): p
+             for top in ("etl", "dashboard") for p in (root / top).rglob("*.py")}  # fmt: skip
+    return {name: {m for m in imported(path) if m in paths and m != name} for name, path in paths.items()}
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every group of modules that import each other, round and round (Tarjan's strongly connected components)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                top = stack.pop()
+                group.append(top)
+                if top == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_module_imports_one_that_imports_it_back():
+    assert circles(module_graph(ROOT)) == []
+
+
+def test_a_circle_is_seen(tmp_path):
+    (tmp_path / "etl" / "core").mkdir(parents=True)
+    (tmp_path / "dashboard").mkdir()
+    (tmp_path / "etl" / "core" / "a.py").write_text("from etl.core import b\n")
+    (tmp_path / "etl" / "core" / "b.py").write_text("def f():\n    from etl.core.a import x\n")
+    assert circles(module_graph(tmp_path)) == [["etl.core.a", "etl.core.b"]]

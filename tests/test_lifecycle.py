@@ -11,7 +11,8 @@ import duckdb
 import pytest
 
 from etl.access import sessions, totp
-from etl.access.accounts import add_user, authenticate, is_locked
+from etl.access.accounts import add_user, authenticate
+from etl.access.lockout import is_locked
 from etl.access.users import User
 from etl.admin import lifecycle
 from etl.core.errors import FieldError, InputError

@@ -148,3 +148,11 @@ def test_the_promises_and_the_record_show_both_regimes_in_json(settings_env, mon
     web = next(a for a in record if a["activity"].startswith("Web analytics"))
     assert web["legal_basis"].startswith("Art. 6(1)(f)") and "no legitimate-interests basis" in web["pipl_legal_basis"]
     assert web["processed_in"] == "DE" and web["assessment_required"].startswith("yes")
+
+
+def test_every_activity_of_the_record_has_its_pipl_basis_and_no_other():
+    """An assessment names an activity of the record: the PIPL's bases are given for exactly those."""
+    from etl.compliance.activities import ACTIVITIES
+    from etl.compliance.assessments import PIPL_BASIS
+
+    assert list(PIPL_BASIS) == [a.key for a in ACTIVITIES]

@@ -18,6 +18,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from etl.access.lockout import LOCKED, clear_failures, is_locked, note_failure
 from etl.access.sessions import revoke_user
 from etl.access.users import USERS_FILE, User, _load
 from etl.core import clock
@@ -26,12 +27,9 @@ from etl.core.keystore import ensure_secrets_dir, write_private
 from etl.core.roles import ROLES
 
 USERS_LOCK_FILE = "users.lock"
-LOGIN_STATE_FILE = "login_state.json"
-LOGIN_LOCK_FILE = "login_state.lock"
 MIN_PASSWORD = 10
 _NAME = re.compile(r"[a-z][a-z0-9_.-]{1,31}")
 _hasher = PasswordHasher()
-LOCKED = "This account is locked after repeated failed logins. Try again later."
 DISABLED = "This account is disabled. Ask an administrator."
 
 
@@ -125,47 +123,3 @@ def authenticate(secrets_dir: Path, name: str, password: str, *, max_failures: i
         return LoginResult(User(name, record["role"]), "", True)
     locked = note_failure(secrets_dir, name, max_failures=max_failures, lock_minutes=lock_minutes)
     return LoginResult(None, LOCKED if locked else "Wrong user name or password.", record is not None)
-
-
-def is_locked(secrets_dir: Path, name: str) -> bool:
-    return _locked(_load(secrets_dir / LOGIN_STATE_FILE).get(name), _now())
-
-
-def note_failure(secrets_dir: Path, name: str, *, max_failures: int, lock_minutes: int) -> bool:
-    """Count a failed password or code; True when the account is (now) locked. A lock-out ends the account's
-    sessions."""
-    from etl.core.keystore import exclusive
-
-    ensure_secrets_dir(secrets_dir)
-    state_path = secrets_dir / LOGIN_STATE_FILE
-    with exclusive(secrets_dir / LOGIN_LOCK_FILE):
-        state = _load(state_path)
-        entry = state.get(name, {"failures": 0, "locked_until": None})
-        now = _now()
-        if _locked(entry, now):
-            return True
-        failures = entry.get("failures", 0) + 1
-        locked_until = (now + dt.timedelta(minutes=lock_minutes)).isoformat() if failures >= max_failures else None
-        state[name] = {"failures": 0 if locked_until else failures, "locked_until": locked_until}
-        _save(state_path, state)
-    if locked_until and name in _load(secrets_dir / USERS_FILE):  # a lock-out also ends the account's sessions
-        revoke_user(secrets_dir, name)
-    return locked_until is not None
-
-
-def clear_failures(secrets_dir: Path, name: str) -> bool:
-    """Forget an account's failures and lock (a full sign-in, or ``vcar users unlock``); True when there were any."""
-    from etl.core.keystore import exclusive
-
-    ensure_secrets_dir(secrets_dir)
-    state_path = secrets_dir / LOGIN_STATE_FILE
-    with exclusive(secrets_dir / LOGIN_LOCK_FILE):
-        state = _load(state_path)
-        found = state.pop(name, None) is not None
-        if found:
-            _save(state_path, state)
-    return found
-
-
-def _locked(entry: dict | None, now: dt.datetime) -> bool:
-    return bool(entry and entry.get("locked_until") and dt.datetime.fromisoformat(entry["locked_until"]) > now)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from etl.access import accounts
+from etl.access import lockout
 from etl.core import clock, keystore
 from etl.core.errors import ConfigError
 
@@ -167,8 +167,8 @@ class CodeResult:
 def check(secrets_dir: Path, name: str, code: str, *, max_failures: int, lock_minutes: int) -> CodeResult:
     """The second factor: a current code (each step once) or an unused recovery code (then spent). A wrong one
     counts toward the account's lock-out like a wrong password; a locked account is refused whatever it sends."""
-    if accounts.is_locked(secrets_dir, name):
-        return CodeResult(False, accounts.LOCKED)
+    if lockout.is_locked(secrets_dir, name):
+        return CodeResult(False, lockout.LOCKED)
     with keystore.exclusive(secrets_dir / LOCK_FILE):
         data = _load(secrets_dir)
         entry = data.get(name)
@@ -177,13 +177,13 @@ def check(secrets_dir: Path, name: str, code: str, *, max_failures: int, lock_mi
             if step is not None:
                 entry["last_step"] = step
                 _save(secrets_dir, data)
-                accounts.clear_failures(secrets_dir, name)
+                lockout.clear_failures(secrets_dir, name)
                 return CodeResult(True, "")
             digest = _recovery_hash(secrets_dir, code)
             if any(hmac.compare_digest(digest, kept) for kept in entry["recovery"]):
                 entry["recovery"] = [kept for kept in entry["recovery"] if kept != digest]
                 _save(secrets_dir, data)
-                accounts.clear_failures(secrets_dir, name)
+                lockout.clear_failures(secrets_dir, name)
                 return CodeResult(True, "", recovery_used=True)
-    locked = accounts.note_failure(secrets_dir, name, max_failures=max_failures, lock_minutes=lock_minutes)
-    return CodeResult(False, accounts.LOCKED if locked else WRONG)
+    locked = lockout.note_failure(secrets_dir, name, max_failures=max_failures, lock_minutes=lock_minutes)
+    return CodeResult(False, lockout.LOCKED if locked else WRONG)

@@ -17,7 +17,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from etl.access import sessions, totp
-from etl.access.accounts import clear_failures, edited_users, hash_password, is_locked, note_failure
+from etl.access.accounts import edited_users, hash_password
+from etl.access.lockout import clear_failures, is_locked, note_failure
 from etl.access.users import USERS_FILE, User, list_users
 from etl.core import clock, keystore
 from etl.core.errors import FieldError, InputError

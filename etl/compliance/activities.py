@@ -12,8 +12,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from etl.compliance.findings import ADEQUATE, EEA
 from etl.compliance.inventory import INVENTORY, LEGAL_OBLIGATION, LEGITIMATE_INTEREST, Table
-from etl.compliance.promises import ADEQUATE, EEA
 from etl.core.settings import Settings
 
 CONSENT_AND_CONTRACT = "Art. 6(1)(a) consent (the contact form); Art. 6(1)(b) steps before a contract"

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from etl.compliance.deadlines import add_months
-from etl.compliance.promises import AT_RISK, BROKEN, KEPT, NOT_CHECKED, SEVERITY, Context, Finding
+from etl.compliance.findings import AT_RISK, BROKEN, KEPT, NOT_CHECKED, SEVERITY, Context, Finding
 from etl.compliance.regimes import LOG_HOLD_MONTHS
 from etl.core.settings import Settings
 

@@ -14,12 +14,22 @@ from dataclasses import dataclass
 from typing import Any
 
 import queries
+from etl.compliance.findings import (
+    ADEQUATE,
+    AT_RISK,
+    BROKEN,
+    EEA,
+    KEPT,
+    NOT_CHECKED,
+    SEVERITY,
+    Context,
+    Finding,
+)
+from etl.compliance.regime_promises import CHECKS as _PIPL_CHECKS
+from etl.compliance.regime_promises import PROMISES as _PIPL_PROMISES
 from etl.core import clock, keystore, warehouse
 from etl.core.settings import Settings
 
-KEPT, AT_RISK, BROKEN, NOT_CHECKED = "kept", "at_risk", "broken", "not_checked"
-STATUSES = (KEPT, AT_RISK, BROKEN, NOT_CHECKED)
-SEVERITY = {KEPT: 0, NOT_CHECKED: 0, AT_RISK: 1, BROKEN: 2}
 WINDOW_DAYS = 90  # the period over which answer times and EU shares are measured
 
 
@@ -115,14 +125,6 @@ PROMISES: tuple[Promise, ...] = (
     ),
 )
 
-# EU member states and the rest of the EEA (ISO 3166-1 alpha-2): where EU rules on transfers do not apply.
-EEA = frozenset({
-    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU",
-    "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
-})  # fmt: skip
-# Countries with an EU adequacy decision (GDPR Art. 45) for private processors: data may go there like within the
-# EU. The United States' decision covers only certified companies, so it is not listed.
-ADEQUATE = frozenset({"AD", "AR", "CA", "FO", "GG", "IL", "IM", "JP", "JE", "NZ", "KR", "CH", "GB", "UY"})
 # What a raw identifier looks like in text (RE2 syntax). A masked address (the /24 or /48 network, as reject
 # excerpts keep it) ends in .0 or ::, and is not counted.
 IDENTIFIER_PATTERNS = {
@@ -148,20 +150,6 @@ FORM_FIELDS = {
     "province/city": "region", "district": "district", "message": "message_chars (length only)",
     "consent": "consent, policy_version",
 }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Finding:
-    status: str
-    summary: str  # the evidence in words
-    evidence: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Context:
-    cfg: Settings
-    as_of: dt.date
-    con: Any  # a read-only warehouse connection
 
 
 def evaluate(cfg: Settings, as_of: dt.date | None = None, regime: str = "all") -> dict[str, Any]:
@@ -408,9 +396,15 @@ def html_report(result: dict[str, Any]) -> str:
     )
 
 
-# China's laws add their own promises (etl/compliance/regime_promises.py imports nothing from here at load).
-from etl.compliance.regime_promises import CHECKS as _PIPL_CHECKS  # noqa: E402
-from etl.compliance.regime_promises import PROMISES as _PIPL_PROMISES  # noqa: E402
+# China's laws add their own promises (etl/compliance/regime_promises.py, which builds on etl/compliance/findings.py).
 
 PROMISES += tuple(Promise(**entry) for entry in _PIPL_PROMISES)
 CHECKS.update(_PIPL_CHECKS)
+
+
+def changed(cfg: Any, as_of: dt.date, regime: str = "all") -> list[dict[str, Any]]:
+    """The promises whose status on ``as_of`` differs from the day before's: id, regime, was, now, summary."""
+    before = {p["id"]: p["status"] for p in evaluate(cfg, as_of - dt.timedelta(days=1), regime)["promises"]}
+    return [{"id": p["id"], "regime": p["regime"], "was": before.get(p["id"]), "now": p["status"],
+             "summary": p["summary"]}
+            for p in evaluate(cfg, as_of, regime)["promises"] if before.get(p["id"]) != p["status"]]  # fmt: skip

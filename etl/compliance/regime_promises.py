@@ -7,7 +7,6 @@ imported when it runs, so this module imports none of them.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -80,13 +79,3 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "raw_log_retention": _logs,
     "impact_assessments": _assessments,
 }
-
-
-def changed(cfg: Any, as_of: dt.date, regime: str = "all") -> list[dict[str, Any]]:
-    """The promises whose status on ``as_of`` differs from the day before's: id, regime, was, now, summary."""
-    from etl.compliance.promises import evaluate
-
-    before = {p["id"]: p["status"] for p in evaluate(cfg, as_of - dt.timedelta(days=1), regime)["promises"]}
-    return [{"id": p["id"], "regime": p["regime"], "was": before.get(p["id"]), "now": p["status"],
-             "summary": p["summary"]}
-            for p in evaluate(cfg, as_of, regime)["promises"] if before.get(p["id"]) != p["status"]]  # fmt: skip

@@ -20,15 +20,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import Any
 
 from etl.compliance import deadlines
-from etl.compliance.promises import EEA
+from etl.compliance.findings import EEA
 from etl.core.errors import InputError
 from etl.core.settings import REGIMES, Settings, calendar_for
-
-if TYPE_CHECKING:
-    from etl.compliance.rights import Request
 
 GDPR_TYPES = ("access", "rectification", "erasure", "restriction", "portability", "objection", "withdraw_consent")
 PIPL_TYPES = (*GDPR_TYPES, "explanation")  # Art. 44-48 and 15; explanation: Art. 48
@@ -65,7 +62,7 @@ def country_code(value: str | None, error: type[Exception] = ValueError) -> str 
     return code
 
 
-def of_request(request: Request, cfg: Settings) -> str:
+def of_request(request: Any, cfg: Settings) -> str:
     """A request's regime: as recorded, or (a request registered before regimes were) from its country and
     channel."""
     return under(request.regime) if request.regime else regime_of(cfg, request.country, request.channel)
@@ -80,7 +77,7 @@ def check_type(type_: str, regime: str) -> str | None:
     return f"{type_[:30]!r} is not one of {', '.join(RIGHTS[regime])}"
 
 
-def check_extension(request: Request, cfg: Settings) -> None:
+def check_extension(request: Any, cfg: Settings) -> None:
     """The PIPL knows no extension: a request under it alone is answered within its 15 working days."""
     if of_request(request, cfg) == "pipl":
         raise InputError(f"{request.request_id}: no extension under the PIPL (Art. 50: in a timely manner; 15 "
@@ -127,7 +124,7 @@ def held_logs(cfg: Settings) -> list[str]:
     return sorted(folder for folder, regime in cfg.log_folders.items() if regime in ("pipl", "both"))
 
 
-def restricted_until(request: Request, received: dt.date, cfg: Settings) -> dt.date | None:
+def restricted_until(request: Any, received: dt.date, cfg: Settings) -> dt.date | None:
     """For an erasure under the PIPL while a China site's raw logs are kept: the day the last log that may hold the
     subject (written by the day of the request) may go, six months on (Cybersecurity Law Art. 21). Until then
     those logs are restricted (kept, not used), the rest erased."""

@@ -19,7 +19,7 @@ import datetime as dt
 from typing import Any
 
 import queries
-from etl.compliance.promises import AT_RISK, BROKEN, KEPT, NOT_CHECKED, Context, Finding
+from etl.compliance.findings import AT_RISK, BROKEN, KEPT, NOT_CHECKED, Context, Finding
 from etl.compliance.regimes import CHINA
 
 MECHANISMS = ("exempt", "standard_contract", "certification", "security_assessment")

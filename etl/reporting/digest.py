@@ -23,7 +23,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
-from etl.compliance.regime_promises import changed as promise_changes
+from etl.compliance.promises import changed as promise_changes
 from etl.core import clock
 from etl.core.errors import ConfigError, VcarError
 from etl.core.metrics import label

@@ -36,12 +36,11 @@ $(VENV)/.dev-installed: pyproject.toml requirements.lock | $(PY)
 demo: $(VENV)/.demo-installed
 	$(VCAR) demo --port $(PORT)
 
+# The layout is kept by the linter's whitespace, indentation and blank-line rules (pyproject.toml), not a formatter.
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
 
 format: $(VENV)/.dev-installed
-	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
 # The browser test drives Debian's chromium. Installed here when missing and we are root; otherwise the

@@ -41,7 +41,7 @@ def rows() -> list[tuple[str, str, int, int, int, str]]:
 
 def table(measured: list[tuple[str, str, int, int, int, str]]) -> str:
     lines = ["| source | agents | flagged | decided otherwise | without those | flagged by (first four) |",
-             "|---|---:|---:|---:|---:|---|"]  # fmt: skip
+             "|---|---:|---:|---:|---:|---|"]
     for side, source, n, flagged, decided, reasons in measured:
         if side == "bots":
             kept = n - decided

@@ -81,7 +81,7 @@ def build(path: Path, days: int) -> None:
         rows = con.execute("SELECT count(*) FROM agg_daily").fetchone()[0]
         page_rows = con.execute("SELECT count(*) FROM agg_pages").fetchone()[0]
     print(f"warehouse: {days} days, {rows:,} agg_daily rows, {page_rows:,} agg_pages rows, "
-          f"{pageviews:,.0f} pageviews a day")  # fmt: skip
+          f"{pageviews:,.0f} pageviews a day")
 
 
 def time_pages(runs: int, query: dict[str, str], label: str) -> None:

@@ -43,7 +43,7 @@ def write_log(path: Path, lines: int, seed: int = 1) -> None:
             for _ in range(min(10, lines - written)):
                 t += dt.timedelta(seconds=rng.randint(1, 120))
                 fh.write(f'{ip} - - [{clf_time(t)}] "GET {rng.choice(paths)} HTTP/1.1" 200 {rng.randint(100, 90_000)} '
-                         f'"https://www.baidu.com/s?wd=obd" "{ua}"\n')  # fmt: skip
+                         f'"https://www.baidu.com/s?wd=obd" "{ua}"\n')
                 written += 1
 
 
@@ -90,7 +90,7 @@ def bench_size(lines: int, work: Path, geoip: Path | None) -> None:
         g_seconds, g_rss = run_measured(cmd, env)
         theirs = lines / g_seconds
         print(f"goaccess{' (same GeoIP database)' if geoip else ''}: {g_seconds:.1f} s, {theirs:,.0f} lines/s, "
-              f"peak RSS {g_rss / 2**20:.0f} MiB")  # fmt: skip
+              f"peak RSS {g_rss / 2**20:.0f} MiB")
         print(f"ratio vcar/goaccess at {lines:,} lines: {ours / theirs:.2f}x")
     else:
         print("goaccess not installed (apt-get install goaccess): no comparison")

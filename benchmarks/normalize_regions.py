@@ -33,12 +33,12 @@ def typed_rows(count: int, rnd: random.Random) -> list[tuple[str, str, str]]:
     counties = [d for d in divisions if not d["adcode"].endswith("00")]
     europe = [("Deutschland", "München"), ("Deutschland", "Bayern"), ("France", "Lyon"), ("France", "Île-de-France"),
               ("Polska", "Kraków"), ("Polska", "Mazowieckie"), ("España", "Valencia"), ("Italia", "Milano"),
-              ("Nederland", "Noord-Holland"), ("UK", "Manchester"), ("Deutschland", "Frankfurt")]  # fmt: skip
+              ("Nederland", "Noord-Holland"), ("UK", "Manchester"), ("Deutschland", "Frankfurt")]
     pool: list[tuple[str, str, str]] = []
     for d in rnd.sample(counties, 2000):
         province = provinces.get(d["adcode"][:2], "")
         pool.append(rnd.choice([("中国", province, d["name"]), ("", province.rstrip("省市"), d["name"].rstrip("区县")),
-                                ("China", province, d["name"])]))  # fmt: skip
+                                ("China", province, d["name"])]))
     pool += [(c, p, "") for c, p in europe] * 20
     pool += [("中国", f"其他{i}", "") for i in range(500)] + [("", "N/A", ""), ("China", "my city", "")] * 50
     return [rnd.choice(pool) for _ in range(count)]
@@ -75,7 +75,7 @@ def main() -> None:
     times.append(time.perf_counter() - started)
     cpu_times.append(time.process_time() - cpu_started)
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())  # fmt: skip
+                if line.startswith("model name")), platform.processor())
     print(f"machine: {os.cpu_count()} cores (nproc), {cpu}, Python {platform.python_version()}")
     print(f"gazetteer loaded in {loaded:.2f} s ({len(regions._index()):,} lookup keys)")
     print(f"{len(rows):,} rows ({len(set(rows)):,} distinct), {placed:,} placed in a region:")

@@ -39,7 +39,7 @@ def split(log: Path, folder: Path, files: int = FILES) -> int:
 def timed(args: list[str], env: dict[str, str]) -> tuple[float, dict]:
     t0 = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "etl.cli", "ingest", "logs", *args, "--json"], env=env,
-                          capture_output=True, text=True)  # fmt: skip
+                          capture_output=True, text=True)
     seconds = time.perf_counter() - t0
     if done.returncode:
         raise SystemExit(f"vcar ingest logs {' '.join(args)} failed: {done.stdout}{done.stderr[-2000:]}")
@@ -72,7 +72,7 @@ def main() -> None:
 
         def env(name: str) -> dict[str, str]:
             return os.environ | {"VCAR_WAREHOUSE": str(work / name / "w.duckdb"),
-                                 "VCAR_SECRETS_DIR": str(work / "secrets")}  # fmt: skip
+                                 "VCAR_SECRETS_DIR": str(work / "secrets")}
 
         seconds, _ = timed([str(work / "big")], env("embedded"))
         embedded = n / seconds
@@ -80,13 +80,13 @@ def main() -> None:
         for cores in (1, 2):
             master = f"local[{cores}]"
             start, _ = timed([str(work / "small"), "--engine", "spark", "--master", master,
-                              "--out", str(work / f"small-{cores}")], env(f"s{cores}"))  # fmt: skip
+                              "--out", str(work / f"small-{cores}")], env(f"s{cores}"))
             seconds, stats = timed([str(work / "big"), "--engine", "spark", "--master", master,
-                                    "--out", str(work / f"out-{cores}")], env(f"b{cores}"))  # fmt: skip
+                                    "--out", str(work / f"out-{cores}")], env(f"b{cores}"))
             assert stats["lines_read"] == n, stats
             steady = n / max(seconds - start, 1e-9)
             print(f"spark {master}: {seconds:.1f} s wall ({n / seconds:,.0f} lines/s); fixed start {start:.1f} s; "
-                  f"steady {steady:,.0f} lines/s = {steady / cores:,.0f} lines/s per core")  # fmt: skip
+                  f"steady {steady:,.0f} lines/s = {steady / cores:,.0f} lines/s per core")
             print(f"  stages (s): {stats['stage_seconds']}")
         out = work / "out-2"
         sizes = {t.name: sum(p.stat().st_size for p in t.rglob("*.parquet")) for t in sorted(out.iterdir())}

@@ -53,7 +53,7 @@ except WarehouseBusy:
     st.warning("The warehouse is being updated by a load right now. Reload the page in a minute.")
 except PageTimeout:
     st.warning(f"This page took longer than {timeout:g} seconds and was stopped, so that it does not hold up "
-               "other people. Choose a shorter period or fewer filters, or try again later.")  # fmt: skip
+               "other people. Choose a shorter period or fewer filters, or try again later.")
 finally:
     if user is not None:
         # Our own links, not Streamlit's: each carries the view its page shows (chosen by the run above, also when
@@ -61,7 +61,7 @@ finally:
         with nav.container(key="nav"):
             for spec, target in zip(allowed, visible, strict=True):
                 st.page_link(target, label=spec.title, icon=spec.icon,
-                             query_params=controls.carried_view(spec.url_path))  # fmt: skip
+                             query_params=controls.carried_view(spec.url_path))
 st.divider()
 st.caption(
     "Geolocation: this product includes GeoLite2 data created by MaxMind, available from https://www.maxmind.com "

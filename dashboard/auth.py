@@ -121,7 +121,7 @@ def login_page() -> None:
     if sso.enabled(cfg):
         if st.session_state.get("auth_no_role") and _company_logged_in(cfg):
             st.warning("You are signed in with your company account, but it has no role in this dashboard. Ask an "
-                       "administrator to map one of your groups in oidc_roles.")  # fmt: skip
+                       "administrator to map one of your groups in oidc_roles.")
             if st.button("Sign out of the company account", key="sso-logout"):
                 st.logout()
         elif st.button("Sign in with the company account", key="sso-login", type="primary"):

@@ -16,7 +16,7 @@ from etl.core.metrics import FILTERS, INQUIRY_FILTERS, label, normalize_filter
 PRESETS = {
     "last7": "Last 7 days", "last30": "Last 30 days", "last90": "Last 90 days", "today": "Today",
     "yesterday": "Yesterday", "month": "This month", "lastmonth": "Last month", "custom": "Custom",
-}  # fmt: skip
+}
 SHARED_VIEW = "shared_view"  # session key: the last analytics view, for the next analytics page
 COMPARISONS = {"previous": "Previous period", "year": "Same period last year", "none": "No comparison"}
 SERIES = {"hour": "Hour", "day": "Day", "week": "Week", "month": "Month"}  # the usage chart's grains
@@ -90,7 +90,7 @@ def from_query(query: Mapping[str, str], today: dt.date, filters: tuple[str, ...
         asked_start, asked_end = _date(query.get("from")), _date(query.get("to"))
         unusable = ("they are not dates (YYYY-MM-DD)" if asked_start is None or asked_end is None
                     else "the end is before the start" if asked_end < asked_start
-                    else "they are all in the future" if asked_start > today else None)  # fmt: skip
+                    else "they are all in the future" if asked_start > today else None)
         if unusable or asked_start is None or asked_end is None:
             preset, (start, end) = "last30", preset_range("last30", today)
         else:  # a link made with a later end (or in another time zone) asks for days yet to come
@@ -147,7 +147,7 @@ def empty_notice(page_key: str, view: View, what: str, first: dt.date | None, la
 
     if view.filters:
         st.info(f"No {what} match {', '.join(f'{k} = {v}' for k, v in view.filters.items())} between {view.start} "
-                f"and {view.end}.")  # fmt: skip
+                f"and {view.end}.")
         st.button("Clear the filters", key=f"{page_key}-clear", on_click=_clear_filters, args=(page_key, view))
     elif first is not None and last is not None:
         st.info(f"No {what} between {view.start} and {view.end}; data exists from {first} to {last}.")
@@ -208,7 +208,7 @@ def view_controls(page_key: str, today: dt.date, options: Mapping[str, list[str]
     top = st.columns([2, 3, 2])
     keys = list(PRESETS)
     preset = top[0].selectbox("Period", keys, index=keys.index(initial.preset), format_func=PRESETS.__getitem__,
-                              key=f"{page_key}-preset")  # fmt: skip
+                              key=f"{page_key}-preset")
     preset = preset or initial.preset
     if preset == "custom":
         chosen = top[1].date_input("Dates", (initial.start, initial.end), max_value=today, key=f"{page_key}-dates")
@@ -219,7 +219,7 @@ def view_controls(page_key: str, today: dt.date, options: Mapping[str, list[str]
         top[1].text_input("Dates", f"{start} – {end}", disabled=True, key=f"{page_key}-shown-{start}-{end}")
     modes = list(COMPARISONS)
     compare = top[2].selectbox("Compare with", modes, index=modes.index(initial.compare),
-                               format_func=COMPARISONS.__getitem__, key=f"{page_key}-compare")  # fmt: skip
+                               format_func=COMPARISONS.__getitem__, key=f"{page_key}-compare")
     compare = compare or initial.compare
     chosen_filters: dict[str, str] = {}
     row = st.columns(len(filters)) if filters else []
@@ -235,7 +235,7 @@ def view_controls(page_key: str, today: dt.date, options: Mapping[str, list[str]
         if current and current not in values:
             values.append(current)  # a shared link may name a value outside this range's top list
         picked = col.selectbox(label(name), values, index=values.index(current) if current else 0,
-                               key=f"{page_key}-{name}")  # fmt: skip
+                               key=f"{page_key}-{name}")
         if picked != "All":
             chosen_filters[name] = picked
     view = View(preset, start, end, compare, chosen_filters, initial.series)
@@ -253,7 +253,7 @@ def series_control(page_key: str, view: View) -> str:
 
     labels = list(SERIES.values())
     picked = st.segmented_control("Series by", labels, default=SERIES[view.series], key=f"{page_key}-grain",
-                                  on_change=_series_changed, args=(page_key,))  # fmt: skip
+                                  on_change=_series_changed, args=(page_key,))
     return next((key for key, shown in SERIES.items() if shown == picked), view.series)
 
 

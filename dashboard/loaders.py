@@ -118,7 +118,7 @@ def rights(as_of, open_only: bool) -> pl.DataFrame:
     if not rows:
         return pl.DataFrame()
     dates = ("received_on", "due_date", "statutory_deadline", "extended_deadline", "deadline", "clock_start",
-             "paused_from", "paused_until", "identity_verified_on", "extension_notified_on", "closed_on")  # fmt: skip
+             "paused_from", "paused_until", "identity_verified_on", "extension_notified_on", "closed_on")
     numbers = ("days_left", "business_days_left")
     overrides = {name: pl.Date for name in dates} | {name: pl.Int64 for name in numbers}
     return pl.DataFrame(rows, schema_overrides=overrides, infer_schema_length=None)
@@ -201,7 +201,7 @@ def held_against_policy(today) -> pl.DataFrame:
     from etl.compliance.retention import held_against_policy as held
 
     schema = {"table": pl.String, "oldest_day": pl.Date, "rows": pl.Int64, "oldest_age_days": pl.Int64,
-              "policy_days": pl.Int64}  # fmt: skip
+              "policy_days": pl.Int64}
     return pl.DataFrame(held(cached_settings(), today), schema=schema)
 
 

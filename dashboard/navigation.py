@@ -29,7 +29,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("views/usage.py", "Usage trends", "usage", ":material/monitoring:", frozenset({"marketing", "admin"})),
     PageSpec(
         "views/inquiries.py", "Inquiry funnel", "inquiries", ":material/filter_alt:", frozenset({"manager", "admin"})
-    ),  # fmt: skip
+    ),
     PageSpec("views/rights.py", "Rights requests", "rights", ":material/gavel:", RIGHTS_ROLES),
     PageSpec("views/privacy.py", "Data & privacy", "privacy", ":material/shield:", frozenset({"compliance", "admin"})),
     PageSpec("views/admin.py", "Accounts", "accounts", ":material/manage_accounts:", frozenset({"admin"})),

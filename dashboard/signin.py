@@ -70,7 +70,7 @@ def _code(cfg, user: User) -> None:
     if not submitted:
         return
     result = totp.check(cfg.secrets_dir, user.name, code, max_failures=cfg.login_max_failures,
-                        lock_minutes=cfg.login_lock_minutes)  # fmt: skip
+                        lock_minutes=cfg.login_lock_minutes)
     if result.ok:
         finish(cfg, user, {"recovery_code": True} if result.recovery_used else {})
     audit.record(cfg, "dashboard", "login.failure", user.name, {"factor": "code", "locked": "locked" in result.message})
@@ -83,7 +83,7 @@ def _enrol(cfg, user: User) -> None:
     enrolment = st.session_state.setdefault(ENROLMENT, totp.start_enrolment(user.name))
     st.subheader("Set up two-factor sign-in")
     st.write("Your role signs in with a code from an authenticator app as well as the password. Scan the code "
-             "with the app (or type the key), then enter the six digits it shows.")  # fmt: skip
+             "with the app (or type the key), then enter the six digits it shows.")
     st.image(totp.qr_svg(enrolment.uri), caption="Scan with your authenticator app", width=220)
     st.text(f"Key for manual entry: {enrolment.secret}")
     with st.form("enrol"):
@@ -101,7 +101,7 @@ def _recovery(cfg, user: User) -> None:
     enrolment = st.session_state.get(ENROLMENT)
     st.subheader("Your recovery codes")
     st.write("Each of these signs you in once instead of a code, if you lose your phone. Keep them somewhere safe: "
-             "they are shown only now.")  # fmt: skip
+             "they are shown only now.")
     if enrolment is not None:
         st.code("\n".join(enrolment.recovery_codes), language=None)
     if st.button("I have saved them: continue", key="recovery-saved", type="primary"):
@@ -153,7 +153,7 @@ def other_sessions(user: User, token: str) -> None:
     cfg = cached_settings()
     mine = sessions.short_id(token)
     others = [s for s in sessions.listing(cfg.secrets_dir, cfg.session_idle_minutes)
-              if s["name"] == user.name and s["id"] != mine]  # fmt: skip
+              if s["name"] == user.name and s["id"] != mine]
     if not others:
         return
     with st.expander(f"Signed in elsewhere too ({len(others)})"):

@@ -70,7 +70,7 @@ def show_table(
     st.download_button(
         f"Download {name}.csv", csv_bytes(laid_out.export), file_name=f"{name}.csv", mime="text/csv",
         key=f"csv-{name}",
-    )  # fmt: skip
+    )
 
 
 def column_config(laid_out: Table, page_width: int = PAGE_WIDTH) -> dict[str, Any]:

@@ -20,7 +20,7 @@ AUTOMATED_CLIENTS = {"library", "feed reader"}
 PEOPLE_CLIENTS = {"browser", "mobile app"}
 # CrawlerDetect's categories kept here, each a kind of automated client.
 CATEGORIES = {"monitors": "monitoring", "feed fetchers": "feed", "HTTP libraries": "http-library",
-              "security scanners": "security", "AI agents' fetchers": "ai-user", "link previews": "social"}  # fmt: skip
+              "security scanners": "security", "AI agents' fetchers": "ai-user", "link previews": "social"}
 
 
 def _matomo_fixtures() -> list[dict]:
@@ -51,10 +51,10 @@ def crawlers() -> dict[str, list[str]]:
 
     matomo = [r["user_agent"] for r in _matomo_fixtures() if "bot" in r]
     matomo += [r["user_agent"] for r in _matomo_fixtures() if _client(r)[0] in AUTOMATED_CLIENTS
-               and _client(r)[1] not in PEOPLE_LIBRARIES]  # fmt: skip
+               and _client(r)[1] not in PEOPLE_LIBRARIES]
     listed = [ua for entry in CRAWLER_USER_AGENTS_DATA for ua in entry.get("instances", [])]
     sets = {"device-detector": _distinct(matomo), "crawler-user-agents": _distinct(listed),
-            "crawlerdetect": _distinct(_lines("crawlerdetect-crawlers.txt"))}  # fmt: skip
+            "crawlerdetect": _distinct(_lines("crawlerdetect-crawlers.txt"))}
     sets |= {
         f"crawlerdetect {kind}": _distinct(_lines(f"crawlerdetect-{name}.txt")) for kind, name in CATEGORIES.items()
     }
@@ -66,10 +66,10 @@ def crawlers() -> dict[str, list[str]]:
 def browsers(every: int = 7) -> dict[str, list[str]]:
     """Browser and in-app-browser user agents by source (every ``every``-th of Matomo's, so the test stays quick)."""
     people = [r["user_agent"] for r in _matomo_fixtures() if "bot" not in r and (
-        _client(r)[0] in PEOPLE_CLIENTS or _client(r)[1] in PEOPLE_LIBRARIES)]  # fmt: skip
+        _client(r)[0] in PEOPLE_CLIENTS or _client(r)[1] in PEOPLE_LIBRARIES)]
     devices = _distinct(_lines("crawlerdetect-devices.txt"))
     return {"device-detector": _distinct(people)[::every], "crawlerdetect": devices,
-            "in-app collection: people": in_app("people")}  # fmt: skip
+            "in-app collection: people": in_app("people")}
 
 
 def _client(row: dict) -> tuple[str | None, str | None]:

@@ -103,7 +103,7 @@ def main(argv: list[str]) -> int:
     if osv_reachable():
         print(f"auditing {len(pins)} pins of {lock} with pip-audit (OSV)")
         cmd = [sys.executable, "-m", "pip_audit", "-r", str(lock), "--no-deps", "--disable-pip", "-s", "osv",
-               "--progress-spinner", "off"]  # fmt: skip
+               "--progress-spinner", "off"]
         return subprocess.run(cmd).returncode
     print(f"auditing {len(pins)} pins of {lock} with the package registry's vulnerability data (OSV not reachable)")
     try:

@@ -14,7 +14,7 @@ import statistics
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 
 from scripts.browser_tour import CHROMIUM
@@ -54,7 +54,7 @@ class Watchdog:
             self._stop.wait(0.5)
 
     @contextlib.contextmanager
-    def watching(self) -> Iterator[Watchdog]:
+    def watching(self) -> Generator[Watchdog, None, None]:
         thread = threading.Thread(target=self._poll, daemon=True)
         thread.start()
         try:
@@ -70,7 +70,7 @@ async def _settle(page) -> None:
 
 
 async def _one_user(browser, base: str, user: str, password: str, titles: list[str], until: float, rounds: int,
-                    loads: list[PageLoad]) -> None:  # fmt: skip
+                    loads: list[PageLoad]) -> None:
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = await context.new_page()

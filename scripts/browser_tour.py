@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,7 +47,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(env: dict[str, str], port: int, timeout: float = 90) -> Iterator[str]:
+def serve(env: dict[str, str], port: int, timeout: float = 90) -> Generator[str, None, None]:
     """``vcar dashboard`` in a child process until the block ends; yields its base URL once healthy."""
     cmd = [sys.executable, "-m", "etl.cli", "dashboard", "--port", str(port), "--host", "127.0.0.1"]
     env = {"VCAR_TOTP_REQUIRED_ROLES": "[]"} | env  # the tour's accounts have no phone, unless a test gives one
@@ -120,7 +120,7 @@ def tour(
                         role, title, page.locator(".js-plotly-plot").count(),
                         page.locator('[data-testid="stException"]').count(), shot, list(dialogs),
                     )
-                )  # fmt: skip
+                )
         finally:
             browser.close()
     return visits
@@ -151,7 +151,7 @@ def add_users(env: dict[str, str], roles: list[str]) -> dict[str, tuple[str, str
     for role in roles:
         name, password = f"tour-{role}", f"tour-password-{role}"
         subprocess.run([sys.executable, "-m", "etl.cli", "users", "add", name, "--role", role, "--replace"],
-                       env=env, cwd=ROOT, input=password, text=True, check=True, capture_output=True)  # fmt: skip
+                       env=env, cwd=ROOT, input=password, text=True, check=True, capture_output=True)
         logins[role] = (name, password)
     return logins
 

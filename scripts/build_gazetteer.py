@@ -1,4 +1,4 @@
-"""Build the place-name gazetteer the inquiry import reads (etl/ingest/inquiries/data/), from the sources in SOURCES.md.
+"""Build the place-name gazetteer the inquiry import reads (etl/core/data/), from the sources in SOURCES.md.
 
 Run once when a source changes, in a throw-away venv (none of these is a dependency of the project):
 
@@ -38,7 +38,7 @@ CN_PROVINCES = {
     "37": "CN-SD", "41": "CN-HA", "42": "CN-HB", "43": "CN-HN", "44": "CN-GD", "45": "CN-GX", "46": "CN-HI",
     "50": "CN-CQ", "51": "CN-SC", "52": "CN-GZ", "53": "CN-YN", "54": "CN-XZ", "61": "CN-SN", "62": "CN-GS",
     "63": "CN-QH", "64": "CN-NX", "65": "CN-XJ", "71": "CN-TW", "81": "CN-HK", "82": "CN-MO",
-}  # fmt: skip
+}
 SKIP_WORLD = {"CN", "HK", "MO", "TW"}  # China's places come from the adcode table
 
 
@@ -116,7 +116,7 @@ def region_names(geolite: dict) -> tuple[dict, dict, dict[str, str], list[tuple[
             iso_to_geoip[sub.code] = votes.pop()
     for country in sorted(countries_with_geoip):  # the last region left on both sides is the same region
         left = [s.code for s in subdivisions if s.country_code == country and s.parent_code is None
-                and s.code not in iso_to_geoip]  # fmt: skip
+                and s.code not in iso_to_geoip]
         free = {code for c, code in geolite if c == country} - set(iso_to_geoip.values())
         if len(left) == 1 and len(free) == 1:
             iso_to_geoip[left[0]] = free.pop()  # Warmińsko-Mazurskie (PL-28) is GeoLite2's PL-WN

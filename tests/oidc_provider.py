@@ -16,7 +16,7 @@ import secrets
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -43,14 +43,14 @@ class Provider:
             "subject_types_supported": ["public"], "id_token_signing_alg_values_supported": ["RS256"],
             "scopes_supported": ["openid", "email", "profile"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        }  # fmt: skip
+        }
 
     def id_token(self, nonce: str | None) -> str:
         from joserfc import jwt
 
         now = int(time.time())
         claims = {"iss": self.issuer, "aud": self.client_id, "iat": now, "exp": now + 600,
-                  "sub": self.claims.get("sub", "person-1"), **self.claims}  # fmt: skip
+                  "sub": self.claims.get("sub", "person-1"), **self.claims}
         if nonce:
             claims["nonce"] = nonce
         return jwt.encode({"alg": "RS256", "kid": "test-key"}, claims, self.key)
@@ -108,13 +108,13 @@ def _handler(provider: Provider):
                 return
             provider.logins += 1
             self._json({"access_token": secrets.token_urlsafe(16), "token_type": "Bearer", "expires_in": 600,
-                        "id_token": provider.id_token(grant["nonce"])})  # fmt: skip
+                        "id_token": provider.id_token(grant["nonce"])})
 
     return Handler
 
 
 @contextlib.contextmanager
-def serving(client_id: str, client_secret: str, claims: dict) -> Iterator[Provider]:
+def serving(client_id: str, client_secret: str, claims: dict) -> Generator[Provider, None, None]:
     """The provider on a free port of 127.0.0.1 until the block ends."""
     provider = Provider(client_id, client_secret, claims)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(provider))

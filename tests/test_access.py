@@ -146,7 +146,7 @@ def test_the_dashboard_will_not_start_on_secrets_others_can_read(settings_env, l
     started = subprocess.run(
         [sys.executable, "-m", "etl.cli", "dashboard", "--port", "8599"],
         capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    )
     assert started.returncode != 0
     message = started.stderr.strip()
     assert len(message.splitlines()) == 1 and "chmod" in message and "dashboard:" not in started.stdout

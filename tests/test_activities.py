@@ -24,7 +24,7 @@ def test_each_activity_answers_every_field_of_article_30(settings_env):
     rows = record(settings_env)
     assert [r["activity"] for r in rows] == [
         "Web analytics from server logs", "Contact-form inquiries", "Data-subject requests",
-        "Staff accounts and audit"]  # fmt: skip
+        "Staff accounts and audit"]
     for row in rows:
         assert all(row[key].strip() for key in HEADINGS), row["activity"]
     assert "90 days" in rows[0]["retention"] and "730 days" in rows[1]["retention"]
@@ -35,9 +35,9 @@ def test_each_activity_answers_every_field_of_article_30(settings_env):
     [(None, None, "not stated: set processing_location"), ("DE", None, "none: processed in DE, inside the EU/EEA"),
      ("GB", None, "adequacy decision (Art. 45)"), ("CN", "SCC", "EU data processed in CN under SCC (Art. 46)"),
      ("CN", None, "with no safeguard set: Art. 46 requires one")],
-)  # fmt: skip
+)
 def test_transfers_follow_where_the_warehouse_runs_and_its_safeguard(settings_env, monkeypatch, location, safeguard,
-                                                                     says):  # fmt: skip
+                                                                     says):
     for key, value in (("VCAR_PROCESSING_LOCATION", location), ("VCAR_TRANSFER_SAFEGUARD", safeguard)):
         if value:
             monkeypatch.setenv(key, value)
@@ -61,7 +61,7 @@ def test_the_command_prints_the_record_by_activity(settings_env, tmp_path):
     from tests.test_cli import vcar
 
     env = {"VCAR_WAREHOUSE": str(settings_env.warehouse), "VCAR_SECRETS_DIR": str(settings_env.secrets_dir),
-           "VCAR_PROCESSING_LOCATION": "CN", "VCAR_TRANSFER_SAFEGUARD": "SCC"}  # fmt: skip
+           "VCAR_PROCESSING_LOCATION": "CN", "VCAR_TRANSFER_SAFEGUARD": "SCC"}
     page = tmp_path / "record.html"
     out = vcar("inventory", "--by-activity", "--json", "--html", str(page), env=env)
     assert out.returncode == 0, out.stderr

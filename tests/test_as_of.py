@@ -81,7 +81,7 @@ def test_the_promise_and_the_digest_judge_day_x_as_it_stood(settings_env, story)
     from etl.reporting.digest import build
 
     evidence = next(p["evidence"] for p in promises.evaluate(settings_env, DAY_X)["promises"]
-                    if p["id"] == "respond_15_business_days")  # fmt: skip
+                    if p["id"] == "respond_15_business_days")
     assert story in evidence["due_within_3_business_days"] and story not in evidence["overdue_now"]
     mail = build(settings_env, "compliance", DAY_X, clock.local_now(settings_env.tz)).as_dict()
     attention = next(s for s in mail["sections"] if s["title"] == "Overdue and at risk")
@@ -98,7 +98,7 @@ def test_the_cli_and_the_page_agree_with_the_register_as_of_day_x(settings_env, 
     from tests.test_dashboard import app_as
 
     env = {"VCAR_WAREHOUSE": str(settings_env.warehouse), "VCAR_SECRETS_DIR": str(settings_env.secrets_dir),
-           "VCAR_TIMEZONE": settings_env.timezone, clock.ENV: f"{TODAY}T10:00"}  # fmt: skip
+           "VCAR_TIMEZONE": settings_env.timezone, clock.ENV: f"{TODAY}T10:00"}
     listed = json.loads(vcar("rights", "list", "--as-of", DAY_X.isoformat(), "--json", env=env).stdout)
     cli = next(r for r in listed["requests"] if r["request_id"] == story)
     assert (cli["status"], cli["sla_state"], cli["deadline"], cli["owner"]) == (
@@ -108,7 +108,7 @@ def test_the_cli_and_the_page_agree_with_the_register_as_of_day_x(settings_env, 
         None,
     )
     digest = json.loads(vcar("digest", "--role", "compliance", "--as-of", DAY_X.isoformat(), "--dry-run", "--json",
-                             env=env).stdout)  # fmt: skip
+                             env=env).stdout)
     assert f"{story}  access  received  2026-03-23" in digest["text"]
     page = app_as("compliance").run()
     page.switch_page("views/rights.py").run()

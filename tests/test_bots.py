@@ -64,9 +64,9 @@ MISSED_BEFORE = [
     "codex_cli_rs/0.125.0 (Debian 13.0.0; x86_64) WindowsTerminal",
 ]
 ANDROID_WEBVIEW = "Mozilla/5.0 (Linux; Android 12; SM-G991B Build/SP1A.210812.016; wv) AppleWebKit/537.36 " \
-                  "(KHTML, like Gecko) Version/4.0 Chrome/108.0.5359.128 Mobile Safari/537.36"  # fmt: skip
+                  "(KHTML, like Gecko) Version/4.0 Chrome/108.0.5359.128 Mobile Safari/537.36"
 ELECTRON = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) {} " \
-           "Chrome/106.0.5249.199 Electron/21.3.3 Safari/537.36"  # fmt: skip
+           "Chrome/106.0.5249.199 Electron/21.3.3 Safari/537.36"
 # A person reading a shared link in an app: flagged by a single token of some list before the exceptions.
 PEOPLE_IN_APPS = [
     ANDROID_WEBVIEW + " Instagram 264.0.0.22.106 Android (31/12; 480dpi; 1080x2220; samsung; SM-G991B; en_US)",
@@ -103,7 +103,7 @@ def test_the_people_rows_are_what_keeps_them_people(monkeypatch):
 
 def test_each_source_is_an_installed_dependency_with_a_version():
     assert [s.reason for s in sources()] == ["crawler_list", "crawlerdetect", "device_detector", "feed_reader",
-                                             "http_library"]  # fmt: skip
+                                             "http_library"]
     assert all(s.version and s.native.startswith("(?i)") or s.reason == "crawler_list" for s in sources())
 
 
@@ -124,7 +124,7 @@ def behaviour_log() -> list[str]:
     # a monitor that also fetches the favicon after each check, with a 10-minute outage, and one every 15 minutes
     # with an hour's outage: gaps that vary, but not the gaps between its pageviews
     monitor += [line("1.2.2.21", stamp(30 * i + k), path) for i in range(2_880) if not 600 <= i < 620
-                for k, path in ((0, "/"), (1, "/favicon.ico"))]  # fmt: skip
+                for k, path in ((0, "/"), (1, "/favicon.ico"))]
     monitor += [line("1.2.2.22", stamp(900 * i), "/") for i in range(96) if not 40 <= i < 44]
     heads = [line("1.2.2.30", stamp(3_600 * i), "/", method="HEAD") for i in range(5)]
     sitemap = [line("1.2.2.40", stamp(7_200 * i), "/sitemap.xml") for i in range(3)]

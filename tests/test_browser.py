@@ -46,7 +46,7 @@ def served(loaded, tmp_path_factory, mmdb):
     env = outside_env() | {
         "VCAR_WAREHOUSE": str(root / "warehouse.duckdb"), "VCAR_SECRETS_DIR": str(root / "secrets"),
         "VCAR_GEOIP_DB": str(mmdb), "VCAR_TIMEZONE": "Asia/Shanghai",
-    }  # fmt: skip
+    }
     log = root / "hostile.log"
     log.write_text(
         "\n".join(line(f"1.2.2.{i}", f"{TODAY:%d/%b/%Y}:10:00:00 +0800", HOSTILE) for i in range(2, 250)) + "\n"
@@ -121,10 +121,10 @@ def test_each_roles_overview_shows_the_figures_of_the_cli(recent, role):
     base, logins, env = recent
     tiles, strip = overview_in_the_browser(base, *logins[role])
     cli = subprocess.run([sys.executable, "-m", "etl.cli", "overview", "--role", role, "--json"], env=env,
-                         capture_output=True, text=True, timeout=120, check=True)  # fmt: skip
+                         capture_output=True, text=True, timeout=120, check=True)
     printed = json.loads(cli.stdout)
     expected = {tile["label"]: (tile["value"], tile["delta"] or "") for section in printed["sections"]
-                for row in section["tiles"] for tile in row}  # fmt: skip
+                for row in section["tiles"] for tile in row}
     assert len(expected) >= 3 and tiles == expected
     assert any(value not in ("0", "–") for value, _ in tiles.values())  # figures, not an empty warehouse
     fresh = printed["freshness"]
@@ -298,7 +298,7 @@ def test_a_link_to_a_page_outside_the_role_says_so_without_a_dialog(served):
         page.goto(f"{base}/rights", wait_until="networkidle")
         log_in(page, *logins["marketing"])
         page.wait_for_selector('text="Your role does not include this page. Pick a page on the left."',
-                               timeout=60_000)  # fmt: skip
+                               timeout=60_000)
         assert page.locator('[role="dialog"]').count() == 0
         assert page.locator('[data-testid="stDataFrame"]').count() == 0
 
@@ -307,7 +307,7 @@ def test_a_link_to_a_page_outside_the_role_says_so_without_a_dialog(served):
     ("claims", "expected"),
     [({"email": "li.wei@example.cn", "name": "Li Wei", "groups": ["dpo-team"]}, "compliance"),
      ({"email": "ops@example.cn", "name": "Ops", "groups": ["everyone"]}, None)],
-)  # fmt: skip
+)
 def test_company_single_sign_on_through_a_local_identity_provider(loaded, tmp_path, mmdb, claims, expected):
     """st.login against an OpenID Connect provider on 127.0.0.1: a mapped group gives its role's pages; an
     unmapped account gets no page; local accounts stay available; nothing of the person lands in the audit log."""
@@ -328,7 +328,7 @@ def test_company_single_sign_on_through_a_local_identity_provider(loaded, tmp_pa
             "VCAR_GEOIP_DB": str(mmdb), "VCAR_OIDC_ISSUER": provider.issuer, "VCAR_OIDC_CLIENT_ID": "vcar-dashboard",
             "VCAR_OIDC_ROLES": '{"dpo-team": "compliance", "boss@example.cn": "admin"}',
             "VCAR_PUBLIC_URL": f"http://127.0.0.1:{port}",
-        }  # fmt: skip
+        }
         with serve(env, port) as base, browser_page(base) as (_, page):
             page.goto(base, wait_until="networkidle")
             page.wait_for_selector('button:has-text("Sign in with the company account")', timeout=60_000)
@@ -363,7 +363,7 @@ def test_a_link_to_a_period_without_data_offers_the_data_in_the_browser(served):
         assert page.locator('[data-testid="stException"]').count() == 0
         page.get_by_role("button", name=re.compile(r"^Show \d{4}-\d\d-\d\d – ")).click()
         page.wait_for_function("() => !document.body.innerText.includes('No visits between 2020-01-01')",
-                               timeout=60_000)  # fmt: skip
+                               timeout=60_000)
         settle(page)
         assert "from=2020-01-01" not in page.url
         page.wait_for_selector(".js-plotly-plot", timeout=30_000)  # the period with data, drawn
@@ -384,7 +384,7 @@ def test_the_world_map_is_drawn_without_any_cdn(served):
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
-                       else (fetched.append(route.request.url), route.abort()))  # fmt: skip
+                       else (fetched.append(route.request.url), route.abort()))
             page.goto(base, wait_until="networkidle")
             page.get_by_label("User name").fill(name)
             page.get_by_role("textbox", name="Password").fill(password)
@@ -395,7 +395,7 @@ def test_the_world_map_is_drawn_without_any_cdn(served):
             _settle(page)
             # a country is drawn once its outline is loaded: with none, the map stays empty
             page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot path.choroplethlocation').length"
-                                   " > 0", timeout=30_000)  # fmt: skip
+                                   " > 0", timeout=30_000)
         finally:
             browser.close()
     assert not [url for url in fetched if "plot.ly" in url], fetched

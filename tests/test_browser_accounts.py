@@ -45,13 +45,13 @@ def site(loaded, tmp_path_factory, mmdb):
         "VCAR_WAREHOUSE": str(root / "warehouse.duckdb"), "VCAR_SECRETS_DIR": str(root / "secrets"),
         "VCAR_GEOIP_DB": str(mmdb), "VCAR_TIMEZONE": "Asia/Shanghai", "VCAR_LOGIN_MAX_FAILURES": "3",
         "VCAR_TOTP_REQUIRED_ROLES": '["compliance", "admin"]',
-    }  # fmt: skip
+    }
     logins = {}
     for role, names in (("admin", ["boss"]), ("compliance", ["cora", "cara", "eve"]), ("manager", ["mo", "rita"])):
         for name in names:
             logins[name] = (name, f"{name}-password-1")
             subprocess.run([sys.executable, "-m", "etl.cli", "users", "add", name, "--role", role], env=env, cwd=ROOT,
-                           input=logins[name][1], text=True, check=True, capture_output=True)  # fmt: skip
+                           input=logins[name][1], text=True, check=True, capture_output=True)
     enrolled = {}
     for name in ("boss", "cora", "cara"):
         enrolment = totp.start_enrolment(name)
@@ -62,7 +62,7 @@ def site(loaded, tmp_path_factory, mmdb):
 
 
 AFTER_PASSWORD = (".st-key-nav, .st-key-signin-cancel, [data-testid='stAlert'], [data-testid='stAlertContainer'], "
-                  "[data-testid='stException']")  # fmt: skip
+                  "[data-testid='stException']")
 
 
 def password_step(page, base: str, login: tuple[str, str]) -> None:
@@ -183,7 +183,7 @@ def test_an_admin_disables_an_account_and_its_open_session_ends_at_the_next_clic
 
 def reset_code(env: dict[str, str], name: str) -> str:
     out = subprocess.run([sys.executable, "-m", "etl.cli", "users", "reset", name, "--json"], env=env, cwd=ROOT,
-                         capture_output=True, text=True, check=True)  # fmt: skip
+                         capture_output=True, text=True, check=True)
     return json.loads(out.stdout)["code"]
 
 

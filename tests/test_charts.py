@@ -37,14 +37,14 @@ NOON = dt.datetime(2026, 11, 26, 12, 0)  # local time, the day of "today" below
      (D(2026, 11, 1), "month", D(2026, 10, 1), D(2026, 11, 26), True),
      (dt.datetime(2026, 11, 26, 11), "hour", D(2026, 11, 26), D(2026, 11, 26), False),
      (dt.datetime(2026, 11, 26, 12), "hour", D(2026, 11, 26), D(2026, 11, 26), True)],
-)  # fmt: skip
+)
 def test_a_period_is_partial_when_not_over_or_cut_by_the_range(period, grain, start, end, partial):
     assert is_partial(period, grain, start, end, NOON) is partial
 
 
 def rows(*partial: bool) -> list[dict]:
     return [{"period": D(2026, 11, 2 + i), "visitors": 8 * i, "visits": 10 * i, "pageviews": 30 * i, "partial": p}
-            for i, p in enumerate(partial)]  # fmt: skip
+            for i, p in enumerate(partial)]
 
 
 def test_partial_periods_at_either_end_are_dotted_and_joined_to_their_neighbours():
@@ -54,7 +54,7 @@ def test_partial_periods_at_either_end_are_dotted_and_joined_to_their_neighbours
         ("Visits", PARTIAL_DASH, [2, 3], False),
         ("Visits", PARTIAL_DASH, [4, 5], False),
         ("Partial period", PARTIAL_DASH, [2], True),  # legend only (no y), and last: a date axis stays one
-    ]  # fmt: skip
+    ]
     assert [t["dash"] for t in series_lines(rows(False, False), ["visits"])] == ["solid"]
     assert partial_note(rows(False, True), "day").startswith("Dotted: 2026-11-03, not over yet")
 
@@ -86,7 +86,7 @@ def test_the_district_breakdown_keeps_the_top_districts_and_groups_the_rest():
         ("CN-GD", "d0", 10), ("CN-GD", "d1", 9), ("CN-GD", "d2", 8), ("CN-GD", OTHER_DISTRICTS, 22),
         ("CN-ZJ", "z1", 5), ("CN-ZJ", "z2", 1),  # two districts: nothing to group
         (None, None, 3),
-    ]  # fmt: skip
+    ]
     assert found[0]["region_name"] == "Guangdong Sheng" and found[-1]["region_name"] == "Other regions (3)"
     assert found[3]["share_of_region"] == pytest.approx(22 / 49, abs=1e-4)
     bars = district_bars(found)
@@ -97,7 +97,7 @@ def test_the_district_breakdown_keeps_the_top_districts_and_groups_the_rest():
 
 def test_the_funnels_percentages_say_they_are_of_the_previous_step():
     steps = funnel_steps({"visitors": 8686, "contact_page_visitors": 2373, "submissions": 326, "responded": 304,
-                          "closed": 134})  # fmt: skip
+                          "closed": 134})
     assert funnel_texts(steps)[:2] == ["8,686", "2,373 (27.3% of the previous step)"]
 
 
@@ -129,7 +129,7 @@ def test_the_pages_draw_the_funnel_labelled_and_no_sunburst(loaded_env):
     daily = next(t for t in traces if t.get("type") == "bar" and t.get("name") == "Inquiries")
     assert daily["marker"]["opacity"] == [1.0] * len(daily["x"])  # the sample's days are all over
     assert any(t.get("type") == "bar" and t.get("orientation") == "h" and isinstance(t["y"][0], list)
-               for t in traces)  # the districts, grouped under their region  # fmt: skip
+               for t in traces)  # the districts, grouped under their region
 
 
 @pytest.mark.slow

@@ -29,7 +29,7 @@ def test_help_lists_the_commands():
 
 
 @pytest.mark.parametrize("command", [["generate"], ["dashboard"], ["demo"], ["users", "add"], ["ingest", "logs"],
-                                     ["report", "usage"], ["retention"], ["digest"]])  # fmt: skip
+                                     ["report", "usage"], ["retention"], ["digest"]])
 def test_every_command_has_help(command):
     out = vcar(*command, "--help")
     assert out.returncode == 0, out.stderr
@@ -53,18 +53,18 @@ def test_bad_usage_exits_2_and_missing_input_exits_1(tmp_path):
 
 def test_ingest_and_report_json(tmp_path, mmdb):
     env = {"VCAR_WAREHOUSE": str(tmp_path / "w.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "s"),
-           "VCAR_GEOIP_DB": str(mmdb)}  # fmt: skip
+           "VCAR_GEOIP_DB": str(mmdb)}
     assert vcar("generate", "--out", str(tmp_path / "g"), "--days", "2", "--start", "2026-11-01",
-                "--visitors-per-day", "30").returncode == 0  # fmt: skip
+                "--visitors-per-day", "30").returncode == 0
     ingest = vcar("ingest", "logs", str(tmp_path / "g" / "logs"), "--json", env=env)
     stats = json.loads(ingest.stdout)
     assert set(stats) == {"files", "lines_read", "lines_loaded", "lines_rejected", "lines_not_requests",
                           "lines_ignored", "lines_skipped_already_loaded", "bot_requests", "lines_into_sealed_days",
-                          "sealed_days", "seconds"}  # fmt: skip
+                          "sealed_days", "seconds"}
     assert stats["lines_into_sealed_days"] == 0 and stats["sealed_days"] == []
     report = json.loads(vcar("report", "usage", "--from", "2026-11-01", "--to", "2026-11-02", "--json", env=env).stdout)
     for key in ("from", "to", "timezone", "requests", "bot_requests", "pageviews", "visitors", "visits", "bounce_rate",
-                "by_day", "top_pages", "entry_pages", "countries", "sources", "devices", "browsers"):  # fmt: skip
+                "by_day", "top_pages", "entry_pages", "countries", "sources", "devices", "browsers"):
         assert key in report
     assert report["requests"] == stats["lines_loaded"]
     assert {c["country"] for c in report["countries"]} & {"CN", "DE", "GB", "FR"}
@@ -83,7 +83,7 @@ def test_users_add_reads_password_from_stdin(tmp_path):
     "args",
     [("rights", "add"), ("bogus-command",), ("report", "usage", "--from", "2026-11-01"),
      ("rights", "list", "--as-of", "2026-11-01", "--surprise")],
-)  # fmt: skip
+)
 def test_usage_errors_print_typers_usage_and_exit_2(tmp_path, args):
     env = {"VCAR_WAREHOUSE": str(tmp_path / "w.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "s")}
     plain = vcar(*args, env=env)
@@ -96,16 +96,16 @@ def test_usage_errors_print_typers_usage_and_exit_2(tmp_path, args):
 
 def test_every_failure_with_json_is_one_json_document(tmp_path, mmdb):
     env = {"VCAR_WAREHOUSE": str(tmp_path / "w.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "s"),
-           "VCAR_GEOIP_DB": str(mmdb)}  # fmt: skip
+           "VCAR_GEOIP_DB": str(mmdb)}
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "readme.txt").write_text("not a log\n")
     empty = vcar("ingest", "logs", str(tmp_path / "notes"), "--json", env=env)
     assert empty.returncode == 1  # nothing to read is an error that says what was found
     assert "no log files" in json.loads(empty.stdout)["error"] and "readme.txt" in empty.stderr
     future = vcar("rights", "add", "--type", "access", "--received", "2999-01-01", "--email", "a@example.cn",
-                  "--json", env=env)  # fmt: skip
+                  "--json", env=env)
     assert future.returncode == 2 and json.loads(future.stdout) == {
-        "error": "--received: 2999-01-01 is in the future", "exit_code": 2}  # fmt: skip
+        "error": "--received: 2999-01-01 is in the future", "exit_code": 2}
     bad_email = vcar("rights", "add", "--type", "access", "--received", "2026-11-01", "--email", "nope", env=env)
     assert bad_email.returncode == 2  # a bad value, like a bad date
 
@@ -114,7 +114,7 @@ def test_a_setting_whose_file_is_unusable_names_the_setting_and_the_file(tmp_pat
     not_mmdb = tmp_path / "city.mmdb"
     not_mmdb.write_text("this is not a MaxMind database\n")
     env = {"VCAR_WAREHOUSE": str(tmp_path / "w.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "s"),
-           "VCAR_GEOIP_DB": str(not_mmdb)}  # fmt: skip
+           "VCAR_GEOIP_DB": str(not_mmdb)}
     geo = vcar("rights", "list", env=env)
     assert geo.returncode == 2 and "VCAR_GEOIP_DB" in geo.stderr and str(not_mmdb) in geo.stderr
     (tmp_path / "a-file").write_text("x")
@@ -130,16 +130,16 @@ def test_the_ingest_progress_line_is_silent_when_stderr_is_not_a_terminal(tmp_pa
     with _progress_bar() as progress:  # pytest's stderr is not a terminal: no bar, no callback
         assert progress is None
     env = {"VCAR_WAREHOUSE": str(tmp_path / "w.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "s"),
-           "VCAR_GEOIP_DB": str(mmdb)}  # fmt: skip
+           "VCAR_GEOIP_DB": str(mmdb)}
     (tmp_path / "access.log").write_text(
-        '1.2.2.1 - - [04/Nov/2026:10:00:00 +0800] "GET / HTTP/1.1" 200 1 "-" "curl/8"\n')  # fmt: skip
+        '1.2.2.1 - - [04/Nov/2026:10:00:00 +0800] "GET / HTTP/1.1" 200 1 "-" "curl/8"\n')
     run = vcar("ingest", "logs", str(tmp_path / "access.log"), env=env)
     assert run.returncode == 0 and run.stderr.count("\n") == 1 and "lines read" in run.stderr
 
 
 def test_a_wrong_file_in_the_list_loads_nothing_and_error_logs_in_a_folder_are_skipped(tmp_path, mmdb):
     env = {"VCAR_WAREHOUSE": str(tmp_path / "w.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "s"),
-           "VCAR_GEOIP_DB": str(mmdb)}  # fmt: skip
+           "VCAR_GEOIP_DB": str(mmdb)}
     logs = tmp_path / "nginx"
     logs.mkdir()
     (logs / "access.log").write_text('1.2.2.1 - - [04/Nov/2026:10:00:00 +0800] "GET / HTTP/1.1" 200 1 "-" "x"\n')
@@ -163,7 +163,7 @@ def test_a_wrong_file_in_the_list_loads_nothing_and_error_logs_in_a_folder_are_s
     [(("usage", "--device", "toaster"), "--device: 'toaster' is not one of desktop"),
      (("usage", "--region", "Guangdong"), "--region: 'Guangdong' is not ISO 3166-2"),
      (("inquiries", "--country", "China"), "--country: 'China' is not ISO 3166-1")],
-)  # fmt: skip
+)
 def test_a_filter_value_that_cannot_exist_is_refused_with_its_option(tmp_path, args, words):
     env = {"VCAR_WAREHOUSE": str(tmp_path / "w.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "s")}
     out = vcar("report", args[0], "--from", "2026-11-01", "--to", "2026-11-02", *args[1:], "--json", env=env)
@@ -174,7 +174,7 @@ def test_a_report_on_a_warehouse_that_is_not_there_says_so_and_creates_nothing(t
     missing = tmp_path / "typo" / "w.duckdb"
     env = {"VCAR_WAREHOUSE": str(missing), "VCAR_SECRETS_DIR": str(tmp_path / "s")}
     for args in (("report", "usage", "--from", "2026-11-01", "--to", "2026-11-02"), ("report", "rights"),
-                 ("digest", "--role", "compliance", "--dry-run"), ("rights", "list"), ("promises",)):  # fmt: skip
+                 ("digest", "--role", "compliance", "--dry-run"), ("rights", "list"), ("promises",)):
         out = vcar(*args, "--json", env=env)
         assert out.returncode == 1 and "no warehouse at" in json.loads(out.stdout)["error"], args
     assert not (tmp_path / "typo").exists()
@@ -189,5 +189,5 @@ def test_report_filters_are_read_in_any_case(loaded_env):
     assert json.loads(lower.stdout) == json.loads(upper.stdout)
     assert json.loads(lower.stdout)["filters"] == {"country": "CN", "region": "CN-GD", "device": "desktop"}
     place = vcar("report", "inquiries", "--from", str(START), "--to", str(TODAY), "--country", "cn", "--json",
-                 env=loaded_env)  # fmt: skip
+                 env=loaded_env)
     assert place.returncode == 0 and json.loads(place.stdout)["inquiries"] > 0

@@ -81,7 +81,7 @@ def set_now(monkeypatch):
     ("value", "shift"),
     [("+400d", dt.timedelta(days=400)), ("-3h", dt.timedelta(hours=-3)), ("+2w", dt.timedelta(weeks=2)),
      ("+1d12h30m", dt.timedelta(days=1, hours=12, minutes=30)), ("-90s", dt.timedelta(seconds=-90))],
-)  # fmt: skip
+)
 def test_an_offset_moves_the_running_clock(set_now, value, shift):
     set_now(value)
     before = clock.wall()
@@ -119,7 +119,7 @@ def test_a_value_it_cannot_read_is_one_line_naming_the_variable(set_now, value):
 def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess:
     full = outside_env() | {"VCAR_TIMEZONE": "Asia/Shanghai"} | env
     return subprocess.run([sys.executable, "-m", "etl.cli", *args], env=full, capture_output=True, text=True,
-                          cwd=ROOT, timeout=120)  # fmt: skip
+                          cwd=ROOT, timeout=120)
 
 
 @pytest.mark.slow

@@ -88,7 +88,7 @@ def test_audit_appends_from_20_threads_and_4_processes(settings_env):
             cwd=ROOT,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for n in range(4)
     ]
     threads = [threading.Thread(target=thread_appends, args=(n,)) for n in range(20)]
@@ -112,7 +112,7 @@ def test_audit_appends_from_20_threads_and_4_processes(settings_env):
     assert seqs == list(range(1, len(seqs) + 1))  # no gap
     assert check.ok, check.reason
     verified = subprocess.run([sys.executable, "-m", "etl.cli", "audit", "verify"], env=env, cwd=ROOT,
-                              capture_output=True, text=True)  # fmt: skip
+                              capture_output=True, text=True)
     assert verified.returncode == 0, verified.stdout + verified.stderr
 
 

@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -94,7 +94,7 @@ class Podman:
 
     def _call(self, cmd: list[str], timeout: float, check: bool, stdin: str | None, env: dict | None = None) -> str:
         done = subprocess.run(cmd, env=self.env | (env or {}), cwd=ROOT, input=stdin, capture_output=True,
-                              text=True, timeout=timeout)  # fmt: skip
+                              text=True, timeout=timeout)
         if check and done.returncode != 0:
             last = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:] or ["no output"]
             raise AssertionError(f"{' '.join(cmd[:4])} ... exited with {done.returncode}: {last[0]}")
@@ -130,7 +130,7 @@ def base_image(podman: Podman, tmp: Path) -> str:
         rootfs = tmp / "rootfs"
         mirror = debian_mirror()
         subprocess.run(["debootstrap", "--variant=minbase", "bookworm", str(rootfs), mirror],
-                       check=True, capture_output=True, timeout=600)  # fmt: skip
+                       check=True, capture_output=True, timeout=600)
         for cache in ("var/cache/apt/archives", "var/lib/apt/lists"):  # the image's apt-get update fetches its own
             for file in (rootfs / cache).glob("*"):
                 if file.is_file():
@@ -138,7 +138,7 @@ def base_image(podman: Podman, tmp: Path) -> str:
         CACHE.mkdir(parents=True, exist_ok=True)
         partial = BASE_TARBALL.with_suffix(".partial")
         subprocess.run(["tar", "-C", str(rootfs), "--numeric-owner", "-cf", str(partial), "."], check=True,
-                       timeout=300)  # fmt: skip
+                       timeout=300)
         partial.replace(BASE_TARBALL)
         shutil.rmtree(rootfs, ignore_errors=True)
         how = f"made with debootstrap from {mirror}"
@@ -168,7 +168,7 @@ def build(podman: Podman) -> float:
     podman.run(
         "build", "--format", "docker", "--network", "host", *ULIMITS, "--build-arg", f"BASE_IMAGE={BASE_IMAGE}",
         *build_args(), "-f", "Containerfile", "-t", IMAGE, ".", timeout=900,
-    )  # fmt: skip
+    )
     took = time.monotonic() - started
     new = podman.run("images", "-q", "--no-trunc", IMAGE).strip()
     if old and old != new:  # the previous run's image, now untagged: 1 GB each time otherwise
@@ -185,7 +185,7 @@ def wait_healthy(podman: Podman, timeout: float = 120) -> float:
     started = time.monotonic()
     while True:
         done = subprocess.run(["podman", "healthcheck", "run", container("dashboard")], env=podman.env,
-                              capture_output=True, text=True, timeout=30)  # fmt: skip
+                              capture_output=True, text=True, timeout=30)
         if done.returncode == 0:
             return time.monotonic() - started
         if time.monotonic() - started > timeout:
@@ -215,12 +215,12 @@ def http_get(url: str) -> tuple[int, str]:
 def usage(podman: Podman) -> dict:
     end = START + dt.timedelta(days=DAYS - 1)
     out = podman.run("exec", container("dashboard"), "vcar", "report", "usage", "--from", START.isoformat(),
-                     "--to", end.isoformat(), "--json")  # fmt: skip
+                     "--to", end.isoformat(), "--json")
     return json.loads(out)
 
 
 @contextlib.contextmanager
-def stack(podman: Podman, env: dict[str, str]) -> Iterator[None]:
+def stack(podman: Podman, env: dict[str, str]) -> Generator[None, None, None]:
     """The project's containers, pod and volumes are gone when the block ends, whatever happened in it."""
     try:
         yield
@@ -248,7 +248,7 @@ def test_the_image_serves_ingests_and_keeps_its_data_across_a_restart(tmp_path, 
     # what the image holds: a non-root user, volumes that are its own and empty, the health check
     assert podman.run("run", "--rm", "--network", "none", IMAGE, "id", "-u").strip() == "10001"
     modes = podman.run("run", "--rm", "--network", "none", IMAGE, "stat", "-c", "%a %U %n", "/var/lib/vcar/secrets",
-                       "/var/lib/vcar/warehouse")  # fmt: skip
+                       "/var/lib/vcar/warehouse")
     assert modes.split("\n")[:2] == ["700 vcar /var/lib/vcar/secrets", "750 vcar /var/lib/vcar/warehouse"]
     assert podman.run("run", "--rm", "--network", "none", IMAGE, "find", "/var/lib/vcar", "-type", "f") == ""
     assert "/_stcore/health" in podman.run("image", "inspect", "--format", "{{json .HealthCheck}}", IMAGE)
@@ -258,12 +258,12 @@ def test_the_image_serves_ingests_and_keeps_its_data_across_a_restart(tmp_path, 
     sample.mkdir()
     os.chown(sample, 10001, 10001)
     podman.run("run", "--rm", "--network", "none", "-v", f"{sample}:/sample", IMAGE, "vcar", "generate", "--out",
-               "/sample", "--days", str(DAYS), "--start", START.isoformat(), "--visitors-per-day", "120")  # fmt: skip
+               "/sample", "--days", str(DAYS), "--start", START.isoformat(), "--visitors-per-day", "120")
     assert len(list((sample / "logs").iterdir())) == DAYS
 
     port = free_port()
     env = {"VCAR_IMAGE": IMAGE, "DASHBOARD_HOST": "127.0.0.1", "DASHBOARD_PORT": str(port),
-           "LOGS_DIR": str(sample / "logs"), "INGEST_EVERY_MINUTES": "60"}  # fmt: skip
+           "LOGS_DIR": str(sample / "logs"), "INGEST_EVERY_MINUTES": "60"}
     base = f"http://127.0.0.1:{port}"
     with stack(podman, env):
         started = time.monotonic()
@@ -272,7 +272,7 @@ def test_the_image_serves_ingests_and_keeps_its_data_across_a_restart(tmp_path, 
         figures.append(f"start-up (compose up {up:.1f} s, then healthy after {wait_healthy(podman):.1f} s)")
         for service in ("dashboard", "ingest", "digest"):  # both volumes of the image are the project's, in each
             mounts = podman.run("inspect", "--format", "{{range .Mounts}}{{.Name}} {{.Destination}}\n{{end}}",
-                                container(service))  # fmt: skip
+                                container(service))
             named = {line.split()[1]: line.split()[0] for line in mounts.splitlines() if line.startswith(PROJECT)}
             for volume in ("warehouse", "secrets"):
                 want = f"{PROJECT}_{volume}"
@@ -292,7 +292,7 @@ def test_the_image_serves_ingests_and_keeps_its_data_across_a_restart(tmp_path, 
         assert "Subject: [vcar]" in digest
 
         podman.run("exec", "-i", container("dashboard"), "vcar", "users", "add", "tester", "--role", "admin",
-                   stdin="container-test-password\n")  # fmt: skip
+                   stdin="container-test-password\n")
         if Path(CHROMIUM).exists():
             visit = tour(base, "admin", "tester", "container-test-password", ["Usage trends"], tmp_path)[0]
             assert (visit.charts > 0, visit.exceptions) == (True, 0), f"the page in chromium: {visit}"
@@ -302,7 +302,7 @@ def test_the_image_serves_ingests_and_keeps_its_data_across_a_restart(tmp_path, 
 
         users = podman.run("exec", container("dashboard"), "vcar", "users", "list", "--json")
         secrets = podman.run("exec", "-w", "/var/lib/vcar/secrets", container("dashboard"), "sh", "-c",
-                             "sha256sum *.key users.json")  # fmt: skip
+                             "sha256sum *.key users.json")
         podman.compose("down", env=env)
         assert podman.run("ps", "-a", "-q", "--filter", f"label=io.podman.compose.project={PROJECT}") == ""
         started = time.monotonic()
@@ -313,7 +313,7 @@ def test_the_image_serves_ingests_and_keeps_its_data_across_a_restart(tmp_path, 
         assert usage(podman) == before
         assert podman.run("exec", container("dashboard"), "vcar", "users", "list", "--json") == users
         assert podman.run("exec", "-w", "/var/lib/vcar/secrets", container("dashboard"), "sh", "-c",
-                          "sha256sum *.key users.json") == secrets  # fmt: skip
+                          "sha256sum *.key users.json") == secrets
         assert http_get(f"{base}/_stcore/health") == (200, "ok")
 
     assert podman.run("ps", "-a", "-q", "--filter", f"label=io.podman.compose.project={PROJECT}") == ""

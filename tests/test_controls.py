@@ -26,7 +26,7 @@ APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
         ("last90", (D(2026, 8, 28), TODAY)), ("month", (D(2026, 11, 1), TODAY)),
         ("lastmonth", (D(2026, 10, 1), D(2026, 10, 31))),
     ],
-)  # fmt: skip
+)
 def test_presets(preset, expected):
     assert preset_range(preset, TODAY) == expected
 
@@ -40,9 +40,9 @@ def test_comparison_periods():
 
 def test_the_url_round_trips_and_bad_values_fall_back():
     view = from_query({"range": "custom", "from": "2026-11-02", "to": "2026-11-04", "compare": "year",
-                       "browser": "Chrome", "junk": "x"}, TODAY, ("country", "browser"))  # fmt: skip
+                       "browser": "Chrome", "junk": "x"}, TODAY, ("country", "browser"))
     assert (view.start, view.end, view.compare, view.filters) == (D(2026, 11, 2), D(2026, 11, 4), "year",
-                                                                   {"browser": "Chrome"})  # fmt: skip
+                                                                   {"browser": "Chrome"})
     assert from_query(to_query(view), TODAY, ("country", "browser")) == view
     fallback = from_query({"range": "custom", "from": "yesterday", "compare": "<script>"}, TODAY, ())
     assert (fallback.preset, fallback.start, fallback.compare) == ("last30", D(2026, 10, 27), "previous")
@@ -50,7 +50,7 @@ def test_the_url_round_trips_and_bad_values_fall_back():
 
 def test_the_series_grain_and_filters_of_a_link_are_read_as_stored():
     view = from_query({"range": "last7", "series": "week", "region": "cn-gd", "device": "Mobile"}, TODAY,
-                      ("region", "device"))  # fmt: skip
+                      ("region", "device"))
     assert (view.series, view.filters) == ("week", {"region": "CN-GD", "device": "mobile"})
     assert to_query(view)["series"] == "week" and from_query(to_query(view), TODAY, ("region", "device")) == view
     assert "series" not in to_query(from_query({"series": "fortnight"}, TODAY, ()))  # unknown: the daily default

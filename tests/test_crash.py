@@ -70,7 +70,7 @@ def usage_report(env: dict[str, str]) -> dict:
 # rebuilt, just before a file's commit (commit@1 is the first retention's), and in the retention that runs once
 # every file is loaded (retention@2, so it comes last).
 LOG_KILLS = ("retention@1", "logs.batch@3", "logs.load@1", "logs.rebuild@2", "commit@2", "logs.batch@1",
-             "retention@2")  # fmt: skip
+             "retention@2")
 
 
 def test_a_log_load_killed_anywhere_then_rerun_equals_an_uninterrupted_run(tmp_path, mmdb):
@@ -117,7 +117,7 @@ IMPORTS = {
         ("rights", "list", "--as-of", str(START + dt.timedelta(days=20)), "--json"),
         "SELECT action, count(*) FROM audit_log GROUP BY ALL ORDER BY ALL",
     ),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("kind", IMPORTS)
@@ -163,7 +163,7 @@ def test_readers_and_writers_together_never_fail_or_see_half_a_load(tmp_path, mm
 
     writers = [start("ingest", "logs", str(data / "logs")), start("retention", "--json")]
     writers += [start("rights", "add", "--type", "access", "--received", str(START + dt.timedelta(days=i)),
-                      "--email", f"subject{i}@example.cn") for i in range(4)]  # fmt: skip
+                      "--email", f"subject{i}@example.cn") for i in range(4)]
     writers.append(start("rights", "update", waiting, "--status", "in_progress"))
     last, as_of = START + dt.timedelta(days=5), START + dt.timedelta(days=10)
     seen, deadline = [], time.monotonic() + 120

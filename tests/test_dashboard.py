@@ -83,7 +83,7 @@ def test_login_failures_and_successes_are_audited_without_what_was_typed(setting
 
     add_user(settings_env.secrets_dir, "mia", "manager", "correct horse battery")
     for name, password in [("mia", "wrong password!"), ("someone@example.cn", "whatever123"),
-                           ("mia", "correct horse battery")]:  # fmt: skip
+                           ("mia", "correct horse battery")]:
         at = AppTest.from_file(APP, default_timeout=60).run()
         at.text_input[0].input(name)
         at.text_input[1].input(password)
@@ -92,7 +92,7 @@ def test_login_failures_and_successes_are_audited_without_what_was_typed(setting
     with duckdb.connect(str(settings_env.warehouse), read_only=True) as con:
         rows = con.execute("SELECT action, object, detail FROM audit_log ORDER BY seq").fetchall()
     assert [(a, o) for a, o, _ in rows] == [("login.failure", "mia"), ("login.failure", "(unknown user)"),
-                                           ("login.success", "mia")]  # fmt: skip
+                                           ("login.success", "mia")]
     assert "someone@example.cn" not in str(rows) and "wrong password" not in str(rows)
 
 

@@ -57,22 +57,22 @@ def test_the_promise_is_the_deadline_acted_on_when_earlier():
 
 def test_identity_verification_pauses_the_clock():
     waiting = compute(received=D(2026, 11, 2), status="awaiting_identity", as_of=D(2026, 11, 5), calendars=CN,
-                      identity_requested=D(2026, 11, 3))  # fmt: skip
+                      identity_requested=D(2026, 11, 3))
     assert waiting.sla_state == "paused" and waiting.due_date is None
     d = compute(received=D(2026, 11, 2), status="in_progress", as_of=D(2026, 11, 25), calendars=CN,
-                identity_requested=D(2026, 11, 3), identity_verified=D(2026, 11, 10))  # fmt: skip
+                identity_requested=D(2026, 11, 3), identity_verified=D(2026, 11, 10))
     assert (d.paused_from, d.paused_until, d.clock_start) == (D(2026, 11, 3), D(2026, 11, 10), D(2026, 11, 10))
     assert (d.due_date, d.statutory_deadline) == (D(2026, 12, 1), D(2026, 12, 10))
 
 
 def test_asking_for_identity_after_the_deadline_does_not_pause_an_overdue_request():
     late = compute(received=D(2026, 10, 5), status="awaiting_identity", as_of=D(2026, 11, 26), calendars=CN,
-                   identity_requested=D(2026, 11, 26))  # fmt: skip
+                   identity_requested=D(2026, 11, 26))
     assert late.sla_state == "overdue" and late.paused_from is None and late.clock_start == D(2026, 10, 5)
     assert late.days_left is not None and late.days_left < 0
     # asked on the last day of the promise (15 business days from 5 October, Golden Week aside): still a pause
     in_time = compute(received=D(2026, 10, 5), status="awaiting_identity", as_of=D(2026, 11, 26), calendars=CN,
-                      identity_requested=late.due_date)  # fmt: skip
+                      identity_requested=late.due_date)
     assert in_time.sla_state == "paused"
 
 
@@ -80,10 +80,10 @@ def test_an_extension_counts_only_when_notified_within_the_first_month():
     assert extension_allowed(D(2026, 11, 2), D(2026, 12, 2), CN)
     assert not extension_allowed(D(2026, 11, 2), D(2026, 12, 3), CN)
     d = compute(received=D(2026, 11, 2), status="extended", as_of=D(2026, 12, 20), calendars=CN,
-                extension_notified=D(2026, 11, 20))  # fmt: skip
+                extension_notified=D(2026, 11, 20))
     assert d.extended_deadline == D(2027, 2, 2) and d.deadline == D(2027, 2, 2) and d.sla_state == "on_track"
     late = compute(received=D(2026, 11, 2), status="extended", as_of=D(2026, 12, 20), calendars=CN,
-                   extension_notified=D(2026, 12, 3))  # fmt: skip
+                   extension_notified=D(2026, 12, 3))
     assert late.extended_deadline is None and late.sla_state == "overdue"
 
 

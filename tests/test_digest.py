@@ -54,10 +54,10 @@ def smtp(monkeypatch, settings_env):
 
     inbox, port = Inbox(), free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticator,
-                            auth_require_tls=False)  # fmt: skip
+                            auth_require_tls=False)
     controller.start()
     env = {"VCAR_SMTP_HOST": "127.0.0.1", "VCAR_SMTP_PORT": str(port), "VCAR_SMTP_SECURITY": "none",
-           "VCAR_SMTP_USER": USER, "VCAR_MAIL_FROM": "insights@vcar.example"}  # fmt: skip
+           "VCAR_SMTP_USER": USER, "VCAR_MAIL_FROM": "insights@vcar.example"}
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     ensure_secrets_dir(settings_env.secrets_dir)
@@ -211,7 +211,7 @@ def test_the_manager_digest_lists_inquiries_past_the_sla_as_they_stood(settings_
     # B never answered (4 days), C answered a day after this moment (2 days then); A in time; D not due yet
     assert mail.subject == "Inquiries on 2026-11-25: 2 unanswered past the 24 h SLA"
     assert [row[:2] for row in mail.sections[1].rows] == [
-        ["2026-11-21 10:00", "4 days"], ["2026-11-23 10:00", "2 days"]]  # the zone is named in the heading  # fmt: skip
+        ["2026-11-21 10:00", "4 days"], ["2026-11-23 10:00", "2 days"]]  # the zone is named in the heading
     assert mail.sections[1].headers[0] == "Submitted (Asia/Shanghai)" and "+08:00" not in mail.text()
     assert all(row[2] == "Guangdong Sheng" for row in mail.sections[1].rows)
     assert not any(f"{c}{n}@example.cn" in mail.text() for c, n in zip("abcd", "1234", strict=True))
@@ -231,7 +231,7 @@ def test_the_sla_share_is_judged_at_the_moment_asked(settings_env, tmp_path):
             "within_sla_share"]
         for hour, moment in [("21 Nov", dt.datetime(2026, 11, 21, 9, tzinfo=settings_env.tz)),
                              ("27 Nov", dt.datetime(2026, 11, 27, 9, tzinfo=settings_env.tz))]
-    }  # fmt: skip
+    }
     assert share == {"21 Nov": 0.5, "27 Nov": 0.25}  # A of A and C; then A of A, B, C and D
 
 
@@ -257,11 +257,11 @@ def test_the_command_prints_a_dry_run_and_fails_in_one_json_document(loaded, tmp
     assert dry.stdout.startswith("Subject: [vcar] Website week 2026-10-29 – 2026-11-04")
     port = free_port()
     unreachable = env | {"VCAR_SMTP_HOST": "127.0.0.1", "VCAR_SMTP_PORT": str(port),
-                         "VCAR_MAIL_FROM": "insights@vcar.example"}  # fmt: skip
+                         "VCAR_MAIL_FROM": "insights@vcar.example"}
     failed = vcar("digest", "--role", "compliance", "--to", "dpo@vcar.example", "--json", env=unreachable)
     assert failed.returncode == 1
     assert json.loads(failed.stdout) == {"error": f"mail server 127.0.0.1:{port}: connection refused; check "
-                                         "smtp_host and smtp_port", "exit_code": 1}  # fmt: skip
+                                         "smtp_host and smtp_port", "exit_code": 1}
     assert failed.stderr.count("\n") == 1
     unset = vcar("digest", "--role", "compliance", "--to", "dpo@vcar.example", env=env)
     assert unset.returncode == 2 and "smtp_host is not set" in unset.stderr

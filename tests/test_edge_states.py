@@ -27,7 +27,7 @@ STATES = {
         "to": TODAY.isoformat(),
         "country": "ZZ",
         "region": "ZZ-00",
-    },  # fmt: skip
+    },
     "default view, data ended long ago": {},  # the sample data ends in November 2026; "today" is later
 }
 CASES = [(page.file, role) for page in PAGES for role in sorted(page.roles)]
@@ -85,12 +85,12 @@ def metric(at: AppTest, label: str):
 def test_deltas_only_against_a_covered_period_and_rates_in_points(loaded_env):
     day2 = START + dt.timedelta(days=1)
     covered = run_page("views/usage.py", "admin", {"range": "custom", "from": day2.isoformat(),
-                                                     "to": day2.isoformat(), "compare": "previous"})  # fmt: skip
+                                                     "to": day2.isoformat(), "compare": "previous"})
     assert metric(covered, "Visitors").delta  # the day before is covered by data
     assert metric(covered, "Bounce rate").delta.endswith(" pts")  # as the Overview and the digest say it
     assert any(c.value.startswith(f"Changes against {START} – {START}") for c in covered.caption)
     uncovered = run_page("views/usage.py", "admin", {"range": "custom", "from": START.isoformat(),
-                                                       "to": START.isoformat(), "compare": "previous"})  # fmt: skip
+                                                       "to": START.isoformat(), "compare": "previous"})
     assert not metric(uncovered, "Visitors").delta  # the day before START has no data: no "+100%", no "new"
     assert any(c.value.startswith("No data to compare") for c in uncovered.caption)
 
@@ -109,7 +109,7 @@ def test_the_dates_box_follows_the_period(loaded_env):
 
 def test_the_region_choices_follow_the_country(loaded_env):
     at = run_page("views/inquiries.py", "admin", {"range": "custom", "from": START.isoformat(),
-                                                  "to": TODAY.isoformat()})  # fmt: skip
+                                                  "to": TODAY.isoformat()})
     countries = [c for c in at.selectbox(key="inquiries-country").options if c != "All"]
     assert "DE" in countries
     at.selectbox(key="inquiries-country").set_value("DE").run()

@@ -33,7 +33,7 @@ ROWS = [
      "logged_at": dt.datetime(2026, 11, 25, 23, 40), "path": "/in_progress"},
     {"request_id": "DSR-2", "sla_state": None, "days_left": None, "deadline": None, "bounce_rate": None,
      "visitors": 3, "views_per_visit": None, "logged_at": None, "path": None},
-]  # fmt: skip
+]
 
 
 @pytest.fixture
@@ -46,13 +46,13 @@ def test_a_table_reads_in_words_with_numbers_kept_as_numbers(shanghai):
     laid_out = table(ROWS, shanghai)
     shown = laid_out.shown
     assert shown.columns == ["Request", "SLA state", "Days left", "Deadline", "Bounce rate", "Visitors",
-                             "Views per visit", "Logged (Asia/Shanghai)", "Page"]  # fmt: skip
+                             "Views per visit", "Logged (Asia/Shanghai)", "Page"]
     assert shown.row(0) == ("DSR-1", "at risk", 2, "2026-11-27", 45.7, 14132, 2.51, "2026-11-26 07:40",
-                            "/in_progress")  # a path is data, never reworded  # fmt: skip
+                            "/in_progress")  # a path is data, never reworded
     assert shown.row(1) == ("DSR-2", "", None, "", None, 3, None, "", "")  # blank, never "None"
     assert laid_out.kinds == {"Request": "text", "SLA state": "text", "Days left": "days", "Deadline": "text",
                               "Bounce rate": "share", "Visitors": "count", "Views per visit": "ratio",
-                              "Logged (Asia/Shanghai)": "text", "Page": "text"}  # fmt: skip
+                              "Logged (Asia/Shanghai)": "text", "Page": "text"}
     assert {GRID_FORMATS[k] for k in laid_out.kinds.values() if k != "text"} == {"%,d", "%.1f%%", "%.2f"}
 
 
@@ -87,10 +87,10 @@ def test_headings_of_every_column_a_page_shows_are_words():
 
 def test_audit_details_read_as_field_value_lines_in_the_reporting_zone(shanghai):
     raw = json.dumps({"status": "awaiting_identity", "received_at": "2026-11-15 05:03:00",
-                      "changed_at": "2026-11-15T05:03:00+00:00", "owner": "li_wei", "files": 12345})  # fmt: skip
+                      "changed_at": "2026-11-15T05:03:00+00:00", "owner": "li_wei", "files": 12345})
     assert details(raw, shanghai).splitlines() == [
         "changed at: 2026-11-15 13:03 CST", "files: 12,345", "owner: li_wei",
-        "received at: 2026-11-15 13:03 CST", "status: awaiting identity"]  # fmt: skip
+        "received at: 2026-11-15 13:03 CST", "status: awaiting identity"]
     assert "+00:00" not in details(raw, shanghai) and details(None, shanghai) == ""
 
 
@@ -167,7 +167,7 @@ def test_the_clis_text_reads_in_words_and_its_overview_is_the_pages(loaded_env):
     assert "awaiting identity" in listed.stderr or "in progress" in listed.stderr
     snake = re.compile(r"\b[a-z]+_[a-z_]+\b")
     for args in (("rights", "list", "--as-of", morning), ("report", "rights", "--as-of", morning),
-                 ("retention", "--dry-run"), ("overview", "--role", "admin")):  # fmt: skip
+                 ("retention", "--dry-run"), ("overview", "--role", "admin")):
         out = vcar(*args, env=loaded_env)
         text = out.stdout + out.stderr
         assert out.returncode == 0, text
@@ -211,5 +211,5 @@ def test_counts_of_things_are_singular_for_one():
     from etl.core.words import counted, days
 
     assert [counted(n, "file") for n in (0, 1, -1, 2, 1204)] == ["0 files", "1 file", "-1 file", "2 files",
-                                                                  "1,204 files"]  # fmt: skip
+                                                                  "1,204 files"]
     assert days(1) == "1 day" and days(3) == "3 days"

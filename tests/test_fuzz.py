@@ -26,7 +26,7 @@ cell = st.one_of(
     st.sampled_from(["", "2026-11-10T10:00:00+08:00", "2026-13-45", "true", "false", "=HYPERLINK(\"x\")",
                      "<script>alert(1)</script>", "'; DROP TABLE inquiries; --", "a@b.cn", "+86 138 0013 8000",
                      "广东省", "access", "erasure", "completed", "in_progress", "DSR-1", "\x00", "🙂" * 20]),
-)  # fmt: skip
+)
 
 
 def as_csv(columns: list[str], rows: list[list[str]], extra: list[str]) -> bytes:
@@ -39,7 +39,7 @@ def as_csv(columns: list[str], rows: list[list[str]], extra: list[str]) -> bytes
 
 @FUZZ
 @given(rows=st.lists(st.lists(cell, min_size=14, max_size=14), max_size=8),
-       extra=st.lists(st.text(max_size=40).map(lambda t: t + "\n"), max_size=3))  # fmt: skip
+       extra=st.lists(st.text(max_size=40).map(lambda t: t + "\n"), max_size=3))
 def test_inquiry_exports_never_crash_and_reconcile(settings_env, tmp_path_factory, rows, extra):
     from etl.ingest.inquiries.ingest import ingest_inquiries
 
@@ -50,7 +50,7 @@ def test_inquiry_exports_never_crash_and_reconcile(settings_env, tmp_path_factor
         return
     stats = ingest_inquiries(settings_env, path)
     assert stats.rows_read == stats.rows_loaded + stats.rows_rejected + stats.no_consent + \
-        stats.erased_subjects_skipped  # fmt: skip
+        stats.erased_subjects_skipped
     assert len(stats.rejects) == min(stats.rows_rejected, 10)
 
 
@@ -63,7 +63,7 @@ def _json_or_none(line: str):
 
 @FUZZ
 @given(rows=st.lists(st.dictionaries(st.sampled_from(INQUIRY_COLUMNS), cell, max_size=14), max_size=8),
-       extra=st.lists(st.text(max_size=40), max_size=3))  # fmt: skip
+       extra=st.lists(st.text(max_size=40), max_size=3))
 def test_inquiry_json_lines_never_crash_and_reconcile(settings_env, tmp_path_factory, rows, extra):
     from etl.ingest.inquiries.ingest import ingest_inquiries
 
@@ -80,7 +80,7 @@ def test_inquiry_json_lines_never_crash_and_reconcile(settings_env, tmp_path_fac
         assert set(REQUIRED) - {key.strip().lower() for key in first} and "missing column" in str(exc)
         return
     assert stats.rows_read == stats.rows_loaded + stats.rows_rejected + stats.no_consent + \
-        stats.erased_subjects_skipped  # fmt: skip
+        stats.erased_subjects_skipped
     assert len(stats.rejects) == min(stats.rows_rejected, 10)
 
 
@@ -101,7 +101,7 @@ def test_rights_exports_never_crash_and_reconcile(settings_env, tmp_path_factory
 @FUZZ
 @given(lines=st.lists(st.one_of(st.binary(max_size=120), st.text(max_size=120).map(str.encode)), max_size=12),
        fmt=st.sampled_from(["combined", "common", "vcombined", "nginx-json", "caddy-json", "traefik-json", "w3c",
-                            "alb"]))  # fmt: skip
+                            "alb"]))
 def test_log_files_never_crash_and_reconcile(settings_env, tmp_path_factory, lines, fmt):
     from etl.ingest.logs.ingest import ingest_paths
 

@@ -35,7 +35,7 @@ def test_networks_smaller_than_the_cache_group_are_looked_up_per_address(tmp_pat
         "10.1.7.1": "CN-GD", "10.1.9.200": "CN-GD", "10.2.3.5": "CN-SH", "10.2.3.127": "CN-SH",
         "10.2.3.200": "DE-BY", "2001:db8:1::1": "FR-IDF", "2001:0DB8:0001::2": "FR-IDF",
         "2001:db8::3": "FR-IDF", "192.0.2.1": None, "bogus": None,
-    }  # fmt: skip
+    }
     for order in (ips, list(reversed(ips))):  # whichever address of a /24 comes first
         locator = GeoLocator(tmp_path / "t.mmdb")
         frame = locator.frame(order)

@@ -44,10 +44,10 @@ class _Writer(MMDBWriter):
 
 
 def city_db(path: Path, built: dt.date, *, database_type: str = "GeoIP2-City", regions: bool = True,
-            description: str = "test database") -> Path:  # fmt: skip
+            description: str = "test database") -> Path:
     """The sample networks placed as etl/sample/geodb.py's build_mmdb places them; without regions on request."""
     writer = _Writer(ip_version=6, ipv4_compatible=True, database_type=database_type, languages=["en"],
-                     description={"en": description})  # fmt: skip
+                     description={"en": description})
     writer.built = built
     for net in NETWORKS:
         record: dict = {"country": {"iso_code": net.country, "names": {"en": net.country}}}
@@ -169,7 +169,7 @@ def test_maxminds_download_address_gets_its_checksum_and_the_key_goes_only_as_ba
     site.needs_auth = "Basic " + base64.b64encode(f"123456:{secret}".encode()).decode()
     monkeypatch.setenv("VCAR_GEOIP_LICENSE_KEY", secret)
     result = run_update(monkeypatch, site.url + "/geoip/databases/GeoLite2-City/download?suffix=tar.gz",
-                        VCAR_GEOIP_ACCOUNT_ID="123456")  # fmt: skip
+                        VCAR_GEOIP_ACCOUNT_ID="123456")
     assert describe(geo).built == NEW and result["checksum"] == "served .sha256"
     assert all(seen.get("Authorization") == site.needs_auth for seen in site.seen)
     assert secret not in json.dumps(result) and "suffix" not in result["url"]
@@ -201,7 +201,7 @@ def truncated(tmp_path: Path) -> bytes:
      ("not a database", "not a MaxMind database"), ("wrong type", "GeoLite2-ASN database, not the City"),
      ("unreachable", "could not be reached"), ("cut mmdb", "not a MaxMind database"),
      ("tar without mmdb", "holds no .mmdb")],
-)  # fmt: skip
+)
 def test_a_broken_download_leaves_the_old_database_in_use(tmp_path, geo, site, monkeypatch, case, words):
     before = geo.read_bytes()
     raw = new_db(tmp_path)
@@ -319,7 +319,7 @@ def test_coverage_counts_requests_and_visitors_with_a_known_country_and_region(t
     ingest_paths(cfg, [tmp_path / "access.log"], today=dt.date(2026, 11, 5))
     assert last_day_coverage(cfg, dt.date(2026, 11, 5)) == {
         "day": "2026-11-04", "requests": 5, "visitors": 4,
-        "country": {"requests": 0.6, "visitors": 0.5}, "region": {"requests": 0.4, "visitors": 0.25}}  # fmt: skip
+        "country": {"requests": 0.6, "visitors": 0.5}, "region": {"requests": 0.4, "visitors": 0.25}}
     assert last_day_coverage(cfg, dt.date(2026, 11, 3)) is None  # nothing loaded on or before that day
 
 
@@ -352,7 +352,7 @@ def test_a_dbip_database_asks_for_its_attribution_in_status_and_reports(loaded_e
 def vcar(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     full = {k: v for k, v in os.environ.items() if not k.startswith("VCAR_")} | env
     return subprocess.run([sys.executable, "-m", "etl.cli", *args], capture_output=True, text=True, env=full,
-                          timeout=120)  # fmt: skip
+                          timeout=120)
 
 
 @pytest.mark.slow
@@ -361,10 +361,10 @@ def test_the_commands_print_one_json_document_on_success_and_on_failure(tmp_path
     folder.mkdir()
     target = city_db(folder / "city.mmdb", OLD)
     env = {"VCAR_WAREHOUSE": str(tmp_path / "w.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "s"),
-           "VCAR_GEOIP_DB": str(target), "VCAR_GEOIP_UPDATE_URL": site.url + "/nothing-here.mmdb"}  # fmt: skip
+           "VCAR_GEOIP_DB": str(target), "VCAR_GEOIP_UPDATE_URL": site.url + "/nothing-here.mmdb"}
     failed = vcar("geoip", "update", "--json", env=env)
     assert failed.returncode == 1 and json.loads(failed.stdout) == {
-        "error": f"{site.url}/nothing-here.mmdb answered HTTP 404 Not Found", "exit_code": 1}  # fmt: skip
+        "error": f"{site.url}/nothing-here.mmdb answered HTTP 404 Not Found", "exit_code": 1}
     env["VCAR_GEOIP_UPDATE_URL"] = site.serve("/city.mmdb.gz", gzip.compress(new_db(tmp_path)))
     done = vcar("geoip", "update", "--json", env=env)
     assert done.returncode == 0, done.stderr
@@ -372,7 +372,7 @@ def test_the_commands_print_one_json_document_on_success_and_on_failure(tmp_path
     status = vcar("geoip", "status", "--as-of", "2026-12-03", "--json", env=env)
     assert json.loads(status.stdout) | {"file": ""} == {
         "file": "", "database_type": "GeoIP2-City", "description": "test database", "build_date": "2026-11-03",
-        "age_days": 30, "stale": False, "attribution": None, "coverage": None}  # fmt: skip
+        "age_days": 30, "stale": False, "attribution": None, "coverage": None}
     assert not (tmp_path / "w.duckdb").exists()  # status creates no warehouse to answer
     del env["VCAR_GEOIP_UPDATE_URL"]
     unset = vcar("geoip", "update", "--json", env=env)

@@ -41,7 +41,7 @@ HOSTILE_LOG = [
 INQUIRY_FIELDS = [
     "submitted_at", "name", "mobile", "email", "company", "support_type", "country", "province_city", "district",
     "message", "consent", "status", "first_response_at", "closed_at",
-]  # fmt: skip
+]
 
 
 def hostile_inquiries(path: Path) -> None:
@@ -51,7 +51,7 @@ def hostile_inquiries(path: Path) -> None:
     for i, payload in enumerate(payloads):
         row = {name: payload for name in INQUIRY_FIELDS}
         row |= {"submitted_at": f"{TODAY}T10:0{i}:00+08:00", "email": f"user{i}@example.cn", "consent": "true",
-                "first_response_at": "", "closed_at": ""}  # fmt: skip
+                "first_response_at": "", "closed_at": ""}
         rows.append(row)
     rows[0]["submitted_at"] = FORMULA
     with path.open("w", newline="", encoding="utf-8") as fh:

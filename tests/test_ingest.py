@@ -154,7 +154,7 @@ def test_files_that_share_only_their_first_line_are_both_loaded(settings_env, tm
     header = line("1.2.2.1", "10/Nov/2026:00:00:00 +0800", "/")
     (tmp_path / "a.log").write_text(header + "\n" + line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/a") + "\n")
     (tmp_path / "b.log").write_text(header + "\n" + line("1.2.2.11", "10/Nov/2026:11:00:00 +0800", "/b") + "\n"
-                                    + line("1.2.2.12", "10/Nov/2026:12:00:00 +0800", "/c") + "\n")  # fmt: skip
+                                    + line("1.2.2.12", "10/Nov/2026:12:00:00 +0800", "/c") + "\n")
     first = ingest_paths(settings_env, [tmp_path], today=DAY)
     assert (first.lines_loaded, first.lines_skipped_already_loaded) == (5, 0)
     again = ingest_paths(settings_env, [tmp_path], today=DAY)

@@ -34,7 +34,7 @@ DAY = dt.date(2026, 11, 10)
         ("Comunidad de Madrid", "ES-MD"), ("Mazowieckie", "PL-MZ"),
         ("N/A", "unknown"), ("不知道", "unknown"), ("-", "unknown"), ("my city", "unknown"), ("", "unknown"),
     ],
-)  # fmt: skip
+)
 def test_typed_regions_become_iso_3166_2(typed, code):
     assert normalize_region(typed) == code
 
@@ -43,7 +43,7 @@ def test_typed_regions_become_iso_3166_2(typed, code):
     ("typed", "code"),
     [("中国", "CN"), ("P.R. China", "CN"), ("china", "CN"), ("Deutschland", "DE"), ("UK", "GB"), ("England", "GB"),
      ("Holland", "NL"), ("España", "ES"), ("Polska", "PL"), ("France", "FR"), ("Atlantis", "unknown")],
-)  # fmt: skip
+)
 def test_typed_countries_become_iso_3166_1(typed, code):
     assert normalize_country(typed) == code
 
@@ -68,7 +68,7 @@ def row(**over) -> dict:
         "email": "Wang.XM@Example-Auto.cn ", "company": "深圳某汽车服务有限公司", "support_type": "Product inquiry",
         "country": "中国", "province_city": "广东省", "district": "南山区", "message": "请问X431的价格是多少？",
         "consent": "true", "status": "", "first_response_at": "2026-11-10T12:30:00+08:00", "closed_at": "",
-    }  # fmt: skip
+    }
     return base | over
 
 
@@ -109,7 +109,7 @@ def test_a_row_is_minimized_to_codes_keys_and_derived_facts(settings_env, tmp_pa
     assert (stats.rows_read, stats.rows_loaded) == (1, 1)
     with duckdb.connect(str(settings_env.warehouse), read_only=True) as con:
         sql = ("SELECT country, region, district, email_kind, message_chars, has_company, status, policy_version, "
-               "length(subject_email), length(subject_phone) FROM inquiries")  # fmt: skip
+               "length(subject_email), length(subject_phone) FROM inquiries")
         got = con.execute(sql).fetchone()
     assert got == ("CN", "CN-GD", "南山区", "corporate", 13, True, "responded", "2025-11-15", 64, 64)
 
@@ -120,7 +120,7 @@ def test_reimport_updates_and_never_duplicates(settings_env, tmp_path):
     ingest_inquiries(settings_env, path)
     assert one(settings_env, "SELECT count(*) FROM inquiries") == 2
     write_csv(path, [row(status="closed", closed_at="2026-11-12T09:00:00+08:00"),
-                     row(submitted_at="2026-11-10T11:00:00+08:00", email="b@qq.com")])  # fmt: skip
+                     row(submitted_at="2026-11-10T11:00:00+08:00", email="b@qq.com")])
     ingest_inquiries(settings_env, path)
     assert one(settings_env, "SELECT count(*) FROM inquiries") == 2
     assert one(settings_env, "SELECT count(*) FROM inquiries WHERE status = 'closed'") == 1
@@ -140,12 +140,12 @@ def test_unknown_regions_are_counted_not_guessed(settings_env, tmp_path):
     path = write_csv(tmp_path / "i.csv", [row(province_city="my city"), row(submitted_at="2026-11-10T11:00:00+08:00",
                                           province_city="13800138000"), row(submitted_at="2026-11-10T12:00:00+08:00",
                                           province_city="my city"), row(submitted_at="2026-11-10T13:00:00+08:00",
-                                          province_city="only typed once")])  # fmt: skip
+                                          province_city="only typed once")])
     stats = ingest_inquiries(settings_env, path)
     assert stats.unknown_region == 4
     with duckdb.connect(str(settings_env.warehouse), read_only=True) as con:
         found = con.execute("SELECT raw_value, rows FROM data_quality WHERE issue = 'unknown_region' "
-                            "ORDER BY raw_value NULLS LAST").fetchall()  # fmt: skip
+                            "ORDER BY raw_value NULLS LAST").fetchall()
     # typed by two: kept as typed; a phone number, or a value one person typed, is counted but not kept
     assert found == [("my city", 2), (None, 2)]
 
@@ -154,7 +154,7 @@ def test_bad_rows_are_rejected_with_their_row_number_and_the_rest_loads(settings
     path = tmp_path / "i.csv"
     good = write_csv(tmp_path / "g.csv", [row()]).read_text(encoding="utf-8")
     path.write_text(good + "only,three,fields\n" + good.splitlines()[1].replace("2026-11-10T10", "yesterday") + "\n",
-                    encoding="utf-8")  # fmt: skip
+                    encoding="utf-8")
     stats = ingest_inquiries(settings_env, path)
     assert (stats.rows_loaded, stats.rows_rejected) == (1, 2)
     assert stats.rejects[0].startswith("row 3: has 3 fields") and stats.rejects[1].startswith("row 4: a time")
@@ -192,14 +192,14 @@ def test_funnel_joins_web_steps_and_form_steps(settings_env, tmp_path):
         line("1.2.2.10", "10/Nov/2026:10:01:00 +0800", "/contact"),
         line("1.2.2.11", "10/Nov/2026:10:02:00 +0800", "/products/"),
         line("1.2.2.12", "10/Nov/2026:10:03:00 +0800", "/contact?email=x@y.cn"),
-    ])  # fmt: skip
+    ])
     ingest_inquiries(settings_env, write_csv(tmp_path / "i.csv", [
         row(), row(submitted_at="2026-11-10T11:00:00+08:00", email="b@qq.com", first_response_at="",
                    status="new", country="Germany", province_city="Bayern"),
-    ]))  # fmt: skip
+    ]))
     report = inquiries_report(settings_env, DAY, DAY)
     assert report["funnel"] == {"visitors": 3, "contact_page_visitors": 2, "submissions": 2, "responded": 1,
-                                "closed": 0}  # fmt: skip
+                                "closed": 0}
     assert report["inquiries"] == 2
     regions = {(r["country"], r["region"], r["inquiries"]) for r in report["by_region"]}
     assert regions == {("CN", "CN-GD", 1), ("DE", "DE-BY", 1)}
@@ -209,7 +209,7 @@ def test_funnel_joins_web_steps_and_form_steps(settings_env, tmp_path):
 
 def test_erasure_unlinks_the_subject_keeps_counts_and_survives_reimport(settings_env, tmp_path):
     path = write_csv(tmp_path / "i.csv", [row(), row(submitted_at="2026-11-10T11:00:00+08:00", email="b@qq.com",
-                                                     mobile="13900139000")])  # fmt: skip
+                                                     mobile="13900139000")])
     ingest_inquiries(settings_env, path)
     before = inquiries_report(settings_env, DAY, DAY)
     held = export(settings_env, email="wang.xm@example-auto.cn")
@@ -217,7 +217,7 @@ def test_erasure_unlinks_the_subject_keeps_counts_and_survives_reimport(settings
     result = erase(settings_env, email="WANG.XM@example-auto.cn")
     assert result["inquiries_anonymized"] == 1
     keys = one(settings_env, "SELECT count(*) FROM inquiries WHERE subject_email IS NOT NULL OR subject_phone IS "
-                             "NOT NULL")  # fmt: skip
+                             "NOT NULL")
     assert keys == 1  # only the other subject is still linked
     after = inquiries_report(settings_env, DAY, DAY)
     assert after["inquiries"] == before["inquiries"] and after["by_region"] == before["by_region"]

@@ -69,7 +69,7 @@ def rejects(warehouse: Path) -> int:
 
 def config(root: Path, mmdb: Path):
     return load_settings(warehouse=root / "warehouse.duckdb", secrets_dir=root / "secrets", geoip_db=mmdb,
-                         timezone="Asia/Shanghai")  # fmt: skip
+                         timezone="Asia/Shanghai")
 
 
 def log_lines(folder: Path) -> list[bytes]:
@@ -139,7 +139,7 @@ def test_any_split_of_the_files_into_runs_in_any_order_equals_one_run(data, marc
     root = Path(tempfile.mkdtemp(prefix="vcar-late-"))
     try:
         pieces = [write_piece(root / f"piece{i}.log", march[a:b], gz) for i, ((a, b), gz) in
-                  enumerate(zip(bounds, gzipped, strict=True))]  # fmt: skip
+                  enumerate(zip(bounds, gzipped, strict=True))]
         cfg = config(root, mmdb)
         for run in order:
             chosen = [piece for piece, group in zip(pieces, groups, strict=True) if group == run]
@@ -266,14 +266,14 @@ def test_a_merge_killed_anywhere_leaves_no_day_half_merged(tmp_path, mmdb, march
     env = outside_env() | {
         "VCAR_WAREHOUSE": str(runs["killed"].warehouse), "VCAR_SECRETS_DIR": str(runs["killed"].secrets_dir),
         "VCAR_GEOIP_DB": str(mmdb), "VCAR_TIMEZONE": "Asia/Shanghai", "PYTHONPATH": str(Path(__file__).parents[1]),
-    }  # fmt: skip
+    }
     killed = subprocess.run([sys.executable, "-c", MERGE_RUN, str(second), later.isoformat()],
-                            env=env | {"VCAR_KILL_AT": point}, capture_output=True, text=True)  # fmt: skip
+                            env=env | {"VCAR_KILL_AT": point}, capture_output=True, text=True)
     assert killed.returncode == -9, killed.stderr
     after_kill = figures(runs["killed"].warehouse)
     assert after_kill in (before, figures(runs["whole"].warehouse))  # all of the merge or none of it
     rerun = subprocess.run([sys.executable, "-c", MERGE_RUN, str(second), later.isoformat()], env=env,
-                           capture_output=True, text=True)  # fmt: skip
+                           capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
     assert figures(runs["killed"].warehouse) == figures(runs["whole"].warehouse)
     merges = "SELECT day, sum(lines) FROM sealed_merges GROUP BY day ORDER BY day"

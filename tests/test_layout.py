@@ -56,7 +56,7 @@ def wrong_way(root: Path) -> list[str]:
         for module in sorted(imported(path)):
             there = package_of(module)
             apart = any(name.startswith(a + ".") and (module == b or module.startswith(b + "."))
-                        for pair in APART for a, b in (pair, pair[::-1]))  # fmt: skip
+                        for pair in APART for a, b in (pair, pair[::-1]))
             up = here is not None and there is not None and there != here and FLOOR_OF[there] >= FLOOR_OF[here]
             if apart or up:
                 found.append(f"{path.relative_to(root)} imports {module}")
@@ -94,7 +94,7 @@ def test_every_package_sits_on_a_floor():
 
 def test_benchmarks_and_scripts_import_nothing_from_the_tests():
     found = {str(p.relative_to(ROOT)): sorted(m for m in imported(p) if m == "tests" or m.startswith("tests."))
-             for top in ("benchmarks", "scripts") for p in (ROOT / top).rglob("*.py")}  # fmt: skip
+             for top in ("benchmarks", "scripts") for p in (ROOT / top).rglob("*.py")}
     assert {file: mods for file, mods in found.items() if mods} == {}
 
 
@@ -112,7 +112,7 @@ def test_every_package_says_what_it_owns():
 def module_graph(root: Path) -> dict[str, set[str]]:
     """Module -> the modules of this tree it imports (``from pkg import mod`` counts as importing ``pkg.mod``)."""
     paths = {".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__"): p
-             for top in ("etl", "dashboard") for p in (root / top).rglob("*.py")}  # fmt: skip
+             for top in ("etl", "dashboard") for p in (root / top).rglob("*.py")}
     return {name: {m for m in imported(path) if m in paths and m != name} for name, path in paths.items()}
 
 

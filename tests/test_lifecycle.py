@@ -38,7 +38,7 @@ def test_each_users_command_prints_json_does_its_change_and_is_audited(tmp_path)
         return json.loads(out.stdout)
 
     assert [(u["name"], u["role"], u["status"]) for u in run("list")["users"]] == [
-        ("ana", "compliance", "active"), ("root", "admin", "active")]  # fmt: skip
+        ("ana", "compliance", "active"), ("root", "admin", "active")]
     assert run("disable", "ana")["status"] == "disabled"
     assert run("list")["users"][0]["status"] == "disabled"
     assert run("enable", "ana")["status"] == "active"
@@ -57,7 +57,7 @@ def test_each_users_command_prints_json_does_its_change_and_is_audited(tmp_path)
     from etl.core.settings import load_settings
 
     actions = [(actor.startswith("cli:"), action, obj) for actor, action, obj, _ in
-               audit_rows(load_settings(warehouse=tmp_path / "w.duckdb"))]  # fmt: skip
+               audit_rows(load_settings(warehouse=tmp_path / "w.duckdb"))]
     assert actions[2:] == [(True, f"user.{a}", "ana") for a in ("disable", "enable", "role", "reset", "remove")]
     # unlock of an account that was not locked changes nothing and writes nothing
     everything = json.dumps(audit_rows(load_settings(warehouse=tmp_path / "w.duckdb")))
@@ -68,7 +68,7 @@ def test_each_users_command_prints_json_does_its_change_and_is_audited(tmp_path)
 @pytest.mark.parametrize(
     "args", [["disable", "nobody"], ["enable", "nobody"], ["remove", "nobody"], ["role", "nobody", "admin"],
              ["reset", "nobody"], ["unlock", "nobody"]],
-)  # fmt: skip
+)
 def test_a_wrong_name_is_one_line_and_exit_1(tmp_path, args):
     env = {"VCAR_SECRETS_DIR": str(tmp_path / "s"), "VCAR_WAREHOUSE": str(tmp_path / "w.duckdb")}
     assert vcar("users", "add", "root", "--role", "admin", env=env, stdin=PASSWORD + "\n").returncode == 0
@@ -77,7 +77,7 @@ def test_a_wrong_name_is_one_line_and_exit_1(tmp_path, args):
     assert out.stderr.strip().splitlines() == ["vcar: error: user 'nobody' does not exist (see vcar users list)"]
     as_json = vcar("users", *args, "--json", env=env)
     assert json.loads(as_json.stdout) == {"error": "user 'nobody' does not exist (see vcar users list)",
-                                          "exit_code": 1}  # fmt: skip
+                                          "exit_code": 1}
 
 
 @pytest.mark.slow
@@ -107,7 +107,7 @@ def test_disable_remove_role_change_and_reset_end_the_sessions_enable_and_unlock
     keeps = sessions.issue(cfg.secrets_dir, add_user(cfg.secrets_dir, "bo", "manager", PASSWORD))
     for change in (lambda: lifecycle.set_role(cfg, "ana", "admin", actor="root"),
                    lambda: lifecycle.reset(cfg, "ana", actor="root").change,
-                   lambda: lifecycle.disable(cfg, "ana", actor="root")):  # fmt: skip
+                   lambda: lifecycle.disable(cfg, "ana", actor="root")):
         ana = User("ana", next(a["role"] for a in lifecycle.accounts(cfg) if a["name"] == "ana"))
         token = sessions.issue(cfg.secrets_dir, ana)
         assert sessions.resolve(cfg.secrets_dir, token, 30) == ana
@@ -182,7 +182,7 @@ def test_a_reset_code_works_once_and_expires(settings_env):
 def test_totp_gives_the_codes_of_rfc_6238():
     secret = base64.b32encode(b"12345678901234567890").decode()
     vectors = {59: "94287082", 1111111109: "07081804", 1111111111: "14050471", 1234567890: "89005924",
-               2000000000: "69279037", 20000000000: "65353130"}  # fmt: skip
+               2000000000: "69279037", 20000000000: "65353130"}
     assert {t: totp.hotp(secret, totp.step_at(t), digits=8) for t in vectors} == vectors
     assert totp.code_at(secret, 59) == "287082"
 
@@ -191,7 +191,7 @@ def enrol(cfg, name: str) -> totp.Enrolment:
     enrolment = totp.start_enrolment(name)
     now = dt.datetime.now(dt.UTC).timestamp()
     assert not totp.confirm_enrolment(cfg.secrets_dir, name, enrolment, "000000" if totp.code_at(
-        enrolment.secret, now) != "000000" else "111111")  # fmt: skip
+        enrolment.secret, now) != "000000" else "111111")
     assert totp.confirm_enrolment(cfg.secrets_dir, name, enrolment, totp.code_at(enrolment.secret, now - 30))
     return enrolment
 

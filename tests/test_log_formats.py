@@ -35,7 +35,7 @@ REQUESTS = [
 ]
 ISO = {"10/Nov/2026:10:00:00 +0800": "2026-11-10T10:00:00+08:00", "10/Nov/2026:10:05:00 +0800":
        "2026-11-10T10:05:00+08:00", "10/Nov/2026:11:00:00 +0800": "2026-11-10T11:00:00+08:00",
-       "10/Nov/2026:12:00:00 +0800": "2026-11-10T12:00:00+08:00"}  # fmt: skip
+       "10/Nov/2026:12:00:00 +0800": "2026-11-10T12:00:00+08:00"}
 
 
 def clf(r) -> str:
@@ -53,7 +53,7 @@ def as_vcombined(r) -> str:
 def as_nginx_json(r) -> str:
     return json.dumps({"time_iso8601": ISO[r[1]], "remote_addr": r[0], "request_method": r[2], "request_uri": r[3],
                        "status": str(r[4]), "body_bytes_sent": str(r[5]), "http_referer": "" if r[6] == "-" else r[6],
-                       "http_user_agent": r[7], "host": "vcar.example"})  # fmt: skip
+                       "http_user_agent": r[7], "host": "vcar.example"})
 
 
 def as_caddy_json(r) -> str:
@@ -61,13 +61,13 @@ def as_caddy_json(r) -> str:
     headers = {"User-Agent": [r[7]]} | ({} if r[6] == "-" else {"Referer": [r[6]]})
     return json.dumps({"level": "info", "ts": ts, "logger": "http.log.access", "msg": "handled request",
                        "request": {"remote_ip": r[0], "client_ip": r[0], "method": r[2], "host": "vcar.example",
-                                   "uri": r[3], "headers": headers}, "status": r[4], "size": r[5]})  # fmt: skip
+                                   "uri": r[3], "headers": headers}, "status": r[4], "size": r[5]})
 
 
 WRITERS = {
     "combined": as_combined, "common": clf, "vcombined": as_vcombined,
     "nginx-json": as_nginx_json, "caddy-json": as_caddy_json,
-}  # fmt: skip
+}
 
 
 def events(cfg) -> list[tuple]:
@@ -135,7 +135,7 @@ def text_lines(draw) -> str:
         draw(st.sampled_from(["", " ", "\t"])),
         draw(st.sampled_from(["", ' "', ' "x" "'])), draw(field), draw(st.sampled_from(['"', '" "'])), draw(field),
         draw(st.sampled_from(['"', '" "-"', ""])),
-    ]  # fmt: skip
+    ]
     return "".join(parts)
 
 
@@ -169,11 +169,11 @@ def test_timestamps_keep_their_offsets(text, utc):
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet=st.sampled_from(list("GETPOS- /a?=1.HTP\t") + ["é", "\u3000"]), max_size=24),
-                min_size=1, max_size=8))  # fmt: skip
+                min_size=1, max_size=8))
 @pytest.mark.slow
 def test_request_lines_cut_at_spaces_equal_the_regex(requests):
     frame = pl.DataFrame({"line_no": range(1, len(requests) + 1), "line": [
-        f'1.2.2.10 - - [10/Nov/2026:10:00:00 +0800] "{r}" 200 1 "-" "x"' for r in requests]})  # fmt: skip
+        f'1.2.2.10 - - [10/Nov/2026:10:00:00 +0800] "{r}" 200 1 "-" "x"' for r in requests]})
     parsed = parse_lines(frame, "combined").sort("line_no")
     # the spec: METHOD SP target [SP HTTP/x], or as GoAccess also reads it: more spaces, any protocol text, none
     strict = r"^([A-Z][A-Z-]{0,15}) (\S+)(?: HTTP/[0-9.]+)?$"

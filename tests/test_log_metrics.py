@@ -33,7 +33,7 @@ def test_one_ip_with_two_browsers_is_two_visitors(settings_env, tmp_path):
     report = run(settings_env, tmp_path, [
         line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/"),
         line("1.2.2.10", "10/Nov/2026:10:01:00 +0800", "/", ua=FIREFOX),
-    ])  # fmt: skip
+    ])
     assert report["visitors"] == 2
     assert report["visits"] == 2
 
@@ -42,7 +42,7 @@ def test_one_browser_on_two_ips_is_two_visitors(settings_env, tmp_path):
     report = run(settings_env, tmp_path, [
         line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/"),
         line("1.2.2.11", "10/Nov/2026:10:01:00 +0800", "/about"),
-    ])  # fmt: skip
+    ])
     assert report["visitors"] == 2
 
 
@@ -51,7 +51,7 @@ def test_a_gap_of_30_minutes_starts_a_new_visit(settings_env, tmp_path):
         line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/"),
         line("1.2.2.10", "10/Nov/2026:10:29:59 +0800", "/products/"),
         line("1.2.2.10", "10/Nov/2026:10:59:59 +0800", "/contact"),
-    ])  # fmt: skip
+    ])
     assert report["visitors"] == 1
     assert report["visits"] == 2
     assert report["pageviews"] == 3
@@ -73,7 +73,7 @@ def test_304_counts_and_static_assets_and_errors_do_not(settings_env, tmp_path):
         line("1.2.2.10", "10/Nov/2026:10:00:03 +0800", "/missing", status=404),
         line("1.2.2.10", "10/Nov/2026:10:00:04 +0800", "/contact", method="POST", status=303),
         line("1.2.2.10", "10/Nov/2026:10:00:05 +0800", "/products/", status=301),
-    ])  # fmt: skip
+    ])
     assert report["requests"] == 6
     assert report["pageviews"] == 1
 
@@ -86,7 +86,7 @@ def test_bots_are_kept_out_and_reported_with_a_reason(settings_env, tmp_path):
         line("1.2.2.50", "10/Nov/2026:10:00:00 +0800", "/robots.txt"),
         line("1.2.2.50", "10/Nov/2026:10:00:09 +0800", "/products/"),
         line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/"),
-    ])  # fmt: skip
+    ])
     assert report["pageviews"] == 1
     assert report["visitors"] == 1
     assert report["bot_requests"] == 5
@@ -99,7 +99,7 @@ def test_query_strings_and_personal_data_never_reach_paths(settings_env, tmp_pat
     report = run(settings_env, tmp_path, [
         line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/contact?email=a%40b.cn&mobile=%2B8613800138000"),
         line("1.2.2.11", "10/Nov/2026:10:00:00 +0800", "/?utm_source=wechat&utm_campaign=autumn&x=secret"),
-    ])  # fmt: skip
+    ])
     paths = {p["path"] for p in report["top_pages"]}
     assert paths == {"/contact", "/"}
     assert report["campaigns"][0]["campaign"] == "autumn"
@@ -111,7 +111,7 @@ def test_a_campaign_source_and_a_referrer_of_the_same_network_share_one_label(se
         line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/?utm_source=weixin&utm_campaign=autumn"),
         line("1.2.2.11", "10/Nov/2026:10:00:00 +0800", "/", ref="https://mp.weixin.qq.com/s/abc"),
         line("1.2.2.12", "10/Nov/2026:10:00:00 +0800", "/?utm_source=MyNewsletter"),
-    ])  # fmt: skip
+    ])
     assert {s["source"]: s["visits"] for s in report["sources"]} == {"WeChat": 2, "mynewsletter": 1}
 
 
@@ -120,7 +120,7 @@ def test_referrers_become_host_and_source(settings_env, tmp_path):
         line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/", ref="https://www.baidu.com/link?url=abc&wd=secret"),
         line("1.2.2.11", "10/Nov/2026:10:00:00 +0800", "/", ref="https://www.linkedin.com/feed/"),
         line("1.2.2.11", "10/Nov/2026:10:00:05 +0800", "/about", ref="https://www.vcar.example/"),
-    ])  # fmt: skip
+    ])
     assert {s["source"]: s["visits"] for s in report["sources"]} == {"Baidu": 1, "LinkedIn": 1}
 
 
@@ -128,7 +128,7 @@ def test_visitors_over_a_range_are_the_sum_of_daily_visitors(settings_env, tmp_p
     report = run(settings_env, tmp_path, [
         line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/"),
         line("1.2.2.10", "11/Nov/2026:10:00:00 +0800", "/"),
-    ], day=DAY + dt.timedelta(days=1), end=DAY + dt.timedelta(days=1))  # fmt: skip
+    ], day=DAY + dt.timedelta(days=1), end=DAY + dt.timedelta(days=1))
     both = usage_report(settings_env, DAY, DAY + dt.timedelta(days=1))
     assert report["visitors"] == 1
     assert both["visitors"] == 2  # ids are not linkable across days, by design
@@ -140,7 +140,7 @@ def test_allow_listed_query_parameters_stay_in_the_path(settings_env, tmp_path, 
     monkeypatch.setenv("VCAR_QUERY_ALLOWLIST", '["lang"]')
     report = run(load_settings(), tmp_path, [
         line("1.2.2.10", "10/Nov/2026:10:00:00 +0800", "/products/?lang=de&email=a%40b.cn&session=abc"),
-    ])  # fmt: skip
+    ])
     assert [p["path"] for p in report["top_pages"]] == ["/products/?lang=de"]
 
 
@@ -151,7 +151,7 @@ def test_filters_narrow_every_visitor_figure(settings_env, tmp_path):
         line("1.2.2.10", "10/Nov/2026:10:01:00 +0800", "/contact", ref="https://www.vcar.example/"),
         line("1.0.8.10", "10/Nov/2026:10:00:00 +0800", "/products/", ua=FIREFOX),
         line("1.0.8.10", "10/Nov/2026:11:00:00 +0800", "/products/", ua=FIREFOX),
-    ])  # fmt: skip
+    ])
 
     def report(**filters):
         return usage_report(settings_env, DAY, DAY, filters=filters)

@@ -70,7 +70,7 @@ def test_every_metric_is_a_key_of_some_report(loaded_env):
     cfg = load_settings()
     start, end = dt.date(2020, 1, 1), dt.date(2030, 1, 1)
     reports = [usage_report(cfg, start, end), inquiries_report(cfg, start, end), rights_report(cfg, end),
-               inquiries_past_sla(cfg, dt.datetime(2030, 1, 1, tzinfo=dt.UTC))]  # fmt: skip
+               inquiries_past_sla(cfg, dt.datetime(2030, 1, 1, tzinfo=dt.UTC))]
     keys = _keys(reports, set())
     assert [m.key for m in METRICS if m.key not in keys] == []
 
@@ -80,7 +80,7 @@ def test_every_metric_is_a_key_of_some_report(loaded_env):
     [("visitors", 12345, "12,345"), ("bounce_rate", 0.4567, "45.7%"), ("views_per_visit", 2.0, "2.00"),
      ("visit_duration_s", 125.0, "2 min 5 s"), ("median_hours", 3.14, "3.1 h"),
      ("inquiries_per_1000_visitors", 4.25, "4.2"), ("median_days_to_close", 12.5, "12"), ("visits", None, "–")],
-)  # fmt: skip
+)
 def test_display_formats_by_unit(key, value, shown):
     assert display(key, value) == shown
 

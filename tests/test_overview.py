@@ -27,9 +27,9 @@ def tiles(section: dict) -> dict[str, dict]:
 def test_each_role_sees_its_own_area_and_admin_sees_all(loaded_env):
     cfg = load_settings()
     titles = {role: [s["title"] for s in overview(cfg, role, MORNING)["sections"]]
-              for role in ("marketing", "manager", "compliance", "admin")}  # fmt: skip
+              for role in ("marketing", "manager", "compliance", "admin")}
     assert titles == {"marketing": ["Website"], "manager": ["Inquiries"], "compliance": ["Rights requests"],
-                      "admin": ["Website", "Inquiries", "Rights requests"]}  # fmt: skip
+                      "admin": ["Website", "Inquiries", "Rights requests"]}
 
 
 def test_the_tiles_are_the_figures_of_the_reports(loaded_env):
@@ -47,7 +47,7 @@ def test_the_tiles_are_the_figures_of_the_reports(loaded_env):
     register = rights_report(cfg, MORNING.date())
     assert {t["label"]: t["value"] for t in rights["tiles"][0]} == {
         "Open": display("open_requests", register["open_requests"]), "At risk": display("at_risk", register["at_risk"]),
-        "Overdue": display("overdue", register["overdue"])}  # fmt: skip
+        "Overdue": display("overdue", register["overdue"])}
     attention = next(t for t in rights["tables"] if t["name"] == "rights_attention")["rows"]
     assert [r["Request"] for r in attention] == [r["request_id"] for r in register["attention"]]
     # compliance has its chart too: the open requests with a running clock, fewest days left first
@@ -65,7 +65,7 @@ def test_movers_are_the_biggest_changes_either_way():
         {"path": "/a", "value": 10, "previous": 30, "change": -20},
         {"path": "/c", "value": 7, "previous": 0, "change": 7},
         {"path": "/b", "value": 50, "previous": 45, "change": 5},
-    ]  # fmt: skip
+    ]
     rows = _moved(now, before, "page", "path", "pageviews", k_min=5)
     assert rows[1] == {"Page": "/c", "Last 7 days": "7", "The 7 before": "0", "Change": "+7"}
     small = _moved([{"path": "/a", "pageviews": 3}], [{"path": "/a", "pageviews": 9}], "page", "path", "pageviews", 5)
@@ -78,7 +78,7 @@ def test_the_strip_says_when_logs_stopped_and_in_which_zone(loaded_env):
     cfg = load_settings()
     fresh = freshness(cfg, MORNING)
     assert fresh["last_log_line"].startswith(f"{TODAY} ") and fresh["last_log_line"].endswith(
-        "CST (Asia/Shanghai)")  # fmt: skip
+        "CST (Asia/Shanghai)")
     assert fresh["warnings"] == []
     later = freshness(cfg, MORNING + dt.timedelta(days=2))
     assert len(later["warnings"]) == 1 and later["warnings"][0].startswith("No new log lines for ")
@@ -94,7 +94,7 @@ def test_the_strip_warns_of_an_old_geoip_database_and_a_jump_in_rejected_lines(s
         for n, rejected in enumerate([1] * 10 + [60]):
             queries.run(con, "status/record_run.sql", run_id=f"run{n}", kind="logs", files=1, lines_read=1000,
                         started_at=started + dt.timedelta(hours=n), lines_loaded=1000 - rejected,
-                        lines_rejected=rejected, lines_skipped=0, status="ok", now=clock.now())  # fmt: skip
+                        lines_rejected=rejected, lines_skipped=0, status="ok", now=clock.now())
     warnings = freshness(cfg, MORNING)["warnings"]
     assert warnings[0] == "No log lines are held yet: run vcar ingest logs."
     assert any(w.startswith("The GeoIP database is from 2018-07-03, over six months old") for w in warnings)

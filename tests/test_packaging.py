@@ -32,7 +32,7 @@ def test_wheel_ships_every_query_file(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {str(p.relative_to(ROOT)) for p in (ROOT / "queries").rglob("*.sql")}
     assert expected and expected <= names
-    assert "dashboard/app.py" in names and "etl/cli.py" in names and "etl/ingest/logs/transform.py" in names
-    gazetteer = {str(p.relative_to(ROOT)) for p in (ROOT / "etl" / "ingest" / "inquiries" / "data").iterdir()}
-    assert "etl/ingest/inquiries/data/places.tsv.gz" in gazetteer and gazetteer <= names  # the inquiry places, offline
+    assert "dashboard/app.py" in names and "etl/cli/__init__.py" in names and "etl/ingest/logs/transform.py" in names
+    gazetteer = {str(p.relative_to(ROOT)) for p in (ROOT / "etl" / "core" / "data").iterdir()}
+    assert "etl/core/data/places.tsv.gz" in gazetteer and gazetteer <= names  # the inquiry places, offline
     assert any(n.endswith("entry_points.txt") for n in names)

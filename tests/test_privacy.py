@@ -88,14 +88,14 @@ def test_a_whole_run_of_the_product_leaves_no_identifier_outside_secrets_dir(tmp
     env = outside_env() | {
         "VCAR_WAREHOUSE": str(root / "data" / "warehouse.duckdb"), "VCAR_SECRETS_DIR": str(secrets),
         "VCAR_GEOIP_DB": str(mmdb), "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"),
-    }  # fmt: skip
+    }
     with open(sample / "inquiries.csv", encoding="utf-8") as fh:
         person = next(row for row in csv.DictReader(fh) if row["consent"] == "true")
     printed = []
 
     def vcar(*args: str) -> None:
         done = subprocess.run([sys.executable, "-m", "etl.cli", *args], env=env, cwd=root, capture_output=True,
-                              text=True)  # fmt: skip
+                              text=True)
         assert done.returncode == 0, done.stderr
         printed.append(done.stdout + done.stderr)
 
@@ -142,7 +142,7 @@ octet = st.integers(min_value=1, max_value=254)
                max_size=60).filter(lambda s: s.strip() == s and "  " not in s),
     user=st.from_regex(r"[a-z]{4,10}", fullmatch=True),
     mobile=st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
-)  # fmt: skip
+)
 def test_property_no_raw_identifier_survives(settings_env, tmp_path_factory, a, b, c, d, ua, user, mobile):
     folder = tmp_path_factory.mktemp("prop")
     ip = f"{a}.{b}.{c}.{d}"
@@ -174,7 +174,7 @@ def test_no_user_agent_field_repeats_the_raw_string(ua):
 
 
 FIXED_LABELS = {"Other", "unknown", "(unnamed bot)", "(empty user agent)", "(automation client)", "(not logged)",
-                "bot", "desktop", "mobile", "tablet", "other"}  # fmt: skip
+                "bot", "desktop", "mobile", "tablet", "other"}
 
 
 def test_addresses_in_reject_text_are_cut_to_their_network_and_times_stay_readable():

@@ -61,7 +61,7 @@ def plant(warehouse: Path, sql: str, params: list | None = None) -> None:
 
 
 TYPED = ["call 138-0013-8000", "call 138 0013 8000", "call 0086 138 0013 8000", "call 030 12345678",
-         "/contact?e=jane%40example.com", "::ffff:198.51.100.7"]  # fmt: skip
+         "/contact?e=jane%40example.com", "::ffff:198.51.100.7"]
 
 
 @pytest.mark.parametrize("text", TYPED)
@@ -101,7 +101,7 @@ def test_the_scan_finds_each_kind_of_identifier_in_every_column_type(copy):
     for kind, text in PLANTED.items():
         plant(warehouse, "INSERT INTO planted VALUES (?, ?, ?, {'note': ?}, 1)",
               [text if kind in ("ipv4", "phone") else "x", json.dumps({"v": text}) if kind == "ipv6" else "{}",
-               [text] if kind == "email" else [], text if kind == "user_agent" else "x"])  # fmt: skip
+               [text] if kind == "email" else [], text if kind == "user_agent" else "x"])
     plant(warehouse, "UPDATE events SET path = '/from/198.51.100.23/x' WHERE rowid = (SELECT min(rowid) FROM events)")
     with duckdb.connect(str(warehouse), read_only=True) as con:
         found = identifier_scan(con)
@@ -119,7 +119,7 @@ def test_the_scan_ignores_masked_networks_dates_ids_and_hashes(copy):
     warehouse = copy / "warehouse.duckdb"
     plant(warehouse, "CREATE TABLE harmless (s VARCHAR)")
     for text in ["1.2.3.0 - - [04/Nov/2026:10:00:00 +0800]", "2001:db8:1::", "DSR-2026-0033", "2025-11-15",
-                 "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "v1.2.3", "10:00:00"]:  # fmt: skip
+                 "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "v1.2.3", "10:00:00"]:
         plant(warehouse, "INSERT INTO harmless VALUES (?)", [text])
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert identifier_scan(con) == {}
@@ -158,13 +158,13 @@ def test_a_consent_to_an_older_policy_version_is_at_risk(copy):
     result = evaluate(cfg_for(copy), TODAY)
     assert status(result, "consent_current_policy") == AT_RISK
     assert "2024-01-01" in next(p["evidence"] for p in result["promises"]
-                                if p["id"] == "consent_current_policy")["inquiries_by_version"]  # fmt: skip
+                                if p["id"] == "consent_current_policy")["inquiries_by_version"]
 
 
 def test_an_inquiry_held_without_consent_breaks_the_withdrawal_promise(copy):
     assert status(evaluate(cfg_for(copy), TODAY), "consent_withdrawal") == KEPT
     plant(copy / "warehouse.duckdb", "UPDATE inquiries SET consent = false WHERE rowid = (SELECT min(rowid) FROM "
-                                     "inquiries)")  # fmt: skip
+                                     "inquiries)")
     assert status(evaluate(cfg_for(copy), TODAY), "consent_withdrawal") == BROKEN
 
 
@@ -188,7 +188,7 @@ def test_the_command_exits_0_whatever_the_statuses_and_fails_on_request(copy, mm
     env = outside_env() | {
         "VCAR_WAREHOUSE": str(copy / "warehouse.duckdb"), "VCAR_SECRETS_DIR": str(copy / "secrets"),
         "VCAR_PROCESSING_LOCATION": "CN",  # EU data outside the EU with no safeguard: broken
-    }  # fmt: skip
+    }
     plain = vcar("promises", "--as-of", TODAY.isoformat(), env=env)
     assert plain.returncode == 0, plain.stderr
     as_json = vcar("promises", "--as-of", TODAY.isoformat(), "--json", env=env)
@@ -205,7 +205,7 @@ def test_the_auditors_report_is_dated_and_shows_data_only_as_text():
     result = {"as_of": "2026-11-25", "policy_version": "2025-11-15", "promises": [
         {"id": "x", "section": "1", "text": "<b>words</b>", "status": BROKEN, "summary": "<script>alert(1)</script>",
          "evidence": {"k": "<img src=x onerror=alert(1)>"}, "checks": "c", "thresholds": "t", "page": "p"},
-    ]}  # fmt: skip
+    ]}
     page = promises.html_report(result)
     assert "2026-11-25" in page and "2025-11-15" in page
     assert "<script>" not in page and "<img" not in page and "&lt;script&gt;" in page

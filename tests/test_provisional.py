@@ -54,7 +54,7 @@ def test_a_deadline_over_estimated_holidays_is_provisional_and_final_with_the_de
      (D(2026, 12, 20), calendar_for("GB-ENG"), False),  # England's holidays are set by standing law
      (D(2026, 12, 20), calendar_for("DE-BY"), False),
      (D(2026, 12, 20), EstimatedChina(), True)],
-)  # fmt: skip
+)
 def test_only_a_yearly_decree_not_yet_carried_makes_a_deadline_provisional(received, calendar, provisional):
     found = deadlines.compute(received=received, status="received", as_of=received, calendars=[calendar])
     assert (found.provisional is not None) is provisional

@@ -43,4 +43,4 @@ def test_each_derived_log_table_is_built_by_one_file_that_states_its_grain():
 def test_a_folder_of_steps_refuses_parameters_none_of_its_files_uses():
     with pytest.raises(TypeError, match="unexpected"):
         queries.run_folder(None, "logs/rebuild", days=[], file_key=None, from_line=None, gap_seconds=1, tz="UTC",
-                           contact_paths=[], behaviour=True, evil=1)  # fmt: skip
+                           contact_paths=[], behaviour=True, evil=1)

@@ -49,14 +49,14 @@ TODAY = dt.date(2026, 11, 25)
         # counts status 0
         ("caddy-json-crowdsec.log", "caddy-json", 12, 10, 0, 1, 1, 0),
     ],
-)  # fmt: skip
+)
 def test_a_real_log_loads_as_goaccess_reads_it(settings_env, name, fmt, read, loaded, rejected, not_requests, ignored,
-                                               pageviews):  # fmt: skip
+                                               pageviews):
     path = DATA / name
     assert detect_format(path.read_text(encoding="utf-8").splitlines()[:50]) == fmt
     stats = ingest_paths(settings_env, [path], today=TODAY)
     assert (stats.lines_read, stats.lines_loaded, stats.lines_rejected, stats.lines_not_requests,
-            stats.lines_ignored) == (read, loaded, rejected, not_requests, ignored)  # fmt: skip
+            stats.lines_ignored) == (read, loaded, rejected, not_requests, ignored)
     report = usage_report(settings_env, *EVER)
     assert report["requests"] == loaded and report["pageviews"] == pageviews
 
@@ -89,7 +89,7 @@ def w3c_with_new_fields(tmp_path: Path) -> Path:
     swap = {"cs(User-Agent)": browser, "sc-status": "200"}
     own = {"cs-uri-stem": "/moved/{n}.aspx", "c-ip": "198.51.100.{m}"}  # many readers, a page each
     moved = [" ".join(swap.get(f) or own.get(f, cells[fields.index(f)]).format(n=n, m=n % 250 + 1) for f in order)
-             for n in range(1_500)]  # fmt: skip
+             for n in range(1_500)]
     out = tmp_path / "u_ex100815.log"
     out.write_text("\n".join([*lines, "#Fields: " + " ".join(order), *moved]) + "\n", encoding="utf-8")
     return out
@@ -124,12 +124,12 @@ def test_lines_without_a_request_and_blank_lines_are_not_rejects(settings_env, t
         f'{head} "GET /cut HTTP/1.1" 200 512 "-" "Mozilla/5.0 (X11; Linux x86_64) Fire',
         f'{head} "GET /x HTTP/1.1" 999 512 "-" "-"',
         "",
-    ]) + "\n", encoding="utf-8")  # fmt: skip
+    ]) + "\n", encoding="utf-8")
     stats = ingest_paths(settings_env, [log], today=TODAY)
     assert (stats.lines_read, stats.lines_loaded, stats.lines_not_requests, stats.lines_rejected,
-            stats.lines_ignored) == (8, 2, 3, 1, 2)  # fmt: skip
+            stats.lines_ignored) == (8, 2, 3, 1, 2)
     assert stats.lines_read == (stats.lines_loaded + stats.lines_rejected + stats.lines_not_requests
-                                + stats.lines_ignored + stats.lines_skipped_already_loaded)  # fmt: skip
+                                + stats.lines_ignored + stats.lines_skipped_already_loaded)
 
 
 def test_an_unknown_format_stops_with_what_it_looks_like(settings_env, tmp_path):
@@ -146,7 +146,7 @@ def test_an_unknown_format_stops_with_what_it_looks_like(settings_env, tmp_path)
     "lines",
     [['198.51.100.7 - - [2026-11-10T10:00:00Z] "GET / HTTP/1.1" 200 1 "-" "curl/8"'] * 20,  # the look, not the time
      ['{"foo": 1}'] * 20, ['{"remote_addr": "198.51.100.7", "msg": "hello"}'] * 20],
-)  # fmt: skip
+)
 def test_lines_that_only_look_like_a_format_stop_the_run_instead_of_loading_as_rejects(settings_env, tmp_path, lines):
     from etl.core.errors import InputError
 

@@ -35,7 +35,7 @@ def test_a_chinese_customer_under_the_pipl_has_15_working_days_on_chinas_calenda
     r = rights.add(settings_env, type_="access", received=D(2026, 2, 10), email="li@example.cn", country="CN")
     row = rights.listing(settings_env, as_of=D(2026, 3, 2))[0]
     assert (row["regime"], row["country"], row["pipl_deadline"], row["deadline"]) == ("pipl", "CN", D(2026, 3, 9),
-                                                                                     D(2026, 3, 9))  # fmt: skip
+                                                                                     D(2026, 3, 9))
     assert row["statutory_deadline"] is None  # no GDPR month under the PIPL alone
     later = rights.listing(settings_env, as_of=D(2026, 3, 10))[0]
     assert (row["sla_state"], later["sla_state"]) == ("on_track", "overdue")
@@ -62,7 +62,7 @@ def test_an_explanation_of_the_processing_rules_is_a_pipl_right_only(settings_en
     export = tmp_path / "register.csv"
     export.write_text("request_id,received_at,type,status,country,email\n"
                       "R-1,2026-11-03T10:00,explanation,received,CN,a@example.cn\n"
-                      "R-2,2026-11-03T10:00,explanation,received,DE,b@example.de\n", encoding="utf-8")  # fmt: skip
+                      "R-2,2026-11-03T10:00,explanation,received,DE,b@example.de\n", encoding="utf-8")
     stats = import_requests(settings_env, export)
     assert (stats.added, stats.rejected) == (1, 1) and "PIPL right" in stats.rejects[0]
 

@@ -262,7 +262,7 @@ TYPED = [
     ('France', 'Toulouse', '', 'FR-OCC', None),
     ('Deutschland', 'Leipzig', '', 'DE-SN', None),
     ('Deutschland', 'Duisburg', '', 'DE-NW', None),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("country", "province_city", "district", "region", "adcode"), TYPED)
@@ -282,7 +282,7 @@ def test_the_table_is_big_and_varied_enough():
 @pytest.mark.parametrize(
     "typed", ["温州", "温州市", "溫州市", "Wenzhou", "wenzhou", "wen zhou", "Wēnzhōu", "Wenzhou Shi", "Wenzhou City",
               "浙江温州", "浙江省温州市", "Zhejiang Wenzhou", "Wenzhou, Zhejiang", "Wenzhou City, Zhejiang Province"],
-)  # fmt: skip
+)
 def test_one_city_typed_many_ways_is_one_place(typed):
     place, findings = normalize_place("中国", typed, "")
     assert (place.region, place.adcode, findings) == ("CN-ZJ", "330300", ())
@@ -297,7 +297,7 @@ def test_one_city_typed_many_ways_is_one_place(typed):
      (("Polska", "Kraków", ""), ("PL", "PL-MA")), (("Poland", "Krakow", ""), ("PL", "PL-MA")),
      (("España", "Valencia", ""), ("ES", "ES-VC")), (("Deutschland", "München", ""), ("DE", "DE-BY")),
      (("Italy", "Mailand", ""), ("IT", "IT-25")), (("Frankreich", "Île-de-France", ""), ("FR", "FR-IDF"))],
-)  # fmt: skip
+)
 def test_the_places_the_issue_found_unknown_are_placed(typed, place):
     got, _ = normalize_place(*typed)
     assert (got.country, got.region) == place
@@ -381,7 +381,7 @@ def test_districts_are_shown_with_their_names():
     [("中国", "CN"), ("China", "CN"), ("Volksrepublik China", "CN"), ("Chine", "CN"), ("Cina", "CN"), ("Chiny", "CN"),
      ("Duitsland", "DE"), ("Allemagne", "DE"), ("Niemcy", "DE"), ("Alemania", "DE"), ("Germania", "DE"),
      ("德国", "DE"), ("Polska", "PL"), ("CN", "CN"), ("DEU", "DE"), ("Atlantis", UNKNOWN)],
-)  # fmt: skip
+)
 def test_countries_in_the_six_languages_and_chinese(typed, code):
     assert normalize_country(typed) == code
 
@@ -400,7 +400,7 @@ ROWS = [
     {"submitted_at": "2026-11-10T12:00:00+08:00", "name": "李", "mobile": "13912345678", "email": "", "company": "",
      "support_type": "Parts", "country": "", "province_city": "广东省深圳市", "district": "南山区", "message": "",
      "consent": "是", "status": "", "first_response_at": "", "closed_at": ""},
-]  # fmt: skip
+]
 
 
 def _csv(delimiter: str = ",") -> str:
@@ -419,7 +419,7 @@ def _save(path: Path, shape: str) -> Path:
         "utf-8": ("utf-8", ","), "utf-8-bom": ("utf-8-sig", ","), "gb18030": ("gb18030", ","),
         "utf-16": ("utf-16", "\t"), "semicolon": ("utf-8", ";"), "tab": ("utf-8", "\t"),
         "gb18030-semicolon": ("gb18030", ";"),
-    }[shape]  # fmt: skip
+    }[shape]
     path.write_bytes(_csv(delimiter).encode(encoding))
     return path
 
@@ -427,7 +427,7 @@ def _save(path: Path, shape: str) -> Path:
 SHAPES = {  # shape -> how the run reports it (encoding, delimiter)
     "utf-8": ("utf-8", ","), "utf-8-bom": ("utf-8-sig", ","), "gb18030": ("gb18030", ","), "utf-16": ("utf-16", "\t"),
     "semicolon": ("utf-8", ";"), "tab": ("utf-8", "\t"), "gb18030-semicolon": ("gb18030", ";"), "xlsx": (None, None),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("shape", list(SHAPES))
@@ -457,7 +457,7 @@ def _inquiries(cfg) -> list[tuple]:
 
     with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
         return con.execute("SELECT inquiry_key, country, region, district, adcode, support_type, message_chars "
-                           "FROM inquiries ORDER BY inquiry_key").fetchall()  # fmt: skip
+                           "FROM inquiries ORDER BY inquiry_key").fetchall()
 
 
 def _vcar(*args: str) -> subprocess.CompletedProcess:
@@ -510,9 +510,9 @@ def _unplaced_export(path: Path) -> Path:
     # each typed by two people (a value typed once is counted, never kept), but the phone number and the street
     typed = 2 * [("中国", "浙江温州", "鹿城区"), ("中国", "", "鼓楼区"), ("Deutschland", "Frankfurt", ""),
                  ("中国", "我的城市", ""), ("中国", "广东", "高新区")] + [("中国", "13800138000", ""),
-                 ("Polska", "Kraków", "Jan Kowalski ul. Długa 5")]  # fmt: skip
+                 ("Polska", "Kraków", "Jan Kowalski ul. Długa 5")]
     rows = [ROWS[0] | {"submitted_at": f"2026-11-{10 + i // 10}T1{i % 10}:00:00+08:00", "country": c,
-                       "province_city": p, "district": d} for i, (c, p, d) in enumerate(typed)]  # fmt: skip
+                       "province_city": p, "district": d} for i, (c, p, d) in enumerate(typed)]
     pl.DataFrame(rows, schema={c: pl.String for c in INQUIRY_COLUMNS}).write_csv(path)
     return path
 
@@ -527,7 +527,7 @@ def test_the_quality_report_gives_shares_per_country_and_field_and_the_values_ty
     quality = place_quality(settings_env, dt.date(2026, 11, 1), dt.date(2026, 11, 30))
     shares = {(s.country, s.field): (s.inquiries, s.unplaced) for s in quality.shares}
     assert shares == {("CN", "province_city"): (9, 5), ("CN", "district"): (4, 2), ("DE", "province_city"): (2, 2),
-                      ("PL", "province_city"): (1, 0)}  # fmt: skip
+                      ("PL", "province_city"): (1, 0)}
     typed = {(v.field, v.issue, v.typed): v.candidates for v in quality.unplaced}
     assert typed == {
         ("district", "ambiguous_region", "鼓楼区"): "CN-FJ Fujian Sheng, CN-HA Henan Sheng, CN-JS Jiangsu Sheng",
@@ -569,7 +569,7 @@ def test_a_district_of_another_city_keeps_the_city_and_is_counted():
     ("name", "content", "words"),
     [("empty.csv", b"", "the file is empty"), ("old.xls", b"\xd0\xcf\x11\xe0", "old Excel .xls"),
      ("export.csv", b'{"email": "a@b.cn"}\n', "looks like JSON Lines")],
-)  # fmt: skip
+)
 def test_exports_of_the_wrong_kind_are_one_clear_line(tmp_path, name, content, words):
     path = tmp_path / name
     path.write_bytes(content)

@@ -30,7 +30,7 @@ def test_lifecycle_and_deadlines_of_a_new_request(settings_env, on_day):
     assert r.request_id == "DSR-2026-0001" and r.status == "received"
     row = rights.listing(settings_env, as_of=D(2026, 11, 10))[0]
     assert (row["due_date"], row["statutory_deadline"], row["days_left"], row["sla_state"]) == (
-        D(2026, 11, 23), D(2026, 12, 2), 13, "on_track")  # fmt: skip
+        D(2026, 11, 23), D(2026, 12, 2), 13, "on_track")
     on_day(D(2026, 11, 3))
     rights.update(settings_env, r.request_id, status="awaiting_identity")
     assert rights.listing(settings_env, as_of=D(2026, 11, 5))[0]["sla_state"] == "paused"
@@ -39,7 +39,7 @@ def test_lifecycle_and_deadlines_of_a_new_request(settings_env, on_day):
     row = rights.listing(settings_env, as_of=D(2026, 11, 11))[0]
     assert row["status"] == "in_progress"
     assert (row["paused_from"], row["paused_until"], row["due_date"]) == (D(2026, 11, 3), D(2026, 11, 10),
-                                                                          D(2026, 12, 1))  # fmt: skip
+                                                                          D(2026, 12, 1))
     on_day(D(2026, 11, 20))
     rights.update(settings_env, r.request_id, status="completed")
     assert rights.listing(settings_env, as_of=D(2026, 12, 20))[0]["sla_state"] == "done_on_time"
@@ -89,7 +89,7 @@ EXPORTED = {
     "request_id": "DSR-2026-0100", "received_at": "2026-11-02T09:30:00+08:00", "type": "access", "channel": "email",
     "email": "x@example.cn", "status": "in_progress", "identity_verified_at": "", "extended": "false",
     "extension_notified_at": "", "completed_at": "",
-}  # fmt: skip
+}
 
 
 def test_import_is_idempotent_by_request_id_and_rejects_bad_rows(settings_env, tmp_path):
@@ -128,18 +128,18 @@ def test_a_hand_edited_audit_chain_fails_verify(settings_env):
 def test_cli_list_json_contract_and_verify_exit_code(tmp_path, mmdb):
     env = {"VCAR_WAREHOUSE": str(tmp_path / "w.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "s")}
     added = vcar("rights", "add", "--type", "portability", "--received", "2026-11-02", "--email", "p@example.cn",
-                 "--json", env=env)  # fmt: skip
+                 "--json", env=env)
     assert added.returncode == 0, added.stderr
     listed = vcar("rights", "list", "--open", "--as-of", "2026-11-20", "--json", env=env)
     doc = json.loads(listed.stdout)
     assert doc["as_of"] == "2026-11-20"
     request = doc["requests"][0]
     for key in ("request_id", "type", "status", "received_at", "due_date", "statutory_deadline", "extended_deadline",
-                "days_left", "sla_state"):  # fmt: skip
+                "days_left", "sla_state"):
         assert key in request
     assert (request["due_date"], request["days_left"], request["sla_state"]) == ("2026-11-23", 3, "at_risk")
     bad = vcar("rights", "update", request["request_id"], "--status", "completed", "--extend", "--reason", "x",
-               env=env)  # fmt: skip
+               env=env)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "cannot be combined" in bad.stderr
     wrong = vcar("rights", "update", request["request_id"], "--status", "nonsense", env=env)
     assert wrong.returncode == 2 and "is not one of" in wrong.stderr  # a bad value, like a bad date
@@ -175,7 +175,7 @@ def test_an_entry_that_meets_a_locked_warehouse_waits_and_is_written_later(setti
         pass
     holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
                                "print('ready', flush=True); time.sleep(7)", str(settings_env.warehouse)],
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+                              stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "ready"
     started = time.monotonic()
     audit.record(settings_env, "dashboard", "login.failure", "mia")
@@ -243,7 +243,7 @@ def test_the_rights_report_counts_open_at_risk_overdue_and_closures_of_the_windo
     assert (report["open_requests"], report["at_risk"], report["overdue"]) == (1, 0, 1)
     assert report["on_time_share"] == 1.0 and report["median_days_to_close"] == 14
     assert {(r["month"], r["type"]): r["requests"] for r in report["received_by_month"]} == {
-        ("2026-09", "access"): 1, ("2026-10", "erasure"): 1, ("2026-11", "access"): 1}  # fmt: skip
+        ("2026-09", "access"): 1, ("2026-10", "erasure"): 1, ("2026-11", "access"): 1}
     narrow = rights_report(settings_env, D(2026, 11, 25), window_days=30)
     assert narrow["median_days_to_close"] == 18  # the September closure is outside the window
     before = rights_report(settings_env, D(2026, 9, 5))

@@ -53,7 +53,7 @@ def test_the_timeline_has_each_milestone_with_the_days_identity_was_pending(sett
     assert [(e["day"], e["event"], e["detail"]) for e in paused if e["by"] is None] == [
         (D(2026, 10, 1), "Received", "access request by email"),
         (D(2026, 10, 3), "Identity asked for", "pending for 5 days on 2026-10-08"),
-    ]  # fmt: skip
+    ]
     on_day(D(2026, 10, 13))
     rights.update(settings_env, r.request_id, identity_verified=D(2026, 10, 13))
     on_day(D(2026, 10, 20))
@@ -68,7 +68,7 @@ def test_the_timeline_has_each_milestone_with_the_days_identity_was_pending(sett
          "after 10 days; the clock starts: due 2026-11-03, legal deadline 2026-11-13"),
         (D(2026, 10, 20), "Extension told to the subject", "new deadline 2027-01-13; reason: many systems"),
         (D(2026, 12, 1), "Closed: completed", "on time; deadline 2027-01-13"),
-    ]  # fmt: skip
+    ]
     changes = [e for e in events if e["by"] is not None]
     assert [e["event"] for e in changes] == ["Registered", "Changed", "Changed", "Changed", "Changed"]
     assert all(e["by"].startswith("cli:") for e in changes)
@@ -88,7 +88,7 @@ def test_the_rights_report_names_late_requests_with_their_owner(settings_env, on
         "request_id": late.request_id, "type": "erasure", "status": "received", "sla_state": "overdue",
         "days_left": -29, "business_days_left": -21, "owner": owner, "deadline_provisional": None,
         "deadline": "2026-10-27", "standing": "29 days overdue",
-    }]  # fmt: skip
+    }]
 
 
 @pytest.mark.slow
@@ -102,7 +102,7 @@ def test_the_rights_page_shows_the_banner_and_gives_a_request_an_owner(settings_
     at.switch_page("views/rights.py").run()
     assert not at.exception
     assert any(late.request_id in e.value and "days overdue" in e.value and "owner nobody" in e.value
-               for e in at.error)  # fmt: skip
+               for e in at.error)
     add_user(settings_env.secrets_dir, "wang.fang", "marketing", "a long enough password")
     at.selectbox(key="upd-id").set_value(late.request_id).run()
     assert owner in at.selectbox(key=f"upd-owner-{late.request_id}").options

@@ -51,7 +51,7 @@ def test_the_sample_reaches_now_whatever_the_reporting_time_zone(tmp_path, zone)
 
     before = clock.now()
     run = vcar("generate", "--out", str(tmp_path / "g"), "--days", "2", "--visitors-per-day", "200", "--json",
-               env={"VCAR_TIMEZONE": zone, "VCAR_SECRETS_DIR": str(tmp_path / "s")})  # fmt: skip
+               env={"VCAR_TIMEZONE": zone, "VCAR_SECRETS_DIR": str(tmp_path / "s")})
     after = clock.now()
     assert run.returncode == 0, run.stderr
     logs = tmp_path / "g" / "logs"
@@ -60,7 +60,7 @@ def test_the_sample_reaches_now_whatever_the_reporting_time_zone(tmp_path, zone)
     assert rotated[0] == "access.log" and set(rotated[1:]) & {f"access.log-{d:%Y%m%d}" for d in server_days}
     stamps = [dt.datetime.strptime(m, "%d/%b/%Y:%H:%M:%S %z")
               for name in rotated if not name.endswith(".gz")
-              for m in re.findall(r"\[([^\]]+)\]", (logs / name).read_text())]  # fmt: skip
+              for m in re.findall(r"\[([^\]]+)\]", (logs / name).read_text())]
     assert max(stamps) <= after and max(stamps) > before - dt.timedelta(hours=6)  # up to now, not a day stale
 
 
@@ -86,7 +86,7 @@ def test_sample_data_ends_when_it_is_taken(tmp_path):
     with open(tmp_path / "rights_requests.csv", encoding="utf-8") as fh:
         rights = list(csv.DictReader(fh))
     columns = ("submitted_at", "first_response_at", "closed_at", "received_at", "identity_verified_at",
-               "extension_notified_at", "completed_at")  # fmt: skip
+               "extension_notified_at", "completed_at")
     moments = [dt.datetime.fromisoformat(row[c]) for row in inquiries + rights for c in columns if row.get(c)]
     assert moments and max(moments) <= until
     for row in rights:

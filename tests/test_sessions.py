@@ -69,6 +69,6 @@ def test_wrong_passwords_sent_at_once_all_count_toward_the_lock(settings_env):
     add_user(secrets, "ben", "admin", PASSWORD)
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(lambda n: authenticate(secrets, "ana" if n % 2 else "ben", "wrong-password",
-                                             max_failures=4, lock_minutes=15), range(8)))  # fmt: skip
+                                             max_failures=4, lock_minutes=15), range(8)))
     for name in ("ana", "ben"):  # four each, at once, across two accounts sharing the state file
         assert authenticate(secrets, name, PASSWORD, max_failures=4, lock_minutes=15).user is None

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow
 
 if shutil.which("java") is None:
     pytest.skip("Spark needs a Java runtime: run `make java` (installs default-jre-headless as root)",
-                allow_module_level=True)  # fmt: skip
+                allow_module_level=True)
 pytest.importorskip("pyspark", reason="pyspark is not installed (pip install -c requirements.lock -e '.[dev]')")
 
 from etl.ingest.logs.parse import REGEXES  # noqa: E402
@@ -40,7 +40,7 @@ def _as_nginx_json(line: str) -> str:
         "remote_addr": found["ip"], "time_local": found["time"], "request": found["request"],
         "status": found["status"], "body_bytes_sent": found["bytes"], "http_referer": found["referrer"],
         "http_user_agent": found["ua"],
-    })  # fmt: skip
+    })
 
 
 def split_logs(sample: Path, out: Path) -> list[str]:
@@ -83,7 +83,7 @@ def both(tmp_path_factory, mmdb, sample):
     events = root / "eventlog"
     events.mkdir()
     conf = {"spark.eventLog.enabled": "true", "spark.eventLog.dir": events.as_uri(),
-            "spark.eventLog.compress": "false", "spark.eventLog.rolling.enabled": "false"}  # fmt: skip
+            "spark.eventLog.compress": "false", "spark.eventLog.rolling.enabled": "false"}
     out = root / "out"
     first = run_job(cfg, [str(root / "logs")], str(out), master="local[2]", conf=conf, today=TODAY)
     columns = _columns(cfg)
@@ -190,7 +190,7 @@ def test_a_missing_input_or_a_missing_out_is_one_line_with_its_exit_code(both, t
     cfg = both[0]
     env = {"VCAR_WAREHOUSE": str(cfg.warehouse), "VCAR_SECRETS_DIR": str(cfg.secrets_dir)}
     missing = vcar("ingest", "logs", str(tmp_path / "nope.log"), "--engine", "spark", "--out", str(tmp_path / "out"),
-                   "--master", "local[1]", "--json", env=env)  # fmt: skip
+                   "--master", "local[1]", "--json", env=env)
     assert missing.returncode == 1, missing.stderr
     assert json.loads(missing.stdout) == {"error": f"{tmp_path / 'nope.log'}: no such file or folder", "exit_code": 1}
     no_out = vcar("ingest", "logs", "x.log", "--engine", "spark", env=env)
@@ -265,7 +265,7 @@ def test_the_readme_spark_submit_command_runs_the_job(both, tmp_path):
     env = outside_env() | {
         "VCAR_SECRETS_DIR": str(cfg.secrets_dir), "VCAR_GEOIP_DB": str(cfg.geoip_db), "VCAR_TIMEZONE": cfg.timezone,
         "PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable,
-    }  # fmt: skip
+    }
     submit = Path(sys.executable).parent / "spark-submit"
     logs = cfg.warehouse.parent / "logs"
     run = {"env": env, "capture_output": True, "text": True, "timeout": 600}

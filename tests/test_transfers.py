@@ -55,14 +55,14 @@ def test_the_counter_crosses_80_and_100_percent_of_100000_individuals(settings_e
     held(cfg, 30_000, D(2025, 12, 31), tag="old")  # last year's: the count starts again on 1 January
     found = volume(cfg, D(2026, 12, 21))
     assert (found.status, found.evidence["individuals"], found.evidence["non_sensitive"]) == (status, individuals,
-                                                                                             individuals)  # fmt: skip
+                                                                                             individuals)
     assert found.evidence["required"] == (["standard_contract", "certification"] if status == promises.BROKEN
-                                          else ["exempt"])  # fmt: skip
+                                          else ["exempt"])
 
 
 def test_the_count_resets_on_1_january_and_a_mechanism_in_use_covers_it(settings_env, monkeypatch):
     cfg = settings(monkeypatch, VCAR_PROCESSING_LOCATION="DE", VCAR_PIPL_TRANSFER_MECHANISM="standard_contract",
-                   VCAR_PIPL_STANDARD_CONTRACT_FILED="2026-03-01")  # fmt: skip
+                   VCAR_PIPL_STANDARD_CONTRACT_FILED="2026-03-01")
     held(cfg, 100_000, D(2026, 12, 20))
     assert volume(cfg, D(2026, 12, 21)).status == promises.KEPT
     assert volume(cfg, D(2027, 1, 1)).evidence["individuals"] == 0
@@ -78,7 +78,7 @@ def test_separate_consent_is_missing_while_the_form_bundles_it(settings_env, mon
     export = tmp_path / "inquiries.csv"
     header = "submitted_at,email,mobile,support_type,country,province_city,district,consent,separate_consent\n"
     export.write_text(header + "2026-12-01T10:00,a@example.cn,,Other,CN,Guangdong,,yes,yes\n"
-                      "2026-12-02T10:00,b@example.cn,,Other,CN,Guangdong,,yes,\n", encoding="utf-8")  # fmt: skip
+                      "2026-12-02T10:00,b@example.cn,,Other,CN,Guangdong,,yes,\n", encoding="utf-8")
     ingest_inquiries(cfg, export)
     with warehouse.read(cfg.warehouse) as con:
         found = transfers.separate_transfer_consent(promises.Context(cfg, D(2026, 12, 21), con))
@@ -115,7 +115,7 @@ def test_assessments_are_registered_and_outlive_retention(settings_env, monkeypa
 
     cfg = settings(monkeypatch, VCAR_PROCESSING_LOCATION="DE")
     row = assessments.add(cfg, activity="inquiries", assessed_on=D(2024, 12, 1), conclusion="approved",
-                          next_review=D(2027, 12, 1), summary="transfer to DE under a standard contract")  # fmt: skip
+                          next_review=D(2027, 12, 1), summary="transfer to DE under a standard contract")
     assert row["assessment_id"] == "PIA-2024-0001"
     apply_retention(cfg)
     assert [r["assessment_id"] for r in assessments.listing(cfg)] == ["PIA-2024-0001"]

@@ -16,12 +16,12 @@ UTC = dt.UTC
 
 def test_put_day_is_the_reporting_days_date_and_keeps_utc():
     frame = pl.DataFrame({"ts": [dt.datetime(2026, 11, 24, 15, 59, tzinfo=UTC), dt.datetime(2026, 11, 24, 16, 0,
-                                                                                             tzinfo=UTC)]})  # fmt: skip
+                                                                                             tzinfo=UTC)]})
     got = put_day(frame, "Asia/Shanghai")
     expected = pl.DataFrame({
         "ts": [dt.datetime(2026, 11, 24, 15, 59), dt.datetime(2026, 11, 24, 16, 0)],
         "day": [dt.date(2026, 11, 24), dt.date(2026, 11, 25)],  # 16:00 UTC is midnight in Shanghai
-    }).with_columns(pl.col("ts").dt.cast_time_unit(frame["ts"].dtype.time_unit))  # type: ignore[union-attr]  # fmt: skip
+    }).with_columns(pl.col("ts").dt.cast_time_unit(frame["ts"].dtype.time_unit))  # type: ignore[union-attr]
     assert_frame_equal(got, expected, check_column_order=False)
 
 
@@ -31,7 +31,7 @@ def test_mark_pageviews_counts_human_gets_of_pages_answered_2xx_or_304():
         "status": [200, 304, 200, 200, 404, 200, 200],
         "method": ["GET", "GET", "GET", "GET", "GET", "POST", "GET"],
         "is_bot": [False, False, False, False, False, False, True],
-    })  # fmt: skip
+    })
     got = mark_pageviews(frame, ("css", "js"), ("/robots.txt",))
     expected = frame.with_columns(pl.Series("is_pageview", [True, True, False, False, False, False, False]))
     assert_frame_equal(got, expected)
@@ -53,10 +53,10 @@ def test_put_visitor_id_is_one_keyed_hash_per_day_ip_agent_and_host():
     frame = pl.DataFrame({
         "day": [day, day, other, day], "ip": ["198.51.100.1"] * 3 + ["198.51.100.2"],
         "ua": ["A"] * 4, "host": ["example.cn"] * 4,
-    })  # fmt: skip
+    })
     got = put_visitor_id(frame, salts)
     expected_ids = [visitor_id(salts[d], ip, "A", "example.cn") for d, ip in zip(frame["day"], frame["ip"],
-                                                                                   strict=True)]  # fmt: skip
+                                                                                   strict=True)]
     assert_frame_equal(got, frame.with_columns(pl.Series("visitor_id", expected_ids, dtype=pl.UInt64)))
     ids = got["visitor_id"].to_list()
     assert ids[0] == ids[1] and len(set(ids)) == 3  # same client same day; a new day or address is someone new
@@ -67,11 +67,11 @@ def test_scrub_removes_personal_data_from_paths_and_classifies_sources():
         "target": ["/contact?email=a@b.cn", "/p?utm_source=newsletter&utm_campaign=nov", "/x/13812345678"],
         "referrer": ["https://www.baidu.com/s?wd=x", None, "https://example.cn/home"],
         "host": ["example.cn"] * 3,
-    })  # fmt: skip
+    })
     got = scrub(frame, "example.cn").select("path", "utm_source", "utm_campaign", "referrer_host", "source_kind")
     expected = pl.DataFrame({
         "path": ["/contact", "/p", "/x/[phone]"], "utm_source": [None, "newsletter", None],
         "utm_campaign": [None, "nov", None], "referrer_host": ["baidu.com", None, "example.cn"],
         "source_kind": ["search", "campaign", "internal"],
-    })  # fmt: skip
+    })
     assert_frame_equal(got, expected)

@@ -46,7 +46,7 @@ def same_fields(text: str) -> None:
     assert _fields(fast) == _fields(slow), text
     assert (fast.is_bot, fast.is_mobile, fast.is_tablet, fast.is_pc) == (
         slow.is_bot, slow.is_mobile, slow.is_tablet, slow.is_pc
-    ), text  # fmt: skip
+    ), text
 
 
 def test_the_native_parser_reads_browsers_as_the_reference_does():
@@ -67,7 +67,7 @@ def test_where_the_native_parser_differs_it_only_finds_more_bots():
     differ = [text for text in CRAWLER_EXAMPLES if _fields(parse_agent(text)) != _fields(reference_parse(text))]
     assert differ, "the crawler list has long bot strings the bounded patterns miss"
     assert all(parse_agent(text).is_bot and not reference_parse(text).is_bot for text in differ if
-               parse_agent(text).device != reference_parse(text).device)  # fmt: skip
+               parse_agent(text).device != reference_parse(text).device)
     # the list also names a few in-app browsers and desktop apps, which stay people here (etl.ingest.logs.agent_classes)
     assert all(classify_user_agent(text).is_bot for text in differ if not re.search(people_pattern(), text))
 

@@ -22,7 +22,7 @@ zone = f" ({cfg.timezone})"
 
 found = lifecycle.accounts(cfg)
 show_table([a | {"last_sign_in": local_time(a["last_sign_in"], cfg.tz)} for a in found], "accounts",
-           headings={"last_sign_in": "Last sign-in" + zone, "two_factor": "Two-factor"})  # fmt: skip
+           headings={"last_sign_in": "Last sign-in" + zone, "two_factor": "Two-factor"})
 names = [a["name"] for a in found]
 NOBODY = "(flag them: owner lost the right)"
 
@@ -30,7 +30,7 @@ NOBODY = "(flag them: owner lost the right)"
 def shown_once(done: lifecycle.Reset) -> None:
     """The reset code, for the admin to pass on: shown now only, never stored but as a hash."""
     st.success(f"{done.change.summary()}. Give {done.change.name} this one-time reset code, valid until "
-               f"{local_time(done.expires, cfg.tz)}{zone}; it is not shown again:")  # fmt: skip
+               f"{local_time(done.expires, cfg.tz)}{zone}; it is not shown again:")
     st.code(done.code, language=None)
 
 
@@ -57,7 +57,7 @@ if applied and name:
                 "Remove": lambda: lifecycle.remove(cfg, name, actor=user.name, **options),
                 "Change role": lambda: lifecycle.set_role(cfg, name, role, actor=user.name, **options),
                 "Unlock": lambda: lifecycle.unlock(cfg, name, actor=user.name),
-            }  # fmt: skip
+            }
             st.success(calls[action]().summary())
     except VcarError as exc:
         st.error(str(exc).replace("--reassign-to", "Its open rights requests go to"))
@@ -80,11 +80,11 @@ if added:
 
 st.subheader("Signed-in sessions")
 st.caption(f"Sessions of local accounts used within the last {cfg.session_idle_minutes} minutes (company sign-ins "
-           "are ended at the identity provider).")  # fmt: skip
+           "are ended at the identity provider).")
 live = sessions.listing(cfg.secrets_dir, cfg.session_idle_minutes)
 show_table([s | {"since": local_time(s["since"], cfg.tz), "last_seen": local_time(s["last_seen"], cfg.tz)}
             for s in live], "sessions", headings={"id": "Session", "name": "Account", "since": "Since" + zone,
-                                                  "last_seen": "Last seen" + zone})  # fmt: skip
+                                                  "last_seen": "Last seen" + zone})
 with st.form("session-end"):
     chosen = st.selectbox("Session", [f"{s['id']} ({s['name']})" for s in live])
     ended = st.form_submit_button("End session")

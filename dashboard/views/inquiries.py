@@ -54,7 +54,7 @@ for note in (controls.coverage_note(view, first, last), controls.comparison_note
     if note:
         st.caption(note)
 fig = go.Figure(go.Funnel(y=[label(s["metric"]) for s in steps], x=[s["value"] for s in steps],
-                          text=funnel_texts(steps), textinfo="text", hoverinfo="y+text"))  # fmt: skip
+                          text=funnel_texts(steps), textinfo="text", hoverinfo="y+text"))
 fig.update_layout(height=330, margin={"t": 10, "b": 10})
 st.plotly_chart(fig, width="stretch")
 st.caption("Each percentage is of the previous step: the share of its people who went on to the next.")
@@ -66,15 +66,15 @@ st.caption(f"{label('inquiries_per_1000_visitors')}: {per_1000}{where}")
 first_response = report["first_response"]
 c1, c2, c3 = st.columns(3)
 c1.metric(label("median_hours"),
-          display("median_hours", first_response["median_hours"]))  # fmt: skip
+          display("median_hours", first_response["median_hours"]))
 c2.metric(f"Answered within {first_response['sla_hours']} h",
-          display("within_sla_share", first_response["within_sla_share"]))  # fmt: skip
+          display("within_sla_share", first_response["within_sla_share"]))
 c3.metric(label("not_answered"), display("not_answered", report["not_answered"]))
 support_colours = colours(known=[r["support_type"] for r in report["by_support_type"]])  # the same in both charts
 hours = loaders.response_hours(view.start, view.end, place["country"], place["region"])
 if hours.height:
     fig = px.histogram(hours, x="hours", color="support_type", nbins=40, labels={"support_type": label("support_type")},
-                       color_discrete_map=support_colours)  # fmt: skip
+                       color_discrete_map=support_colours)
     fig.add_vline(x=first_response["sla_hours"], line_dash="dash", annotation_text="promised")
     fig.update_layout(height=280, legend_title_text="", xaxis_title="hours to first answer", yaxis_title="")
     st.plotly_chart(fig, width="stretch")
@@ -93,7 +93,7 @@ if by_day.height:
     )
     fig.update_traces(marker_opacity=partial_opacity(report["by_day"]))  # today, not over, drawn pale
     fig.update_layout(height=280, legend_title_text="", xaxis_title="", yaxis_title="",
-                      **time_axis(report["by_day"], "day", key="day"))  # fmt: skip
+                      **time_axis(report["by_day"], "day", key="day"))
     st.plotly_chart(fig, width="stretch")
     note = partial_note(report["by_day"], "day", drawn="Pale", key="day")
     if note:
@@ -104,9 +104,9 @@ breakdown = report["district_breakdown"]
 if breakdown:
     bars = district_bars(breakdown)
     st.caption("The regions with most inquiries, each with its top districts and the rest grouped; share of the "
-               f"region in brackets. {bars['note']}. The table below lists every district.")  # fmt: skip
+               f"region in brackets. {bars['note']}. The table below lists every district.")
     fig = go.Figure(go.Bar(y=bars["y"], x=bars["x"], orientation="h", text=bars["text"], textposition="auto",
-                           marker_color=bars["colours"], hoverinfo="y+text"))  # fmt: skip
+                           marker_color=bars["colours"], hoverinfo="y+text"))
     fig.update_layout(height=bars["height"], margin={"t": 10, "b": 10}, xaxis_title=label("inquiries"))
     st.plotly_chart(fig, width="stretch")
 show_table(report["by_district"], "by_district")
@@ -126,7 +126,7 @@ with right:
     if support.height:
         fig = px.bar(support, x="inquiries", y="support_type", orientation="h", color="support_type",
                      color_discrete_map=support_colours,
-                     labels={"support_type": label("support_type"), "inquiries": label("inquiries")})  # fmt: skip
+                     labels={"support_type": label("support_type"), "inquiries": label("inquiries")})
         fig.update_layout(height=260, xaxis_title="", yaxis_title="", margin={"t": 10, "b": 10}, showlegend=False)
         st.plotly_chart(fig, width="stretch")
     show_table(support, "by_support_type", page_width=HALF_WIDTH)

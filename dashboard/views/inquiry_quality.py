@@ -14,9 +14,9 @@ from etl.ingest.inquiries.quality import PlaceQuality, place_quality
 
 FIELDS = {"province_city": "province / city", "district": "district", "country": "country"}
 SHARES = {"country": pl.String, "field": pl.String, "inquiries": pl.Int64, "unplaced": pl.Int64,
-          "unplaced_share": pl.Float64}  # fmt: skip
+          "unplaced_share": pl.Float64}
 VALUES = {"field": pl.String, "issue": pl.String, "country": pl.String, "typed": pl.String,
-          "candidates": pl.String, "rows": pl.Int64}  # fmt: skip
+          "candidates": pl.String, "rows": pl.Int64}
 
 
 @st.cache_data(ttl=cached_settings().cache_ttl_seconds, show_spinner=False)

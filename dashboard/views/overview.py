@@ -36,7 +36,7 @@ for section in data["sections"]:
     chart = section["chart"]
     if chart and chart["rows"]:
         fig = px.bar(pl.DataFrame(chart["rows"]), x=chart["x"], y=chart["y"], title=chart["title"],
-                     color_discrete_sequence=[chart["colour"]])  # fmt: skip
+                     color_discrete_sequence=[chart["colour"]])
         fig.update_layout(height=280, xaxis_title="", title_font_size=14)
         st.plotly_chart(fig, width="stretch")
 

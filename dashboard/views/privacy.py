@@ -27,10 +27,10 @@ today = clock.today(cfg.tz)
 st.subheader("Privacy promises")
 kept = loaders.promises(today)
 st.caption(f"Each promise of the privacy policy (version {kept['policy_version']}) checked against the warehouse "
-           f"as of {kept['as_of']}; `vcar promises` prints the same.")  # fmt: skip
+           f"as of {kept['as_of']}; `vcar promises` prints the same.")
 panel = [{"status": p["status"], "law": p["regime"].upper(), "section": p["section"], "promise": p["text"],
           "evidence": p["summary"],
-          "details_on": p["page"]} for p in kept["promises"]]  # fmt: skip
+          "details_on": p["page"]} for p in kept["promises"]]
 show_table(panel, "privacy_promises", colours=("status", STATUS_COLOURS))
 with st.expander("The evidence of each promise in full"):
     for p in kept["promises"]:
@@ -38,7 +38,7 @@ with st.expander("The evidence of each promise in full"):
 st.download_button(
     "Download the promises report (HTML, printable)", html_report(kept),
     file_name=f"privacy-promises-{kept['as_of']}.html", mime="text/html", key="promises-report",
-)  # fmt: skip
+)
 for spec in pages_for(user.role):
     if spec.title in {p["page"] for p in kept["promises"]} and spec.file != "views/privacy.py":
         st.page_link(spec.file, label=f"Details: {spec.title}", icon=spec.icon)
@@ -55,7 +55,7 @@ if not verification.ok:
 st.subheader("Record of processing (Art. 30)")
 st.caption("Every warehouse table and column; a test fails when one exists without an entry here.")
 tables = [{"table": t.name, "purpose": t.purpose, "legal_basis": t.legal_basis, "category": t.category,
-           "retention": t.retention, "columns": len(t.columns)} for t in INVENTORY]  # fmt: skip
+           "retention": t.retention, "columns": len(t.columns)} for t in INVENTORY]
 show_table(tables, "record_of_processing")
 chosen = st.selectbox("Columns of", [t.name for t in INVENTORY], key="inv-table")
 table = next(t for t in INVENTORY if t.name == chosen)
@@ -64,13 +64,13 @@ show_table(pl.DataFrame({"column": list(table.columns), "meaning": list(table.co
 st.subheader("Record of processing by activity (Art. 30(1))")
 st.caption("Each processing activity with its purposes, data subjects, personal data, recipients, transfers, time "
            "limits and security measures, and the tables above that it uses; `vcar inventory --by-activity` prints "
-           "the same.")  # fmt: skip
+           "the same.")
 show_table(activities.record(cfg), "record_of_processing_by_activity",
-           headings={"activity": "Activity", "tables": "Tables", **activities.HEADINGS})  # fmt: skip
+           headings={"activity": "Activity", "tables": "Tables", **activities.HEADINGS})
 st.download_button(
     "Download the record by activity (HTML, printable)", activities.html_record(cfg, today.isoformat()),
     file_name=f"record-of-processing-{today}.html", mime="text/html", key="activities-report",
-)  # fmt: skip
+)
 
 st.subheader("Retention")
 due = loaders.retention_due(today)
@@ -89,7 +89,7 @@ show_table([{"table": k, "rows_past_retention": v} for k, v in due.items()], "re
 st.subheader("Raw logs under both laws")
 st.caption("The oldest raw log file of each folder of the log_folders setting: a China site's logs are kept at least "
            "six months (Cybersecurity Law Art. 21), every folder's no longer than raw_log_max_days "
-           f"({cfg.raw_log_max_days} days; GDPR Art. 5(1)(e), PIPL Art. 19).")  # fmt: skip
+           f"({cfg.raw_log_max_days} days; GDPR Art. 5(1)(e), PIPL Art. 19).")
 show_table(loaders.raw_log_folders(), "raw_log_folders", colours=("status", STATUS_COLOURS))
 
 st.subheader("Open and sealed days")
@@ -106,7 +106,7 @@ show_table(loaders.sealed_merges(), "sealed_merges")
 st.subheader("Ingest runs and rejected lines")
 status = loaders.warehouse_status()
 st.caption(f"Schema version {status['schema_version'] or 0}; {status['runs'] or 0:,} runs; the last successful load "
-           f"{when(status['last_run_at'], cfg)}.")  # fmt: skip
+           f"{when(status['last_run_at'], cfg)}.")
 show_table(loaders.ingest_runs(), "ingest_runs")
 st.caption(
     "Lines that gave no event: rejected (they failed to parse), or not a request at all (a connection "

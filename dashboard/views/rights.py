@@ -26,7 +26,7 @@ FORM_LABELS = {
     "status": "New status", "identity_verified": "Identity verified on", "extend": "Extend by two months",
     "reason": "Reason for the extension", "received": "Received on", "email": "Subject's e-mail", "phone": "Phone",
     "type": "Type", "channel": "Channel", "owner": "Owner",
-}  # fmt: skip
+}
 UNCHANGED, NOBODY = "(unchanged)", "(nobody)"
 
 user = require_page("views/rights.py")
@@ -44,13 +44,13 @@ frame = loaders.rights(as_of, open_only)
 SHOWN = ("request_id", "type", "status", "sla_state", "days_left", "deadline", "received_on", "closed_on", "owner")
 STATE_ORDER = ["overdue", "at_risk", "paused", "on_track", "done_late", "done_on_time"]
 STATE_COLOURS = {"overdue": "#f8d0d0", "at_risk": "#fde9c4", "paused": "#e4e4ec", "on_track": "#d8f0dc",
-                 "done_late": "#f3dede", "done_on_time": "#e6f4ea"}  # fmt: skip
+                 "done_late": "#f3dede", "done_on_time": "#e6f4ea"}
 summary = loaders.rights_summary(as_of)
 for state, banner in (("overdue", st.error), ("at_risk", st.warning)):
     late = [r for r in summary["attention"] if r["sla_state"] == state]
     if late:
         named = "; ".join(f"`{r['request_id']}` {r['standing']}, deadline {r['deadline']}, owner "
-                          f"{r['owner'] or 'nobody'}" for r in late)  # fmt: skip
+                          f"{r['owner'] or 'nobody'}" for r in late)
         banner(f"{label(state)}: {named}.")
 lost = owner_lost_right(cfg, frame.to_dicts()) if frame.height else []
 if lost:  # the owner was disabled, removed or given a role that cannot open this page (etl/admin/lifecycle.py)
@@ -58,7 +58,7 @@ if lost:  # the owner was disabled, removed or given a role that cannot open thi
 if summary["received_by_month"]:
     cols = st.columns(5)
     for col, key in zip(cols, ("open_requests", "at_risk", "overdue", "on_time_share", "median_days_to_close"),
-                        strict=True):  # fmt: skip
+                        strict=True):
         title = label(key) + (f", last {summary['window_days']} days" if key == "on_time_share" else "")
         col.metric(title, display(key, summary[key]))
 
@@ -71,7 +71,7 @@ if frame.height:
         "request_id", "type", "status", "sla_state", "days_left", "deadline", "due_date", "statutory_deadline",
         "extended_deadline", "deadline_provisional", "received_on", "paused_from", "paused_until", "closed_on",
         "channel", "owner",
-    )  # fmt: skip
+    )
     st.caption(
         "Sorted by days left (overdue first, paused last); coloured by SLA state. The download also holds "
         "the due date (15 business days), the legal and extended deadlines and the identity check's dates."
@@ -113,12 +113,12 @@ if request_id:
             "New status", [UNCHANGED, *rights.STATUSES], key=f"upd-status-{request_id}", format_func=words
         )
         verified = st.date_input("Identity verified on", value=current["identity_verified_on"], max_value=today,
-                                 key=f"upd-verified-{request_id}")  # fmt: skip
+                                 key=f"upd-verified-{request_id}")
         extend = st.checkbox("Extend by two months (the subject is told today)", key=f"upd-extend-{request_id}")
         reason = st.text_input("Reason for the extension", key=f"upd-reason-{request_id}")
         note = st.text_input("Note (e-mails and numbers are masked)", key=f"upd-note-{request_id}")
         owner = st.selectbox(f"Owner (now {current['owner'] or 'nobody'})", [UNCHANGED, NOBODY, *loaders.staff()],
-                             key=f"upd-owner-{request_id}")  # fmt: skip
+                             key=f"upd-owner-{request_id}")
         if st.form_submit_button("Save"):
             try:
                 rights.update(
@@ -126,7 +126,7 @@ if request_id:
                     identity_verified=verified if verified != current["identity_verified_on"] else None,
                     extend=extend, reason=reason or None, note=note or None, actor=actor,
                     owner={UNCHANGED: None, NOBODY: ""}.get(owner, owner),
-                )  # fmt: skip
+                )
                 st.session_state["rights-saved"] = f"{request_id} updated."
                 st.rerun()  # the banner, the register and the timeline above were drawn before the change
             except FieldError as exc:
@@ -145,7 +145,7 @@ with st.form("add-request", clear_on_submit=True):
     if st.form_submit_button("Register"):
         try:
             new = rights.add(cfg, type_=kind, received=received, email=email or None, phone=phone or None,
-                             channel=channel, actor=actor)  # fmt: skip
+                             channel=channel, actor=actor)
             st.session_state["rights-saved"] = f"Registered {new.request_id}."
             st.rerun()
         except FieldError as exc:
@@ -176,13 +176,13 @@ if go and who.strip():
             st.success(f"{len(data['inquiries'])} inquiries and {len(data['rights_requests'])} requests held.")
             st.download_button("Download the export (JSON)", json.dumps(data, ensure_ascii=False, indent=2,
                                default=str).encode("utf-8"), file_name="subject-export.json",
-                               mime="application/json", key="subject-download")  # fmt: skip
+                               mime="application/json", key="subject-download")
         elif confirm.strip() != "ERASE":
             st.error("Erasure cannot be undone: type ERASE to confirm.")
         else:
             result = erase(cfg, actor=actor, **ident)
             st.success(f"{result['inquiries_anonymized']} inquiries anonymized, {result['rights_requests_unlinked']} "
-                       "requests unlinked.")  # fmt: skip
+                       "requests unlinked.")
     except FieldError as exc:
         st.error(exc.in_words({"email": "E-mail or phone", "phone": "E-mail or phone"}))
     except VcarError as exc:

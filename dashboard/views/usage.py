@@ -37,7 +37,7 @@ if not report["pageviews"] and not report["visits"]:
     controls.empty_notice("usage", view, "visits", first, last)
 if view.filters:
     st.caption("Filtered: " + ", ".join(f"{label(k)} {v}" for k, v in view.filters.items()) + ". The request and bot "
-               "counts and the hourly series are not split by filters.")  # fmt: skip
+               "counts and the hourly series are not split by filters.")
 
 
 def shown(key: str, value: float | None) -> str:
@@ -65,7 +65,7 @@ def change(key: str) -> dict:
 
 cols = st.columns(6)
 for col, key in zip(cols, ("visitors", "visits", "pageviews", "views_per_visit", "bounce_rate", "visit_duration_s"),
-                    strict=True):  # fmt: skip
+                    strict=True):
     col.metric(label(key), shown(key, report[key]), **change(key))
 for note in (controls.coverage_note(view, first, last), controls.comparison_note(view, first, last)):
     if note:
@@ -78,11 +78,11 @@ if series:
     fig = go.Figure()
     for line in series_lines(series, measures):  # one colour per series in every view; partial periods dotted
         fig.add_scatter(x=line["x"], y=line["y"], name=line["name"], legendgroup=line["name"], mode="lines+markers",
-                        line={"color": line["colour"], "dash": line["dash"]}, showlegend=line["legend"])  # fmt: skip
+                        line={"color": line["colour"], "dash": line["dash"]}, showlegend=line["legend"])
     fig.update_layout(legend_title_text="", xaxis_title="", yaxis_title="", height=320, **time_axis(series, grain_key))
     st.plotly_chart(fig, width="stretch")
     for note in (partial_note(series, grain_key), clock_change_note(series), "The hourly series is not split by "
-                 "filters." if grain_key == "hour" and view.filters else None):  # fmt: skip
+                 "filters." if grain_key == "hour" and view.filters else None):
         if note:
             st.caption(note)
 else:
@@ -104,7 +104,7 @@ with right:
     if devices.height:
         pie = px.pie(devices, names="device", values="visitors", hole=0.5, color="device",
                      labels={"device": label("device"), "visitors": label("visitors")},
-                     color_discrete_map=colours(devices["device"], DIMENSION_BY_KEY["device"].values))  # fmt: skip
+                     color_discrete_map=colours(devices["device"], DIMENSION_BY_KEY["device"].values))
         st.plotly_chart(pie, width="stretch")
     st.subheader("Browsers")
     show_table(report["browsers"], "browsers", k_min=suppress, page_width=HALF_WIDTH)

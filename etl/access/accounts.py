@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +65,7 @@ def hash_password(name: str, password: str) -> str:
 
 
 @contextlib.contextmanager
-def edited_users(secrets_dir: Path) -> Iterator[dict]:
+def edited_users(secrets_dir: Path) -> Generator[dict, None, None]:
     """The users file, read and written back under a lock (account changes from the CLI and the dashboard)."""
     from etl.core.keystore import exclusive
 

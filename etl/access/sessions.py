@@ -115,7 +115,7 @@ def listing(secrets_dir: Path, idle_minutes: int) -> list[dict]:
     now, idle = _now(), dt.timedelta(minutes=idle_minutes)
     live = {key: e for key, e in _load(secrets_dir).items() if now - dt.datetime.fromisoformat(e["last_seen"]) <= idle}
     rows = [{"id": key[:12], "name": e["name"], "role": e["role"], "since": e["issued"], "last_seen": e["last_seen"]}
-            for key, e in live.items()]  # fmt: skip
+            for key, e in live.items()]
     return sorted(rows, key=lambda row: row["last_seen"], reverse=True)
 
 

@@ -37,14 +37,14 @@ def write_streamlit_secrets(cfg) -> Path | None:
     secret_path = cfg.secrets_dir / CLIENT_SECRET_FILE
     if not secret_path.is_file():
         raise ConfigError(f"setting oidc_issuer (VCAR_OIDC_ISSUER) needs the client secret in {secret_path} "
-                          "(one line, mode 0600)")  # fmt: skip
+                          "(one line, mode 0600)")
     secret = keystore.read_private(secret_path).decode("utf-8").strip()
     cookie = keystore.key(cfg.secrets_dir, "oidc_cookie").hex()
     values = {
         "redirect_uri": cfg.public_url.rstrip("/") + "/oauth2callback", "cookie_secret": cookie,
         "client_id": cfg.oidc_client_id, "client_secret": secret,
         "server_metadata_url": cfg.oidc_issuer.rstrip("/") + "/.well-known/openid-configuration",
-    }  # fmt: skip
+    }
     text = "[auth]\n" + "".join(f"{k} = {json.dumps(values[k])}\n" for k in ("redirect_uri", "cookie_secret"))
     text += f"\n[auth.{PROVIDER}]\n" + "".join(
         f"{k} = {json.dumps(values[k])}\n" for k in ("client_id", "client_secret", "server_metadata_url")

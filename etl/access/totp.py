@@ -71,7 +71,7 @@ def provisioning_uri(secret: str, name: str) -> str:
     """The ``otpauth://`` address an authenticator app reads from the QR code."""
     label = quote(f"{ISSUER}:{name}")
     return f"otpauth://totp/{label}?" + urlencode({"secret": secret, "issuer": ISSUER, "digits": DIGITS,
-                                                   "period": STEP_SECONDS, "algorithm": "SHA1"})  # fmt: skip
+                                                   "period": STEP_SECONDS, "algorithm": "SHA1"})
 
 
 def qr_svg(uri: str) -> str:
@@ -112,7 +112,7 @@ def new_recovery_codes() -> list[str]:
     """Ten codes such as ``k3m9-x2qa-7hp4`` (60 bits each), shown once."""
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     return ["-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3))
-            for _ in range(RECOVERY_CODES)]  # fmt: skip
+            for _ in range(RECOVERY_CODES)]
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def confirm_enrolment(secrets_dir: Path, name: str, enrolment: Enrolment, code: 
     with keystore.exclusive(secrets_dir / LOCK_FILE):
         data = _load(secrets_dir)
         data[name] = {"secret": enrolment.secret, "last_step": step, "recovery": hashes,
-                      "enrolled_at": clock.wall().isoformat(timespec="seconds")}  # fmt: skip
+                      "enrolled_at": clock.wall().isoformat(timespec="seconds")}
         _save(secrets_dir, data)
     return True
 

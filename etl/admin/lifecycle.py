@@ -68,7 +68,7 @@ def accounts(cfg: Settings) -> list[dict[str, Any]]:
     return [{"name": name, "role": entry["role"], "status": _status(cfg, name, entry),
              "two_factor": totp.enrolled(cfg.secrets_dir, name), "last_sign_in": entry.get("last_sign_in"),
              "reset_pending": "reset" in entry, "sessions": open_sessions.count(name)}
-            for name, entry in sorted(users.items())]  # fmt: skip
+            for name, entry in sorted(users.items())]
 
 
 def _status(cfg: Settings, name: str, entry: dict) -> str:
@@ -97,7 +97,7 @@ def _target(cfg: Settings, name: str, reassign_to: str | None) -> str | None:
     roles = {u.name: u.role for u in list_users(cfg.secrets_dir)}
     if reassign_to == name or roles.get(reassign_to) not in RIGHTS_ROLES:
         raise FieldError("reassign_to", f"{reassign_to[:40]!r} is not another enabled account of role "
-                                        f"{' or '.join(sorted(RIGHTS_ROLES))}")  # fmt: skip
+                                        f"{' or '.join(sorted(RIGHTS_ROLES))}")
     return reassign_to
 
 
@@ -108,7 +108,7 @@ def _hand_over(cfg: Settings, change: Change, target: str | None, actor: str) ->
     if not cfg.warehouse.exists():
         return
     owned = [row["request_id"] for row in rights.listing(cfg, as_of=clock.today(cfg.tz), open_only=True)
-             if row["owner"] == change.name]  # fmt: skip
+             if row["owner"] == change.name]
     for request_id in owned:
         if target:
             rights.update(cfg, request_id, owner=target, actor=actor)

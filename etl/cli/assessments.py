@@ -11,7 +11,7 @@ from etl.cli.common import JsonFlag, emit, parse_date, say, settings, with_wareh
 from etl.core.words import text_table, words
 
 assessments_app = typer.Typer(help="Personal-information impact assessments (PIPL Art. 55-56), kept three years.",
-                              no_args_is_help=True)  # fmt: skip
+                              no_args_is_help=True)
 
 
 @assessments_app.command("add")
@@ -27,7 +27,7 @@ def assessments_add(
     from etl.compliance.assessments import add
 
     row = add(settings(), activity=activity, assessed_on=parse_date(assessed, "--assessed"), conclusion=conclusion,
-              next_review=parse_date(next_review, "--next-review"), summary=summary)  # fmt: skip
+              next_review=parse_date(next_review, "--next-review"), summary=summary)
     emit(row, as_json, f"{row['assessment_id']}: {words(activity)}, {words(conclusion)}, next review {next_review}")
 
 
@@ -41,6 +41,6 @@ def assessments_list(as_json: JsonFlag = False) -> None:
         typer.echo(json.dumps({"assessments": rows}, ensure_ascii=False, default=str))
         return
     lines = [[r["assessment_id"], r["activity"], str(r["assessed_on"]), r["conclusion"], str(r["next_review"])]
-             for r in rows]  # fmt: skip
+             for r in rows]
     say("\n".join(text_table(["Assessment", "Activity", "Assessed", "Conclusion", "Next review"], lines)) if rows
-        else "no impact assessment registered")  # fmt: skip
+        else "no impact assessment registered")

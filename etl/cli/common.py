@@ -77,10 +77,10 @@ def with_warehouse() -> Settings:
     nearest = next((folder for folder in cfg.warehouse.parents if folder.exists()), None)
     if nearest is not None and not nearest.is_dir():  # a wrong setting, not data yet to load
         raise ConfigError(f"setting warehouse (VCAR_WAREHOUSE): {nearest} is a file, so {cfg.warehouse} cannot be "
-                          "a warehouse in it")  # fmt: skip
+                          "a warehouse in it")
     if not cfg.warehouse.exists():
         raise InputError(f"setting warehouse (VCAR_WAREHOUSE): no warehouse at {cfg.warehouse}; load data first "
-                         "with vcar ingest logs PATH, or point the setting at the existing one")  # fmt: skip
+                         "with vcar ingest logs PATH, or point the setting at the existing one")
     return cfg
 
 

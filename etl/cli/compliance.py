@@ -27,7 +27,7 @@ def audit_verify(as_json: JsonFlag = False) -> None:
         result = audit.verify(con)
     payload = {"entries": result.entries, "ok": result.ok, "first_broken": result.first_broken, "reason": result.reason}
     human = (f"audit chain intact: {count(result.entries)} entries" if result.ok
-             else f"audit chain broken at entry {result.first_broken}: {result.reason}")  # fmt: skip
+             else f"audit chain broken at entry {result.first_broken}: {result.reason}")
     emit(payload, as_json, human)
     if not result.ok:
         raise typer.Exit(1)
@@ -55,7 +55,7 @@ def promises(
     result = evaluate(cfg, day, regime)
     lines = [f"privacy policy {result['policy_version']}, as of {result['as_of']} ({regime}):"]
     lines += [f"  {words(p['status']):<11} {p['regime'].upper():<4} {p['id']} (section {p['section']}): {p['summary']}"
-              for p in result["promises"]]  # fmt: skip
+              for p in result["promises"]]
     emit(result, as_json, "\n".join(lines))
     if fail_on is not None and SEVERITY[worst(result)] >= SEVERITY[fail_on]:
         raise typer.Exit(1)
@@ -122,4 +122,4 @@ def retention(
         f"{counted(len(result['salts_destroyed']), 'salt')}; {counted(len(result['open_days']), 'day')} stay"
         f"{'s' if len(result['open_days']) == 1 else ''} open"
         + (f" (the next is sealed at {local_time(next_seal, cfg.tz)}, {cfg.timezone})" if next_seal else "")
-    ))  # fmt: skip
+    ))

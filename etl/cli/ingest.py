@@ -59,7 +59,7 @@ def _progress_bar(after_seconds: float = 1.0):
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} lines read"),
-                   TimeElapsedColumn(), console=Console(stderr=True), transient=True)  # fmt: skip
+                   TimeElapsedColumn(), console=Console(stderr=True), transient=True)
     task = bar.add_task("reading", total=None)
     started = time.monotonic()
 

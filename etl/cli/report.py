@@ -45,10 +45,10 @@ def report_usage(
 
     start, end = window(date_from, date_to)
     filters = checked_filters({"country": country, "region": region, "device": device, "browser": browser,
-                               "source": source, "page": page})  # fmt: skip
+                               "source": source, "page": page})
     report = usage_report(with_warehouse(), start, end, limit, filters)
     shown = {key: display(key, report[key]) for key in ("visitors", "visits", "pageviews", "bounce_rate", "requests",
-                                                          "bot_requests")}  # fmt: skip
+                                                          "bot_requests")}
     human = (
         f"{report['from']} .. {report['to']} ({report['timezone']}): {shown['visitors']} visitors, "
         f"{shown['visits']} visits, {shown['pageviews']} pageviews, bounce rate {shown['bounce_rate']}; "
@@ -72,7 +72,7 @@ def report_inquiries(
 
     place = checked_filters({"country": country, "region": region})
     report = inquiries_report(with_warehouse(), *window(date_from, date_to), country=place["country"],
-                              region=place["region"])  # fmt: skip
+                              region=place["region"])
     f, first = report["funnel"], report["first_response"]
     human = (
         f"{report['from']} .. {report['to']}: {display('visitors', f['visitors'])} visitors -> "
@@ -103,7 +103,7 @@ def report_rights(
     cfg = with_warehouse()
     report = rights_report(cfg, as_of_day(as_of, cfg), window_days)
     shown = {key: display(key, report[key]) for key in ("open_requests", "at_risk", "overdue", "on_time_share",
-                                                         "median_days_to_close")}  # fmt: skip
+                                                         "median_days_to_close")}
     human = (
         f"as of {report['as_of']}: {shown['open_requests']} open, {shown['at_risk']} at risk, {shown['overdue']} "
         f"overdue; last {window_days} days: on time {shown['on_time_share']}, median days to close "

@@ -12,7 +12,7 @@ from etl.cli.common import JsonFlag, as_of_day, emit, parse_date, say, settings,
 from etl.core.words import count, counted, text_table, words
 
 rights_app = typer.Typer(help="The data-subject rights register (GDPR Art. 15-22) and its deadlines.",
-                         no_args_is_help=True)  # fmt: skip
+                         no_args_is_help=True)
 
 
 @rights_app.command("import")
@@ -36,7 +36,7 @@ def rights_add(
             help="access | rectification | erasure | restriction | portability | objection | withdraw_consent"
             " | explanation (PIPL Art. 48)",
         ),
-    ],  # fmt: skip
+    ],
     received: Annotated[str, typer.Option(help="Day of receipt (YYYY-MM-DD).")],
     email: Annotated[str | None, typer.Option(help="The subject's e-mail (stored only as a keyed hash).")] = None,
     phone: Annotated[str | None, typer.Option(help="The subject's phone (stored only as a keyed hash).")] = None,
@@ -49,7 +49,7 @@ def rights_add(
 
     cfg = settings()
     request = rights.add(cfg, type_=type_, received=parse_date(received, "--received"), email=email, phone=phone,
-                         channel=channel, country=country)  # fmt: skip
+                         channel=channel, country=country)
     row = rights.describe(request, cfg, as_of_day(None, cfg))
     emit(
         row,
@@ -65,7 +65,7 @@ def rights_update(
     request_id: Annotated[str, typer.Argument(help="The request id, e.g. DSR-2026-0007.")],
     status: Annotated[
         str | None, typer.Option(help="awaiting_identity | in_progress | extended | completed | rejected | withdrawn")
-    ] = None,  # fmt: skip
+    ] = None,
     identity_verified: Annotated[str | None, typer.Option(help="Day the identity was verified (YYYY-MM-DD).")] = None,
     extend: Annotated[bool, typer.Option("--extend", help="Extend by two months (told the subject today).")] = False,
     reason: Annotated[
@@ -83,11 +83,11 @@ def rights_update(
     cfg = settings()
     verified = parse_date(identity_verified, "--identity-verified") if identity_verified else None
     request = rights.update(cfg, request_id, status=status, identity_verified=verified, extend=extend, reason=reason,
-                            note=note, owner=owner)  # fmt: skip
+                            note=note, owner=owner)
     row = rights.describe(request, cfg, as_of_day(None, cfg))
     deadline = row["deadline"] or "none while the identity is awaited"
     emit(row, as_json, f"{request_id}: {words(row['status'])}, {words(row['sla_state'])}, deadline {deadline}, owner "
-                       f"{row['owner'] or 'nobody'}")  # fmt: skip
+                       f"{row['owner'] or 'nobody'}")
 
 
 @rights_app.command("list")
@@ -112,7 +112,7 @@ def rights_list(
         headers = ["Request", "Law", "Type", "Status", "Due", "Legal deadline", "SLA state", "Days left", "Owner"]
         lines = [[r["request_id"], r["regime"].upper(), words(r["type"]), words(r["status"]), str(r["due_date"] or ""),
                   str(r["statutory_deadline"] or ""), words(r["sla_state"]),
-                  "" if r["days_left"] is None else count(r["days_left"]), r["owner"] or ""] for r in rows]  # fmt: skip
+                  "" if r["days_left"] is None else count(r["days_left"]), r["owner"] or ""] for r in rows]
         say("\n".join(f"  {line}" for line in text_table(headers, lines)))
         note = provisional_note(rows)
         if note:

@@ -98,7 +98,7 @@ def _serve(port: int, host: str, secrets_file: Path | None = None) -> None:
         "--client.toolbarMode", "minimal", "--server.runOnSave", "false",
         # dashboard/static/ (the world map's outline) served by the app itself: no CDN, which may be unreachable
         "--server.enableStaticServing", "true",
-    ]  # fmt: skip
+    ]
     if secrets_file is not None:  # company single sign-on: Streamlit's [auth] section, kept in secrets_dir
         cmd += ["--secrets.files", str(secrets_file)]
     say(f"dashboard: http://{'localhost' if host in ('0.0.0.0', '::') else host}:{port}")

@@ -50,4 +50,4 @@ def subject_erase(
         raise ConfigError("subject erase cannot be undone: add --yes to confirm")
     result = erase(settings(), email=email, phone=phone)
     emit(result, as_json, f"{result['subject']}: {result['inquiries_anonymized']} inquiries anonymized, "
-                          f"{result['rights_requests_unlinked']} rights requests unlinked")  # fmt: skip
+                          f"{result['rights_requests_unlinked']} rights requests unlinked")

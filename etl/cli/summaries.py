@@ -37,7 +37,7 @@ def digest(
     if dry_run:
         if as_json:
             typer.echo(json.dumps(mail.as_dict() | {"sent": False, "text": mail.text(), "html": mail.html()},
-                                  ensure_ascii=False))  # fmt: skip
+                                  ensure_ascii=False))
         else:
             typer.echo(f"Subject: [vcar] {mail.subject}\n\n{mail.text()}", nl=False)
         return
@@ -46,7 +46,7 @@ def digest(
 
     audit.record(cfg, audit.cli_actor(), "digest.sent", role, {"as_of": day.isoformat(), "recipients": len(addresses)})
     emit(mail.as_dict() | {"sent": True, "recipients": len(addresses)}, as_json,
-         f"{role} digest of {day} sent to {len(addresses)} recipients through {server}")  # fmt: skip
+         f"{role} digest of {day} sent to {len(addresses)} recipients through {server}")
 
 
 def overview(
@@ -70,7 +70,7 @@ def overview(
     for section in shown["sections"]:
         lines += ["", section["title"], "-" * len(section["title"])]
         lines += [f"{tile['label']}: {tile['value']}" + (f" ({tile['delta']})" if tile["delta"] else "")
-                  for row in section["tiles"] for tile in row]  # fmt: skip
+                  for row in section["tiles"] for tile in row]
         lines += [section["note"]] if section["note"] else []
         for table in section["tables"]:
             lines += ["", f"{table['title']}:"]

@@ -47,14 +47,14 @@ def users_list(as_json: JsonFlag = False) -> None:
     found = accounts(cfg)
     rows = [[a["name"], a["role"], a["status"] + (", reset pending" if a["reset_pending"] else ""),
              "yes" if a["two_factor"] else "no", local_time(a["last_sign_in"], cfg.tz), str(a["sessions"])]
-            for a in found]  # fmt: skip
+            for a in found]
     headers = ["User", "Role", "Status", "Two-factor", f"Last sign-in ({cfg.timezone})", "Sessions"]
     emit({"users": found}, as_json, "\n".join(text_table(headers, rows)) if found else "no users")
 
 
 UserName = Annotated[str, typer.Argument(help="The account's login name (vcar users list).")]
 REASSIGN_HELP = ("Give its open rights requests to this compliance or admin account; without it they are flagged as "
-                 "owner lost the right.")  # fmt: skip
+                 "owner lost the right.")
 ReassignTo = Annotated[str | None, typer.Option(help=REASSIGN_HELP)]
 
 
@@ -89,7 +89,7 @@ def users_remove(name: UserName, reassign_to: ReassignTo = None, as_json: JsonFl
 def users_role(
     name: UserName, role: Annotated[str, typer.Argument(help="marketing | manager | compliance | admin")],
     reassign_to: ReassignTo = None, as_json: JsonFlag = False,
-) -> None:  # fmt: skip
+) -> None:
     """Change an account's role; its sessions end."""
     _account_change("set_role", name, as_json, role=role, reassign_to=reassign_to)
 
@@ -116,4 +116,4 @@ def users_reset(
     done = lifecycle.reset(cfg, name, actor=audit.cli_actor(), two_factor=two_factor)
     until = local_time(done.expires, cfg.tz) + f" {cfg.timezone}"
     emit(done.change.as_dict() | {"code": done.code, "expires": done.expires.isoformat()}, as_json,
-         f"{done.change.summary()}\nreset code for {name}, valid once until {until}: {done.code}")  # fmt: skip
+         f"{done.change.summary()}\nreset code for {name}, valid once until {until}: {done.code}")

@@ -106,7 +106,7 @@ ACTIVITIES: tuple[Activity, ...] = (
         ("audit_log", "ingest_runs", "schema_version", "impact_assessments"),
         "users.json, login lock-out state, audit entries waiting for a locked warehouse",
     ),
-)  # fmt: skip
+)
 
 
 def activities_of(table: str) -> list[str]:
@@ -142,7 +142,7 @@ def record(cfg: Settings) -> list[dict[str, str]]:
          "retention": a.retention(cfg), "security": a.security, "tables": ", ".join(a.tables),
          "secrets_dir": a.secrets} | pipl[a.key]
         for a in ACTIVITIES
-    ]  # fmt: skip
+    ]
 
 
 HEADINGS = {
@@ -153,7 +153,7 @@ HEADINGS = {
     "pipl_legal_basis": "PIPL legal basis (Art. 13)",
     "assessment_required": "Impact assessment required (PIPL Art. 55)",
     "assessment": "Impact assessment held (PIPL Art. 56)", "processed_in": "Where the data is processed",
-}  # fmt: skip
+}
 
 
 def html_record(cfg: Settings, as_of: str) -> str:
@@ -182,7 +182,7 @@ def html_record(cfg: Settings, as_of: str) -> str:
 def _table_html(table: Table) -> str:
     columns = "".join(f"<tr><td>{_e(c)}</td><td>{_e(m)}</td></tr>" for c, m in table.columns.items())
     return (f"<p><b>{_e(table.name)}</b>: {_e(table.purpose)} ({_e(table.category)}; {_e(table.legal_basis)}; "
-            f"kept {_e(table.retention)})</p><table>{columns}</table>")  # fmt: skip
+            f"kept {_e(table.retention)})</p><table>{columns}</table>")
 
 
 def _e(value: object) -> str:

@@ -37,7 +37,7 @@ CHINESE_DATA = ("web_analytics", "inquiries", "rights_requests")  # activities t
 
 
 def add(cfg: Settings, *, activity: str, assessed_on: dt.date, conclusion: str, next_review: dt.date,
-        summary: str | None = None, actor: str | None = None) -> dict[str, Any]:  # fmt: skip
+        summary: str | None = None, actor: str | None = None) -> dict[str, Any]:
     """Register an assessment; the activity must be one of the record's, the review after the assessment."""
     from etl.compliance.rights import mask_note
 
@@ -58,10 +58,10 @@ def add(cfg: Settings, *, activity: str, assessed_on: dt.date, conclusion: str, 
         number = 1 + max((int(n) for n in used if n.isdigit()), default=0)
         row: dict[str, Any] = {"assessment_id": f"{prefix}{number:04d}", "activity": activity,
                                "assessed_on": assessed_on, "conclusion": conclusion, "next_review": next_review,
-                               "summary": mask_note(summary)}  # fmt: skip
+                               "summary": mask_note(summary)}
         queries.run(con, "assessments/insert.sql", now=clock.now(), **row)
         audit.append(con, actor or audit.cli_actor(), "assessment.add", str(row["assessment_id"]),
-                     {k: str(v) for k, v in row.items() if k != "assessment_id"})  # fmt: skip
+                     {k: str(v) for k, v in row.items() if k != "assessment_id"})
     return row
 
 
@@ -111,7 +111,7 @@ def pipl_record(cfg: Settings, as_of: dt.date) -> dict[str, dict[str, str]]:
             "assessment": f"{held['assessment_id']} of {held['assessed_on']}, {held['conclusion']}, next review "
             f"{held['next_review']}" if held else "none",
             "processed_in": where,
-        }  # fmt: skip
+        }
     return out
 
 
@@ -122,10 +122,10 @@ def impact_assessments(ctx: Context) -> Finding:
     missing = sorted(k for k, row in held.items() if row is None)
     stale = sorted(k for k, row in held.items() if row is not None and row["next_review"] < ctx.as_of)
     evidence = {"required": needed, "held": {k: r and r["assessment_id"] for k, r in held.items()},
-                "missing": missing, "review_overdue": stale, "assessments": len(rows)}  # fmt: skip
+                "missing": missing, "review_overdue": stale, "assessments": len(rows)}
     if missing:
         return Finding(BROKEN, f"no impact assessment for {', '.join(missing)} (required: "
-                               f"{'; '.join(needed[k] for k in missing[:1])})", evidence)  # fmt: skip
+                               f"{'; '.join(needed[k] for k in missing[:1])})", evidence)
     if stale:
         return Finding(AT_RISK, f"review overdue for {', '.join(stale)}", evidence)
     words = f"{len(needed)} activities need one, each assessed" if needed else "no activity needs one now (Art. 55)"

@@ -46,7 +46,7 @@ def append(con, actor: str, action: str, obj: str, detail: dict[str, Any] | None
     text = json.dumps(detail or {}, sort_keys=True, ensure_ascii=False, default=str)
     digest = entry_hash(prev, seq, at, actor, action, obj, text)
     queries.run(con, "audit/append.sql", seq=seq, logged_at=at, actor=actor, action=action, object=obj, detail=text,
-                prev_hash=prev, hash=digest)  # fmt: skip
+                prev_hash=prev, hash=digest)
     return seq
 
 

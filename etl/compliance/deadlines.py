@@ -89,7 +89,7 @@ def provisional_reason(first: dt.date, last: dt.date, calendars: Sequence) -> st
             years = ", ".join(str(y) for y in range(max(first.year, until + 1), last.year + 1))
             return (f"{cal.country} holidays of {years} are estimates: {DECREED_YEARLY[cal.country]} has "
                     f"not published them in the installed calendar (holidays {version('holidays')}, official "
-                    f"to {until})")  # fmt: skip
+                    f"to {until})")
     return None
 
 
@@ -136,7 +136,7 @@ def compute(
         # asking for identity pauses a clock that is still running, not one that already ran out: a request
         # asked about only after its deadline stays overdue (and is judged from its receipt)
         first_due = min(add_business_days(received, PROMISE_BUSINESS_DAYS, calendars),
-                        statutory_deadline(received, calendars))  # fmt: skip
+                        statutory_deadline(received, calendars))
         asked = asked and identity_requested <= first_due
     paused_from = (identity_requested or received) if asked else None
     start = identity_verified if paused_from else received
@@ -152,7 +152,7 @@ def compute(
     provisional = provisional_reason(start, max(due, legal, extended or legal), calendars)
     days_left, business_left, state = judge(deadline, status, closed, as_of, calendars)
     return Deadlines(start, paused_from, identity_verified, due, legal, extended, deadline, days_left, business_left,
-                     state, provisional)  # fmt: skip
+                     state, provisional)
 
 
 def judge(

@@ -19,7 +19,7 @@ SEVERITY = {KEPT: 0, NOT_CHECKED: 0, AT_RISK: 1, BROKEN: 2}
 EEA = frozenset({
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU",
     "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
-})  # fmt: skip
+})
 # Countries with an EU adequacy decision (GDPR Art. 45) for private processors: data may go there like within the
 # EU. The United States' decision covers only certified companies, so it is not listed.
 ADEQUATE = frozenset({"AD", "AR", "CA", "FO", "GG", "IL", "IM", "JP", "JE", "NZ", "KR", "CH", "GB", "UY"})

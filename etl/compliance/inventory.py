@@ -32,7 +32,7 @@ class Table:
 _VISIT_DIMENSIONS = {
     "country": "country", "region": "region", "device": "device", "browser": "browser", "os": "OS",
     "source": "source (of the visit)", "source_kind": "source kind", "utm_campaign": "campaign",
-}  # fmt: skip
+}
 _AGG_WEB = "service operation and experience improvement from web-server log data (privacy policy, log data)"
 
 INVENTORY: list[Table] = [
@@ -62,7 +62,7 @@ INVENTORY: list[Table] = [
             "file_key": "which log file",
             "line_no": "line in that file",
         },
-    ),  # fmt: skip
+    ),
     Table(
         "visits",
         "visits (sessions) derived from events",
@@ -87,7 +87,7 @@ INVENTORY: list[Table] = [
             "browser": "browser family",
             "os": "OS family",
         },
-    ),  # fmt: skip
+    ),
     Table(
         "user_agents",
         "user-agent dimension: device, browser, OS and bot class per distinct UA",
@@ -105,7 +105,7 @@ INVENTORY: list[Table] = [
             "bot_name": "crawler name",
             "bot_reason": "bot reason",
         },
-    ),  # fmt: skip
+    ),
     Table(
         "log_files",
         "ingest manifest: what was loaded from each log file",
@@ -124,7 +124,7 @@ INVENTORY: list[Table] = [
             "prefix_len": "bytes covered by prefix_hash",
             "prefix_hash": "hash of the first loaded bytes (up to 64 KiB): tells files with the same first line apart",
         },
-    ),  # fmt: skip
+    ),
     Table(
         "log_rejects",
         "lines that could not be parsed, with a masked excerpt",
@@ -139,7 +139,7 @@ INVENTORY: list[Table] = [
             "reason": "why it was rejected",
             "excerpt": "shape of the line: IPs masked, quoted fields replaced by their length",
         },
-    ),  # fmt: skip
+    ),
     Table(
         "ingest_runs",
         "what each ingest run read and loaded",
@@ -158,7 +158,7 @@ INVENTORY: list[Table] = [
             "lines_skipped": "skipped (already loaded, no consent, erased)",
             "status": "ok/failed",
         },
-    ),  # fmt: skip
+    ),
     *[
         Table(
             name,
@@ -167,7 +167,7 @@ INVENTORY: list[Table] = [
             AGGREGATE,
             "kept (anonymous counts; small cells are suppressed on screen)",
             columns,
-        )  # fmt: skip
+        )
         for name, what, columns in [
             (
                 "agg_daily",
@@ -241,7 +241,7 @@ INVENTORY: list[Table] = [
                 },
             ),
         ]
-    ],  # fmt: skip
+    ],
     Table(
         "inquiries",
         "inquiry funnel by region and support type; answering the inquiry",
@@ -271,7 +271,7 @@ INVENTORY: list[Table] = [
             "run_id": "import run",
             "updated_at": "last import",
         },
-    ),  # fmt: skip
+    ),
     Table(
         "data_quality",
         "what could not be used as typed (unknown regions, missing consent)",
@@ -289,7 +289,7 @@ INVENTORY: list[Table] = [
             "rows": "rows",
             "recorded_at": "when",
         },
-    ),  # fmt: skip
+    ),
     Table(
         "rights_requests",
         "answering data-subject requests and proving it (Art. 5(2), 12, 15-22)",
@@ -316,7 +316,7 @@ INVENTORY: list[Table] = [
             "refusal_reason": "why it was rejected (PIPL Art. 50, GDPR Art. 12(4)), masked like a note",
             "updated_at": "last change",
         },
-    ),  # fmt: skip
+    ),
     Table(
         "impact_assessments",
         "the register of personal-information impact assessments (PIPL Art. 55-56)",
@@ -332,7 +332,7 @@ INVENTORY: list[Table] = [
             "summary": "findings in a few words (no personal data)",
             "recorded_at": "when it was registered",
         },
-    ),  # fmt: skip
+    ),
     Table(
         "audit_log",
         "accountability: who did what and when (Art. 5(2), 30, 32)",
@@ -349,7 +349,7 @@ INVENTORY: list[Table] = [
             "prev_hash": "hash of the previous entry",
             "hash": "hash of this entry",
         },
-    ),  # fmt: skip
+    ),
     Table(
         "erased_subjects",
         "keeps erased subjects from coming back with a re-imported export (Art. 17)",
@@ -360,7 +360,7 @@ INVENTORY: list[Table] = [
             "subject_key": "keyed hash of the erased e-mail or phone",
             "erased_on": "day of erasure",
         },
-    ),  # fmt: skip
+    ),
     Table(
         "log_days",
         "open and sealed reporting days: when a day's salt is destroyed and how its late lines are counted",
@@ -372,7 +372,7 @@ INVENTORY: list[Table] = [
             "last_loaded_at": "the last run that loaded a line of the day",
             "sealed_at": "when the day's salt was destroyed (null while open)",
         },
-    ),  # fmt: skip
+    ),
     Table(
         "sealed_merges",
         "shows which runs merged late lines into sealed days, and how many (accountability of the figures)",
@@ -385,7 +385,7 @@ INVENTORY: list[Table] = [
             "lines": "lines merged",
             "merged_at": "when",
         },
-    ),  # fmt: skip
+    ),
     Table(
         "schema_version",
         "applied warehouse migrations",
@@ -397,7 +397,7 @@ INVENTORY: list[Table] = [
             "name": "migration file",
             "applied_at": "when applied",
         },
-    ),  # fmt: skip
+    ),
 ]
 
 

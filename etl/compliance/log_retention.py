@@ -34,7 +34,7 @@ def folder_status(folder: str, regime: str, cfg: Settings, now: dt.datetime) -> 
     row: dict[str, Any] = {
         "folder": folder, "regime": regime, "oldest_file_day": None, "oldest_age_days": None,
         "kept_since_required": minimum, "max_days": cfg.raw_log_max_days,
-    }  # fmt: skip
+    }
     if oldest is None:
         why = "not a folder" if not path.is_dir() else "holds no file"
         return row | {"status": NOT_CHECKED, "reason": f"{folder}: {why}"}
@@ -43,13 +43,13 @@ def folder_status(folder: str, regime: str, cfg: Settings, now: dt.datetime) -> 
     row |= {"oldest_file_day": day, "oldest_age_days": age}
     if minimum is not None and day > minimum:
         return row | {"status": BROKEN, "reason": f"{folder}: oldest file {age} days old, from {day}: the "
-                      f"Cybersecurity Law Art. 21 wants logs since {minimum} (unless the site is younger)"}  # fmt: skip
+                      f"Cybersecurity Law Art. 21 wants logs since {minimum} (unless the site is younger)"}
     if age > cfg.raw_log_max_days:
         return row | {"status": BROKEN, "reason": f"{folder}: oldest file {age} days old, past raw_log_max_days "
-                      f"({cfg.raw_log_max_days}; storage limitation)"}  # fmt: skip
+                      f"({cfg.raw_log_max_days}; storage limitation)"}
     if minimum is not None and cfg.raw_log_max_days < (today - minimum).days:
         return row | {"status": AT_RISK, "reason": f"{folder}: raw_log_max_days ({cfg.raw_log_max_days}) is under the "
-                      "six months China asks for"}  # fmt: skip
+                      "six months China asks for"}
     return row | {"status": KEPT, "reason": f"{folder}: oldest file {age} days old, within the limits"}
 
 

@@ -149,7 +149,7 @@ FORM_FIELDS = {
     "company": "has_company (yes/no)", "support type": "support_type", "country": "country",
     "province/city": "region", "district": "district", "message": "message_chars (length only)",
     "consent": "consent, policy_version",
-}  # fmt: skip
+}
 
 
 def evaluate(cfg: Settings, as_of: dt.date | None = None, regime: str = "all") -> dict[str, Any]:
@@ -166,7 +166,7 @@ def evaluate(cfg: Settings, as_of: dt.date | None = None, regime: str = "all") -
             out.append({"id": promise.id, "regime": promise.regime, "section": promise.section, "text": promise.text,
                         "status": found.status,
                         "summary": found.summary, "evidence": found.evidence, "checks": promise.evidence,
-                        "thresholds": promise.thresholds, "page": promise.page})  # fmt: skip
+                        "thresholds": promise.thresholds, "page": promise.page})
     return {"as_of": as_of.isoformat(), "policy_version": cfg.policy_version, "promises": out}
 
 
@@ -194,13 +194,13 @@ def respond_15_business_days(ctx: Context) -> Finding:
     open_ = [r for r in rows if r["closed_on"] is None and r["due_date"] is not None]
     overdue = sorted(r["request_id"] for r in open_ if ctx.as_of > r["due_date"])
     near = sorted(r["request_id"] for r in open_ if r["request_id"] not in overdue
-                  and business_days_between(ctx.as_of, r["due_date"], calendars(ctx.cfg)) <= 3)  # fmt: skip
+                  and business_days_between(ctx.as_of, r["due_date"], calendars(ctx.cfg)) <= 3)
     share = len(in_time) / len(closed) if closed else None
     evidence = {"answered": len(closed), "answered_in_time": len(in_time),
                 "share_in_time": round(share, 4) if share is not None else None, "open": len(open_),
-                "overdue_now": overdue, "due_within_3_business_days": near}  # fmt: skip
+                "overdue_now": overdue, "due_within_3_business_days": near}
     words = (f"{len(in_time)} of {len(closed)} answered within 15 business days in the last {WINDOW_DAYS} days"
-             if closed else f"no request answered in the last {WINDOW_DAYS} days")  # fmt: skip
+             if closed else f"no request answered in the last {WINDOW_DAYS} days")
     words += f"; {len(open_)} open"
     if overdue:
         return Finding(BROKEN, f"{words}, past 15 business days: {', '.join(overdue)}", evidence)
@@ -237,21 +237,21 @@ def logs_aggregated(ctx: Context) -> Finding:
 
     found = identifier_scan(ctx.con)
     open_days = {row["day"]: row["last_loaded_at"] for row in queries.rows(ctx.con, "retention/log_days.sql")
-                 if row["sealed_at"] is None}  # fmt: skip
+                 if row["sealed_at"] is None}
     now = dt.datetime.combine(ctx.as_of, dt.time(23, 59), ctx.cfg.tz)
     late_salts = [d.isoformat() for d in keystore.salt_days(ctx.cfg.secrets_dir)
-                  if seals_at(ctx.cfg, d, open_days.get(d)) < now]  # fmt: skip
+                  if seals_at(ctx.cfg, d, open_days.get(d)) < now]
     evidence = {
         "raw_identifiers": found, "rows_with_raw_identifiers": sum(sum(v.values()) for v in found.values()),
         "salts_kept": len(keystore.salt_days(ctx.cfg.secrets_dir)), "salts_past_sealing": late_salts,
-    }  # fmt: skip
+    }
     if found:
         where = ", ".join(f"{col} ({', '.join(kinds)})" for col, kinds in sorted(found.items()))
         return Finding(BROKEN, f"raw identifiers found in {where}", evidence)
     if late_salts:
         return Finding(BROKEN, f"salts kept past their sealing time: {', '.join(late_salts)}", evidence)
     return Finding(KEPT, "no IP address, e-mail, phone number or user agent in any text column; "
-                         f"{evidence['salts_kept']} daily salts kept, none past its time", evidence)  # fmt: skip
+                         f"{evidence['salts_kept']} daily salts kept, none past its time", evidence)
 
 
 def minimum_necessary(ctx: Context) -> Finding:
@@ -259,17 +259,17 @@ def minimum_necessary(ctx: Context) -> Finding:
 
     declared = next(t for t in INVENTORY if t.name == "inquiries").columns
     live = [column for table, column in queries.run(ctx.con, "promises/text_columns.sql").fetchall()
-            if table == "inquiries"]  # fmt: skip
+            if table == "inquiries"]
     all_live = {c for t, cols in warehouse.tables(ctx.con).items() if t == "inquiries" for c in cols}
     undeclared = sorted(all_live - set(declared))
     dropped = [name for name, kept in FORM_FIELDS.items() if kept is None]
     evidence = {"form_fields": FORM_FIELDS, "dropped": dropped, "undeclared_columns": undeclared,
-                "text_columns": sorted(live)}  # fmt: skip
+                "text_columns": sorted(live)}
     if undeclared:
         return Finding(BROKEN, f"the inquiry table has columns outside the declared set: {', '.join(undeclared)}",
-                       evidence)  # fmt: skip
+                       evidence)
     words = (f"{len(FORM_FIELDS)} form fields: {', '.join(dropped)} dropped; e-mail and mobile kept only as keyed "
-             "hashes, company as yes/no, the message as its length")  # fmt: skip
+             "hashes, company as yes/no, the message as its length")
     return Finding(KEPT, words, evidence)
 
 
@@ -283,7 +283,7 @@ def deleted_when_not_needed(ctx: Context) -> Finding:
     now = dt.datetime.combine(ctx.as_of, dt.time(23, 59), ctx.cfg.tz)
     # an open day's events are kept on purpose (late lines); one whose sealing time has passed counts as sealed
     due = [row["day"] for row in queries.rows(ctx.con, "retention/log_days.sql")
-           if row["sealed_at"] is None and seals_at(ctx.cfg, row["day"], row["last_loaded_at"]) < now]  # fmt: skip
+           if row["sealed_at"] is None and seals_at(ctx.cfg, row["day"], row["last_loaded_at"]) < now]
     oldest = {row["table"]: row["oldest_day"] for row in queries.rows(ctx.con, "promises/oldest_held.sql", due=due)}
     ages = {table: (ctx.as_of - day).days if day else None for table, day in oldest.items()}
     overdue = {t: age - policy[t] for t, age in ages.items() if age is not None and age > policy[t]}
@@ -302,11 +302,11 @@ def consent_withdrawal(ctx: Context) -> Finding:
     held = queries.run(ctx.con, "promises/inquiries_without_consent.sql").fetchone()[0]
     evidence = {"withdrawals_received": len(requests),
                 "withdrawals_answered": sum(r["closed_on"] is not None for r in requests),
-                "withdrawals_overdue": overdue, "inquiries_held_without_consent": held}  # fmt: skip
+                "withdrawals_overdue": overdue, "inquiries_held_without_consent": held}
     words = (f"{evidence['withdrawals_received']} withdrawals received, {evidence['withdrawals_answered']} answered; "
-             f"{held} inquiries held without consent")  # fmt: skip
+             f"{held} inquiries held without consent")
     return Finding(BROKEN if overdue or held else KEPT, words + (f"; overdue: {', '.join(overdue)}" if overdue else ""),
-                   evidence)  # fmt: skip
+                   evidence)
 
 
 def consent_current_policy(ctx: Context) -> Finding:
@@ -318,7 +318,7 @@ def consent_current_policy(ctx: Context) -> Finding:
     if older:
         words = ", ".join(f"{n} to {v}" for v, n in sorted(older.items(), key=lambda kv: str(kv[0])))
         return Finding(AT_RISK, f"{sum(older.values())} inquiries consented to an older policy ({words}); "
-                                f"current {ctx.cfg.policy_version}", evidence)  # fmt: skip
+                                f"current {ctx.cfg.policy_version}", evidence)
     return Finding(KEPT, f"all {sum(versions.values())} inquiries consented to {ctx.cfg.policy_version}", evidence)
 
 
@@ -329,18 +329,18 @@ def no_third_country_transfer(ctx: Context) -> Finding:
     evidence = {"processing_location": location, "transfer_safeguard": safeguard, **shares}
     eu_data = bool(shares["eu_visitors"] or shares["eu_inquiries"])
     share_words = (f"{shares['eu_visitors']} of {shares['visitors']} visitors and {shares['eu_inquiries']} of "
-                   f"{shares['inquiries']} inquiries from the EU/EEA in the last {WINDOW_DAYS} days")  # fmt: skip
+                   f"{shares['inquiries']} inquiries from the EU/EEA in the last {WINDOW_DAYS} days")
     if location is None:
         return Finding(NOT_CHECKED, f"processing_location is not set, so a transfer cannot be judged; {share_words}",
-                       evidence)  # fmt: skip
+                       evidence)
     if location in EEA or not eu_data:
         return Finding(KEPT, f"processed in {location}; {share_words}", evidence)
     if location in ADEQUATE:
         return Finding(KEPT, f"processed in {location}, which has an EU adequacy decision (Art. 45); {share_words}",
-                       evidence)  # fmt: skip
+                       evidence)
     if safeguard:
         return Finding(AT_RISK, f"EU data processed in {location} under {safeguard} (section 7), while section 3 "
-                                f"says no transfer: align the wording; {share_words}", evidence)  # fmt: skip
+                                f"says no transfer: align the wording; {share_words}", evidence)
     return Finding(BROKEN, f"EU data processed in {location} with no transfer safeguard set; {share_words}", evidence)
 
 
@@ -348,7 +348,7 @@ def children_data_deleted(ctx: Context) -> Finding:
     erasures = queries.run(ctx.con, "promises/erasures.sql").fetchone()[0]
     return Finding(NOT_CHECKED, "the contact form asks no age, so a child's data cannot be recognized in the data; "
                                 f"a parent's report goes through vcar subject erase ({erasures} erasures so far)",
-                   {"erasures": erasures})  # fmt: skip
+                   {"erasures": erasures})
 
 
 CHECKS: dict[str, Callable[[Context], Finding]] = {
@@ -407,4 +407,4 @@ def changed(cfg: Any, as_of: dt.date, regime: str = "all") -> list[dict[str, Any
     before = {p["id"]: p["status"] for p in evaluate(cfg, as_of - dt.timedelta(days=1), regime)["promises"]}
     return [{"id": p["id"], "regime": p["regime"], "was": before.get(p["id"]), "now": p["status"],
              "summary": p["summary"]}
-            for p in evaluate(cfg, as_of, regime)["promises"] if before.get(p["id"]) != p["status"]]  # fmt: skip
+            for p in evaluate(cfg, as_of, regime)["promises"] if before.get(p["id"]) != p["status"]]

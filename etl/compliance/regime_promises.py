@@ -46,7 +46,7 @@ PROMISES: tuple[dict[str, str], ...] = (
         "thresholds": "kept: each required one exists; at risk: one past its next review; broken: one missing",
         "page": "Data & privacy",
     },
-)  # fmt: skip
+)
 
 
 def _transfers(ctx: Any) -> Any:

@@ -81,7 +81,7 @@ def check_extension(request: Any, cfg: Settings) -> None:
     """The PIPL knows no extension: a request under it alone is answered within its 15 working days."""
     if of_request(request, cfg) == "pipl":
         raise InputError(f"{request.request_id}: no extension under the PIPL (Art. 50: in a timely manner; 15 "
-                         "working days at the longest)")  # fmt: skip
+                         "working days at the longest)")
 
 
 @lru_cache(maxsize=1)
@@ -100,7 +100,7 @@ def under(regime: str | None) -> str:
 
 
 def apply(d: deadlines.Deadlines, regime: str, status: str, closed: dt.date | None, as_of: dt.date,
-          calendars: list) -> deadlines.Deadlines:  # fmt: skip
+          calendars: list) -> deadlines.Deadlines:
     """The GDPR dates ``d`` of a request judged under its ``regime``: the PIPL's date alone (no statutory month,
     no extension), or the earlier of the two under both."""
     start = d.clock_start
@@ -116,7 +116,7 @@ def apply(d: deadlines.Deadlines, regime: str, status: str, closed: dt.date | No
     days_left, business_left, state = deadlines.judge(deadline, status, closed, as_of, on)
     provisional = d.provisional or deadlines.provisional_reason(start, pipl, china)
     return dataclasses.replace(d, deadline=deadline, days_left=days_left, business_days_left=business_left,
-                               sla_state=state, provisional=provisional, pipl_deadline=pipl)  # fmt: skip
+                               sla_state=state, provisional=provisional, pipl_deadline=pipl)
 
 
 def held_logs(cfg: Settings) -> list[str]:

@@ -24,7 +24,7 @@ def policy_days(cfg: Settings) -> dict[str, int]:
         "events": cfg.event_retention_days, "visits": cfg.event_retention_days,
         "log_rejects": cfg.event_retention_days, "inquiries": cfg.inquiry_retention_days,
         "rights_requests (closed)": cfg.rights_retention_days,
-    }  # fmt: skip
+    }
 
 
 def held_against_policy(cfg: Settings, today: dt.date) -> list[dict[str, object]]:
@@ -34,7 +34,7 @@ def held_against_policy(cfg: Settings, today: dt.date) -> list[dict[str, object]
     with warehouse.read(cfg.warehouse) as con:
         held = queries.rows(con, "status/oldest_rows.sql")
     return [row | {"oldest_age_days": None if row["oldest_day"] is None else (today - row["oldest_day"]).days,
-                   "policy_days": policy[row["table"]]} for row in held]  # fmt: skip
+                   "policy_days": policy[row["table"]]} for row in held]
 
 
 def cutoffs(cfg: Settings, today: dt.date) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def cutoffs(cfg: Settings, today: dt.date) -> dict[str, Any]:
         "cutoff": cutoff, "runs_cutoff": dt.datetime.combine(cutoff, dt.time(0), cfg.tz),
         "inquiry_cutoff": today - dt.timedelta(days=cfg.inquiry_retention_days),
         "rights_cutoff": today - dt.timedelta(days=cfg.rights_retention_days),
-    }  # fmt: skip
+    }
 
 
 def run_clock(cfg: Settings, today: dt.date | None) -> dt.datetime:
@@ -84,7 +84,7 @@ def apply_retention(
             queries.run_all(con, "retention/delete_expired.sql", sealed=sealed + sealing, **window)
             if any(counts.values()) or sealing:
                 audit.append(con, "system:retention", "retention.delete", "warehouse",
-                             counts | {"days_sealed": [d.isoformat() for d in sealing]})  # fmt: skip
+                             counts | {"days_sealed": [d.isoformat() for d in sealing]})
             faults.reach("retention")
     # salts of sealed days, and salts of days not loaded yet: a killed run's, or one a run still transforming made
     # (its making stands in for a last load, so a history import running beside this keeps its salts)

@@ -78,7 +78,7 @@ def deadlines_of(request: Request, cfg: Settings, as_of: dt.date) -> deadlines.D
         received=received_day(request, cfg), status=request.status, as_of=as_of, calendars=calendars(cfg),
         identity_requested=request.identity_requested_on, identity_verified=request.identity_verified_on,
         extension_notified=request.extension_notified_on, closed=request.closed_on,
-    )  # fmt: skip
+    )
     under = regimes.of_request(request, cfg)
     return regimes.apply(found, under, request.status, request.closed_on, as_of, calendars(cfg))
 
@@ -92,7 +92,7 @@ def mask_note(text: str | None) -> str | None:
 
 def _load(con, request_id: str | None = None) -> list[Request]:
     return [Request(**{k: v for k, v in row.items() if k != "updated_at"})
-            for row in queries.rows(con, "rights/all.sql", request_id=request_id)]  # fmt: skip
+            for row in queries.rows(con, "rights/all.sql", request_id=request_id)]
 
 
 def _save(con, request: Request) -> None:
@@ -120,7 +120,7 @@ def get(cfg: Settings, request_id: str) -> Request:
 def add(
     cfg: Settings, *, type_: str, received: dt.date, email: str | None = None, phone: str | None = None,
     channel: str = "email", country: str | None = None, actor: str | None = None,
-) -> Request:  # fmt: skip
+) -> Request:
     if channel not in CHANNELS:
         raise FieldError("channel", f"{channel!r} is not one of {', '.join(CHANNELS)}")
     country = regimes.country_code(country, FieldError)
@@ -137,7 +137,7 @@ def add(
         used = {row[0] for row in queries.run(con, "rights/ids_of_year.sql", prefix=prefix).fetchall()}
         number = 1 + max((int(i[len(prefix) :]) for i in used if i[len(prefix) :].isdigit()), default=0)
         request = Request(f"{prefix}{number:04d}", type_, channel, "received", email_key, phone_key, received_at,
-                          country=country, regime=under)  # fmt: skip
+                          country=country, regime=under)
         _save(con, request)
         audit.append(con, actor or audit.cli_actor(), "rights.add", request.request_id, _changes(None, request))
     return request
@@ -147,7 +147,7 @@ def update(
     cfg: Settings, request_id: str, *, status: str | None = None, identity_verified: dt.date | None = None,
     extend: bool = False, reason: str | None = None, note: str | None = None, owner: str | None = None,
     actor: str | None = None,
-) -> Request:  # fmt: skip
+) -> Request:
     """Apply one change; a transition the lifecycle does not allow, or a late extension, is refused. ``owner`` is
     a dashboard account's name, or "" for nobody."""
     today = clock.today(cfg.tz)  # the day of the change, as the audit entry written with it says
@@ -173,14 +173,14 @@ def update(
         if status == "rejected" and before.status != "rejected":
             if not (reason and reason.strip()):
                 raise FieldError("reason", "a refusal needs a reason (PIPL Art. 50, GDPR Art. 12(4): the subject is "
-                                 "told why)")  # fmt: skip
+                                 "told why)")
             after.refusal_reason = mask_note(reason)
         if after.status == "awaiting_identity" and after.identity_requested_on is None:
             after.identity_requested_on = today
         if identity_verified is not None:
             if identity_verified < received_day(before, cfg) or identity_verified > today:
                 raise FieldError("identity_verified", f"{identity_verified} is before the request was received or "
-                                 "in the future")  # fmt: skip
+                                 "in the future")
             after.identity_verified_on = identity_verified
             if status is None and after.status == "awaiting_identity":
                 after.status = "in_progress"
@@ -190,7 +190,7 @@ def update(
             if not deadlines.extension_allowed(start, today, calendars(cfg)):
                 last = deadlines.statutory_deadline(start, calendars(cfg))
                 raise InputError(f"{request_id}: an extension had to be notified by {last} (Art. 12(3)); "
-                                 f"today is {today}")  # fmt: skip
+                                 f"today is {today}")
             after.extension_notified_on = today
             after.extension_reason = mask_note(reason)
         if after.status in deadlines.CLOSED and before.status not in deadlines.CLOSED:
@@ -220,7 +220,7 @@ def owner_of(cfg: Settings, name: str) -> str | None:
         raise FieldError("owner", f"{name[:40]!r} is not a dashboard account (see vcar users list)")
     if roles[name] not in RIGHTS_ROLES:
         raise FieldError("owner", f"{name[:40]!r} ({roles[name]}) cannot open the rights requests; give it to "
-                                  f"an account of role {' or '.join(sorted(RIGHTS_ROLES))}")  # fmt: skip
+                                  f"an account of role {' or '.join(sorted(RIGHTS_ROLES))}")
     return name
 
 
@@ -232,7 +232,7 @@ def listing(cfg: Settings, *, as_of: dt.date, open_only: bool = False) -> list[d
         present, changes = _load(con), history.changes_by_request(con, cfg.tz)
     requests = [history.as_it_stood(r, received_day(r, cfg), as_of, changes.get(r.request_id, [])) for r in present]
     return [describe(r, cfg, as_of) for r in requests
-            if r is not None and not (open_only and r.status in deadlines.CLOSED)]  # fmt: skip
+            if r is not None and not (open_only and r.status in deadlines.CLOSED)]
 
 
 def describe(r: Request, cfg: Settings, as_of: dt.date) -> dict[str, Any]:
@@ -251,7 +251,7 @@ def describe(r: Request, cfg: Settings, as_of: dt.date) -> dict[str, Any]:
         "subject_known": bool(r.subject_email or r.subject_phone), "country": r.country,
         "regime": regimes.of_request(r, cfg), "pipl_deadline": d.pipl_deadline, "refusal_reason": r.refusal_reason,
         "restricted_until": regimes.restricted_until(r, received_day(r, cfg), cfg),
-    }  # fmt: skip
+    }
 
 
 def standing(row: dict[str, Any]) -> str:
@@ -273,9 +273,9 @@ def provisional_note(rows: list[dict[str, Any]]) -> str:
     if not marked:
         return ""
     ids = ", ".join(r["request_id"] for r in marked[:5]) + (f" and {count(len(marked) - 5)} more" if len(marked) > 5
-                                                            else "")  # fmt: skip
+                                                            else "")
     return (f"Provisional deadlines ({ids}): {marked[0]['deadline_provisional']}. They become final when the "
-            "holidays package is updated (README: business calendars).")  # fmt: skip
+            "holidays package is updated (README: business calendars).")
 
 
 AUDIT_EVENTS = {"rights.add": "Registered", "rights.import": "Imported", "rights.update": "Changed"}
@@ -300,12 +300,12 @@ def timeline(cfg: Settings, request_id: str, as_of: dt.date) -> list[dict[str, A
     clock_starts = f"the clock starts: due {d['due_date']}, legal deadline {d['statutory_deadline']}"
     asked = d["paused_from"]
     rows = [(d["received_on"], 0, "Received", f"{words(d['type'])} request by {words(d['channel'])}"
-             + ("" if asked else f"; {clock_starts}"), None)]  # fmt: skip
+             + ("" if asked else f"; {clock_starts}"), None)]
     if asked is not None:
         until = d["identity_verified_on"]
         pending = ((until or as_of) - asked).days
         rows.append((asked, 1, "Identity asked for", f"verified after {days(pending)}" if until
-                     else f"pending for {days(pending)} on {as_of}", None))  # fmt: skip
+                     else f"pending for {days(pending)} on {as_of}", None))
         if until is not None:
             rows.append((until, 2, "Identity verified", f"after {days(pending)}; {clock_starts}", None))
     if d["extension_notified_on"] is not None:
@@ -321,12 +321,12 @@ def timeline(cfg: Settings, request_id: str, as_of: dt.date) -> list[dict[str, A
     if d["closed_on"] is not None:
         verdict = "on time" if d["sla_state"] == "done_on_time" else "late"
         rows.append((d["closed_on"], 4, f"Closed: {words(d['status'])}", f"{verdict}; deadline {d['deadline']}",
-                     None))  # fmt: skip
+                     None))
     elif d["days_left"] is not None:
         rows.append((as_of, 5, f"Open: {words(d['sla_state'])}", f"{standing(d)}; deadline {d['deadline']}", None))
     for entry in reversed(entries):  # oldest first
         detail = details(entry["detail"], cfg, skip=("occurred_at",), sep="; ")
         rows.append((entry["logged_at"].astimezone(cfg.tz).date(), 6, AUDIT_EVENTS.get(entry["action"],
-                     entry["action"]), detail, entry["actor"]))  # fmt: skip
+                     entry["action"]), detail, entry["actor"]))
     rows.sort(key=lambda row: (row[0], row[1]))
     return [{"day": day, "event": event, "detail": detail, "by": by} for day, _, event, detail, by in rows]

@@ -48,7 +48,7 @@ def export(cfg: Settings, *, email: str | None = None, phone: str | None = None,
         for entry in history:
             entry["detail"] = json.loads(entry["detail"])
         audit.append(con, actor or audit.cli_actor(), "subject.export", fingerprint,
-                     {"inquiries": len(inquiries), "rights_requests": len(requests)})  # fmt: skip
+                     {"inquiries": len(inquiries), "rights_requests": len(requests)})
     return {
         "subject": {"identified_by": "email" if email else "phone", "fingerprint": fingerprint},
         "exported_at": clock.now().isoformat(timespec="seconds"),
@@ -65,9 +65,9 @@ def erase(cfg: Settings, *, email: str | None = None, phone: str | None = None, 
     today = clock.today(cfg.tz)
     with warehouse.write(cfg.warehouse) as con:
         inquiries = queries.run(con, "subject/anonymize_inquiries.sql", now=clock.now(), email_key=email_key,
-                                phone_key=phone_key).fetchone()[0]  # fmt: skip
+                                phone_key=phone_key).fetchone()[0]
         requests = queries.run(con, "subject/anonymize_rights.sql", now=clock.now(), email_key=email_key,
-                               phone_key=phone_key).fetchone()[0]  # fmt: skip
+                               phone_key=phone_key).fetchone()[0]
         for key in (email_key, phone_key):
             if key:
                 queries.run(con, "subject/suppress.sql", subject_key=key, erased_on=today)

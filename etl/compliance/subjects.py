@@ -25,7 +25,7 @@ FREE_MAIL = {
     "msn.com", "yahoo.com", "yahoo.co.uk", "icloud.com", "me.com", "proton.me", "protonmail.com", "web.de",
     "gmx.de", "gmx.net", "t-online.de", "orange.fr", "free.fr", "laposte.net", "wanadoo.fr", "libero.it",
     "mail.ru", "yandex.ru", "wp.pl", "o2.pl", "onet.pl", "interia.pl",
-}  # fmt: skip
+}
 
 
 def normalize_email(raw: str | None) -> str | None:

@@ -68,25 +68,25 @@ def cross_border_volume(ctx: Context) -> Finding:
         "mechanism": mechanism, "standard_contract_filed": cfg.pipl_standard_contract_filed,
         "required": [m for m in MECHANISMS if LEVEL[m] == need], "next_threshold": limit,
         "share_of_next_threshold": round(n / limit, 4) if limit else None,
-    }  # fmt: skip
+    }
     kind = "sensitive" if sensitive else "non-sensitive"
     words = (f"{n:,} individuals from China since {found['since']} ({kind}; {found['from_inquiries']:,} through "
-             f"inquiries, {found['from_requests']:,} through rights requests)")  # fmt: skip
+             f"inquiries, {found['from_requests']:,} through rights requests)")
     if location is None:
         return Finding(NOT_CHECKED, f"processing_location is not set, so a transfer cannot be judged; {words}",
-                       evidence)  # fmt: skip
+                       evidence)
     if location == CHINA:
         return Finding(KEPT, f"processed in mainland China: nothing leaves it; {words}", evidence)
     if need > have:
         needed = " or ".join(evidence["required"])
         return Finding(BROKEN, f"{words} processed in {location}: {needed} required, {mechanism or 'none'} in use",
-                       evidence)  # fmt: skip
+                       evidence)
     if limit is not None and n > AT_RISK_SHARE * limit:
         return Finding(AT_RISK, f"{words}: over {AT_RISK_SHARE:.0%} of {limit:,}, where {mechanism or 'exempt'} "
-                                "stops being enough", evidence)  # fmt: skip
+                                "stops being enough", evidence)
     if mechanism == "standard_contract" and cfg.pipl_standard_contract_filed is None:
         return Finding(AT_RISK, f"{words}: a standard contract with no filing date recorded (filed within 10 "
-                                "working days of taking effect)", evidence)  # fmt: skip
+                                "working days of taking effect)", evidence)
     return Finding(KEPT, f"{words} processed in {location} under {mechanism or 'the exemption'}", evidence)
 
 
@@ -99,10 +99,10 @@ def separate_transfer_consent(ctx: Context) -> Finding:
         return Finding(NOT_CHECKED, "processing_location is not set, so a transfer cannot be judged", evidence)
     if cfg.processing_location == CHINA or not found["inquiries"]:
         return Finding(KEPT, f"no inquiry from China leaves it this year ({found['inquiries']} held, processed in "
-                             f"{cfg.processing_location})", evidence)  # fmt: skip
+                             f"{cfg.processing_location})", evidence)
     missing = found["inquiries"] - found["separate_consent"]
     if missing:
         return Finding(BROKEN, f"{missing} of {found['inquiries']} inquiries from China this year sent abroad without "
                                "a separate consent: the form's one box for the policy and terms is bundled (Art. 39)",
-                       evidence)  # fmt: skip
+                       evidence)
     return Finding(KEPT, f"all {found['inquiries']} inquiries from China this year gave a separate consent", evidence)

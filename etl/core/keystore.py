@@ -12,7 +12,7 @@ import fcntl
 import os
 import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 
 from etl.core.errors import ConfigError
@@ -53,7 +53,7 @@ def write_private(path: Path, data: bytes) -> None:
 
 
 @contextlib.contextmanager
-def exclusive(path: Path) -> Iterator[None]:
+def exclusive(path: Path) -> Generator[None, None, None]:
     """Hold an exclusive lock on a 0600 lock file: one holder across threads and processes at a time."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:

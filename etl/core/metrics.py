@@ -88,7 +88,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("median_days_to_close", "Median days to close",
            "median calendar days from receipt to closure, among the requests closed in the window", "days",
            "rights_requests.closed_on - received_on", higher_is_better=False),
-)  # fmt: skip
+)
 
 DIMENSIONS: tuple[Dimension, ...] = (
     Dimension("country", "Country", "ISO 3166-1 alpha-2: GeoIP for visits, the form for inquiries", "country",
@@ -106,7 +106,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
     Dimension("campaign", "Campaign", "the `utm_campaign` of a visit's first pageview", "utm_campaign"),
     Dimension("district", "District", "the form's district under a known region", "district"),
     Dimension("support_type", "Support type", "what the inquiry is about, from the form", "support_type"),
-)  # fmt: skip
+)
 
 BY_KEY: dict[str, Metric] = {m.key: m for m in METRICS}
 DIMENSION_BY_KEY: dict[str, Dimension] = {d.key: d for d in DIMENSIONS}
@@ -159,5 +159,5 @@ def readme_tables() -> tuple[str, str]:
     metrics += [f"| `{m.key}` | {m.label} | {m.unit} | {m.definition} |" for m in METRICS]
     dimensions = ["| dimension | label | column | filters | definition |", "|---|---|---|---|---|"]
     dimensions += [f"| `{d.key}` | {d.label} | `{d.column}` | {', '.join(d.filters) or '–'} | {d.definition} |"
-                   for d in DIMENSIONS]  # fmt: skip
+                   for d in DIMENSIONS]
     return "\n".join(metrics), "\n".join(dimensions)

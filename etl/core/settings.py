@@ -24,7 +24,7 @@ from etl.core.errors import ConfigError
 DEFAULT_STATIC_EXTENSIONS = [
     "css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "bmp", "tif", "tiff",
     "woff", "woff2", "ttf", "otf", "eot", "mp4", "webm", "mp3", "ogg", "wav", "m4a", "mov", "avi", "pdf", "zip",
-]  # fmt: skip
+]
 DEFAULT_STATIC_PATHS = ["/robots.txt", "/sitemap.xml", "/favicon.ico"]
 REGIMES = ("gdpr", "pipl", "both")
 # The privacy policy's reading: mainland China under the PIPL, the EEA under the GDPR, a subject whose country is

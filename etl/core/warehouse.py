@@ -13,7 +13,7 @@ import random
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 
 import duckdb
@@ -32,7 +32,7 @@ _writers_guard = threading.Lock()
 
 
 @contextlib.contextmanager
-def _one_writer_here(path: Path, wait_seconds: float) -> Iterator[None]:
+def _one_writer_here(path: Path, wait_seconds: float) -> Generator[None, None, None]:
     """One write transaction per warehouse at a time in this process.
 
     DuckDB's file lock keeps other processes out, but threads of one process (the dashboard's sessions, the
@@ -72,13 +72,13 @@ def _open(path: Path, *, read_only: bool, wait_seconds: float) -> duckdb.DuckDBP
 @contextlib.contextmanager
 def write(
     path: Path, *, wait_seconds: float = 60.0, memory_mb: int | None = None
-) -> Iterator[duckdb.DuckDBPyConnection]:
+) -> Generator[duckdb.DuckDBPyConnection, None, None]:
     """One short write transaction: committed when the block ends, rolled back on any error."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ConfigError(f"setting warehouse (VCAR_WAREHOUSE): cannot create the folder {path.parent} "
-                          f"({exc.strerror or type(exc).__name__})") from None  # fmt: skip
+                          f"({exc.strerror or type(exc).__name__})") from None
     with _one_writer_here(path, wait_seconds):
         con = _open(path, read_only=False, wait_seconds=wait_seconds)
         try:
@@ -102,7 +102,7 @@ _deadline: contextvars.ContextVar[tuple[float, float] | None] = contextvars.Cont
 
 
 @contextlib.contextmanager
-def deadline(seconds: float) -> Iterator[None]:
+def deadline(seconds: float) -> Generator[None, None, None]:
     """Reads made inside the block (in this thread) stop with PageTimeout once ``seconds`` have passed.
 
     The dashboard wraps each page run in one, so a page over a huge period or a stuck query shows a message
@@ -119,7 +119,9 @@ def _timed_out(seconds: float) -> PageTimeout:
 
 
 @contextlib.contextmanager
-def read(path: Path, *, wait_seconds: float = 30.0, parquet: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def read(
+    path: Path, *, wait_seconds: float = 30.0, parquet: str | None = None
+) -> Generator[duckdb.DuckDBPyConnection, None, None]:
     """A read-only connection; creates and migrates the warehouse first if it does not exist yet.
 
     With ``parquet`` (setting warehouse_parquet), the web aggregates are read from the Spark job's output there.
@@ -179,7 +181,7 @@ def read_parquet_aggregates(con: duckdb.DuckDBPyConnection, folder: str) -> None
             found = queries.run(con, "usage/parquet_files.sql", pattern=f"{folder}/{table}/*/*.parquet").fetchone()
         except duckdb.Error as exc:
             raise ConfigError(f"setting warehouse_parquet (VCAR_WAREHOUSE_PARQUET): cannot list {folder}: "
-                              f"{str(exc).splitlines()[0]}") from None  # fmt: skip
+                              f"{str(exc).splitlines()[0]}") from None
         if not found or not found[0]:
             raise ConfigError(
                 f"setting warehouse_parquet (VCAR_WAREHOUSE_PARQUET): no {table} Parquet files under {folder}; "

@@ -14,7 +14,7 @@ from typing import Any
 from etl.core.settings import Settings
 
 CODE_COLUMNS = frozenset({"type", "status", "sla_state", "channel", "bot_reason", "issue", "field", "kind", "action",
-                          "reason", "device"})  # fmt: skip
+                          "reason", "device"})
 
 
 def percent(share: float | None) -> str:
@@ -48,7 +48,7 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[st
     takes two columns of a terminal."""
     widths = [max(_columns(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
     return ["  ".join(str(cell) + " " * (w - _columns(str(cell))) for cell, w in zip(line, widths, strict=True))
-            .rstrip() for line in [headers, *rows]]  # fmt: skip
+            .rstrip() for line in [headers, *rows]]
 
 
 def _columns(text: str) -> int:
@@ -116,4 +116,4 @@ def details(detail: str | Mapping[str, Any] | None, cfg: Settings, skip: Iterabl
         return _value(fields, cfg)
     left_out = set(skip)
     return sep.join(f"{words(k)}: {_value(v, cfg, k in CODE_COLUMNS)}" for k, v in sorted(fields.items())
-                    if k not in left_out)  # fmt: skip
+                    if k not in left_out)

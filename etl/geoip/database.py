@@ -54,14 +54,14 @@ def describe(path: Path) -> Database:
     names = meta.description if isinstance(meta.description, dict) else {}
     description = names.get("en") or next(iter(names.values()), "")
     return Database(path, str(meta.database_type), str(description),
-                    dt.datetime.fromtimestamp(meta.build_epoch, dt.UTC).date())  # fmt: skip
+                    dt.datetime.fromtimestamp(meta.build_epoch, dt.UTC).date())
 
 
 def in_use(cfg: Settings) -> Database:
     """The configured database; ConfigError when there is none."""
     if cfg.geoip_db is None:
         raise ConfigError("setting geoip_db (VCAR_GEOIP_DB) is not set, so no GeoIP database is in use; download "
-                          "one with vcar geoip update --out PATH and point the setting at it")  # fmt: skip
+                          "one with vcar geoip update --out PATH and point the setting at it")
     return describe(cfg.geoip_db)
 
 
@@ -95,7 +95,7 @@ def last_day_coverage(cfg: Settings, today: dt.date) -> dict[str, Any] | None:
                     "visitors": ratio(row["visitors_country"], row["visitors"])},
         "region": {"requests": ratio(row["requests_region"], row["requests"]),
                    "visitors": ratio(row["visitors_region"], row["visitors"])},
-    }  # fmt: skip
+    }
 
 
 def requests_by_country(cfg: Settings, day: dt.date) -> dict[str, int]:
@@ -123,7 +123,7 @@ def status(cfg: Settings, today: dt.date) -> dict[str, Any]:
 def status_text(result: dict[str, Any]) -> str:
     """The status in words, for people."""
     lines = [f"{result['file']}: {result['database_type']}, built {result['build_date']}, {result['age_days']:,} "
-             f"days old" + (" (over six months: run vcar geoip update)" if result["stale"] else "")]  # fmt: skip
+             f"days old" + (" (over six months: run vcar geoip update)" if result["stale"] else "")]
     cover = result["coverage"]
     if cover is None:
         lines.append("coverage: no loaded day in the warehouse yet")
@@ -131,7 +131,7 @@ def status_text(result: dict[str, Any]) -> str:
         lines.append(f"coverage of {cover['day']} ({cover['requests']:,} requests, {cover['visitors']:,} visitors): "
                      f"country known for {_share(cover['country']['requests'])} of requests and "
                      f"{_share(cover['country']['visitors'])} of visitors, region for "
-                     f"{_share(cover['region']['requests'])} and {_share(cover['region']['visitors'])}")  # fmt: skip
+                     f"{_share(cover['region']['requests'])} and {_share(cover['region']['visitors'])}")
     if result["attribution"]:
         lines.append(result["attribution"])
     return "\n".join(lines)

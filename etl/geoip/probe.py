@@ -92,4 +92,4 @@ def compare(before: Path, after: Path, requests: Mapping[str, int] | None = None
         "region": region,
         "same_country": share("same_country"),
         "dropped": dropped,
-    }  # fmt: skip
+    }

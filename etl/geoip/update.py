@@ -54,7 +54,7 @@ def source(cfg: Settings, today: dt.date) -> Source:
     files so) and MaxMind's account id and licence key as HTTP basic authentication."""
     if not cfg.geoip_update_url:
         raise ConfigError("setting geoip_update_url (VCAR_GEOIP_UPDATE_URL) is not set: name the address the "
-                          "database is downloaded from")  # fmt: skip
+                          "database is downloaded from")
     url = cfg.geoip_update_url.replace("{year}", f"{today.year:04d}").replace("{month}", f"{today.month:02d}")
     parts = urlsplit(url)
     shown = f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}{parts.path}"
@@ -62,7 +62,7 @@ def source(cfg: Settings, today: dt.date) -> Source:
         return Source(url, shown, None)
     if parts.scheme != "https" and not _loopback(parts.hostname or ""):
         raise ConfigError(f"setting geoip_update_url (VCAR_GEOIP_UPDATE_URL): {shown} is not https, and the licence "
-                          "key must not travel in clear text")  # fmt: skip
+                          "key must not travel in clear text")
     token = base64.b64encode(f"{cfg.geoip_account_id}:{license_key(cfg)}".encode()).decode("ascii")
     return Source(url, shown, f"Basic {token}")
 
@@ -82,7 +82,7 @@ def license_key(cfg: Settings) -> str:
         key = read_private(path).decode("utf-8", errors="replace").strip()
     if not key:
         raise ConfigError(f"setting geoip_account_id is set but no licence key was found: put it in {path} (mode "
-                          f"0600) or in {LICENSE_ENV}")  # fmt: skip
+                          f"0600) or in {LICENSE_ENV}")
     return key
 
 
@@ -190,7 +190,7 @@ def check(path: Path, kind: str | None, shown: str) -> Database:
     wanted = kind or db.kind
     if wanted is None or wanted not in db.database_type:
         raise InputError(f"{shown}: the download is a {db.database_type} database, not the {kind or ' or '.join(KINDS)}"
-                         " database geoip_db needs")  # fmt: skip
+                         " database geoip_db needs")
     try:
         with geoip2.database.Reader(str(path)) as reader:
             (reader.city if wanted == "City" else reader.country)("1.1.1.1")
@@ -208,7 +208,7 @@ def target_of(cfg: Settings, out: Path | None) -> Path:
         raise ConfigError("no database to update: setting geoip_db (VCAR_GEOIP_DB) is not set; give --out PATH")
     if out is None and target == demo_geoip_db():
         raise ConfigError(f"geoip_db is the demo file inside the maxminddb-geolite2 package ({target}); give --out "
-                          "PATH and point geoip_db (VCAR_GEOIP_DB) at it")  # fmt: skip
+                          "PATH and point geoip_db (VCAR_GEOIP_DB) at it")
     if not target.parent.is_dir():
         raise ConfigError(f"--out: folder {target.parent} does not exist")
     return target
@@ -286,12 +286,12 @@ def update_text(result: dict[str, Any]) -> str:
         was = result["previous"]
         head = (f"{result['file']}: {result['database_type']} built {result['build_date']} swapped in"
                 + (f" (was {was['database_type']} built {was['build_date']})" if was else "")
-                + f"; checksum: {result['checksum']}")  # fmt: skip
+                + f"; checksum: {result['checksum']}")
     lines = [head]
     cover = result["coverage"]
     for name in cover["dropped"] if cover else []:
         lines.append(f"warning: estimated {name} coverage dropped from {cover[name]['before']:.1%} to "
-                     f"{cover[name]['after']:.1%} (weighted by {cover['weighted_by']}; see README, GeoIP)")  # fmt: skip
+                     f"{cover[name]['after']:.1%} (weighted by {cover['weighted_by']}; see README, GeoIP)")
     if result["attribution"]:
         lines.append(result["attribution"])
     return "\n".join(lines)

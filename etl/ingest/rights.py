@@ -37,7 +37,7 @@ class ImportStats(RunStats):
 
     def summary(self) -> str:
         text = (f"{self.file}: {count(self.rows_read)} rows: {count(self.added)} added, {count(self.updated)} updated, "
-                f"{count(self.unchanged)} unchanged, {count(self.rejected)} rejected")  # fmt: skip
+                f"{count(self.unchanged)} unchanged, {count(self.rejected)} rejected")
         return self.with_rejects(text, self.rejects)
 
 
@@ -84,7 +84,7 @@ def _request_from_row(row: dict, keys: SubjectKeys, cfg: Settings) -> Request:
         identity_verified_on=_date_of(row.get("identity_verified_at"), cfg), extension_notified_on=notified,
         extension_reason="imported" if notified else None,
         closed_on=closed if status in deadlines.CLOSED else None, note=mask_note(row.get("note")),
-    )  # fmt: skip
+    )
 
 
 def import_requests(cfg: Settings, path: Path, *, actor: str | None = None) -> ImportStats:
@@ -131,5 +131,5 @@ def import_requests(cfg: Settings, path: Path, *, actor: str | None = None) -> I
             audit.append(con, actor or audit.cli_actor(), "rights.import", request_id, changes)
         record_run(con, run_id, "rights", clock.now(), files=1, read=stats.rows_read,
                    loaded=stats.added + stats.updated, rejected=stats.rejected, skipped=stats.unchanged,
-                   status="ok")  # fmt: skip
+                   status="ok")
     return stats

@@ -17,10 +17,10 @@ from etl.reporting.formatting import display
 # Streamlit's own categorical colours, given to each series for good: visits are light blue in the hourly view
 # as in the daily one (a chart's default colours go by the order of its series, and the hourly one has no visitors)
 PALETTE = ("#0068c9", "#83c9ff", "#ff2b2b", "#ffabab", "#29b09d", "#7defa1", "#ff8700", "#ffd16a", "#6d3fc0",
-           "#d5dae5")  # fmt: skip
+           "#d5dae5")
 SERIES_COLOURS = {"visitors": PALETTE[0], "visits": PALETTE[1], "pageviews": PALETTE[2], "requests": PALETTE[4],
                   "bot_requests": PALETTE[6], "inquiries_per_1000_visitors": PALETTE[4],
-                  "overdue": PALETTE[2]}  # fmt: skip
+                  "overdue": PALETTE[2]}
 PARTIAL_DASH, PARTIAL_COLOUR, PARTIAL_OPACITY = "dot", "#808495", 0.35
 
 
@@ -53,11 +53,11 @@ def series_lines(rows: list[dict[str, Any]], measures: Sequence[str]) -> list[di
         for dash, span in pieces:
             traces.append({"name": label(measure), "colour": SERIES_COLOURS[measure], "dash": dash,
                            "x": [rows[i]["period"] for i in span], "y": [rows[i][measure] for i in span],
-                           "legend": not shown})  # fmt: skip
+                           "legend": not shown})
             shown = True
     if any(dash == PARTIAL_DASH for dash, _ in pieces):  # last: the legend says what dotted means
         traces.append({"name": "Partial period", "colour": PARTIAL_COLOUR, "dash": PARTIAL_DASH,
-                       "x": [rows[0]["period"]], "y": [None], "legend": True})  # fmt: skip
+                       "x": [rows[0]["period"]], "y": [None], "legend": True})
     return traces
 
 
@@ -72,7 +72,7 @@ def clock_change_note(rows: list[dict[str, Any]]) -> str | None:
 
 _TICKS = {"hour": "%Y-%m-%d %H:%M", "day": "%Y-%m-%d", "week": "%Y-%m-%d", "month": "%b %Y"}
 _STEP = {"hour": dt.timedelta(hours=1), "day": dt.timedelta(days=1), "week": dt.timedelta(days=7),
-         "month": dt.timedelta(days=31)}  # fmt: skip
+         "month": dt.timedelta(days=31)}
 
 
 def time_axis(rows: list[dict[str, Any]], grain: str, key: str = "period") -> dict[str, Any]:
@@ -98,7 +98,7 @@ def partial_note(rows: list[dict[str, Any]], grain: str, drawn: str = "Dotted", 
     if not partial:
         return None
     formats = {"hour": "{:%Y-%m-%d %H:00}", "day": "{:%Y-%m-%d}", "week": "the week of {:%Y-%m-%d}",
-               "month": "{:%B %Y}"}  # fmt: skip
+               "month": "{:%B %Y}"}
     named = ", ".join(str(p) if isinstance(p, str) else formats[grain].format(p) for p in partial)
     return f"{drawn}: {named}, not over yet or only partly inside the chosen dates, so not comparable with the rest."
 
@@ -112,7 +112,7 @@ def funnel_texts(steps: list[dict[str, Any]]) -> list[str]:
     """Each funnel step's label on the chart: its count, and from the second step on its share of the previous
     step, said in words ("2,373 (27.3% of the previous step)")."""
     return [display(s["metric"], s["value"]) + ("" if s["of_previous"] is None else
-            f" ({percent(s['of_previous'])} of the previous step)") for s in steps]  # fmt: skip
+            f" ({percent(s['of_previous'])} of the previous step)") for s in steps]
 
 
 def district_bars(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -128,10 +128,10 @@ def district_bars(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "x": [r["inquiries"] for r in ordered],
         "text": [
             f"{display('inquiries', r['inquiries'])} ({percent(r['share_of_region'])} of the region)" for r in ordered
-        ],  # fmt: skip
+        ],
         "colours": [regions[r["region_name"]] for r in ordered],
         "height": 80 + 22 * len(ordered),
         "note": "; ".join(
             f"{r['region_name']}: {display('inquiries', r['inquiries'])} inquiries, not drawn" for r in rest
-        ),  # fmt: skip
+        ),
     }

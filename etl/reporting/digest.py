@@ -84,7 +84,7 @@ class Digest:
 
     def as_dict(self) -> dict[str, Any]:
         return {"role": self.role, "as_of": self.as_of.isoformat(), "subject": self.subject, "intro": self.intro,
-                "sections": [asdict(s) for s in self.sections]}  # fmt: skip
+                "sections": [asdict(s) for s in self.sections]}
 
 
 _CELL = "border:1px solid #ccc;padding:2px 6px;text-align:left"
@@ -113,7 +113,7 @@ def _compliance(cfg: Settings, as_of: dt.date, footer: str) -> Digest:
         ["Request", "Type", "Status", "Deadline", "Days left", "Owner"] if report["attention"] else [],
         [[r["request_id"], words(r["type"]), words(r["status"]), r["deadline"], r["standing"], r["owner"] or "nobody"]
          for r in report["attention"]],
-    )  # fmt: skip
+    )
     pending = report["identity_pending"][:LIST_LIMIT]
     identity = Section(
         "Identity checks pending",
@@ -133,7 +133,7 @@ def _compliance(cfg: Settings, as_of: dt.date, footer: str) -> Digest:
         f"The rights register as of {as_of} (deadlines: the earlier of 15 business days and one month)."
         + (f" {report['provisional_note']}" if report["provisional_note"] else ""),
         [Section("Summary", summary), attention, identity, promises], footer,
-    )  # fmt: skip
+    )
 
 
 def _waiting(hours: float) -> str:
@@ -165,11 +165,11 @@ def _manager(cfg: Settings, as_of: dt.date, moment: dt.datetime, footer: str) ->
         [f"Submitted ({zone_name(cfg.timezone)})", "Waiting", "Region", "District", "Support type"] if shown else [],
         [[local_time(r["submitted_at"], cfg.tz), _waiting(r["hours_waiting"]), r["region_name"] or r["region"],
           r["district"] or "", words(r["support_type"])] for r in shown],
-    )  # fmt: skip
+    )
     return Digest(
         "manager", as_of, f"Inquiries on {as_of}: {past['past_sla']:,} unanswered past the {past['sla_hours']} h SLA",
         f"As of {_moment(moment, as_of, cfg)} ({cfg.timezone}).", [Section("Summary", summary), waiting], footer,
-    )  # fmt: skip
+    )
 
 
 def _marketing(cfg: Settings, as_of: dt.date, footer: str) -> Digest:
@@ -184,18 +184,18 @@ def _marketing(cfg: Settings, as_of: dt.date, footer: str) -> Digest:
     for r in compare(now, before, WEEK_METRICS):
         hidden = any(v is not None and display(r["metric"], v, k).startswith("<") for v in (r["value"], r["previous"]))
         rows.append([label(r["metric"]), display(r["metric"], r["value"], k), display(r["metric"], r["previous"], k),
-                     "–" if hidden else display_change(r["metric"], r["change"])])  # fmt: skip
+                     "–" if hidden else display_change(r["metric"], r["change"])])
     week = Section("The week", [], ["", f"{start} – {end}", f"{before_start} – {before_end}", "Change"], rows)
     pages = Section("Top pages", [], [label("page"), label("pageviews")],
-                    [[r["path"], display("pageviews", r["pageviews"], k)] for r in now["top_pages"]])  # fmt: skip
+                    [[r["path"], display("pageviews", r["pageviews"], k)] for r in now["top_pages"]])
     sources = Section("Top sources", [], [label("source"), label("visits")],
-                      [[r["source"], display("visits", r["visits"], k)] for r in now["sources"]])  # fmt: skip
+                      [[r["source"], display("visits", r["visits"], k)] for r in now["sources"]])
     visitors = display("visitors", now["visitors"], k)
     return Digest(
         "marketing", as_of, f"Website week {start} – {end}: {visitors} visitors",
         f"Seven full days to {end} against the seven before ({cfg.timezone}); counts under {k} show as \"< {k}\".",
         [week, pages, sources], footer,
-    )  # fmt: skip
+    )
 
 
 def recipients(cfg: Settings, role: str, given: list[str] | None) -> list[str]:
@@ -245,7 +245,7 @@ def send(cfg: Settings, digest: Digest, to: list[str]) -> str:
     try:
         if cfg.smtp_security == "tls":
             client: smtplib.SMTP = smtplib.SMTP_SSL(cfg.smtp_host, port, timeout=TIMEOUT_SECONDS,
-                                                    context=ssl.create_default_context())  # fmt: skip
+                                                    context=ssl.create_default_context())
         else:
             client = smtplib.SMTP(cfg.smtp_host, port, timeout=TIMEOUT_SECONDS)
         with client:
@@ -259,10 +259,10 @@ def send(cfg: Settings, digest: Digest, to: list[str]) -> str:
             refused = client.send_message(msg)
     except smtplib.SMTPAuthenticationError as exc:
         raise VcarError(f"mail server {where}: login refused ({exc.smtp_code}); check smtp_user and "
-                        f"secrets_dir/{PASSWORD_FILE}") from None  # fmt: skip
+                        f"secrets_dir/{PASSWORD_FILE}") from None
     except smtplib.SMTPNotSupportedError:
         hint = ("offers no STARTTLS: set smtp_security to tls (port 465) or none" if stage == "starttls"
-                else "offers no login (AUTH): unset smtp_user, or use smtp_security starttls or tls")  # fmt: skip
+                else "offers no login (AUTH): unset smtp_user, or use smtp_security starttls or tls")
         raise VcarError(f"mail server {where} {hint}") from None
     except smtplib.SMTPRecipientsRefused:
         raise VcarError(f"mail server {where}: every recipient was refused; check --to or digest_to") from None
@@ -272,7 +272,7 @@ def send(cfg: Settings, digest: Digest, to: list[str]) -> str:
         raise VcarError(f"mail server {where}: {stage} failed ({exc.smtp_code})") from None
     except smtplib.SMTPServerDisconnected:
         raise VcarError(f"mail server {where}: closed the connection during {stage}; check smtp_security (tls "
-                        "on port 465, starttls on 587) and smtp_port") from None  # fmt: skip
+                        "on port 465, starttls on 587) and smtp_port") from None
     except smtplib.SMTPException:
         raise VcarError(f"mail server {where}: {stage} failed; the server's answer was not SMTP") from None
     except ssl.SSLError as exc:

@@ -30,14 +30,14 @@ Kind = Literal["count", "share", "ratio", "per_1000", "hours", "days", "seconds"
 _FORMATS: dict[str, str] = {
     "count": "{:,.0f}", "share": "{:.1%}", "ratio": "{:.2f}", "hours": "{:,.1f} h", "days": "{:,.0f}",
     "per_1000": "{:.1f}",
-}  # fmt: skip
+}
 
 # How a page's grid shows a number column of each kind (printf, as Streamlit's NumberColumn reads it): the same
 # digits as ``display``. Shares arrive in percent (``table`` multiplies them), so the grid only adds the sign.
 GRID_FORMATS: dict[str, str] = {
     "count": "%,d", "days": "%,d", "share": "%.1f%%", "ratio": "%.2f", "per_1000": "%.1f", "hours": "%.1f h",
     "seconds": "%,d s",
-}  # fmt: skip
+}
 
 
 def display(key: str, value: float | None, k_min: int | None = None) -> str:
@@ -101,7 +101,7 @@ HEADINGS: dict[str, str] = {
     "meaning": "Meaning", "purpose": "Purpose", "legal_basis": "Legal basis", "category": "Category",
     "retention": "Retention", "columns": "Columns", "section": "Section", "rows_past_retention": "Rows past retention",
     "share_of_region": "Share of the region",
-}  # fmt: skip
+}
 
 # Columns holding our own codes (statuses, types, reasons), shown in words; any other text is data and stays as is.
 
@@ -110,7 +110,7 @@ _COLUMN_UNITS: dict[str, Unit] = {
     "days_left": "days", "business_days_left": "days", "oldest_age_days": "days", "policy_days": "days",
     "days_pending": "days", "unplaced_share": "share", "share_of_region": "share", "hours": "hours",
     "hours_waiting": "hours",
-}  # fmt: skip
+}
 
 
 def heading(key: str) -> str:
@@ -163,7 +163,7 @@ def _suppressed(column: str, k_min: int, separators: bool) -> pl.Expr:
     number = pl.col(column)
     text = grouped(number) if separators else number.cast(pl.Int64).cast(pl.String)
     return pl.when(number.is_null()).then(pl.lit(None, pl.String)).when((number > 0) & (number < k_min)).then(
-        pl.lit(f"< {k_min}")).otherwise(text).alias(column)  # fmt: skip
+        pl.lit(f"< {k_min}")).otherwise(text).alias(column)
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,7 @@ def _text(title: str, value: pl.Expr) -> _Column:
 
 
 def _column(name: str, dtype: pl.DataType, title: str, cfg: Settings, k_min: int | None,
-            names: Mapping[str, str] | None = None) -> _Column:  # fmt: skip
+            names: Mapping[str, str] | None = None) -> _Column:
     """One column as shown, as exported, and how the page formats it; ``names``: what to show for each code."""
     column = pl.col(name)
     kind = unit_of(name, dtype)
@@ -204,7 +204,7 @@ def _column(name: str, dtype: pl.DataType, title: str, cfg: Settings, k_min: int
         return _text(title, value)
     if kind == "count" and k_min is not None:
         return _Column(title, _suppressed(name, k_min, separators=True), _suppressed(name, k_min, separators=False),
-                       "suppressed")  # fmt: skip
+                       "suppressed")
     if kind == "share":
         value = (column * 100).round(1)
         return _Column(title, value, value, kind, export_title=f"{title} (%)")

@@ -34,7 +34,7 @@ from etl.reporting.reports import (
 STALE_LOG_HOURS = 26
 REJECT_JUMP = 2.0  # the last run's rejected share over twice the ten runs before it (and at least 1%)
 ROLE_SECTIONS = {"marketing": ("marketing",), "manager": ("manager",), "compliance": ("compliance",),
-                 "admin": ("marketing", "manager", "compliance")}  # fmt: skip
+                 "admin": ("marketing", "manager", "compliance")}
 
 
 def freshness(cfg: Settings, now: dt.datetime) -> dict[str, Any]:
@@ -49,18 +49,18 @@ def freshness(cfg: Settings, now: dt.datetime) -> dict[str, Any]:
     elif now - last_line > dt.timedelta(hours=STALE_LOG_HOURS):
         hours = int((now - last_line).total_seconds() // 3600)
         warnings.append(f"No new log lines for {hours:,} hours (over {STALE_LOG_HOURS}): check that the logs still "
-                        "arrive and that the daily ingest runs.")  # fmt: skip
+                        "arrive and that the daily ingest runs.")
     built = None if cfg.geoip_db is None else describe(cfg.geoip_db).built
     if built is not None and (now.date() - built).days > MAX_AGE_DAYS:
         warnings.append(f"The GeoIP database is from {built}, over six months old: places drift; update it with "
-                        "vcar geoip update (geoip_update_url), monthly from a timer (README, GeoIP).")  # fmt: skip
+                        "vcar geoip update (geoip_update_url), monthly from a timer (README, GeoIP).")
     last_share = row["rejected_last"] / row["read_last"] if row["read_last"] else 0.0
     before_share = row["rejected_before"] / row["read_before"] if row["read_before"] else None
     if before_share is not None and last_share >= 0.01 and last_share > REJECT_JUMP * before_share:
         warnings.append(f"Rejected lines jumped to {last_share:.1%} of the last run (from {before_share:.1%}): see "
-                        "Data & privacy for the reasons.")  # fmt: skip
+                        "Data & privacy for the reasons.")
     return {"last_log_line": when(last_line, cfg), "last_load": when(row["last_load"], cfg),
-            "geoip_built": None if built is None else built.isoformat(), "warnings": warnings}  # fmt: skip
+            "geoip_built": None if built is None else built.isoformat(), "warnings": warnings}
 
 
 def _tiles(rows: list[dict[str, Any]], k_min: int | None, suffix: str) -> list[dict[str, Any]]:
@@ -70,7 +70,7 @@ def _tiles(rows: list[dict[str, Any]], k_min: int | None, suffix: str) -> list[d
          "delta": None if r["change"] is None else display_change(r["metric"], r["change"]),
          "delta_color": "normal" if BY_KEY[r["metric"]].higher_is_better else "inverse"}
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 def movers(now: list[dict[str, Any]], before: list[dict[str, Any]], key: str, value: str, n: int = 5) -> list[dict]:
@@ -83,14 +83,14 @@ def movers(now: list[dict[str, Any]], before: list[dict[str, Any]], key: str, va
 
 
 def _moved(now: list[dict], before: list[dict], dimension: str, column: str, metric: str,
-           k_min: int | None) -> list[dict[str, str]]:  # fmt: skip
+           k_min: int | None) -> list[dict[str, str]]:
     """The movers as table rows; no change figure beside a suppressed count (it would tell the count)."""
     rows = []
     for r in movers(now, before, column, metric):
         shown = [display(metric, r["value"], k_min), display(metric, r["previous"], k_min)]
         hidden = any(text.startswith("<") for text in shown)
         rows.append({label(dimension): r[column], "Last 7 days": shown[0], "The 7 before": shown[1],
-                     "Change": "–" if hidden else f"{r['change']:+,}"})  # fmt: skip
+                     "Change": "–" if hidden else f"{r['change']:+,}"})
     return rows
 
 
@@ -100,7 +100,7 @@ def marketing(cfg: Settings, today: dt.date, k_min: int | None) -> dict[str, Any
     yesterday, week_start = today - day, today - 7 * day
     keys = ("visitors", "pageviews", "bounce_rate")
     one = compare(usage_report(cfg, yesterday, yesterday, limit=1), usage_report(cfg, today - 8 * day,
-                  today - 8 * day, limit=1), keys)  # fmt: skip
+                  today - 8 * day, limit=1), keys)
     week = usage_report(cfg, week_start, yesterday, limit=100)
     before = usage_report(cfg, today - 14 * day, today - 8 * day, limit=100)
     return {
@@ -117,7 +117,7 @@ def marketing(cfg: Settings, today: dt.date, k_min: int | None) -> dict[str, Any
             ("source_movers", "Sources that moved most (visits, last 7 days)"): _moved(
                 week["sources"], before["sources"], "source", "source", "visits", k_min
             ),
-        },  # fmt: skip
+        },
         "chart": {
             "title": "Visitors per day, last 14 days",
             "colour": SERIES_COLOURS["visitors"],
@@ -127,7 +127,7 @@ def marketing(cfg: Settings, today: dt.date, k_min: int | None) -> dict[str, Any
                 {"Day": r["period"], label("visitors"): r["visitors"]}
                 for r in usage_series(cfg, today - 14 * day, yesterday, "day")
             ],
-        },  # fmt: skip
+        },
     }
 
 
@@ -135,13 +135,13 @@ def manager(cfg: Settings, today: dt.date, now: dt.datetime) -> dict[str, Any]:
     day = dt.timedelta(days=1)
     yesterday = today - day
     one = compare(inquiries_report(cfg, yesterday, yesterday), inquiries_report(cfg, today - 8 * day, today - 8 * day),
-                  ("inquiries",))  # fmt: skip
+                  ("inquiries",))
     week = compare(inquiries_report(cfg, today - 7 * day, yesterday), inquiries_report(cfg, today - 14 * day,
-                   today - 8 * day), ("inquiries",))  # fmt: skip
+                   today - 8 * day), ("inquiries",))
     past = inquiries_past_sla(cfg, now)
     month = inquiries_report(cfg, today - 30 * day, yesterday)
     late_tile = {"label": f"{label('past_sla')} ({past['sla_hours']} h)", "value": display("past_sla",
-                 past["past_sla"]), "delta": None, "delta_color": "off"}  # fmt: skip
+                 past["past_sla"]), "delta": None, "delta_color": "off"}
     regions = [r for r in month["conversion_by_region"] if r["inquiries_per_1000_visitors"] is not None][:10]
     return {
         "title": "Inquiries",
@@ -158,7 +158,7 @@ def manager(cfg: Settings, today: dt.date, now: dt.datetime) -> dict[str, Any]:
                 }
                 for r in past["inquiries"][:20]
             ],
-        },  # fmt: skip
+        },
         "chart": {
             "title": "Inquiries per 1,000 visitors by region, last 30 days",
             "colour": SERIES_COLOURS["inquiries_per_1000_visitors"],
@@ -168,14 +168,14 @@ def manager(cfg: Settings, today: dt.date, now: dt.datetime) -> dict[str, Any]:
                 {label("region"): r["region"], label("inquiries_per_1000_visitors"): r["inquiries_per_1000_visitors"]}
                 for r in regions
             ],
-        },  # fmt: skip
+        },
     }
 
 
 def compliance(cfg: Settings, today: dt.date) -> dict[str, Any]:
     report = rights_report(cfg, today)
     tiles = [{"label": label(k), "value": display(k, report[k]), "delta": None, "delta_color": "off"}
-             for k in ("open_requests", "at_risk", "overdue")]  # fmt: skip
+             for k in ("open_requests", "at_risk", "overdue")]
     return {
         "title": "Rights requests",
         "tiles": [tiles],
@@ -192,14 +192,14 @@ def compliance(cfg: Settings, today: dt.date) -> dict[str, Any]:
                 }
                 for r in report["identity_pending"][:5]
             ],
-        },  # fmt: skip
+        },
         "chart": {
             "title": "Days left to the deadline, open requests (most urgent first)",
             "colour": SERIES_COLOURS["overdue"],
             "x": "Request",
             "y": "Days left",
             "rows": [{"Request": r["request_id"], "Days left": r["days_left"]} for r in _urgent(cfg, today)],
-        },  # fmt: skip
+        },
     }
 
 
@@ -213,7 +213,7 @@ def _urgent(cfg: Settings, today: dt.date, limit: int = 15) -> list[dict[str, An
 
 def _deadline_row(r: dict[str, Any]) -> dict[str, str]:
     return {"Request": r["request_id"], "Type": words(r["type"]), "Deadline": r["deadline"],
-            "Standing": r["standing"], "Owner": r["owner"] or "nobody"}  # fmt: skip
+            "Standing": r["standing"], "Owner": r["owner"] or "nobody"}
 
 
 def overview(cfg: Settings, role: str, now: dt.datetime) -> dict[str, Any]:
@@ -221,9 +221,9 @@ def overview(cfg: Settings, role: str, now: dt.datetime) -> dict[str, Any]:
     today = now.astimezone(cfg.tz).date()
     k_min = cfg.k_min if role == "marketing" else None
     builders = {"marketing": lambda: marketing(cfg, today, k_min), "manager": lambda: manager(cfg, today, now),
-                "compliance": lambda: compliance(cfg, today)}  # fmt: skip
+                "compliance": lambda: compliance(cfg, today)}
     sections = [builders[name]() for name in ROLE_SECTIONS.get(role, ())]
     for section in sections:  # (name, title) keys -> a list the page can draw in order
         section["tables"] = [{"name": name, "title": title, "rows": rows}
-                             for (name, title), rows in section["tables"].items()]  # fmt: skip
+                             for (name, title), rows in section["tables"].items()]
     return {"freshness": freshness(cfg, now), "sections": sections}

@@ -39,7 +39,7 @@ def usage_report(
                 ("regions", "regions"), ("sources", "sources"), ("campaigns", "campaigns"),
                 ("browsers", "browsers"), ("operating_systems", "operating_systems"), ("bots", "bots"),
             ]
-        }  # fmt: skip
+        }
         devices = queries.rows(con, "usage/devices.sql", **window)
     for row in by_day:
         row["bounce_rate"] = ratio(row.pop("bounces"), row["visits"])
@@ -99,12 +99,12 @@ def inquiries_report(
     with warehouse.read(cfg.warehouse, parquet=cfg.warehouse_parquet) as con:
         funnel = queries.rows(con, "inquiries/funnel.sql", **window, country=country, region=region)[0]
         response = queries.rows(con, "inquiries/first_response.sql", **window, now=now, country=country,
-                                region=region, sla_hours=cfg.first_response_sla_hours)[0]  # fmt: skip
+                                region=region, sla_hours=cfg.first_response_sla_hours)[0]
         place = {"country": country, "region": region}
         parts = {name: queries.rows(con, f"inquiries/{name}.sql", **window, **place)
-                 for name in ("by_day", "by_district", "by_support_type")}  # fmt: skip
+                 for name in ("by_day", "by_district", "by_support_type")}
         parts |= {name: queries.rows(con, f"inquiries/{name}.sql", **window)
-                  for name in ("by_country", "by_region", "conversion_by_region")}  # fmt: skip
+                  for name in ("by_country", "by_region", "conversion_by_region")}
     median = response["median_hours"]
     submissions, visitors = int(funnel["submissions"]), int(funnel["visitors"])
     per_1000 = ratio(1000 * submissions, visitors)
@@ -136,14 +136,14 @@ def inquiries_report(
                 else float(r["inquiries_per_1000_visitors"]),
             }
             for r in parts["conversion_by_region"]
-        ],  # fmt: skip
+        ],
         "geoip_attribution": attribution(cfg),  # conversion by region counts web visitors placed by GeoIP
     }
 
 
 # the funnel's keys -> the registry's metrics
 FUNNEL_STEPS = {"visitors": "visitors", "contact_page_visitors": "contact_page_visitors", "submissions": "inquiries",
-                "responded": "responded", "closed": "closed"}  # fmt: skip
+                "responded": "responded", "closed": "closed"}
 
 
 def funnel_steps(funnel: dict[str, int]) -> list[dict[str, Any]]:
@@ -152,7 +152,7 @@ def funnel_steps(funnel: dict[str, int]) -> list[dict[str, Any]]:
     for key, metric in FUNNEL_STEPS.items():
         value = funnel[key]
         steps.append({"step": key, "metric": metric, "value": value,
-                      "of_previous": None if before is None else ratio(value, before)})  # fmt: skip
+                      "of_previous": None if before is None else ratio(value, before)})
         before = value
     return steps
 
@@ -173,17 +173,17 @@ def district_breakdown(rows: list[dict[str, Any]], regions: int = 6, districts: 
     for country, region in ranked[:regions]:
         total = totals[(country, region)]
         own = sorted((r for r in rows if (r["country"], r["region"]) == (country, region)),
-                     key=lambda r: (-r["inquiries"], r["district"]))  # fmt: skip
+                     key=lambda r: (-r["inquiries"], r["district"]))
         kept = own[:districts] if len(own) > districts + 1 else own  # never an "Other" of one district
         rest = sum(r["inquiries"] for r in own[len(kept) :])
         named = [(r["district"], r["inquiries"]) for r in kept] + ([(OTHER_DISTRICTS, rest)] if rest else [])
         out += [{"country": country, "region": region, "region_name": region_name(region) or region,
                  "district": district, "inquiries": n, "share_of_region": ratio(n, total)}
-                for district, n in named]  # fmt: skip
+                for district, n in named]
     rest = sum(totals[key] for key in ranked[regions:])
     if rest:
         out.append({"country": None, "region": None, "region_name": f"{OTHER_REGIONS} ({len(ranked) - regions})",
-                    "district": None, "inquiries": rest, "share_of_region": None})  # fmt: skip
+                    "district": None, "inquiries": rest, "share_of_region": None})
     return out
 
 
@@ -211,7 +211,7 @@ def usage_series(
             rows = queries.rows(con, "usage/by_hour.sql", start=start, end=end)
         else:
             rows = queries.rows(con, "usage/series.sql", start=start, end=end, grain=grain,
-                                filters=usage_filters(filters))  # fmt: skip
+                                filters=usage_filters(filters))
     local_now = (now or clock.now()).astimezone(cfg.tz).replace(tzinfo=None)
     return [r | {"partial": is_partial(r["period"], grain, start, end, local_now)} for r in rows]
 
@@ -252,7 +252,7 @@ def rights_report(cfg: Settings, as_of: dt.date, window_days: int = 90) -> dict[
     late = [r for r in open_now if r["sla_state"] in ("overdue", "at_risk")]
     paused = [r for r in open_now if r["sla_state"] == "paused"]
     upcoming = sorted((r for r in open_now if r["deadline"] is not None and r["deadline"] >= as_of),
-                      key=lambda r: (r["deadline"], r["request_id"]))  # fmt: skip
+                      key=lambda r: (r["deadline"], r["request_id"]))
     months: dict[tuple[str, str], int] = {}
     for r in register:
         key = (r["received_on"].strftime("%Y-%m"), r["type"])
@@ -277,7 +277,7 @@ def rights_report(cfg: Settings, as_of: dt.date, window_days: int = 90) -> dict[
                 "days_pending": (as_of - r["paused_from"]).days,
             }
             for r in sorted(paused, key=lambda r: (r["paused_from"], r["request_id"]))
-        ],  # fmt: skip
+        ],
     }
 
 
@@ -287,7 +287,7 @@ def _attention_row(r: dict[str, Any]) -> dict[str, Any]:
     from etl.compliance.rights import standing
 
     keep = ("request_id", "type", "status", "sla_state", "days_left", "business_days_left", "owner",
-            "deadline_provisional")  # fmt: skip
+            "deadline_provisional")
     return {k: r[k] for k in keep} | {"deadline": r["deadline"].isoformat(), "standing": standing(r)}
 
 

@@ -58,7 +58,7 @@ COUNTRY_SPELLINGS = {
     "PL": ["Poland", "Polska"],
 }
 CN_MOBILE_PREFIXES = ["135", "136", "137", "138", "139", "150", "151", "152", "158", "159", "176", "177", "180",
-                      "181", "186", "187", "188", "189", "198", "199"]  # fmt: skip
+                      "181", "186", "187", "188", "189", "198", "199"]
 FREE_MAIL_CN = ["qq.com", "163.com", "126.com", "sina.com", "foxmail.com"]
 FREE_MAIL_EU = ["gmail.com", "web.de", "gmx.de", "outlook.com", "orange.fr", "hotmail.co.uk"]
 RIGHTS_TYPES = [
@@ -224,8 +224,8 @@ def _write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
 INQUIRY_COLUMNS = [
     "submitted_at", "name", "mobile", "email", "company", "support_type", "country", "province_city",
     "district", "message", "consent", "status", "first_response_at", "closed_at",
-]  # fmt: skip
+]
 RIGHTS_COLUMNS = [
     "request_id", "received_at", "type", "channel", "email", "status", "identity_verified_at", "extended",
     "extension_notified_at", "completed_at",
-]  # fmt: skip
+]

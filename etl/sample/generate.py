@@ -218,7 +218,7 @@ def generate(
     others = sorted(p.name for p in log_dir.iterdir()) if log_dir.is_dir() else []
     if others:  # mixing two runs' logs in one folder makes every figure wrong, and silently
         raise InputError(f"{log_dir} already holds {len(others)} files ({', '.join(others[:3])}"
-                         f"{', ...' if len(others) > 3 else ''}); give an empty --out folder")  # fmt: skip
+                         f"{', ...' if len(others) > 3 else ''}); give an empty --out folder")
     try:
         log_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

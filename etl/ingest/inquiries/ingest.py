@@ -37,7 +37,7 @@ REQUIRED = ("submitted_at", "email", "mobile", "support_type", "country", "provi
 OPTIONAL = ("name", "company", "message", "status", "first_response_at", "closed_at")
 YES = {"true", "yes", "y", "1", "on", "是", "同意", "ja", "oui", "x", "checked"}
 STATUSES = {"new": "new", "open": "new", "responded": "responded", "answered": "responded", "in_progress": "responded",
-            "closed": "closed", "done": "closed", "won": "closed", "lost": "closed"}  # fmt: skip
+            "closed": "closed", "done": "closed", "won": "closed", "lost": "closed"}
 MIN_TYPED = 2  # an unplaced value is kept as typed only when at least this many rows of an import typed it
 RECORD_SCHEMA: dict[str, Any] = {
     "inquiry_key": pl.String, "subject_email": pl.String, "subject_phone": pl.String,
@@ -46,7 +46,7 @@ RECORD_SCHEMA: dict[str, Any] = {
     "first_response_at": pl.Datetime("us"),
     "closed_at": pl.Datetime("us"), "policy_version": pl.String, "message_chars": pl.Int32, "email_kind": pl.String,
     "has_company": pl.Boolean, "transfer_consent": pl.Boolean,
-}  # fmt: skip
+}
 
 
 @dataclass
@@ -88,7 +88,7 @@ class Normalized:
     findings: Counter  # (field, issue, raw value, country, candidates), each may be None -> rows
 
     def note(self, field: str, issue: str, raw: str | None = None, country: str | None = None,
-             candidates: str | None = None) -> None:  # fmt: skip
+             candidates: str | None = None) -> None:
         self.findings[(field, issue, raw, country, candidates)] += 1
 
 
@@ -208,7 +208,7 @@ def ingest_inquiries(cfg: Settings, path: Path, *, actor: str | None = None) -> 
         schema={"field": pl.String, "issue": pl.String, "raw_value": pl.String, "country": pl.String,
                 "candidates": pl.String, "rows": pl.Int32},
         orient="row",
-    )  # fmt: skip
+    )
     with warehouse.write(cfg.warehouse) as con:
         con.register("new_inquiries", records.to_arrow())
         stats.erased_subjects_skipped = queries.run(con, "inquiries/suppressed.sql").fetchone()[0]
@@ -224,7 +224,7 @@ def ingest_inquiries(cfg: Settings, path: Path, *, actor: str | None = None) -> 
         stats.seconds = time.monotonic() - started
         record_run(con, run_id, "inquiries", started_at, files=1, read=stats.rows_read, loaded=stats.rows_loaded,
                    rejected=stats.rows_rejected, skipped=stats.no_consent + stats.erased_subjects_skipped,
-                   status="ok")  # fmt: skip
+                   status="ok")
         audit.append(con, actor or audit.cli_actor(), "inquiries.import", path.name,
-                     {k: v for k, v in stats.as_dict().items() if k not in ("rejects", "file")})  # fmt: skip
+                     {k: v for k, v in stats.as_dict().items() if k not in ("rejects", "file")})
     return stats

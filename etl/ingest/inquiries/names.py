@@ -21,12 +21,12 @@ _LATIN_PREFIXES = (
     "provincie", "municipalite de", "voivodie de", "voivodie d", "voivodie des", "woiwodschaft", "wojewodztwo",
     "communaute de", "comunidad de", "comunidad autonoma de", "comunidad", "comunitat", "state of", "land",
     "freistaat", "city of", "ville de",
-)  # fmt: skip
+)
 _LATIN_SUFFIXES = (
     "special administrative region", "autonomous region", "zizhiqu", "zhuangzu", "huizu", "weiwuer", "uygur",
     "municipality", "voivodeship", "wojewodztwo", "province", "prefecture", "district", "county", "region",
     "city", "sheng", "shi", "sar", "qu", "xian", "diqu", "meng", "comunidad", "state",
-)  # fmt: skip
+)
 # Chinese: "黔南布依族苗族自治州" -> "黔南", "新疆维吾尔自治区" -> "新疆", then one of the plain suffixes.
 _ZH_AUTONOMOUS = re.compile(r"^(.{2,}?)(?:[^族]{1,5}族|维吾尔)*(?:自治区|自治州|自治县|自治旗)$")
 _ZH_SUFFIXES = ("特别行政区", "林区", "地区", "新区", "省", "市", "区", "县", "盟", "旗")

@@ -25,7 +25,7 @@ COUNTRY_ALIASES = {
     "中华人民共和国": "CN", "中國": "CN", "prchina": "CN", "prc": "CN", "mainlandchina": "CN", "zhongguo": "CN",
     "uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "greatbritain": "GB", "britain": "GB",
     "holland": "NL", "thenetherlands": "NL", "英国": "GB", "usa": "US", "us": "US", "america": "US",
-}  # fmt: skip
+}
 _PIECES = re.compile(r"[,，、/;；|]+")
 _FILLER = {"sheng", "shi", "qu", "xian", "city", "province", "district", "county", "region", "prov", "municipality"}
 _HAN_FILLER = set("省市区县")
@@ -261,5 +261,5 @@ def county_names(region: str) -> tuple[str, ...]:
     """The county-level divisions of a Chinese region (``CN-ZJ`` -> 鹿城区, 龙湾区, ...), for the sample data."""
     names = division_names()
     prefix = next((code[:2] for code, name in names.items() if code.endswith("0000")
-                   and normalize_place("中国", name, None)[0].region == region), None)  # fmt: skip
+                   and normalize_place("中国", name, None)[0].region == region), None)
     return tuple(name for code, name in sorted(names.items()) if code[:2] == prefix and not code.endswith("00"))

@@ -26,9 +26,9 @@ class AgentClass:
 
 
 _VIBER = "Mozilla/5.0 (Linux; Android 7.1.2; G011A Build/N2G48H; wv) AppleWebKit/537.36 (KHTML, like Gecko) " \
-         "Version/4.0 Chrome/66.0.3359.158 Safari/537.36 Viber/11.9.5.8"  # fmt: skip
+         "Version/4.0 Chrome/66.0.3359.158 Safari/537.36 Viber/11.9.5.8"
 _ELECTRON = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) {} " \
-            "Chrome/142.0.7444.265 Electron/39.8.5 Safari/537.36"  # fmt: skip
+            "Chrome/142.0.7444.265 Electron/39.8.5 Safari/537.36"
 
 AGENT_CLASSES: tuple[AgentClass, ...] = (
     # --- automated clients: asked before the lists ---

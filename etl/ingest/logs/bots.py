@@ -33,7 +33,7 @@ from etl.ingest.logs.agent_classes import bot_rows, people_pattern
 
 # Matomo "libraries" that fetch for a person (media playback, an app's in-app page), not for a program.
 PEOPLE_LIBRARIES = {"Safari View Service", "Apple Core Media", "Android License Verification Library", "gvfs",
-                    "GStreamer", "KaiOS Downloader", "Electron Fetch", "Emacs"}  # fmt: skip
+                    "GStreamer", "KaiOS Downloader", "Electron Fetch", "Emacs"}
 MATOMO_GUARD = r"(?:^|[^A-Z0-9_-]|[^A-Z0-9-]_|sprd-|MZ-)(?:{})"
 # Requests that carry an attack in the user agent are never a person's browser.
 ATTACK = (
@@ -71,7 +71,7 @@ def _alternation(patterns: list[str] | tuple[str, ...], guard: str = "{}", ignor
 
 
 def _source(reason: str, package: str, patterns: list[str], guard: str = "{}", exclusions: str | None = None,
-            ignore_case: bool = True) -> Source:  # fmt: skip
+            ignore_case: bool = True) -> Source:
     literals = tuple(p for p in patterns if not _REGEX_SYNTAX.search(p))
     regexes = [p for p in patterns if _REGEX_SYNTAX.search(p) and not _LOOK_AROUND.search(p)]
     fallback = tuple(guard.format(p) for p in patterns if _LOOK_AROUND.search(p))
@@ -91,13 +91,13 @@ def sources() -> tuple[Source, ...]:
             "crawler-user-agents",
             [entry["pattern"] for entry in CRAWLER_USER_AGENTS_DATA],
             ignore_case=False,
-        ),  # fmt: skip
+        ),
         _source(
             "crawlerdetect",
             "crawlerdetect",
             list(crawlerdetect_patterns),
             exclusions=_alternation(list(crawlerdetect_exclusions)),
-        ),  # fmt: skip
+        ),
         _source("device_detector", "device-detector", _matomo("bots.yml"), MATOMO_GUARD),
         _source("feed_reader", "device-detector", _matomo("client/feed_readers.yml"), MATOMO_GUARD),
         _source("http_library", "device-detector", _matomo("client/libraries.yml"), MATOMO_GUARD),

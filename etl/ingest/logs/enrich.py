@@ -19,7 +19,7 @@ AUTOMATION = re.compile(
 )
 HEADLESS = re.compile(r"HeadlessChrome|PhantomJS|Puppeteer|Playwright|Selenium|Lighthouse", re.IGNORECASE)
 AI_AND_TOOLS = re.compile(r"\b(GPTBot|ChatGPT-User|ClaudeBot|Claude-Web|anthropic-ai|PerplexityBot|Bytespider|"
-                          r"CCBot|Amazonbot|Applebot|PetalBot|meta-externalagent)\b", re.IGNORECASE)  # fmt: skip
+                          r"CCBot|Amazonbot|Applebot|PetalBot|meta-externalagent)\b", re.IGNORECASE)
 
 
 # The format carries no user agent (Common Log Format, a custom regex without a ``ua`` group): nothing is
@@ -105,7 +105,7 @@ def parse_agent(text: str):
     agent.os = (
         parse_operating_system(os_.family, os_.major, os_.minor, os_.patch, os_.patch_minor)
         if os_ else parse_operating_system("Other")
-    )  # fmt: skip
+    )
     agent.device = parse_device(*(astuple(device)[:3] if device else ("Other", None, None)))
     return agent
 
@@ -138,7 +138,7 @@ def _product_name(ua: str) -> str:
 
 
 _BROWSER_WORDS = frozenset({"mozilla", "applewebkit", "gecko", "chrome", "safari", "firefox", "version", "mobile",
-                            "edg", "opr", "trident", "msie"})  # fmt: skip
+                            "edg", "opr", "trident", "msie"})
 
 
 def classify_user_agents(uas: list[str | None]) -> list[UserAgentInfo]:
@@ -163,7 +163,7 @@ def _private(ua: str | None, info: UserAgentInfo) -> UserAgentInfo:
     fields: dict[str, Any] = {
         name: "Other" for name in ("browser", "os", "bot_name")
         if isinstance(getattr(info, name), str) and text in getattr(info, name)
-    }  # fmt: skip
+    }
     return dataclasses.replace(info, **fields) if fields else info
 
 
@@ -271,7 +271,7 @@ class GeoLocator:
         hits = ((group, self._group(group, first)) for group, first in firsts.iter_rows())
         rows = [(group, *astuple(hit)) for group, hit in hits if hit is not self.PER_ADDRESS]
         by_group = pl.DataFrame(rows, schema={"group": pl.String} | {k: SCHEMA[k] for k in list(SCHEMA)[1:]},
-                                orient="row")  # fmt: skip
+                                orient="row")
         grouped = frame.join(by_group, on="group", how="inner").select(list(SCHEMA))
         rest = frame.join(by_group, on="group", how="anti")["ip"].to_list()
         singles = [(ip, *astuple(self.lookup(ip))) for ip in rest]

@@ -52,7 +52,7 @@ def _looks_like_log(path: Path) -> bool:
     """In a folder, take log files (access.log, access.log.1, access.log-20261110.gz, ...), not the rest."""
     name = path.name.lower()
     return (not name.startswith(".") and "log" in name and "error" not in name  # error logs are no access logs
-            and not name.endswith((".duckdb", ".wal", ".tmp")))  # fmt: skip
+            and not name.endswith((".duckdb", ".wal", ".tmp")))
 
 
 def _rotation_order(files: list[Path]) -> list[Path]:
@@ -151,7 +151,7 @@ def _decode_block(data: bytes, expected: int) -> pl.DataFrame:
         lines = pl.read_csv(
             io.BytesIO(data), has_header=False, separator="\x1f", quote_char=None, new_columns=["line"],
             encoding="utf8-lossy", infer_schema=False, comment_prefix=None, raise_if_empty=False,
-        )["line"]  # fmt: skip
+        )["line"]
         if lines.len() == expected:
             return pl.DataFrame({"line": lines.fill_null("")})
     return pl.DataFrame({"line": decode_lines(data[:-1])}, schema={"line": pl.String})

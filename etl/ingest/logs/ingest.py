@@ -164,7 +164,7 @@ def _record_run(cfg: Settings, run_id: str, started_at: dt.datetime, stats: Inge
     with warehouse.write(cfg.warehouse) as con:
         record_run(con, run_id, "logs", started_at, files=stats.files, read=stats.lines_read,
                    loaded=stats.lines_loaded, rejected=stats.lines_rejected,
-                   skipped=stats.lines_skipped_already_loaded, status=status)  # fmt: skip
+                   skipped=stats.lines_skipped_already_loaded, status=status)
 
 
 def remove_stale_stages(folder: Path) -> None:
@@ -229,7 +229,7 @@ class BatchCounts:
     def plus(self, other: BatchCounts) -> BatchCounts:
         return BatchCounts(self.loaded + other.loaded, self.rejected + other.rejected,
                            self.not_requests + other.not_requests, self.ignored + other.ignored,
-                           self.bots + other.bots, {})  # fmt: skip
+                           self.bots + other.bots, {})
 
 
 @dataclass(frozen=True)
@@ -260,11 +260,11 @@ def _ingest_file(cfg, path: Path, load: LoadContext, catalog, locator, salt_for,
     stage = Path(tempfile.mkdtemp(prefix=f".vcar-stage-{os.getpid()}-", dir=cfg.warehouse.parent))
     try:
         staged = _stage(cfg, path, start, load, stage, _locked(salt_for), _locked(catalog.frame),
-                        _locked(locator.frame))  # fmt: skip
+                        _locked(locator.frame))
         assert staged.progress is not None
         late = {day: count for day, count in staged.days.items() if day in load.sealed}
         bots = _load_file(cfg, stage, load, start.file_key, staged.progress, catalog, sorted(staged.days), late,
-                          start.lines_done + 1)  # fmt: skip
+                          start.lines_done + 1)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     manifest[start.file_key] = staged.progress
@@ -311,7 +311,7 @@ def _stage(cfg, path: Path, start: NewLines, load: LoadContext, stage: Path, sal
         not_requests = int((rejects["reason"] == NOT_A_REQUEST).sum())
         ignored = batch.height - events.height - rejects.height
         return BatchCounts(events.height, rejects.height - not_requests, not_requests, ignored,
-                           int(events["is_bot"].sum() or 0), per_day)  # fmt: skip
+                           int(events["is_bot"].sum() or 0), per_day)
 
     staged = Staged()
     new_bytes = 0
@@ -344,12 +344,12 @@ def _stage(cfg, path: Path, start: NewLines, load: LoadContext, stage: Path, sal
     total = start.bytes_done + new_bytes
     prefix_len = min(total, PREFIX_BYTES)
     staged.progress = Progress(start.lines_done + staged.lines, total, start.disk_size, path.name,
-                               start.file_key.split("-")[0], prefix_len, prefix_hash(path, prefix_len))  # fmt: skip
+                               start.file_key.split("-")[0], prefix_len, prefix_hash(path, prefix_len))
     return staged
 
 
 def _load_file(cfg, stage: Path, load: LoadContext, file_key: str, progress: Progress, catalog, days: list[dt.date],
-               late: dict[dt.date, int], first_new_line: int) -> int:  # fmt: skip
+               late: dict[dt.date, int], first_new_line: int) -> int:
     """Commit a staged file in one transaction: events, rejects, new user agents, the manifest and the touched
     days' aggregates.
 
@@ -366,7 +366,7 @@ def _load_file(cfg, stage: Path, load: LoadContext, file_key: str, progress: Pro
             queries.run(con, "logs/insert_events.sql", files=str(stage / "e*.parquet"))
         if any(stage.glob("r*.parquet")):
             queries.run(con, "logs/insert_rejects.sql", files=str(stage / "r*.parquet"), run_id=run_id,
-                        file_key=file_key, file_name=progress.file_name)  # fmt: skip
+                        file_key=file_key, file_name=progress.file_name)
         queries.run(con, "logs/upsert_manifest.sql", now=clock.now(), file_key=file_key, **asdict(progress))
         faults.reach("logs.load")
         rebuild = load.plan.rebuild
@@ -377,12 +377,12 @@ def _load_file(cfg, stage: Path, load: LoadContext, file_key: str, progress: Pro
             sealed = sorted(late)
             queries.run_all(con, "logs/set_aside_days.sql", days=sealed)
             queries.run_folder(con, "logs/rebuild", days=sealed, file_key=file_key, from_line=first_new_line,
-                            **rebuild)  # fmt: skip
+                            **rebuild)
             queries.run_all(con, "logs/restore_days.sql")
             queries.run(con, "logs/record_sealed_merges.sql", run_id=run_id, days=sealed,
-                        lines=[late[day] for day in sealed], merged_at=load.now)  # fmt: skip
+                        lines=[late[day] for day in sealed], merged_at=load.now)
             audit.append(con, "system:ingest", "logs.sealed_merge", progress.file_name or file_key,
-                         {"run_id": run_id, "lines": {day.isoformat(): late[day] for day in sealed}})  # fmt: skip
+                         {"run_id": run_id, "lines": {day.isoformat(): late[day] for day in sealed}})
         if days:
             queries.run(con, "logs/touch_days.sql", days=days, loaded_at=load.now)
         # bots of this load, those the rebuild found by their behaviour included

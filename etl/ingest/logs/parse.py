@@ -57,7 +57,7 @@ CLF_TIME = "%d/%b/%Y:%H:%M:%S"  # 10/Nov/2026:13:55:36, followed by " %z"
 _SHAPES = {
     "combined, common or vcombined": r"^\S+ (?:\S+ )?\S+ \S+ \[", "alb": r"^(?:h2|https?|wss?|grpcs?) \d{4}-",
     "nginx-json, caddy-json or traefik-json": r"^\s*\{", "w3c": r"^#",
-}  # fmt: skip
+}
 
 
 def closest_formats(sample: list[str]) -> str:
@@ -265,7 +265,7 @@ def parse_json_lines(frame: pl.DataFrame, fmt: str) -> pl.DataFrame:
             "request": pl.String,
         },
         orient="row",
-    )  # fmt: skip
+    )
     out = pl.concat([frame, parsed], how="horizontal")
     iso = _iso_time(pl.col("time"))
     clf = pl.col("time").str.strptime(pl.Datetime("us", "UTC"), CLF_TIME + " %z", strict=False)
@@ -293,7 +293,7 @@ def _json_record(line: str, fmt: str) -> tuple:
             data.get("RequestHost"), data.get("ClientHost"), data.get("StartUTC") or data.get("time"), None,
             data.get("RequestMethod"), data.get("RequestPath"), data.get("DownstreamStatus"),
             data.get("DownstreamContentSize"), data.get("request_Referer"), data.get("request_User-Agent"),
-        )  # fmt: skip
+        )
     elif fmt == "caddy-json":
         req: dict[str, Any] = data["request"] if isinstance(data.get("request"), dict) else {}
         headers: dict[str, Any] = req["headers"] if isinstance(req.get("headers"), dict) else {}
@@ -301,7 +301,7 @@ def _json_record(line: str, fmt: str) -> tuple:
             req.get("host"), req.get("client_ip") or req.get("remote_ip"), None, data.get("ts"), req.get("method"),
             req.get("uri"), data.get("status"), data.get("size"), _first(headers.get("Referer")),
             _first(headers.get("User-Agent")),
-        )  # fmt: skip
+        )
     else:
         method, target = data.get("request_method"), data.get("request_uri")
         if (method is None or target is None) and isinstance(data.get("request"), str):
@@ -313,7 +313,7 @@ def _json_record(line: str, fmt: str) -> tuple:
             data.get("time_iso8601") or data.get("time_local") or data.get("time"), None, method, target,
             data.get("status"), data.get("body_bytes_sent") or data.get("bytes_sent"),
             data.get("http_referer") or data.get("referer"), data.get("http_user_agent") or data.get("user_agent"),
-        )  # fmt: skip
+        )
     fields = tuple(
         None if v is None else float(v) if i == 3 and isinstance(v, int | float) else str(v) if i != 3 else None
         for i, v in enumerate(values)
@@ -374,7 +374,7 @@ W3C_COLUMNS = {
     "cs-uri-query": "query", "sc-status": "status", "sc-bytes": "bytes", "cs(user-agent)": "ua",
     "cs(referer)": "referrer", "cs(referrer)": "referrer", "cs-host": "host", "cs(host)": "host",
     "x-host-header": "host",
-}  # fmt: skip
+}
 
 
 def w3c_fields(line: str) -> list[str]:
@@ -411,12 +411,12 @@ def parse_w3c_lines(frame: pl.DataFrame, fields_at_start: str | None) -> pl.Data
         pl.col("status").cast(pl.Int32, strict=False).alias("status_n"),
         pl.col("bytes").cast(pl.Int64, strict=False).fill_null(0).alias("bytes_n"),
         pl.lit("w3c").alias("request"),
-    )  # fmt: skip
+    )
     out = out.with_columns(
         pl.col("time").str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
         .dt.replace_time_zone("UTC").alias("ts"),
         _w3c_text(pl.col("ua")).alias("ua"), _w3c_text(pl.col("referrer")).alias("referrer"),
-    )  # fmt: skip
+    )
     return _finish(out)
 
 

@@ -49,7 +49,7 @@ class LoadPlan:
             static_paths=tuple(cfg.static_paths), custom_regex=cfg.log_regex, keep_params=tuple(cfg.query_allowlist),
             rebuild={"gap_seconds": cfg.visit_gap_minutes * 60, "tz": cfg.timezone,
                      "contact_paths": list(cfg.contact_paths), "behaviour": cfg.bot_behaviour},
-        )  # fmt: skip
+        )
 
     def context(
         self,
@@ -63,7 +63,7 @@ class LoadPlan:
             fmt=fmt, timezone=self.timezone, site_host=self.site_host, salt_for=salt_for, user_agents=user_agents,
             geo=geo, static_extensions=self.static_extensions, static_paths=self.static_paths,
             custom_regex=self.custom_regex, keep_params=self.keep_params,
-        )  # fmt: skip
+        )
 
     def log_format(self, where: str, sample: list[str]) -> str:
         """The format to read the lines of ``where`` with: the one asked for, or the one ``sample`` (its first
@@ -77,7 +77,7 @@ class LoadPlan:
         if not found:
             formats = ", ".join(f for f in FORMATS if f not in ("auto", "custom"))
             raise InputError(f"{where}: no known log format in the first lines ({formats}): {closest_formats(lines)}; "
-                             "force one with --format, or describe yours with the log_regex setting")  # fmt: skip
+                             "force one with --format, or describe yours with the log_regex setting")
         return found
 
 
@@ -94,7 +94,7 @@ class LogRunStats(RunStats):
 
     def counts(self) -> str:
         return (f"{counted(self.files, 'file')}, {self.lines_read:,} lines read: {self.lines_loaded:,} loaded, "
-                f"{self.lines_rejected:,} rejected")  # fmt: skip
+                f"{self.lines_rejected:,} rejected")
 
 
 @dataclass

@@ -27,12 +27,12 @@ MAX_PATH = 300
 SEARCH_ENGINES = {
     "baidu.": "Baidu", "google.": "Google", "bing.": "Bing", "sogou.": "Sogou", "so.com": "360 Search",
     "sm.cn": "Shenma", "duckduckgo.": "DuckDuckGo", "yandex.": "Yandex", "yahoo.": "Yahoo", "ecosia.": "Ecosia",
-}  # fmt: skip
+}
 SOCIAL = {
     "weixin.qq.com": "WeChat", "wechat.": "WeChat", "linkedin.": "LinkedIn", "lnkd.in": "LinkedIn",
     "zhihu.": "Zhihu", "weibo.": "Weibo", "douyin.": "Douyin", "facebook.": "Facebook", "t.co": "X",
     "twitter.": "X", "x.com": "X", "youtube.": "YouTube", "bilibili.": "Bilibili", "xiaohongshu.": "Xiaohongshu",
-}  # fmt: skip
+}
 
 
 def visitor_id(salt: bytes, ip: str, ua: str, host: str) -> int:
@@ -106,7 +106,7 @@ def referrer_host() -> pl.Expr:
 SOURCE_LABELS = {label.lower(): label for label in [*SEARCH_ENGINES.values(), *SOCIAL.values()]} | {
     "weixin": "WeChat", "wx": "WeChat", "wechat_official": "WeChat", "360": "360 Search", "x.com": "X",
     "twitter": "X", "linkedin.com": "LinkedIn", "google.com": "Google", "baidu.com": "Baidu",
-}  # fmt: skip
+}
 
 
 def classify_source(own_hosts: list[str]) -> tuple[pl.Expr, pl.Expr]:

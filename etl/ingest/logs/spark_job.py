@@ -261,7 +261,7 @@ def run_job(
         raise ConfigError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
     if fmt == "w3c":
         raise ConfigError("--format w3c: W3C logs carry their columns in #Fields lines, file state a Spark block "
-                          "cannot see; load them with the embedded engine")  # fmt: skip
+                          "cannot see; load them with the embedded engine")
     if fmt == "custom" and not cfg.log_regex:
         raise ConfigError("--format custom needs the log_regex setting (VCAR_LOG_REGEX)")
     started = time.monotonic()

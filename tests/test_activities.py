@@ -58,7 +58,7 @@ def test_the_printable_page_holds_every_activity_and_table_as_escaped_text(setti
 
 @pytest.mark.slow
 def test_the_command_prints_the_record_by_activity(settings_env, tmp_path):
-    from tests.test_cli import vcar
+    from tests.helpers import vcar
 
     env = {"VCAR_WAREHOUSE": str(settings_env.warehouse), "VCAR_SECRETS_DIR": str(settings_env.secrets_dir),
            "VCAR_PROCESSING_LOCATION": "CN", "VCAR_TRANSFER_SAFEGUARD": "SCC"}
@@ -74,7 +74,7 @@ def test_the_command_prints_the_record_by_activity(settings_env, tmp_path):
 
 @pytest.mark.slow
 def test_the_privacy_page_shows_the_record_by_activity(loaded_env):
-    from tests.test_dashboard import app_as
+    from tests.helpers import app_as
 
     at = app_as("compliance").run()
     at.switch_page("views/privacy.py").run()

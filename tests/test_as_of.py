@@ -94,8 +94,7 @@ def test_the_promise_and_the_digest_judge_day_x_as_it_stood(settings_env, story)
 
 @pytest.mark.slow
 def test_the_cli_and_the_page_agree_with_the_register_as_of_day_x(settings_env, story, monkeypatch):
-    from tests.test_cli import vcar
-    from tests.test_dashboard import app_as
+    from tests.helpers import app_as, vcar
 
     env = {"VCAR_WAREHOUSE": str(settings_env.warehouse), "VCAR_SECRETS_DIR": str(settings_env.secrets_dir),
            "VCAR_TIMEZONE": settings_env.timezone, clock.ENV: f"{TODAY}T10:00"}

@@ -10,7 +10,7 @@ import pytest
 from etl.ingest.logs.bots import listed_by, sources
 from etl.ingest.logs.enrich import classify_user_agents
 from scripts.agent_fixtures import browsers, crawlers, in_app
-from tests.test_log_metrics import line, run
+from tests.helpers import line, run
 
 MIN_RECALL = 0.90
 MAX_FALSE_ALARMS = 0.02

@@ -6,7 +6,6 @@ this module is skipped with the reason shown.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
@@ -16,11 +15,9 @@ import pytest
 
 from dashboard.navigation import pages_for
 from etl.core.roles import ROLES
-from scripts.browser_load import SETTLED
 from scripts.browser_tour import CHROMIUM, add_users, build_sample, free_port, serve, tour
 from tests.conftest import TODAY, clear_dashboard_cache, outside_env
-from tests.test_hostile import hostile_inquiries
-from tests.test_log_metrics import line
+from tests.helpers import browser_page, hostile_inquiries, line, log_in, login_form_shown, pick, settle
 
 pytestmark = [
     pytest.mark.browser,
@@ -139,14 +136,6 @@ def signed_in_at(page, url: str, login: tuple[str, str], heading: str) -> None:
     settle(page)
 
 
-def pick(page, label: str, value: str) -> None:
-    """Choose ``value`` in the select box labelled ``label`` as a person does: open it, type, click the option."""
-    page.get_by_role("combobox", name=label, exact=True).click()
-    page.keyboard.type(value)
-    page.get_by_role("option", name=value, exact=True).click()
-    settle(page)
-
-
 def test_a_region_cleared_by_another_country_stays_cleared(recent):
     """CN, then CN-GD, then DE clears the region (not a DE one); back to all countries it must not return: the
     browser is told the cleared value, not only the server."""
@@ -204,39 +193,6 @@ def test_a_hostile_path_is_shown_as_text(served):
         for key, value in saved.items():
             os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
         cached_settings.cache_clear()
-
-
-@contextlib.contextmanager
-def browser_page(base: str):
-    """A fresh headless Chromium context (its own cookies) and page; dialogs are recorded, never accepted."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"])
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            page = context.new_page()
-            page.dialogs = []  # type: ignore[attr-defined]
-            page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
-            yield context, page
-        finally:
-            browser.close()
-
-
-def settle(page) -> None:
-    page.wait_for_timeout(500)
-    page.wait_for_function(SETTLED, timeout=60_000)
-    page.wait_for_timeout(300)
-
-
-def log_in(page, name: str, password: str) -> None:
-    page.get_by_label("User name").fill(name)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-
-
-def login_form_shown(page) -> bool:
-    return page.get_by_role("button", name="Log in").count() == 1
 
 
 def test_a_refresh_keeps_the_user_signed_in_until_logout_revokes_it(served):

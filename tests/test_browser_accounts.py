@@ -19,7 +19,7 @@ from etl.access import totp
 from etl.access.lockout import is_locked
 from scripts.browser_tour import CHROMIUM, ROOT, free_port, serve
 from tests.conftest import outside_env
-from tests.test_browser import browser_page, log_in, login_form_shown, pick, settle
+from tests.helpers import browser_page, log_in, login_form_shown, pick, settle
 
 pytestmark = [
     pytest.mark.browser,

@@ -11,7 +11,7 @@ from etl.core import clock
 from etl.core.settings import cached_settings, load_settings
 from etl.reporting.charts import clock_change_note
 from etl.reporting.reports import usage_report, usage_series
-from tests.test_log_metrics import line, run
+from tests.helpers import line, run
 
 D = dt.date
 

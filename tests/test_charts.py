@@ -118,7 +118,7 @@ def plotly_specs(at) -> list[dict]:
 
 @pytest.mark.slow
 def test_the_pages_draw_the_funnel_labelled_and_no_sunburst(loaded_env):
-    from tests.test_controls import open_page
+    from tests.helpers import open_page
 
     at = open_page("manager", "views/inquiries.py", START, TODAY)
     specs = plotly_specs(at)
@@ -134,7 +134,7 @@ def test_the_pages_draw_the_funnel_labelled_and_no_sunburst(loaded_env):
 
 @pytest.mark.slow
 def test_the_usage_chart_keeps_each_series_colour_from_day_to_hour(loaded_env):
-    from tests.test_controls import open_page
+    from tests.helpers import open_page
 
     at = open_page("admin", "views/usage.py", START, TODAY)
     seen = {}

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import START, TODAY, outside_env
-
-VCAR = [sys.executable, "-m", "etl.cli"]
-
+from tests.conftest import START, TODAY
+from tests.helpers import vcar
 
 pytestmark = pytest.mark.slow
-
-
-def vcar(*args: str, env: dict | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
-    full_env = outside_env() | (env or {})
-    return subprocess.run([*VCAR, *args], capture_output=True, text=True, env=full_env, input=stdin, timeout=120)
 
 
 def test_help_lists_the_commands():

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboard.controls import comparison_range, from_query, preset_range, to_query
 from etl.reporting.formatting import change_between
 from tests.conftest import DAYS, START
+from tests.helpers import open_page
 
 D = dt.date
 TODAY = D(2026, 11, 25)
@@ -73,17 +72,6 @@ def test_deltas():
     assert change_between("bounce_rate", 0.42, 0.40) == "+2.0 pts"  # a share moves in points, as on the Overview
 
 
-def open_page(role: str, file: str, start: dt.date, end: dt.date, **filters: str) -> AppTest:
-    """A page as ``role`` sees it from a shared link naming a custom range and filters; no exception raised."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["auth_user"] = {"name": f"t-{role}", "role": role, "last_seen": time.monotonic()}
-    at.query_params.update({"range": "custom", "from": start.isoformat(), "to": end.isoformat(), **filters})
-    at.run()
-    at.switch_page(file).run()
-    assert not at.exception
-    return at
-
-
 @pytest.mark.slow
 def test_usage_kpis_equal_the_cli_report_for_the_same_range_and_filters(loaded_env):
     from etl.core.settings import load_settings
@@ -142,8 +130,9 @@ def test_a_link_whose_dates_cannot_be_used_says_so(dates, why):
         assert why in (view.unusable or "") and view.preset == "last30"
 
 
+@pytest.mark.slow
 def test_the_page_warns_in_its_own_words_when_a_links_dates_are_unusable(loaded_env):
-    from tests.test_edge_states import run_page
+    from tests.helpers import run_page
 
     at = run_page("views/usage.py", "marketing", {"range": "custom", "from": "**x**", "to": "2026-11-01"})
     assert not at.exception, at.exception

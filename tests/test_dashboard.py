@@ -11,17 +11,9 @@ from streamlit.testing.v1 import AppTest
 from dashboard.navigation import PAGES, pages_for
 from etl.core import clock
 from etl.core.roles import ROLES
+from tests.helpers import APP, app_as
 
 pytestmark = pytest.mark.slow
-
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
-
-
-def app_as(role: str | None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if role:
-        at.session_state["auth_user"] = {"name": f"t-{role}", "role": role, "last_seen": time.monotonic()}
-    return at
 
 
 def test_logged_out_visitors_see_only_the_login_form(loaded_env):

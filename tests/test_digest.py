@@ -249,7 +249,7 @@ def test_the_marketing_digest_is_the_usage_report_of_the_last_full_week(loaded_e
 
 @pytest.mark.slow
 def test_the_command_prints_a_dry_run_and_fails_in_one_json_document(loaded, tmp_path):
-    from tests.test_cli import vcar
+    from tests.helpers import vcar
 
     env, _ = loaded
     dry = vcar("digest", "--role", "marketing", "--as-of", "2026-11-05", "--dry-run", env=env)

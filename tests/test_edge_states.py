@@ -5,7 +5,6 @@ long ago; and says what is missing (issue 20)."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.navigation import PAGES, pages_for
 from etl.core import clock
 from tests.conftest import START, TODAY
+from tests.helpers import run_page
 
 pytestmark = pytest.mark.slow
 
@@ -31,16 +31,6 @@ STATES = {
     "default view, data ended long ago": {},  # the sample data ends in November 2026; "today" is later
 }
 CASES = [(page.file, role) for page in PAGES for role in sorted(page.roles)]
-
-
-def run_page(file: str, role: str, query: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["auth_user"] = {"name": f"t-{role}", "role": role, "last_seen": time.monotonic()}
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(file).run()
-    return at
 
 
 @pytest.mark.parametrize(("file", "role"), CASES)
@@ -127,7 +117,7 @@ def test_a_load_shows_on_the_next_page_run_not_after_the_cache_expires(settings_
     """The cached figures are dropped once the warehouse file changes: a page refreshed after vcar ingest shows the
     new data, although cache_ttl_seconds (minutes) has not passed."""
     from etl.ingest.logs.ingest import ingest_paths
-    from tests.test_log_metrics import CHROME, line
+    from tests.helpers import CHROME, line
 
     at = run_page("views/usage.py", "marketing", {"range": "last30"})
     assert any("No web-log data yet" in i.value for i in at.info)

@@ -145,7 +145,7 @@ def test_every_page_shows_its_tables_through_the_layer(loaded_env, monkeypatch):
 
 @pytest.mark.slow
 def test_marketing_csv_numbers_stay_numbers(loaded_env):
-    from tests.test_dashboard import app_as
+    from tests.helpers import app_as
 
     at = app_as("marketing").run()
     at.switch_page("views/usage.py").run()
@@ -159,7 +159,7 @@ def test_marketing_csv_numbers_stay_numbers(loaded_env):
 def test_the_clis_text_reads_in_words_and_its_overview_is_the_pages(loaded_env):
     """``vcar rights list``, ``report rights``, ``retention`` and ``overview`` as people read them: statuses in
     words, blanks instead of None, counts with separators; ``overview --json`` holds the page's very tiles."""
-    from tests.test_cli import vcar
+    from tests.helpers import vcar
 
     morning = str(TODAY + dt.timedelta(days=1))
     listed = vcar("rights", "list", "--as-of", morning, env=loaded_env)

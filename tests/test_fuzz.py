@@ -150,7 +150,7 @@ def test_settings_files_fail_only_with_a_config_error(tmp_path_factory, monkeypa
 
 def test_json_lines_that_are_not_objects_are_rejected_row_by_row(settings_env, tmp_path):
     from etl.ingest.inquiries.ingest import ingest_inquiries
-    from tests.test_inquiries import row
+    from tests.helpers import row
 
     path = tmp_path / "i.jsonl"
     path.write_text("\n".join([json.dumps(row()), "[1, 2]", "{broken", '"text"']) + "\n", encoding="utf-8")

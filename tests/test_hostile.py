@@ -19,11 +19,9 @@ from etl.ingest.inquiries.ingest import ingest_inquiries
 from etl.ingest.logs.ingest import ingest_paths
 from etl.ingest.logs.pseudonymize import MAX_PATH
 from tests.conftest import TODAY
-from tests.test_log_metrics import line
+from tests.helpers import FORMULA, SCRIPT, hostile_inquiries, line
 
 DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard"
-FORMULA = '=HYPERLINK("http://evil.example/","click")'
-SCRIPT = "<script>alert(1)</script>"
 TIME = f"{TODAY:%d/%b/%Y}:10:00:00 +0800"  # yesterday on the clock: inside every page's default period
 HOSTILE_LOG = [
     line("1.2.2.10", TIME, "/<script>alert(1)</script>"),
@@ -38,26 +36,6 @@ HOSTILE_LOG = [
     '1.2.2.19 - - [04/Nov/2026:10:00:00 +0800] "GET /\xff\xfe\x00bad HTTP/1.1" 200 1 "-" "x"',
     "1.2.2.20 - - =cmd|' /C calc'!A0",
 ]
-INQUIRY_FIELDS = [
-    "submitted_at", "name", "mobile", "email", "company", "support_type", "country", "province_city", "district",
-    "message", "consent", "status", "first_response_at", "closed_at",
-]
-
-
-def hostile_inquiries(path: Path) -> None:
-    """Rows whose every free field is a formula or markup; the first has a hostile time too."""
-    rows = []
-    payloads = [FORMULA, SCRIPT, "@SUM(1+1)", "-2+3", "+cmd|' /C calc'!A0", "<img src=x onerror=alert(2)>"]
-    for i, payload in enumerate(payloads):
-        row = {name: payload for name in INQUIRY_FIELDS}
-        row |= {"submitted_at": f"{TODAY}T10:0{i}:00+08:00", "email": f"user{i}@example.cn", "consent": "true",
-                "first_response_at": "", "closed_at": ""}
-        rows.append(row)
-    rows[0]["submitted_at"] = FORMULA
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=INQUIRY_FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 @pytest.fixture

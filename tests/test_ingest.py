@@ -13,7 +13,7 @@ import pytest
 from etl.core import keystore
 from etl.ingest.logs.ingest import ingest_paths
 from etl.ingest.logs.pseudonymize import visitor_id
-from tests.test_log_metrics import CHROME, line
+from tests.helpers import CHROME, line
 
 REAL_LOG = Path(__file__).resolve().parents[2] / "shared" / "real-logs" / "apache_combined_elastic_examples.log"
 DAY = dt.date(2026, 11, 10)
@@ -169,7 +169,7 @@ def test_files_that_share_only_their_first_line_are_both_loaded(settings_env, tm
 def test_new_user_agents_are_typed_by_declaration_not_by_the_first_rows():
     """A run whose first hundred new user agents are all human, then a crawler, must still store them all."""
     from etl.ingest.logs.ingest import UserAgentCatalog
-    from tests.test_log_metrics import GOOGLEBOT
+    from tests.helpers import GOOGLEBOT
 
     catalog = UserAgentCatalog(b"k" * 32, {})
     catalog.frame([CHROME.replace("131.0.0.0", f"131.0.{i}.0") for i in range(150)])

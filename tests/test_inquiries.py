@@ -16,7 +16,7 @@ from etl.ingest.inquiries.ingest import ingest_inquiries
 from etl.ingest.inquiries.regions import normalize_country, normalize_place, normalize_region
 from etl.reporting.reports import inquiries_report
 from etl.sample.forms import INQUIRY_COLUMNS
-from tests.test_log_metrics import line, run
+from tests.helpers import line, row, run, warehouse_text
 
 DAY = dt.date(2026, 11, 10)
 
@@ -62,28 +62,12 @@ def test_a_region_of_another_country_is_not_guessed():
     )
 
 
-def row(**over) -> dict:
-    base = {
-        "submitted_at": "2026-11-10T10:00:00+08:00", "name": "王小明", "mobile": "+86 138 0013 8000",
-        "email": "Wang.XM@Example-Auto.cn ", "company": "深圳某汽车服务有限公司", "support_type": "Product inquiry",
-        "country": "中国", "province_city": "广东省", "district": "南山区", "message": "请问X431的价格是多少？",
-        "consent": "true", "status": "", "first_response_at": "2026-11-10T12:30:00+08:00", "closed_at": "",
-    }
-    return base | over
-
-
 def write_csv(path: Path, rows: list[dict]) -> Path:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=INQUIRY_COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
     return path
-
-
-def warehouse_text(cfg) -> str:
-    with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
-        tables = [t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
-        return "\n".join(str(r) for t in tables for r in con.execute(f'SELECT * FROM "{t}"').fetchall())  # noqa: S608
 
 
 def one(cfg, sql: str, *params):

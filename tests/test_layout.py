@@ -158,3 +158,52 @@ def test_a_circle_is_seen(tmp_path):
     (tmp_path / "etl" / "core" / "a.py").write_text("from etl.core import b\n")
     (tmp_path / "etl" / "core" / "b.py").write_text("def f():\n    from etl.core.a import x\n")
     assert circles(module_graph(tmp_path)) == [["etl.core.a", "etl.core.b"]]
+
+
+SLOW_CALLS = {"vcar", "app_as", "run_page", "open_page", "browser_page", "Popen", "from_file", "run_job"}
+
+
+def _marks(decorators: list[ast.expr]) -> set[str]:
+    """The pytest marks named in a list of decorators (``@pytest.mark.slow``) or a ``pytestmark`` value."""
+    names = set()
+    for node in decorators:
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Attribute) and sub.value.attr == "mark":
+                names.add(sub.attr)
+    return names
+
+
+def unmarked_slow_tests(folder: Path) -> list[str]:
+    """Tests that start a process, a page or a browser (SLOW_CALLS, subprocess.run) but are marked neither slow nor
+    browser, so make test-fast would run them."""
+    found = []
+    for path in sorted(folder.glob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        module = set()
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "pytestmark" for t in node.targets):
+                module |= _marks([node.value])
+        for node in tree.body:
+            if not (isinstance(node, ast.FunctionDef) and node.name.startswith("test_")):
+                continue
+            calls = {c.func.attr if isinstance(c.func, ast.Attribute) else getattr(c.func, "id", "")
+                     for c in ast.walk(node) if isinstance(c, ast.Call)}
+            subprocess_run = any(isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+                                 and c.func.attr == "run" and getattr(c.func.value, "id", "") == "subprocess"
+                                 for c in ast.walk(node))
+            marked = (module | _marks(node.decorator_list)) & {"slow", "browser"}
+            if (calls & SLOW_CALLS or subprocess_run) and not marked:
+                found.append(f"{path.name}::{node.name}")
+    return found
+
+
+def test_every_test_that_starts_a_process_or_a_page_is_marked_slow():
+    assert unmarked_slow_tests(ROOT / "tests") == []
+
+
+def test_the_slow_check_sees_an_unmarked_process(tmp_path):
+    (tmp_path / "test_probe.py").write_text(
+        "import pytest, subprocess\n\ndef test_a():\n    subprocess.run(['true'])\n\n"
+        "@pytest.mark.slow\ndef test_b():\n    vcar('--help')\n\ndef test_c():\n    assert 1\n"
+    )
+    assert unmarked_slow_tests(tmp_path) == ["test_probe.py::test_a"]

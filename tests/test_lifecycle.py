@@ -16,7 +16,7 @@ from etl.access.lockout import is_locked
 from etl.access.users import User
 from etl.admin import lifecycle
 from etl.core.errors import FieldError, InputError
-from tests.test_cli import vcar
+from tests.helpers import vcar
 
 PASSWORD = "a-long-password-1"
 

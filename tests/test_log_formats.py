@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from etl.ingest.logs.ingest import ingest_paths
 from etl.ingest.logs.parse import REGEXES, _extract_fields, detect_format, parse_lines
-from tests.test_log_metrics import CHROME, DAY, GOOGLEBOT
+from tests.helpers import CHROME, DAY, GOOGLEBOT
 
 # (ip, local time, method, target, status, bytes, referrer, user agent) — written out in each format below
 REQUESTS = [

@@ -3,30 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-from etl.ingest.logs.ingest import ingest_paths
 from etl.reporting.reports import usage_report
-
-CHROME = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
-)
-FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
-GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
-DAY = dt.date(2026, 11, 10)
-
-
-def line(
-    ip: str, time: str, path: str, ua: str = CHROME, status: int = 200, method: str = "GET", ref: str = "-"
-) -> str:
-    return f'{ip} - - [{time}] "{method} {path} HTTP/1.1" {status} 100 "{ref}" "{ua}"'
-
-
-def run(cfg, tmp_path: Path, lines: list[str], day: dt.date = DAY, end: dt.date | None = None) -> dict:
-    log = tmp_path / "access.log"
-    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    ingest_paths(cfg, [log], today=day)
-    return usage_report(cfg, day, end or day)
+from tests.helpers import DAY, FIREFOX, GOOGLEBOT, line, run
 
 
 def test_one_ip_with_two_browsers_is_two_visitors(settings_env, tmp_path):

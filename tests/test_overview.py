@@ -103,7 +103,7 @@ def test_the_strip_warns_of_an_old_geoip_database_and_a_jump_in_rejected_lines(s
 
 @pytest.mark.slow
 def test_the_page_draws_the_tiles_of_the_role(loaded_env):
-    from tests.test_dashboard import app_as
+    from tests.helpers import app_as
 
     at = app_as("compliance").run()
     at.switch_page("views/overview.py").run()

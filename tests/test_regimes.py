@@ -86,8 +86,9 @@ def test_an_erasure_under_a_legal_hold_is_restricted_until_six_months_on(setting
     assert by_country["DE"]["restricted_until"] is None  # a GDPR subject: nothing of it in the China site's logs
 
 
+@pytest.mark.slow
 def test_the_privacy_page_shows_each_promises_law_and_the_raw_log_folders(loaded_env, monkeypatch, tmp_path):
-    from tests.test_dashboard import app_as
+    from tests.helpers import app_as
 
     (tmp_path / "cn").mkdir()
     (tmp_path / "cn" / "access.log").write_text("line\n", encoding="utf-8")  # written now: younger than six months

@@ -441,7 +441,7 @@ def test_the_same_rows_in_any_encoding_delimiter_or_workbook_read_the_same(tmp_p
 @pytest.mark.parametrize("shape", ["gb18030", "xlsx", "semicolon"])
 def test_every_shape_loads_the_same_inquiries(settings_env, tmp_path, shape):
     from etl.ingest.inquiries.ingest import ingest_inquiries
-    from tests.test_inquiries import warehouse_text
+    from tests.helpers import warehouse_text
 
     baseline = ingest_inquiries(settings_env, _save(tmp_path / "base.csv", "utf-8"))
     before = _inquiries(settings_env)
@@ -543,11 +543,12 @@ def test_the_quality_report_gives_shares_per_country_and_field_and_the_values_ty
     assert not any("Kowalski" in (d or "") for d in districts)  # a street no gazetteer knows is not stored
 
 
+@pytest.mark.slow
 def test_the_inquiry_page_shows_what_the_gazetteer_missed(settings_env, tmp_path):
     from dashboard.navigation import pages_for
     from etl.core.roles import ROLES
     from etl.ingest.inquiries.ingest import ingest_inquiries
-    from tests.test_dashboard import app_as
+    from tests.helpers import app_as
 
     ingest_inquiries(settings_env, _unplaced_export(tmp_path / "export.csv"))
     role = next(r for r in ROLES if any(p.file == "views/inquiries.py" for p in pages_for(r)))

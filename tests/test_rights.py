@@ -15,7 +15,7 @@ from etl.core import warehouse
 from etl.core.errors import FieldError, InputError
 from etl.ingest.rights import import_requests
 from etl.sample.forms import RIGHTS_COLUMNS
-from tests.test_cli import vcar
+from tests.helpers import vcar
 
 D = dt.date
 

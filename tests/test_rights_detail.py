@@ -93,7 +93,7 @@ def test_the_rights_report_names_late_requests_with_their_owner(settings_env, on
 
 @pytest.mark.slow
 def test_the_rights_page_shows_the_banner_and_gives_a_request_an_owner(settings_env):
-    from tests.test_dashboard import app_as
+    from tests.helpers import app_as
 
     owner = owner_account(settings_env)
     today = clock.today(settings_env.tz)

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from etl.core import clock
-from tests.test_cli import vcar
+from tests.helpers import vcar
 
 pytestmark = pytest.mark.slow
 

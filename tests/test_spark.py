@@ -185,7 +185,7 @@ def test_no_raw_address_or_user_agent_reaches_the_output(both):
 
 
 def test_a_missing_input_or_a_missing_out_is_one_line_with_its_exit_code(both, tmp_path):
-    from tests.test_cli import vcar
+    from tests.helpers import vcar
 
     cfg = both[0]
     env = {"VCAR_WAREHOUSE": str(cfg.warehouse), "VCAR_SECRETS_DIR": str(cfg.secrets_dir)}
@@ -229,7 +229,7 @@ def test_the_usage_and_funnel_pages_show_the_same_figures_over_the_parquet_outpu
 
     from etl.core.settings import cached_settings
     from tests.conftest import clear_dashboard_cache
-    from tests.test_dashboard import APP
+    from tests.helpers import APP
 
     cfg, _, out, _, _ = both
     for key in setting_keys():

@@ -14,7 +14,7 @@ from etl.core import warehouse
 from etl.core.settings import load_settings
 from etl.reporting.overview import overview
 from etl.reporting.reports import inquiries_report, usage_report, usage_series
-from etl.reporting.summaries import DAY, WEEK_METRICS, most_urgent, the_week, week_lists
+from etl.reporting.summaries import DAY, WEEK_FIGURES, most_urgent, the_week, week_lists
 from tests.conftest import TODAY
 
 MORNING = dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time(9), ZoneInfo("Asia/Shanghai"))
@@ -72,7 +72,7 @@ def test_the_week_has_the_figures_of_the_reports(loaded_env):
         now, before = usage_report(cfg, start, last, limit=5), usage_report(cfg, before_start, before_last)
         inquiries = inquiries_report(cfg, start, last)
         shown = {r["metric"]: r["value"] for r in week[name]}
-        assert shown == {key: now[key] for key in WEEK_METRICS if key not in inquiries} | {
+        assert shown == {key: now[key] for key in WEEK_FIGURES if key not in inquiries} | {
             "inquiries": inquiries["inquiries"], "not_answered": inquiries["not_answered"]}  # fmt: skip
         assert {r["metric"]: r["previous"] for r in week[name]}["visitors"] == before["visitors"]
     assert shown["visitors"] > 0 and shown["inquiries"] > 0  # the sample has both: the comparison means something

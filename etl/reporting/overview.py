@@ -23,7 +23,7 @@ from etl.geoip.database import MAX_AGE_DAYS, attribution, describe
 from etl.reporting.charts import SERIES_COLOURS
 from etl.reporting.formatting import display, display_change, heading
 from etl.reporting.reports import past_sla, rights_of_register
-from etl.reporting.summaries import DAY, conversion, most_urgent, register, the_week, week_lists
+from etl.reporting.summaries import DAY, conversion, most_urgent, pick, register, the_week, week_lists
 
 STALE_LOG_HOURS = 26
 REJECT_JUMP = 2.0  # the last run's rejected share over twice the ten runs before it (and at least 1%)
@@ -78,12 +78,6 @@ def _mover_rows(moved: list[dict], dimension: str, column: str, metric: str, k_m
     return rows
 
 
-def _picked(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
-    """The ``compare`` rows of ``keys``, in their order."""
-    by_metric = {r["metric"]: r for r in rows}
-    return [by_metric[key] for key in keys]
-
-
 def marketing(week: dict[str, Any], lists: dict[str, Any], end: dt.date, k_min: int | None) -> dict[str, Any]:
     """The Website section from ``the_week`` and ``week_lists`` to ``end`` (yesterday). ``k_min``: counts under it
     show as "< k" (the marketing role's small-cell suppression)."""
@@ -91,8 +85,8 @@ def marketing(week: dict[str, Any], lists: dict[str, Any], end: dt.date, k_min: 
     return {
         "title": "Website",
         "tiles": [
-            _tiles(_picked(week["day"], keys), k_min, f"yesterday ({end})"),
-            _tiles(_picked(week["week"], keys), k_min, "last 7 days"),
+            _tiles(pick(week["day"], keys), k_min, f"yesterday ({end})"),
+            _tiles(pick(week["week"], keys), k_min, "last 7 days"),
         ],
         "note": "Changes against the same days a week before.",
         "tables": {
@@ -119,7 +113,7 @@ def manager(cfg: Settings, week: dict[str, Any], past: dict[str, Any], month: li
     conversion by region of the last 30 days."""
     late_tile = {"label": f"{label('past_sla')} ({past['sla_hours']} h)", "value": display("past_sla",
                  past["past_sla"]), "delta": None, "delta_color": "off"}  # fmt: skip
-    counts = [_tiles(_picked(week[period], ("inquiries",)), None, suffix)
+    counts = [_tiles(pick(week[period], ("inquiries",)), None, suffix)
               for period, suffix in (("day", f"yesterday ({end})"), ("week", "last 7 days"))]  # fmt: skip
     regions = [r for r in month if r["inquiries_per_1000_visitors"] is not None][:10]
     return {

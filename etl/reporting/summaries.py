@@ -19,7 +19,7 @@ from etl.core.settings import Settings
 from etl.reporting.reports import compare, conversion_rows, first_response_figures, usage_filters
 
 DAY = dt.timedelta(days=1)
-WEEK_METRICS = ("visitors", "visits", "pageviews", "bounce_rate", "views_per_visit", "visit_duration_s", "inquiries",
+WEEK_FIGURES = ("visitors", "visits", "pageviews", "bounce_rate", "views_per_visit", "visit_duration_s", "inquiries",
                 "not_answered")  # fmt: skip
 LIST_ROWS = 100  # the pages and sources compared for the movers; the digest's top five are their first rows
 
@@ -45,17 +45,23 @@ def _totals(web: list[dict[str, Any]], inquiries: list[dict[str, Any]], start: d
 
 def the_week(con, end: dt.date) -> dict[str, Any]:
     """The day ``end`` against the same weekday a week before (``day``), the seven days to ``end`` against the seven
-    before (``week``), each a ``compare`` of WEEK_METRICS, and visitors per day of the fourteen days."""
+    before (``week``), each a ``compare`` of WEEK_FIGURES, and visitors per day of the fourteen days."""
     first = end - 13 * DAY
     web = queries.rows(con, "usage/totals_by_day.sql", start=first, end=end, filters=usage_filters(None))
     inquiries = queries.rows(con, "inquiries/by_day.sql", start=first, end=end, country=None, region=None)
     week = end - 6 * DAY
     return {
         "day": compare(_totals(web, inquiries, end, end), _totals(web, inquiries, end - 7 * DAY, end - 7 * DAY),
-                       WEEK_METRICS),
-        "week": compare(_totals(web, inquiries, week, end), _totals(web, inquiries, first, week - DAY), WEEK_METRICS),
+                       WEEK_FIGURES),
+        "week": compare(_totals(web, inquiries, week, end), _totals(web, inquiries, first, week - DAY), WEEK_FIGURES),
         "visitors_per_day": [{"day": r["day"], "visitors": int(r["visitors"])} for r in web],
     }  # fmt: skip
+
+
+def pick(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The ``compare`` rows of ``keys`` (of ``the_week``), in their order."""
+    by_metric = {r["metric"]: r for r in rows}
+    return [by_metric[key] for key in keys]
 
 
 def movers(now: list[dict[str, Any]], before: list[dict[str, Any]], key: str, value: str, n: int = 5) -> list[dict]:

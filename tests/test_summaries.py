@@ -86,3 +86,17 @@ def test_the_urgent_requests_are_the_open_ones_with_a_clock_fewest_days_first():
             "days_left": -9}, {"request_id": "R2", "status": "open", "days_left": -2},
             {"request_id": "R4", "status": "awaiting_identity", "days_left": None}]  # fmt: skip
     assert [r["request_id"] for r in most_urgent(rows)] == ["R2", "R3"]
+
+
+# The digest's own bounds: its connection (2); manager: the inquiries past the SLA, the fourteen days of web sums and
+# of inquiries, the first-response figures (6); marketing: the fourteen days (2), top pages and sources
+# of two weeks (8).
+DIGEST_BOUNDS = {"manager": 6, "marketing": 8}
+
+
+@pytest.mark.parametrize("role", list(DIGEST_BOUNDS))
+def test_each_digest_runs_few_statements(loaded_env, counted, role):
+    from etl.reporting.digest import build
+
+    build(load_settings(), role, TODAY, MORNING)
+    assert sum(counted.values()) <= DIGEST_BOUNDS[role], dict(counted)

@@ -11,8 +11,9 @@ import queries
 from etl.core import clock, warehouse
 from etl.core.settings import demo_geoip_db, load_settings
 from etl.reporting.formatting import display
-from etl.reporting.overview import _moved, freshness, movers, overview
+from etl.reporting.overview import _mover_rows, freshness, overview
 from etl.reporting.reports import inquiries_report, rights_report, usage_report
+from etl.reporting.summaries import movers
 from tests.conftest import TODAY
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -66,9 +67,10 @@ def test_movers_are_the_biggest_changes_either_way():
         {"path": "/c", "value": 7, "previous": 0, "change": 7},
         {"path": "/b", "value": 50, "previous": 45, "change": 5},
     ]
-    rows = _moved(now, before, "page", "path", "pageviews", k_min=5)
+    rows = _mover_rows(movers(now, before, "path", "pageviews"), "page", "path", "pageviews", k_min=5)
     assert rows[1] == {"Page": "/c", "Last 7 days": "7", "The 7 before": "0", "Change": "+7"}
-    small = _moved([{"path": "/a", "pageviews": 3}], [{"path": "/a", "pageviews": 9}], "page", "path", "pageviews", 5)
+    moved = movers([{"path": "/a", "pageviews": 3}], [{"path": "/a", "pageviews": 9}], "path", "pageviews")
+    small = _mover_rows(moved, "page", "path", "pageviews", 5)
     assert small == [
         {"Page": "/a", "Last 7 days": "< 5", "The 7 before": "9", "Change": "–"}
     ]  # no count by subtraction

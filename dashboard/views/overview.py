@@ -1,5 +1,5 @@
 """Overview: how the role's area is doing this morning, and how fresh the data is. Every figure comes from
-etl/reporting/overview.py (the report functions); run details are on the Data & privacy page."""
+etl/reporting/overview.py (the sections of etl/reporting/summaries.py); run details are on the Data & privacy page."""
 
 from __future__ import annotations
 

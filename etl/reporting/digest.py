@@ -7,7 +7,8 @@
 - marketing: the last seven full days against the seven before, top pages and sources (counts below ``k_min``
   shown as "< k").
 
-Every figure comes from ``etl/reporting/reports.py`` and is formatted by ``etl/core/metrics.py``. A digest is built
+Every section is built by ``etl/reporting/summaries.py`` (the figures of ``etl/reporting/reports.py``, as the Overview
+shows them) on one read connection, and formatted by ``etl/core/metrics.py``. A digest is built
 once as sections of lines and tables, then drawn twice: as text, and as HTML in which every value is escaped.
 """
 
@@ -24,19 +25,21 @@ from email.utils import formatdate, make_msgid
 from typing import Any
 
 from etl.compliance.promises import changed as promise_changes
-from etl.core import clock
+from etl.core import clock, warehouse
 from etl.core.errors import ConfigError, VcarError
 from etl.core.metrics import label
 from etl.core.settings import Settings, is_address
 from etl.core.words import local_time, text_table, words, zone_name
 from etl.reporting.formatting import display, display_change
-from etl.reporting.reports import compare, inquiries_past_sla, inquiries_report, rights_report, usage_report
+from etl.reporting.reports import past_sla, rights_of_register
+from etl.reporting.summaries import DAY, first_response, pick, register, the_week, week_lists
 
 DIGEST_ROLES = ("compliance", "manager", "marketing")
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 PASSWORD_FILE = "smtp_password"
 TIMEOUT_SECONDS = 20
 LIST_LIMIT = 20
+TOP = 5  # the top pages and sources of the week
 WEEK_METRICS = ("visitors", "visits", "pageviews", "bounce_rate", "views_per_visit", "visit_duration_s", "inquiries")
 
 
@@ -105,7 +108,7 @@ def build(cfg: Settings, role: str, as_of: dt.date, now: dt.datetime) -> Digest:
 
 
 def _compliance(cfg: Settings, as_of: dt.date, footer: str) -> Digest:
-    report = rights_report(cfg, as_of)
+    report = rights_of_register(register(cfg, as_of), as_of)
     summary = [f"{label(k)}: {display(k, report[k])}" for k in ("open_requests", "at_risk", "overdue")]
     attention = Section(
         "Overdue and at risk",
@@ -146,9 +149,10 @@ def _moment(moment: dt.datetime, as_of: dt.date, cfg: Settings) -> str:
 
 
 def _manager(cfg: Settings, as_of: dt.date, moment: dt.datetime, footer: str) -> Digest:
-    past = inquiries_past_sla(cfg, moment)
-    week = inquiries_report(cfg, as_of - dt.timedelta(days=6), as_of, now=moment)
-    first = week["first_response"]
+    with warehouse.read(cfg.warehouse, parquet=cfg.warehouse_parquet) as con:
+        past = past_sla(con, cfg, moment)
+        week = {r["metric"]: r["value"] for r in the_week(con, as_of)["week"]}
+        first = first_response(con, cfg, as_of - 6 * DAY, as_of, moment)
     summary = [
         f"{label('inquiries')} in the last 7 days: {display('inquiries', week['inquiries'])}",
         f"{label('not_answered')}: {display('not_answered', week['not_answered'])}",
@@ -173,28 +177,26 @@ def _manager(cfg: Settings, as_of: dt.date, moment: dt.datetime, footer: str) ->
 
 
 def _marketing(cfg: Settings, as_of: dt.date, footer: str) -> Digest:
-    end = as_of - dt.timedelta(days=1)  # the last full day
-    start, before_end = end - dt.timedelta(days=6), end - dt.timedelta(days=7)
-    before_start = before_end - dt.timedelta(days=6)
-    now, before = usage_report(cfg, start, end, limit=5), usage_report(cfg, before_start, before_end, limit=5)
-    now["inquiries"] = inquiries_report(cfg, start, end)["inquiries"]
-    before["inquiries"] = inquiries_report(cfg, before_start, before_end)["inquiries"]
+    end = as_of - DAY  # the last full day
+    start, before_end = end - 6 * DAY, end - 7 * DAY
+    before_start = before_end - 6 * DAY
+    with warehouse.read(cfg.warehouse, parquet=cfg.warehouse_parquet) as con:
+        compared, lists = pick(the_week(con, end)["week"], WEEK_METRICS), week_lists(con, end)
     k = cfg.k_min
     rows = []
-    for r in compare(now, before, WEEK_METRICS):
+    for r in compared:
         hidden = any(v is not None and display(r["metric"], v, k).startswith("<") for v in (r["value"], r["previous"]))
         rows.append([label(r["metric"]), display(r["metric"], r["value"], k), display(r["metric"], r["previous"], k),
                      "–" if hidden else display_change(r["metric"], r["change"])])
     week = Section("The week", [], ["", f"{start} – {end}", f"{before_start} – {before_end}", "Change"], rows)
-    pages = Section("Top pages", [], [label("page"), label("pageviews")],
-                    [[r["path"], display("pageviews", r["pageviews"], k)] for r in now["top_pages"]])
-    sources = Section("Top sources", [], [label("source"), label("visits")],
-                      [[r["source"], display("visits", r["visits"], k)] for r in now["sources"]])
-    visitors = display("visitors", now["visitors"], k)
+    pages = [[r["path"], display("pageviews", r["pageviews"], k)] for r in lists["top_pages"][:TOP]]
+    sources = [[r["source"], display("visits", r["visits"], k)] for r in lists["sources"][:TOP]]
+    visitors = display("visitors", pick(compared, ("visitors",))[0]["value"], k)
     return Digest(
         "marketing", as_of, f"Website week {start} – {end}: {visitors} visitors",
         f"Seven full days to {end} against the seven before ({cfg.timezone}); counts under {k} show as \"< {k}\".",
-        [week, pages, sources], footer,
+        [week, Section("Top pages", [], [label("page"), label("pageviews")], pages),
+         Section("Top sources", [], [label("source"), label("visits")], sources)], footer,
     )
 
 

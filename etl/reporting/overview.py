@@ -1,5 +1,5 @@
-"""The Overview page's figures per role, composed from the report functions and formatted by the metric registry,
-so the page only draws and the CLI's reports give the same numbers.
+"""The Overview page's figures per role: the sections of ``etl/reporting/summaries.py`` (the figures of the reports)
+formatted by the metric registry, so the page only draws and the CLI's reports give the same numbers.
 
 - marketing: yesterday and the last seven days against the same days a week before; the pages and sources that
   moved most; visitors per day for two weeks.
@@ -19,17 +19,11 @@ from etl.core import warehouse
 from etl.core.metrics import BY_KEY, label
 from etl.core.settings import Settings
 from etl.core.words import local_time, when, words, zone_name
-from etl.geoip.database import MAX_AGE_DAYS, describe
+from etl.geoip.database import MAX_AGE_DAYS, attribution, describe
 from etl.reporting.charts import SERIES_COLOURS
 from etl.reporting.formatting import display, display_change, heading
-from etl.reporting.reports import (
-    compare,
-    inquiries_past_sla,
-    inquiries_report,
-    rights_report,
-    usage_report,
-    usage_series,
-)
+from etl.reporting.reports import past_sla, rights_of_register
+from etl.reporting.summaries import DAY, conversion, most_urgent, pick, register, the_week, week_lists
 
 STALE_LOG_HOURS = 26
 REJECT_JUMP = 2.0  # the last run's rejected share over twice the ten runs before it (and at least 1%)
@@ -73,20 +67,10 @@ def _tiles(rows: list[dict[str, Any]], k_min: int | None, suffix: str) -> list[d
     ]
 
 
-def movers(now: list[dict[str, Any]], before: list[dict[str, Any]], key: str, value: str, n: int = 5) -> list[dict]:
-    """The ``n`` rows whose ``value`` changed most (either way) between two periods, biggest first."""
-    old = {r[key]: r[value] for r in before}
-    new = {r[key]: r[value] for r in now}
-    changes = [(name, new.get(name, 0), old.get(name, 0)) for name in new.keys() | old.keys()]
-    changes.sort(key=lambda c: (-abs(c[1] - c[2]), str(c[0])))
-    return [{key: name, "value": a, "previous": b, "change": a - b} for name, a, b in changes[:n] if a != b]
-
-
-def _moved(now: list[dict], before: list[dict], dimension: str, column: str, metric: str,
-           k_min: int | None) -> list[dict[str, str]]:
+def _mover_rows(moved: list[dict], dimension: str, column: str, metric: str, k_min: int | None) -> list[dict]:
     """The movers as table rows; no change figure beside a suppressed count (it would tell the count)."""
     rows = []
-    for r in movers(now, before, column, metric):
+    for r in moved:
         shown = [display(metric, r["value"], k_min), display(metric, r["previous"], k_min)]
         hidden = any(text.startswith("<") for text in shown)
         rows.append({label(dimension): r[column], "Last 7 days": shown[0], "The 7 before": shown[1],
@@ -94,28 +78,23 @@ def _moved(now: list[dict], before: list[dict], dimension: str, column: str, met
     return rows
 
 
-def marketing(cfg: Settings, today: dt.date, k_min: int | None) -> dict[str, Any]:
-    """``k_min``: counts under it show as "< k" (the marketing role's small-cell suppression)."""
-    day = dt.timedelta(days=1)
-    yesterday, week_start = today - day, today - 7 * day
+def marketing(week: dict[str, Any], lists: dict[str, Any], end: dt.date, k_min: int | None) -> dict[str, Any]:
+    """The Website section from ``the_week`` and ``week_lists`` to ``end`` (yesterday). ``k_min``: counts under it
+    show as "< k" (the marketing role's small-cell suppression)."""
     keys = ("visitors", "pageviews", "bounce_rate")
-    one = compare(usage_report(cfg, yesterday, yesterday, limit=1), usage_report(cfg, today - 8 * day,
-                  today - 8 * day, limit=1), keys)
-    week = usage_report(cfg, week_start, yesterday, limit=100)
-    before = usage_report(cfg, today - 14 * day, today - 8 * day, limit=100)
     return {
         "title": "Website",
         "tiles": [
-            _tiles(one, k_min, f"yesterday ({yesterday})"),
-            _tiles(compare(week, before, keys), k_min, "last 7 days"),
+            _tiles(pick(week["day"], keys), k_min, f"yesterday ({end})"),
+            _tiles(pick(week["week"], keys), k_min, "last 7 days"),
         ],
         "note": "Changes against the same days a week before.",
         "tables": {
-            ("page_movers", "Pages that moved most (pageviews, last 7 days)"): _moved(
-                week["top_pages"], before["top_pages"], "page", "path", "pageviews", k_min
+            ("page_movers", "Pages that moved most (pageviews, last 7 days)"): _mover_rows(
+                lists["top_pages_movers"], "page", "path", "pageviews", k_min
             ),
-            ("source_movers", "Sources that moved most (visits, last 7 days)"): _moved(
-                week["sources"], before["sources"], "source", "source", "visits", k_min
+            ("source_movers", "Sources that moved most (visits, last 7 days)"): _mover_rows(
+                lists["sources_movers"], "source", "source", "visits", k_min
             ),
         },
         "chart": {
@@ -123,30 +102,24 @@ def marketing(cfg: Settings, today: dt.date, k_min: int | None) -> dict[str, Any
             "colour": SERIES_COLOURS["visitors"],
             "x": "Day",
             "y": label("visitors"),
-            "rows": [
-                {"Day": r["period"], label("visitors"): r["visitors"]}
-                for r in usage_series(cfg, today - 14 * day, yesterday, "day")
-            ],
+            "rows": [{"Day": r["day"], label("visitors"): r["visitors"]} for r in week["visitors_per_day"]],
         },
     }
 
 
-def manager(cfg: Settings, today: dt.date, now: dt.datetime) -> dict[str, Any]:
-    day = dt.timedelta(days=1)
-    yesterday = today - day
-    one = compare(inquiries_report(cfg, yesterday, yesterday), inquiries_report(cfg, today - 8 * day, today - 8 * day),
-                  ("inquiries",))
-    week = compare(inquiries_report(cfg, today - 7 * day, yesterday), inquiries_report(cfg, today - 14 * day,
-                   today - 8 * day), ("inquiries",))
-    past = inquiries_past_sla(cfg, now)
-    month = inquiries_report(cfg, today - 30 * day, yesterday)
+def manager(cfg: Settings, week: dict[str, Any], past: dict[str, Any], month: list[dict[str, Any]],
+            end: dt.date) -> dict[str, Any]:
+    """The Inquiries section from ``the_week`` to ``end`` (yesterday), the inquiries past the SLA now and the
+    conversion by region of the last 30 days."""
     late_tile = {"label": f"{label('past_sla')} ({past['sla_hours']} h)", "value": display("past_sla",
                  past["past_sla"]), "delta": None, "delta_color": "off"}
-    regions = [r for r in month["conversion_by_region"] if r["inquiries_per_1000_visitors"] is not None][:10]
+    counts = [_tiles(pick(week[period], ("inquiries",)), None, suffix)
+              for period, suffix in (("day", f"yesterday ({end})"), ("week", "last 7 days"))]
+    regions = [r for r in month if r["inquiries_per_1000_visitors"] is not None][:10]
     return {
         "title": "Inquiries",
-        "tiles": [_tiles(one, None, f"yesterday ({yesterday})") + _tiles(week, None, "last 7 days") + [late_tile]],
-        "note": " ".join(filter(None, ["Changes against the same days a week before.", month["geoip_attribution"]])),
+        "tiles": [counts[0] + counts[1] + [late_tile]],
+        "note": " ".join(filter(None, ["Changes against the same days a week before.", attribution(cfg)])),
         "tables": {
             ("inquiries_past_sla", f"{label('past_sla')}, oldest first"): [
                 {
@@ -172,8 +145,8 @@ def manager(cfg: Settings, today: dt.date, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-def compliance(cfg: Settings, today: dt.date) -> dict[str, Any]:
-    report = rights_report(cfg, today)
+def compliance(report: dict[str, Any], urgent: list[dict[str, Any]]) -> dict[str, Any]:
+    """The Rights requests section from ``rights_of_register`` and ``most_urgent`` of one read of the register."""
     tiles = [{"label": label(k), "value": display(k, report[k]), "delta": None, "delta_color": "off"}
              for k in ("open_requests", "at_risk", "overdue")]
     return {
@@ -198,17 +171,9 @@ def compliance(cfg: Settings, today: dt.date) -> dict[str, Any]:
             "colour": SERIES_COLOURS["overdue"],
             "x": "Request",
             "y": "Days left",
-            "rows": [{"Request": r["request_id"], "Days left": r["days_left"]} for r in _urgent(cfg, today)],
+            "rows": [{"Request": r["request_id"], "Days left": r["days_left"]} for r in urgent],
         },
     }
-
-
-def _urgent(cfg: Settings, today: dt.date, limit: int = 15) -> list[dict[str, Any]]:
-    """The open requests with a running clock, fewest days left first (negative: overdue by so many)."""
-    from etl.compliance.rights import listing
-
-    running = [r for r in listing(cfg, as_of=today, open_only=True) if r["days_left"] is not None]
-    return sorted(running, key=lambda r: (r["days_left"], r["request_id"]))[:limit]
 
 
 def _deadline_row(r: dict[str, Any]) -> dict[str, str]:
@@ -217,12 +182,24 @@ def _deadline_row(r: dict[str, Any]) -> dict[str, str]:
 
 
 def overview(cfg: Settings, role: str, now: dt.datetime) -> dict[str, Any]:
-    """Everything the Overview page shows to ``role`` as of ``now`` (aware)."""
+    """Everything the Overview page shows to ``role`` as of ``now`` (aware): the sections of
+    ``etl/reporting/summaries.py``, read on one connection, and the register read once."""
     today = now.astimezone(cfg.tz).date()
-    k_min = cfg.k_min if role == "marketing" else None
-    builders = {"marketing": lambda: marketing(cfg, today, k_min), "manager": lambda: manager(cfg, today, now),
-                "compliance": lambda: compliance(cfg, today)}
-    sections = [builders[name]() for name in ROLE_SECTIONS.get(role, ())]
+    end = today - DAY
+    names = ROLE_SECTIONS.get(role, ())
+    sections = []
+    if "marketing" in names or "manager" in names:
+        with warehouse.read(cfg.warehouse, parquet=cfg.warehouse_parquet) as con:
+            week = the_week(con, end)
+            if "marketing" in names:
+                k_min = cfg.k_min if role == "marketing" else None
+                sections.append(marketing(week, week_lists(con, end), end, k_min))
+            if "manager" in names:
+                sections.append(manager(cfg, week, past_sla(con, cfg, now), conversion(con, today - 30 * DAY, end),
+                                        end))
+    if "compliance" in names:
+        rows = register(cfg, today)
+        sections.append(compliance(rights_of_register(rows, today), most_urgent(rows)))
     for section in sections:  # (name, title) keys -> a list the page can draw in order
         section["tables"] = [{"name": name, "title": title, "rows": rows}
                              for (name, title), rows in section["tables"].items()]

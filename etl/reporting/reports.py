@@ -105,7 +105,6 @@ def inquiries_report(
                  for name in ("by_day", "by_district", "by_support_type")}
         parts |= {name: queries.rows(con, f"inquiries/{name}.sql", **window)
                   for name in ("by_country", "by_region", "conversion_by_region")}
-    median = response["median_hours"]
     submissions, visitors = int(funnel["submissions"]), int(funnel["visitors"])
     per_1000 = ratio(1000 * submissions, visitors)
     return {
@@ -121,24 +120,25 @@ def inquiries_report(
         "by_district": parts["by_district"],
         "district_breakdown": district_breakdown(parts["by_district"]),
         "by_support_type": parts["by_support_type"],
-        "first_response": {
-            "median_hours": None if median is None else round(float(median), 2),
-            "within_sla_share": ratio(response["within_sla"], response["due"]),
-            "sla_hours": cfg.first_response_sla_hours,
-        },
+        "first_response": first_response_figures(response, cfg.first_response_sla_hours),
         "funnel": {k: int(v) for k, v in funnel.items()},
         "funnel_steps": funnel_steps({k: int(v) for k, v in funnel.items()}),
-        "conversion_by_region": [
-            {
-                **r,
-                "inquiries_per_1000_visitors": None
-                if r["inquiries_per_1000_visitors"] is None
-                else float(r["inquiries_per_1000_visitors"]),
-            }
-            for r in parts["conversion_by_region"]
-        ],
+        "conversion_by_region": conversion_rows(parts["conversion_by_region"]),
         "geoip_attribution": attribution(cfg),  # conversion by region counts web visitors placed by GeoIP
     }
+
+
+def first_response_figures(row: dict[str, Any], sla_hours: int) -> dict[str, Any]:
+    """The row of inquiries/first_response.sql as the report gives it: hours to two decimals, the share in the SLA."""
+    median = row["median_hours"]
+    return {"median_hours": None if median is None else round(float(median), 2),
+            "within_sla_share": ratio(row["within_sla"], row["due"]), "sla_hours": sla_hours}
+
+
+def conversion_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of inquiries/conversion_by_region.sql with the rate as a float (DuckDB gives a decimal)."""
+    rate = "inquiries_per_1000_visitors"
+    return [r | {rate: None if r[rate] is None else float(r[rate])} for r in rows]
 
 
 # the funnel's keys -> the registry's metrics
@@ -241,10 +241,17 @@ def is_partial(period: dt.date | dt.datetime, grain: str, start: dt.date, end: d
 def rights_report(cfg: Settings, as_of: dt.date, window_days: int = 90) -> dict[str, Any]:
     """The rights register's figures as of a day (``vcar report rights``): open, at risk, overdue, and how the
     requests closed in the last ``window_days`` days went; requests received per month and type."""
-    from etl.compliance.deadlines import CLOSED
-    from etl.compliance.rights import listing, provisional_note
+    from etl.compliance.rights import listing
 
-    register = listing(cfg, as_of=as_of, open_only=False)
+    return rights_of_register(listing(cfg, as_of=as_of, open_only=False), as_of, window_days)
+
+
+def rights_of_register(register: list[dict[str, Any]], as_of: dt.date, window_days: int = 90) -> dict[str, Any]:
+    """The figures of ``rights_report`` from the register as it stood on ``as_of`` (``listing`` rows), so a page
+    that shows several of them reads the register once."""
+    from etl.compliance.deadlines import CLOSED
+    from etl.compliance.rights import provisional_note
+
     open_now = [r for r in register if r["status"] not in CLOSED]
     since = as_of - dt.timedelta(days=window_days)
     recent = [r for r in register if r["closed_on"] is not None and r["closed_on"] >= since]
@@ -294,9 +301,14 @@ def _attention_row(r: dict[str, Any]) -> dict[str, Any]:
 def inquiries_past_sla(cfg: Settings, now: dt.datetime) -> dict[str, Any]:
     """Inquiries without a first response more than ``first_response_sla_hours`` after submission, as they stood
     at ``now`` (aware), oldest first; times in the reporting time zone."""
-    utc = now.astimezone(dt.UTC).replace(tzinfo=None)
     with warehouse.read(cfg.warehouse) as con:
-        rows = queries.rows(con, "inquiries/past_sla.sql", now=utc, sla_hours=cfg.first_response_sla_hours)
+        return past_sla(con, cfg, now)
+
+
+def past_sla(con, cfg: Settings, now: dt.datetime) -> dict[str, Any]:
+    """``inquiries_past_sla`` on an open connection."""
+    utc = now.astimezone(dt.UTC).replace(tzinfo=None)
+    rows = queries.rows(con, "inquiries/past_sla.sql", now=utc, sla_hours=cfg.first_response_sla_hours)
     return {
         "as_of": now.astimezone(cfg.tz).isoformat(timespec="minutes"),
         "timezone": cfg.timezone,

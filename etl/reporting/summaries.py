@@ -1,0 +1,119 @@
+"""One model of each role's summary: every section the Overview page, ``vcar overview`` and ``vcar digest`` show is
+built here once, from narrow queries on one read connection, and they only render it.
+
+- the week: the last day and the seven days to it against the same days a week before, web metrics and inquiries
+  (``queries/usage/totals_by_day.sql`` and ``queries/inquiries/by_day.sql``: one read of fourteen days);
+- the week's lists: top pages and sources of the seven days and of the seven before, and what moved most;
+- the inquiries: unanswered past the first-response SLA, the first-response figures, conversion by region;
+- the rights register as it stood on a day: read once by ``register`` and passed to every section that needs it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import queries
+from etl.core.metrics import ratio
+from etl.core.settings import Settings
+from etl.reporting.reports import compare, conversion_rows, first_response_figures, usage_filters
+
+DAY = dt.timedelta(days=1)
+WEEK_FIGURES = ("visitors", "visits", "pageviews", "bounce_rate", "views_per_visit", "visit_duration_s", "inquiries",
+                "not_answered")
+LIST_ROWS = 100  # the pages and sources compared for the movers; the digest's top five are their first rows
+
+
+def _totals(web: list[dict[str, Any]], inquiries: list[dict[str, Any]], start: dt.date, end: dt.date) -> dict:
+    """The week's metrics of ``start`` - ``end`` from daily sums, as usage_report and inquiries_report give them."""
+    days = [r for r in web if start <= r["day"] <= end]
+    visits, pageviews = sum(int(r["visits"]) for r in days), sum(int(r["pageviews"]) for r in days)
+    durations = [r["duration_s"] for r in days if r["duration_s"] is not None]
+    asked = [r for r in inquiries if start <= r["day"] <= end]
+    submitted = sum(int(r["inquiries"]) for r in asked)
+    return {
+        "visitors": sum(int(r["visitors"]) for r in days),
+        "visits": visits,
+        "pageviews": pageviews,
+        "bounce_rate": ratio(sum(int(r["bounces"]) for r in days), visits),
+        "views_per_visit": ratio(pageviews, visits),
+        "visit_duration_s": ratio(sum(durations), visits) if durations else None,
+        "inquiries": submitted,
+        "not_answered": submitted - sum(int(r["responded"]) for r in asked),
+    }
+
+
+def the_week(con, end: dt.date) -> dict[str, Any]:
+    """The day ``end`` against the same weekday a week before (``day``), the seven days to ``end`` against the seven
+    before (``week``), each a ``compare`` of WEEK_FIGURES, and visitors per day of the fourteen days."""
+    first = end - 13 * DAY
+    web = queries.rows(con, "usage/totals_by_day.sql", start=first, end=end, filters=usage_filters(None))
+    inquiries = queries.rows(con, "inquiries/by_day.sql", start=first, end=end, country=None, region=None)
+    week = end - 6 * DAY
+    return {
+        "day": compare(_totals(web, inquiries, end, end), _totals(web, inquiries, end - 7 * DAY, end - 7 * DAY),
+                       WEEK_FIGURES),
+        "week": compare(_totals(web, inquiries, week, end), _totals(web, inquiries, first, week - DAY), WEEK_FIGURES),
+        "visitors_per_day": [{"day": r["day"], "visitors": int(r["visitors"])} for r in web],
+    }
+
+
+def pick(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The ``compare`` rows of ``keys`` (of ``the_week``), in their order."""
+    by_metric = {r["metric"]: r for r in rows}
+    return [by_metric[key] for key in keys]
+
+
+def movers(now: list[dict[str, Any]], before: list[dict[str, Any]], key: str, value: str, n: int = 5) -> list[dict]:
+    """The ``n`` rows whose ``value`` changed most (either way) between two periods, biggest first."""
+    old = {r[key]: r[value] for r in before}
+    new = {r[key]: r[value] for r in now}
+    changes = [(name, new.get(name, 0), old.get(name, 0)) for name in new.keys() | old.keys()]
+    changes.sort(key=lambda c: (-abs(c[1] - c[2]), str(c[0])))
+    return [{key: name, "value": a, "previous": b, "change": a - b} for name, a, b in changes[:n] if a != b]
+
+
+def week_lists(con, end: dt.date) -> dict[str, Any]:
+    """The top pages (by pageviews) and sources (by visits) of the seven days to ``end``, biggest first, and the
+    ones that moved most against the seven before."""
+    filters = usage_filters(None)
+    week, before = (end - 6 * DAY, end), (end - 13 * DAY, end - 7 * DAY)
+    out: dict[str, Any] = {}
+    for name, key, value in (("top_pages", "path", "pageviews"), ("sources", "source", "visits")):
+        now, then = (
+            [{key: r[key], value: r[value]} for r in queries.rows(con, f"usage/{name}.sql", start=start,
+                                                                  end=last, filters=filters, limit=LIST_ROWS)]
+            for start, last in (week, before)
+        )
+        out[name] = now
+        out[f"{name}_movers"] = movers(now, then, key, value)
+    return out
+
+
+def first_response(con, cfg: Settings, start: dt.date, end: dt.date, now: dt.datetime) -> dict[str, Any]:
+    """The median hours to a first response and the share within the SLA, judged at ``now`` (aware), as
+    inquiries_report's ``first_response``."""
+    utc = now.astimezone(dt.UTC).replace(tzinfo=None)
+    row = queries.rows(con, "inquiries/first_response.sql", start=start, end=end, now=utc, country=None,
+                       region=None, sla_hours=cfg.first_response_sla_hours)[0]
+    return first_response_figures(row, cfg.first_response_sla_hours)
+
+
+def conversion(con, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Inquiries per 1,000 web visitors by region (inquiries_report's ``conversion_by_region``)."""
+    return conversion_rows(queries.rows(con, "inquiries/conversion_by_region.sql", start=start, end=end))
+
+
+def register(cfg: Settings, as_of: dt.date) -> list[dict[str, Any]]:
+    """The rights register as it stood at the end of ``as_of``: the one read a page or a digest makes of it."""
+    from etl.compliance.rights import listing
+
+    return listing(cfg, as_of=as_of, open_only=False)
+
+
+def most_urgent(rows: list[dict[str, Any]], limit: int = 15) -> list[dict[str, Any]]:
+    """The open requests of the ``register`` with a running clock, fewest days left first (negative: overdue)."""
+    from etl.compliance.deadlines import CLOSED
+
+    running = [r for r in rows if r["status"] not in CLOSED and r["days_left"] is not None]
+    return sorted(running, key=lambda r: (r["days_left"], r["request_id"]))[:limit]

@@ -125,6 +125,11 @@ RAW = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|\+00:00")
 
 @pytest.mark.slow
 def test_every_page_shows_its_tables_through_the_layer(loaded_env, monkeypatch):
+    from etl.admin import lifecycle
+
+    listed = {"name": "li.wei", "role": "compliance", "status": "active", "two_factor": True,
+              "last_sign_in": "2026-11-26T07:40:00+08:00", "reset_pending": False, "sessions": 1}
+    monkeypatch.setattr(lifecycle, "accounts", lambda cfg: [listed])  # the sample has no local account to list
     for file, at, exports in pages_with_exports(monkeypatch):
         assert at.dataframe, f"{file}: no table"
         for grid in at.dataframe:

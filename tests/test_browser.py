@@ -84,6 +84,7 @@ def overview_in_the_browser(base: str, name: str, password: str) -> tuple[dict[s
         page.goto(base, wait_until="networkidle")
         log_in(page, name, password)
         page.wait_for_selector('h1:has-text("Overview")', timeout=60_000)
+        page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)  # a sign-in reruns the page once more
         settle(page)
         tiles = {}
         for tile in page.locator('[data-testid="stMetric"]').all():

@@ -69,7 +69,7 @@ typecheck: $(VENV)/.dev-installed
 	$(VENV)/bin/mypy
 
 test: lint typecheck browser java audit
-	$(PY) -m pytest -rs -m "not container"
+	$(PY) -m pytest -rs -m "not container" -n 2 --dist loadfile
 
 test-fast: lint typecheck
 	$(PY) -m pytest -q -m "not slow and not browser"
@@ -78,7 +78,7 @@ test-fast: lint typecheck
 # offset such as +400d or an ISO date-time), so a test that passes only this month fails here. CI runs +400d.
 NOW ?= +400d
 test-at: $(VENV)/.dev-installed browser java
-	VCAR_NOW=$(NOW) $(PY) -m pytest -q -rs -m "not container"
+	VCAR_NOW=$(NOW) $(PY) -m pytest -q -rs -m "not container" -n 2 --dist loadfile
 
 test-later:
 	$(MAKE) test-at NOW=+45d

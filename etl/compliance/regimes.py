@@ -99,7 +99,7 @@ def under(regime: str | None) -> str:
     return regime if regime in REGIMES else "both"
 
 
-def apply(d: deadlines.Deadlines, regime: str, status: str, closed: dt.date | None, as_of: dt.date,
+def under_regime(d: deadlines.Deadlines, regime: str, status: str, closed: dt.date | None, as_of: dt.date,
           calendars: list) -> deadlines.Deadlines:
     """The GDPR dates ``d`` of a request judged under its ``regime``: the PIPL's date alone (no statutory month,
     no extension), or the earlier of the two under both."""

@@ -80,7 +80,7 @@ def deadlines_of(request: Request, cfg: Settings, as_of: dt.date) -> deadlines.D
         extension_notified=request.extension_notified_on, closed=request.closed_on,
     )
     under = regimes.of_request(request, cfg)
-    return regimes.apply(found, under, request.status, request.closed_on, as_of, calendars(cfg))
+    return regimes.under_regime(found, under, request.status, request.closed_on, as_of, calendars(cfg))
 
 
 def mask_note(text: str | None) -> str | None:

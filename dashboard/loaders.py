@@ -1,4 +1,6 @@
-"""Typed loaders: each runs one file of queries/ on a read-only connection and caches the result."""
+"""Typed loaders: the pages' only way to the data. Each calls a report or summary of etl/reporting/ (or, for a
+small list, one file of queries/) on a read-only connection, and caches the result until the warehouse file
+changes or ``cache_ttl_seconds`` pass."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""vcar-insights' ETL: files in, warehouse out. Sub-packages by subsystem (logs, inquiries, compliance, sample);
-the shared core at this level: the CLI (cli), settings, errors, the warehouse connection (warehouse), secrets
-(keystore), accounts and single sign-on (accounts, sso), the metric registry (metrics), reports, the row reader for
-exports (readers), run statistics (runstats) and test kill points (faults). Dependencies point one way:
-dashboard -> etl -> queries; nothing here imports the dashboard."""
+"""vcar-insights: files in, warehouse out, and what people read of it. The packages stand on floors, each importing
+only those below it (tests/test_layout.py): core (settings, the clock, the warehouse, names), access (who may sign
+in), compliance (the rights register, the policy's promises, the record), ingest (logs, the contact form, a rights
+export) and admin (the account lifecycle), geoip and sample, reporting (reports, each role's summary, formatting),
+and cli on top; the dashboard stands above them all. Nothing here imports the dashboard."""

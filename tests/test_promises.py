@@ -162,10 +162,16 @@ def test_a_consent_to_an_older_policy_version_is_at_risk(copy):
 
 
 def test_an_inquiry_held_without_consent_breaks_the_withdrawal_promise(copy):
-    assert status(evaluate(cfg_for(copy), TODAY), "consent_withdrawal") == KEPT
+    def withdrawal() -> dict:
+        return next(p for p in evaluate(cfg_for(copy), TODAY)["promises"] if p["id"] == "consent_withdrawal")
+
+    before = withdrawal()  # kept unless a sample withdrawal happens to be overdue on this day: not the point here
+    assert before["evidence"]["inquiries_held_without_consent"] == 0
+    assert before["status"] == (BROKEN if before["evidence"]["withdrawals_overdue"] else KEPT)
     plant(copy / "warehouse.duckdb", "UPDATE inquiries SET consent = false WHERE rowid = (SELECT min(rowid) FROM "
                                      "inquiries)")
-    assert status(evaluate(cfg_for(copy), TODAY), "consent_withdrawal") == BROKEN
+    after = withdrawal()
+    assert after["status"] == BROKEN and after["evidence"]["inquiries_held_without_consent"] == 1
 
 
 @pytest.mark.parametrize(

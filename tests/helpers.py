@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import shutil
 import subprocess
 import sys
 import time
@@ -29,6 +30,16 @@ def vcar(*args: str, env: dict | None = None, stdin: str | None = None) -> subpr
 
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+
+
+def sample_copy(loaded_env: dict, root: Path, **more: str) -> dict:
+    """A private copy of the sample warehouse and its secrets under ``root``, and the environment that points the
+    product at it (with ``more`` settings on top)."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(loaded_env["VCAR_WAREHOUSE"], root / "warehouse.duckdb")
+    shutil.copytree(loaded_env["VCAR_SECRETS_DIR"], root / "secrets")
+    return outside_env() | {"VCAR_WAREHOUSE": str(root / "warehouse.duckdb"),
+                            "VCAR_SECRETS_DIR": str(root / "secrets")} | more
 
 
 def app_as(role: str | None) -> AppTest:

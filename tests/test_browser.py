@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,8 @@ import pytest
 from dashboard.navigation import pages_for
 from etl.core.roles import ROLES
 from scripts.browser_tour import CHROMIUM, add_users, build_sample, free_port, serve, tour
-from tests.conftest import TODAY, clear_dashboard_cache, outside_env
-from tests.helpers import browser_page, hostile_inquiries, line, log_in, login_form_shown, pick, settle
+from tests.conftest import TODAY, clear_dashboard_cache
+from tests.helpers import browser_page, hostile_inquiries, line, log_in, login_form_shown, pick, sample_copy, settle
 
 pytestmark = [
     pytest.mark.browser,
@@ -38,12 +37,7 @@ def served(loaded, tmp_path_factory, mmdb):
 
     env_loaded, _ = loaded
     root = tmp_path_factory.mktemp("browser")
-    shutil.copyfile(env_loaded["VCAR_WAREHOUSE"], root / "warehouse.duckdb")
-    shutil.copytree(env_loaded["VCAR_SECRETS_DIR"], root / "secrets")
-    env = outside_env() | {
-        "VCAR_WAREHOUSE": str(root / "warehouse.duckdb"), "VCAR_SECRETS_DIR": str(root / "secrets"),
-        "VCAR_GEOIP_DB": str(mmdb), "VCAR_TIMEZONE": "Asia/Shanghai",
-    }
+    env = sample_copy(env_loaded, root, VCAR_GEOIP_DB=str(mmdb), VCAR_TIMEZONE="Asia/Shanghai")
     log = root / "hostile.log"
     log.write_text(
         "\n".join(line(f"1.2.2.{i}", f"{TODAY:%d/%b/%Y}:10:00:00 +0800", HOSTILE) for i in range(2, 250)) + "\n"
@@ -279,16 +273,14 @@ def test_company_single_sign_on_through_a_local_identity_provider(loaded, tmp_pa
     from tests.oidc_provider import serving
 
     env_loaded, _ = loaded
-    shutil.copyfile(env_loaded["VCAR_WAREHOUSE"], tmp_path / "warehouse.duckdb")
-    shutil.copytree(env_loaded["VCAR_SECRETS_DIR"], tmp_path / "secrets")
+    env = sample_copy(env_loaded, tmp_path, VCAR_GEOIP_DB=str(mmdb))
     port = free_port()
     with serving("vcar-dashboard", "client-secret-for-the-test", claims) as provider:
         secret = tmp_path / "secrets" / "oidc_client_secret"
         secret.write_text("client-secret-for-the-test\n")
         secret.chmod(0o600)
-        env = outside_env() | {
-            "VCAR_WAREHOUSE": str(tmp_path / "warehouse.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "secrets"),
-            "VCAR_GEOIP_DB": str(mmdb), "VCAR_OIDC_ISSUER": provider.issuer, "VCAR_OIDC_CLIENT_ID": "vcar-dashboard",
+        env |= {
+            "VCAR_OIDC_ISSUER": provider.issuer, "VCAR_OIDC_CLIENT_ID": "vcar-dashboard",
             "VCAR_OIDC_ROLES": '{"dpo-team": "compliance", "boss@example.cn": "admin"}',
             "VCAR_PUBLIC_URL": f"http://127.0.0.1:{port}",
         }

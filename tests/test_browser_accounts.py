@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,8 +17,7 @@ import pytest
 from etl.access import totp
 from etl.access.lockout import is_locked
 from scripts.browser_tour import CHROMIUM, ROOT, free_port, serve
-from tests.conftest import outside_env
-from tests.helpers import browser_page, log_in, login_form_shown, pick, settle
+from tests.helpers import browser_page, log_in, login_form_shown, pick, sample_copy, settle
 
 pytestmark = [
     pytest.mark.browser,
@@ -39,13 +37,8 @@ def site(loaded, tmp_path_factory, mmdb):
     codes known to the test; mo and rita (manager) without a second factor; eve (compliance) not enrolled yet."""
     env_loaded, _ = loaded
     root = tmp_path_factory.mktemp("accounts")
-    shutil.copyfile(env_loaded["VCAR_WAREHOUSE"], root / "warehouse.duckdb")
-    shutil.copytree(env_loaded["VCAR_SECRETS_DIR"], root / "secrets")
-    env = outside_env() | {
-        "VCAR_WAREHOUSE": str(root / "warehouse.duckdb"), "VCAR_SECRETS_DIR": str(root / "secrets"),
-        "VCAR_GEOIP_DB": str(mmdb), "VCAR_TIMEZONE": "Asia/Shanghai", "VCAR_LOGIN_MAX_FAILURES": "3",
-        "VCAR_TOTP_REQUIRED_ROLES": '["compliance", "admin"]',
-    }
+    env = sample_copy(env_loaded, root, VCAR_GEOIP_DB=str(mmdb), VCAR_TIMEZONE="Asia/Shanghai",
+                      VCAR_LOGIN_MAX_FAILURES="3", VCAR_TOTP_REQUIRED_ROLES='["compliance", "admin"]')
     logins = {}
     for role, names in (("admin", ["boss"]), ("compliance", ["cora", "cara", "eve"]), ("manager", ["mo", "rita"])):
         for name in names:

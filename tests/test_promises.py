@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from etl.compliance import promises
 from etl.compliance.promises import AT_RISK, BROKEN, CHECKS, KEPT, NOT_CHECKED, PROMISES, evaluate, identifier_scan
 from etl.core.settings import load_settings
 from tests.conftest import START, TODAY, outside_env
+from tests.helpers import sample_copy
 
 pytestmark = pytest.mark.slow
 
@@ -26,9 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def copy(loaded, tmp_path):
     """A private copy of the sample warehouse (3 days of logs, inquiries, rights requests) and its secrets."""
-    env, _ = loaded
-    shutil.copyfile(env["VCAR_WAREHOUSE"], tmp_path / "warehouse.duckdb")
-    shutil.copytree(env["VCAR_SECRETS_DIR"], tmp_path / "secrets")
+    sample_copy(loaded[0], tmp_path)
     return tmp_path
 
 

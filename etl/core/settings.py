@@ -73,6 +73,19 @@ def _read_toml(path: str | None) -> dict[str, Any]:
     return data.get("vcar", data)
 
 
+def _one_of(value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
+
+
+def _maps_into(mapping: dict[str, str], allowed: tuple[str, ...]) -> dict[str, str]:
+    """A setting that maps names to one of ``allowed`` (regimes per country, roles per OIDC group)."""
+    for key, value in mapping.items():
+        if value not in allowed:
+            raise ValueError(f"{key!r} maps to {value!r}, which is not one of {', '.join(allowed)}")
+    return mapping
+
+
 class Settings(BaseSettings):
     """Everything a command may be told. Each field is documented in README's Configuration table."""
 
@@ -267,10 +280,7 @@ class Settings(BaseSettings):
     @field_validator("regimes", "log_folders")
     @classmethod
     def _known_regimes(cls, value: dict[str, str]) -> dict[str, str]:
-        for key, regime in value.items():
-            if regime not in REGIMES:
-                raise ValueError(f"{key!r} maps to {regime!r}, which is not one of {', '.join(REGIMES)}")
-        return value
+        return _maps_into(value, REGIMES)
 
     @field_validator("mail_from")
     @classmethod
@@ -284,9 +294,8 @@ class Settings(BaseSettings):
     def _roles_known(cls, value: list[str]) -> list[str]:
         from etl.core.roles import ROLES
 
-        wrong = [role for role in value if role not in ROLES]
-        if wrong:
-            raise ValueError(f"{wrong[0]!r} is not one of {', '.join(ROLES)}")
+        for role in value:
+            _one_of(role, ROLES)
         return value
 
     @field_validator("digest_to")
@@ -295,8 +304,7 @@ class Settings(BaseSettings):
         from etl.core.roles import ROLES
 
         for role, addresses in value.items():
-            if role not in ROLES:
-                raise ValueError(f"{role!r} is not one of {', '.join(ROLES)}")
+            _one_of(role, ROLES)
             bad = [a for a in addresses if not is_address(a)]
             if bad:
                 raise ValueError(f"{role}: {bad[0]!r} is not an e-mail address (name@domain)")
@@ -307,10 +315,7 @@ class Settings(BaseSettings):
     def _known_roles(cls, value: dict[str, str]) -> dict[str, str]:
         from etl.core.roles import ROLES
 
-        for key, role in value.items():
-            if role not in ROLES:
-                raise ValueError(f"{key!r} maps to {role!r}, which is not one of {', '.join(ROLES)}")
-        return value
+        return _maps_into(value, ROLES)
 
     @field_validator("log_regex")
     @classmethod

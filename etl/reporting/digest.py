@@ -19,6 +19,7 @@ import html
 import smtplib
 import socket
 import ssl
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -232,6 +233,28 @@ def _password(cfg: Settings) -> str:
     return read_private(path).decode("utf-8").rstrip("\r\n")
 
 
+# What each failure of an SMTP conversation means, most specific first (every smtplib error is an OSError): the
+# rest of the line after "mail server host:port", given the exception and the stage it stopped at.
+_FAILURES: tuple[tuple[type[OSError], Callable[[Any, str], str]], ...] = (
+    (smtplib.SMTPAuthenticationError, lambda exc, _: f": login refused ({exc.smtp_code}); check smtp_user and "
+                                                     f"secrets_dir/{PASSWORD_FILE}"),
+    (smtplib.SMTPNotSupportedError, lambda _, stage: (
+        " offers no STARTTLS: set smtp_security to tls (port 465) or none" if stage == "starttls"
+        else " offers no login (AUTH): unset smtp_user, or use smtp_security starttls or tls")),
+    (smtplib.SMTPRecipientsRefused, lambda *_: ": every recipient was refused; check --to or digest_to"),
+    (smtplib.SMTPSenderRefused, lambda exc, _: f": sender refused ({exc.smtp_code}); check mail_from"),
+    (smtplib.SMTPResponseException, lambda exc, stage: f": {stage} failed ({exc.smtp_code})"),
+    (smtplib.SMTPServerDisconnected, lambda _, stage: f": closed the connection during {stage}; check smtp_security "
+                                                      "(tls on port 465, starttls on 587) and smtp_port"),
+    (smtplib.SMTPException, lambda _, stage: f": {stage} failed; the server's answer was not SMTP"),
+    (ssl.SSLError, lambda exc, _: f": TLS failed ({exc.reason}); check smtp_security and smtp_port"),
+    (socket.gaierror, lambda *_: ": host not found; check smtp_host"),
+    (ConnectionRefusedError, lambda *_: ": connection refused; check smtp_host and smtp_port"),
+    (TimeoutError, lambda *_: f": no answer within {TIMEOUT_SECONDS} s"),
+    (OSError, lambda exc, _: f": cannot connect ({exc.strerror or type(exc).__name__})"),
+)
+
+
 def send(cfg: Settings, digest: Digest, to: list[str]) -> str:
     """Send through the configured server; returns ``host:port``. Every failure is one VcarError line that says
     where and what to check (never the password, the message or the recipients)."""
@@ -242,51 +265,31 @@ def send(cfg: Settings, digest: Digest, to: list[str]) -> str:
     password = _password(cfg) if cfg.smtp_user else None
     port = cfg.smtp_port or DEFAULT_PORTS[cfg.smtp_security]
     where = f"{cfg.smtp_host}:{port}"
-    msg = message(digest, cfg.mail_from, to)
-    stage = "connect"
+    stage = ["connect"]
     try:
-        if cfg.smtp_security == "tls":
-            client: smtplib.SMTP = smtplib.SMTP_SSL(cfg.smtp_host, port, timeout=TIMEOUT_SECONDS,
-                                                    context=ssl.create_default_context())
-        else:
-            client = smtplib.SMTP(cfg.smtp_host, port, timeout=TIMEOUT_SECONDS)
-        with client:
-            if cfg.smtp_security == "starttls":
-                stage = "starttls"
-                client.starttls(context=ssl.create_default_context())
-            if cfg.smtp_user and password is not None:
-                stage = "login"
-                client.login(cfg.smtp_user, password)
-            stage = "send"
-            refused = client.send_message(msg)
-    except smtplib.SMTPAuthenticationError as exc:
-        raise VcarError(f"mail server {where}: login refused ({exc.smtp_code}); check smtp_user and "
-                        f"secrets_dir/{PASSWORD_FILE}") from None
-    except smtplib.SMTPNotSupportedError:
-        hint = ("offers no STARTTLS: set smtp_security to tls (port 465) or none" if stage == "starttls"
-                else "offers no login (AUTH): unset smtp_user, or use smtp_security starttls or tls")
-        raise VcarError(f"mail server {where} {hint}") from None
-    except smtplib.SMTPRecipientsRefused:
-        raise VcarError(f"mail server {where}: every recipient was refused; check --to or digest_to") from None
-    except smtplib.SMTPSenderRefused as exc:
-        raise VcarError(f"mail server {where}: sender refused ({exc.smtp_code}); check mail_from") from None
-    except smtplib.SMTPResponseException as exc:
-        raise VcarError(f"mail server {where}: {stage} failed ({exc.smtp_code})") from None
-    except smtplib.SMTPServerDisconnected:
-        raise VcarError(f"mail server {where}: closed the connection during {stage}; check smtp_security (tls "
-                        "on port 465, starttls on 587) and smtp_port") from None
-    except smtplib.SMTPException:
-        raise VcarError(f"mail server {where}: {stage} failed; the server's answer was not SMTP") from None
-    except ssl.SSLError as exc:
-        raise VcarError(f"mail server {where}: TLS failed ({exc.reason}); check smtp_security and smtp_port") from None
-    except socket.gaierror:
-        raise VcarError(f"mail server {where}: host not found; check smtp_host") from None
-    except ConnectionRefusedError:
-        raise VcarError(f"mail server {where}: connection refused; check smtp_host and smtp_port") from None
-    except TimeoutError:
-        raise VcarError(f"mail server {where}: no answer within {TIMEOUT_SECONDS} s") from None
+        refused = _deliver(cfg, port, password, message(digest, cfg.mail_from, to), stage)
     except OSError as exc:
-        raise VcarError(f"mail server {where}: cannot connect ({exc.strerror or type(exc).__name__})") from None
+        rest = next(say(exc, stage[-1]) for kind, say in _FAILURES if isinstance(exc, kind))
+        raise VcarError(f"mail server {where}{rest}") from None
     if refused:
         raise VcarError(f"mail server {where}: {len(refused)} of {len(to)} recipients refused; the others got it")
     return where
+
+
+def _deliver(cfg: Settings, port: int, password: str | None, msg: EmailMessage, stage: list[str]) -> dict:
+    """One SMTP conversation; ``stage`` records how far it got, for the error line."""
+    assert cfg.smtp_host is not None
+    if cfg.smtp_security == "tls":
+        client: smtplib.SMTP = smtplib.SMTP_SSL(cfg.smtp_host, port, timeout=TIMEOUT_SECONDS,
+                                                context=ssl.create_default_context())
+    else:
+        client = smtplib.SMTP(cfg.smtp_host, port, timeout=TIMEOUT_SECONDS)
+    with client:
+        if cfg.smtp_security == "starttls":
+            stage.append("starttls")
+            client.starttls(context=ssl.create_default_context())
+        if cfg.smtp_user and password is not None:
+            stage.append("login")
+            client.login(cfg.smtp_user, password)
+        stage.append("send")
+        return client.send_message(msg)

@@ -80,7 +80,7 @@ def test_as_of_judges_the_register_as_it_stood_that_day(settings_env):
     rights.add(settings_env, type_="access", received=dt.date(2026, 11, 2), email="d@example.cn")
     later = evaluate(settings_env, dt.date(2027, 6, 1))  # the June request is still open, long past its date
     evidence = next(p["evidence"] for p in later["promises"] if p["id"] == "respond_15_business_days")
-    assert status(later, "respond_15_business_days") == BROKEN and old.request_id in evidence["overdue_now"]
+    assert status(later, "respond_15_business_days") == BROKEN and old.request_id in evidence["past_promise_now"]
     before = evaluate(settings_env, dt.date(2026, 5, 1))  # before either request came in
     evidence = next(p["evidence"] for p in before["promises"] if p["id"] == "respond_15_business_days")
     assert evidence["open"] == 0 and status(before, "respond_15_business_days") == KEPT
@@ -137,7 +137,7 @@ def test_an_overdue_request_breaks_the_15_day_promise_and_a_near_one_puts_it_at_
     result = evaluate(settings_env, as_of)
     assert status(result, "respond_15_business_days") == BROKEN
     evidence = next(p["evidence"] for p in result["promises"] if p["id"] == "respond_15_business_days")
-    assert len(evidence["overdue_now"]) == 1
+    assert len(evidence["past_promise_now"]) == 1
 
 
 def test_retention_not_run_for_120_days_breaks_the_deletion_promise(copy):

@@ -275,3 +275,20 @@ def test_the_command_prints_a_dry_run_and_fails_in_one_json_document(loaded, tmp
     assert later.returncode == 2 and "--as-of: 2999-01-01 is in the future" in later.stderr
     capital = vcar("digest", "--role", "Marketing", "--as-of", "2026-11-05", "--dry-run", env=env)
     assert capital.returncode == 0 and capital.stdout == dry.stdout  # a role in any case, as filter values
+
+
+def test_the_compliance_digest_names_a_promise_that_changed_status_since_the_day_before(settings_env, on_day):
+    on_day(D(2026, 11, 2))
+    request = rights.add(settings_env, type_="access", received=D(2026, 11, 2), email=SUBJECTS[0], country="DE")
+    due = rights.listing(settings_env, as_of=D(2026, 11, 2))[0]["due_date"]
+    on_day(due + dt.timedelta(days=1))
+
+    def changed(day: D) -> dict[str, list[str]]:
+        mail = digest.build(settings_env, "compliance", day, NOW)
+        section = next(s for s in mail.sections if s.title == "Promises that changed status since the day before")
+        return {row[0]: row for row in section.rows}
+
+    # the day after its 15 business days the open request breaks the promise it only put at risk the day before
+    broken = changed(due + dt.timedelta(days=1))["respond_15_business_days"]
+    assert broken[2:4] == ["at risk", "broken"] and request.request_id in broken[4]
+    assert "respond_15_business_days" not in changed(due + dt.timedelta(days=2))  # still broken: no change

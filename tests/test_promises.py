@@ -210,10 +210,12 @@ def test_the_command_exits_0_whatever_the_statuses_and_fails_on_request(copy, mm
 def test_the_auditors_report_is_dated_and_shows_data_only_as_text():
     result = {"as_of": "2026-11-25", "policy_version": "2025-11-15", "promises": [
         {"id": "x", "section": "1", "text": "<b>words</b>", "status": BROKEN, "summary": "<script>alert(1)</script>",
-         "evidence": {"k": "<img src=x onerror=alert(1)>"}, "checks": "c", "thresholds": "t", "page": "p"},
+         "evidence": {"k": "<img src=x onerror=alert(1)>"}, "checks": "c", "thresholds": "t", "page": "p",
+         "regime": "pipl"},
     ]}
     page = promises.html_report(result)
     assert "2026-11-25" in page and "2025-11-15" in page
+    assert "<th>law</th>" in page and "<td>PIPL</td>" in page  # each promise names its law
     assert "<script>" not in page and "<img" not in page and "&lt;script&gt;" in page
 
 

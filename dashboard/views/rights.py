@@ -42,6 +42,7 @@ as_of = top[0].date_input("As of", today, key="rights-as-of")
 open_only = top[1].toggle("Open only", value=True, key="rights-open")
 frame = loaders.rights(as_of, open_only)
 
+CLOSED_TILES = ("promise_kept_share", "on_time_share", "median_days_to_close")
 SHOWN = ("request_id", "type", "status", "clocks", "due_date", "legal_deadline", "legal_days_left", "received_on",
          "closed_on", "owner")
 summary = loaders.rights_summary(as_of)
@@ -58,11 +59,10 @@ lost = owner_lost_right(cfg, frame.to_dicts()) if frame.height else []
 if lost:  # the owner was disabled, removed or given a role that cannot open this page (etl/admin/lifecycle.py)
     st.warning(f"Owner lost the right: {', '.join(lost)}. Give these requests to another owner below.")
 if summary["received_by_month"]:
-    tiles = (*RIGHTS_TILES, "promise_kept_share", "on_time_share")
-    for col, key in zip(st.columns(len(tiles)), tiles, strict=True):
-        closed = key in ("promise_kept_share", "on_time_share")
-        title = label(key) + (f" (closed requests, last {summary['window_days']} days)" if closed else "")
-        col.metric(title, display(key, summary[key]))
+    closed_in_window = f" (closed requests, last {summary['window_days']} days)"
+    for keys, suffix in ((RIGHTS_TILES, ""), (CLOSED_TILES, closed_in_window)):  # open requests, then closed ones
+        for col, key in zip(st.columns(len(keys)), keys, strict=True):
+            col.metric(label(key) + suffix, display(key, summary[key]))
 
 if frame.height:
     st.caption(

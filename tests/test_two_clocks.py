@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from typer.testing import CliRunner
 
+from etl.cli import app
 from etl.compliance import promises, rights
 from etl.core import clock
 from etl.reporting.digest import build
@@ -87,3 +89,5 @@ def test_every_list_puts_the_legally_overdue_request_first_and_the_promise_misse
         (on_track.request_id, MISSED_ON_TRACK),
         (fresh.request_id, "promise on track, legally on track"),
     ]
+    listed = CliRunner().invoke(app, ["rights", "list", "--open"]).output  # the CLI's table, in the same order
+    assert listed.index(overdue.request_id) < listed.index(on_track.request_id) < listed.index(fresh.request_id)

@@ -119,9 +119,10 @@ def rights(as_of, open_only: bool) -> pl.DataFrame:
     rows = listing(cached_settings(), as_of=as_of, open_only=open_only)
     if not rows:
         return pl.DataFrame()
-    dates = ("received_on", "due_date", "statutory_deadline", "extended_deadline", "deadline", "clock_start",
+    dates = ("received_on", "due_date", "statutory_deadline", "extended_deadline", "deadline", "legal_deadline",
+             "clock_start", "pipl_deadline",
              "paused_from", "paused_until", "identity_verified_on", "extension_notified_on", "closed_on")
-    numbers = ("days_left", "business_days_left")
+    numbers = ("days_left", "business_days_left", "legal_days_left")
     overrides = {name: pl.Date for name in dates} | {name: pl.Int64 for name in numbers}
     return pl.DataFrame(rows, schema_overrides=overrides, infer_schema_length=None)
 

@@ -126,6 +126,46 @@ def tour(
     return visits
 
 
+REPORT_WIDTH = 1280  # README's pictures of the printable reports: the narrowest screen the product is made for
+
+
+def report_shots(env: dict[str, str], out: Path) -> list[Path]:
+    """The printable promises report and record of processing by activity, both laws in each, as the compliance
+    officer downloads them from Data & privacy: written from the sample warehouse of ``env`` and shot whole in
+    Chromium at REPORT_WIDTH pixels (HTML tables wrap their text, so no cell is cut)."""
+    from playwright.sync_api import sync_playwright
+
+    pages = {"promises-report": _report_html(env, "promises"), "record-of-processing": _report_html(env, "record")}
+    shots = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"])
+        try:
+            page = browser.new_page(viewport={"width": REPORT_WIDTH, "height": 900})
+            for name, text in pages.items():
+                source = out / f"{name}.html"
+                source.write_text(text, encoding="utf-8")
+                page.goto(source.as_uri(), wait_until="load")
+                shot = out / f"{name}.png"
+                page.screenshot(path=str(shot), full_page=True)
+                shots.append(shot)
+        finally:
+            browser.close()
+    return shots
+
+
+def _report_html(env: dict[str, str], which: str) -> str:
+    """One printable report, made by a child process with the sample's settings (this process keeps its own)."""
+    code = {
+        "promises": "from etl.compliance.promises import evaluate, html_report; from etl.core.settings import "
+                    "load_settings; print(html_report(evaluate(load_settings())))",
+        "record": "from etl.compliance.activities import html_record; from etl.core import clock; from "
+                  "etl.core.settings import load_settings; cfg = load_settings(); "
+                  "print(html_record(cfg, clock.today(cfg.tz).isoformat()))",
+    }[which]
+    return subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True, capture_output=True,
+                          text=True).stdout
+
+
 def build_sample(root: Path, mmdb: Path | None = None, days: int = 30) -> dict[str, str]:
     """A warehouse of generated data ending today, with the sample inquiries and rights requests; returns env."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("VCAR_") or k == clock.ENV} | {
@@ -177,6 +217,10 @@ def main() -> None:
             target = args.out / visit.screenshot.name.removeprefix("admin-")
             shutil.copyfile(visit.screenshot, target)
             print(f"{visit.title}: {visit.charts} charts, {visit.exceptions} errors -> {target.relative_to(ROOT)}")
+        for shot in report_shots(env, Path(tmp)):
+            target = args.out / shot.name
+            shutil.copyfile(shot, target)
+            print(f"{shot.stem} ({REPORT_WIDTH} px wide, whole page) -> {target.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

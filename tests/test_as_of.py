@@ -82,11 +82,11 @@ def test_the_promise_and_the_digest_judge_day_x_as_it_stood(settings_env, story)
 
     evidence = next(p["evidence"] for p in promises.evaluate(settings_env, DAY_X)["promises"]
                     if p["id"] == "respond_15_business_days")
-    assert story in evidence["due_within_3_business_days"] and story not in evidence["overdue_now"]
+    assert story in evidence["due_within_3_business_days"] and story not in evidence["past_promise_now"]
     mail = build(settings_env, "compliance", DAY_X, clock.local_now(settings_env.tz)).as_dict()
-    attention = next(s for s in mail["sections"] if s["title"] == "Overdue and at risk")
-    assert [[str(v).lower() for v in r[:4] + r[5:]] for r in attention["rows"]] == [
-        [story.lower(), "access", "received", "2026-03-23", "nobody"]
+    attention = next(s for s in mail["sections"] if s["title"] == "Past or near a deadline, most urgent first")
+    assert [[str(v).lower() for v in r[:5] + r[7:]] for r in attention["rows"]] == [
+        [story.lower(), "access", "received", "promise at risk, legally on track", "2026-03-23", "nobody"]
     ]
     today = build(settings_env, "compliance", TODAY, clock.local_now(settings_env.tz)).as_dict()
     assert all(story not in r for s in today["sections"] for r in s.get("rows", []))  # extended: on track
@@ -108,7 +108,7 @@ def test_the_cli_and_the_page_agree_with_the_register_as_of_day_x(settings_env, 
     )
     digest = json.loads(vcar("digest", "--role", "compliance", "--as-of", DAY_X.isoformat(), "--dry-run", "--json",
                              env=env).stdout)
-    assert f"{story}  access  received  2026-03-23" in digest["text"]
+    assert f"{story}  access  received  promise at risk, legally on track  2026-03-23" in digest["text"]
     page = app_as("compliance").run()
     page.switch_page("views/rights.py").run()
     page.date_input(key="rights-as-of").set_value(DAY_X).run()

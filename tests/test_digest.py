@@ -84,11 +84,14 @@ def register(settings_env, on_day):
 def test_the_compliance_digest_names_overdue_and_at_risk_requests_by_id_only(settings_env, register):
     overdue, at_risk, paused = register
     mail = digest.build(settings_env, "compliance", D(2026, 11, 25), NOW)
-    assert mail.subject == "Rights requests on 2026-11-25: 1 overdue, 1 at risk"
+    assert mail.subject == "Rights requests on 2026-11-25: 1 legally overdue, 1 past the promise, 1 at risk"
     attention, identity = mail.sections[1], mail.sections[2]
-    assert [row[0] for row in attention.rows] == [overdue, at_risk]  # the earliest deadline first
-    assert attention.rows[0][3:] == ["2026-10-27", "29 days overdue", "li.wei"]
-    assert attention.rows[1][3:] == ["2026-11-26", "1 day left (1 business)", "nobody"]
+    assert [row[0] for row in attention.rows] == [overdue, at_risk]  # the most urgent first
+    # no country: under both laws, so the PIPL's 15 working days are the legal deadline in force
+    assert attention.rows[0][3:] == ["promise missed, legally overdue", "2026-10-27", "2026-10-27", "29 days overdue",
+                                     "li.wei"]
+    assert attention.rows[1][3:] == ["promise at risk, legally at risk", "2026-11-26", "2026-11-26", "1 day left",
+                                     "nobody"]
     assert identity.rows == [[paused, "access", "2026-11-10", "15"]]
     for text in (mail.text(), mail.html()):
         assert overdue in text and at_risk in text
@@ -103,7 +106,8 @@ def test_the_digest_reaches_the_smtp_server_as_text_and_html(smtp, register):
     assert envelope.mail_from == "insights@vcar.example"
     assert envelope.rcpt_tos == ["dpo@vcar.example", "ceo@vcar.example"]
     received = email.message_from_bytes(envelope.content, policy=email.policy.default)
-    assert received["Subject"] == "[vcar] Rights requests on 2026-11-25: 1 overdue, 1 at risk"
+    assert received["Subject"] == ("[vcar] Rights requests on 2026-11-25: 1 legally overdue, 1 past the promise, "
+                                   "1 at risk")
     text = received.get_body(("plain",)).get_content()
     html = received.get_body(("html",)).get_content()
     assert register[0] in text and "days overdue" in text
@@ -271,3 +275,20 @@ def test_the_command_prints_a_dry_run_and_fails_in_one_json_document(loaded, tmp
     assert later.returncode == 2 and "--as-of: 2999-01-01 is in the future" in later.stderr
     capital = vcar("digest", "--role", "Marketing", "--as-of", "2026-11-05", "--dry-run", env=env)
     assert capital.returncode == 0 and capital.stdout == dry.stdout  # a role in any case, as filter values
+
+
+def test_the_compliance_digest_names_a_promise_that_changed_status_since_the_day_before(settings_env, on_day):
+    on_day(D(2026, 11, 2))
+    request = rights.add(settings_env, type_="access", received=D(2026, 11, 2), email=SUBJECTS[0], country="DE")
+    due = rights.listing(settings_env, as_of=D(2026, 11, 2))[0]["due_date"]
+    on_day(due + dt.timedelta(days=1))
+
+    def changed(day: D) -> dict[str, list[str]]:
+        mail = digest.build(settings_env, "compliance", day, NOW)
+        section = next(s for s in mail.sections if s.title == "Promises that changed status since the day before")
+        return {row[0]: row for row in section.rows}
+
+    # the day after its 15 business days the open request breaks the promise it only put at risk the day before
+    broken = changed(due + dt.timedelta(days=1))["respond_15_business_days"]
+    assert broken[2:4] == ["at risk", "broken"] and request.request_id in broken[4]
+    assert "respond_15_business_days" not in changed(due + dt.timedelta(days=2))  # still broken: no change

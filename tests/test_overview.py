@@ -9,6 +9,7 @@ import pytest
 
 import queries
 from etl.core import clock, warehouse
+from etl.core.metrics import label
 from etl.core.settings import demo_geoip_db, load_settings
 from etl.reporting.formatting import display
 from etl.reporting.overview import _mover_rows, freshness, overview
@@ -47,8 +48,10 @@ def test_the_tiles_are_the_figures_of_the_reports(loaded_env):
     assert tiles(inquiries)["Inquiries, last 7 days"]["value"] == display("inquiries", inquiry_week["inquiries"])
     register = rights_report(cfg, MORNING.date())
     assert {t["label"]: t["value"] for t in rights["tiles"][0]} == {
-        "Open": display("open_requests", register["open_requests"]), "At risk": display("at_risk", register["at_risk"]),
-        "Overdue": display("overdue", register["overdue"])}
+        label(key): display(key, register[key]) for key in ("open_requests", "past_promise", "at_risk", "overdue")}
+    assert [t["label"] for t in rights["tiles"][0]] == ["Open requests", "Open, past the promise (15 business days)",
+                                                        "Open, at risk (3 business days or fewer)",
+                                                        "Open, legally overdue"]
     attention = next(t for t in rights["tables"] if t["name"] == "rights_attention")["rows"]
     assert [r["Request"] for r in attention] == [r["request_id"] for r in register["attention"]]
     # compliance has its chart too: the open requests with a running clock, fewest days left first
@@ -56,7 +59,7 @@ def test_the_tiles_are_the_figures_of_the_reports(loaded_env):
 
     open_ = [r for r in listing(cfg, as_of=MORNING.date(), open_only=True) if r["days_left"] is not None]
     bars = rights["chart"]["rows"]
-    assert bars and [b["Days left"] for b in bars] == sorted(r["days_left"] for r in open_)[: len(bars)]
+    assert bars and [b["Request"] for b in bars] == [r["request_id"] for r in open_][: len(bars)]
 
 
 def test_movers_are_the_biggest_changes_either_way():
@@ -110,7 +113,7 @@ def test_the_page_draws_the_tiles_of_the_role(loaded_env):
     at = app_as("compliance").run()
     at.switch_page("views/overview.py").run()
     assert not at.exception
-    assert [m.label for m in at.metric] == ["Open", "At risk", "Overdue"]
+    assert [m.label for m in at.metric] == [label(k) for k in ("open_requests", "past_promise", "at_risk", "overdue")]
     assert [s.value for s in at.subheader] == ["Rights requests", "Your pages"]
     at = app_as("marketing").run()
     at.switch_page("views/overview.py").run()

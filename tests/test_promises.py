@@ -78,7 +78,7 @@ def test_as_of_judges_the_register_as_it_stood_that_day(settings_env):
     rights.add(settings_env, type_="access", received=dt.date(2026, 11, 2), email="d@example.cn")
     later = evaluate(settings_env, dt.date(2027, 6, 1))  # the June request is still open, long past its date
     evidence = next(p["evidence"] for p in later["promises"] if p["id"] == "respond_15_business_days")
-    assert status(later, "respond_15_business_days") == BROKEN and old.request_id in evidence["overdue_now"]
+    assert status(later, "respond_15_business_days") == BROKEN and old.request_id in evidence["past_promise_now"]
     before = evaluate(settings_env, dt.date(2026, 5, 1))  # before either request came in
     evidence = next(p["evidence"] for p in before["promises"] if p["id"] == "respond_15_business_days")
     assert evidence["open"] == 0 and status(before, "respond_15_business_days") == KEPT
@@ -135,7 +135,7 @@ def test_an_overdue_request_breaks_the_15_day_promise_and_a_near_one_puts_it_at_
     result = evaluate(settings_env, as_of)
     assert status(result, "respond_15_business_days") == BROKEN
     evidence = next(p["evidence"] for p in result["promises"] if p["id"] == "respond_15_business_days")
-    assert len(evidence["overdue_now"]) == 1
+    assert len(evidence["past_promise_now"]) == 1
 
 
 def test_retention_not_run_for_120_days_breaks_the_deletion_promise(copy):
@@ -208,10 +208,12 @@ def test_the_command_exits_0_whatever_the_statuses_and_fails_on_request(copy, mm
 def test_the_auditors_report_is_dated_and_shows_data_only_as_text():
     result = {"as_of": "2026-11-25", "policy_version": "2025-11-15", "promises": [
         {"id": "x", "section": "1", "text": "<b>words</b>", "status": BROKEN, "summary": "<script>alert(1)</script>",
-         "evidence": {"k": "<img src=x onerror=alert(1)>"}, "checks": "c", "thresholds": "t", "page": "p"},
+         "evidence": {"k": "<img src=x onerror=alert(1)>"}, "checks": "c", "thresholds": "t", "page": "p",
+         "regime": "pipl"},
     ]}
     page = promises.html_report(result)
     assert "2026-11-25" in page and "2025-11-15" in page
+    assert "<th>law</th>" in page and "<td>PIPL</td>" in page  # each promise names its law
     assert "<script>" not in page and "<img" not in page and "&lt;script&gt;" in page
 
 

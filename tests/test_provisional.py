@@ -90,6 +90,6 @@ def test_the_register_cli_overview_and_digest_say_provisional_or_not(settings_en
     assert (request_id in shown["note"] and "2027" in shown["note"]) is provisional
     assert shown["note"] == "" or provisional
     next_rows = next(t["rows"] for t in shown["tables"] if t["name"] == "next_deadlines")
-    assert ("provisional" in next(r["Standing"] for r in next_rows if r["Request"] == request_id)) is provisional
+    assert ("provisional" in next(r["Legally"] for r in next_rows if r["Request"] == request_id)) is provisional
     mail = build(settings_env, "compliance", today, clock.local_now(settings_env.tz))
     assert ("Provisional deadlines" in mail.text()) is provisional

@@ -87,7 +87,9 @@ def test_the_rights_report_names_late_requests_with_their_owner(settings_env, on
     assert report["attention"] == [{
         "request_id": late.request_id, "type": "erasure", "status": "received", "sla_state": "overdue",
         "days_left": -29, "business_days_left": -21, "owner": owner, "deadline_provisional": None,
-        "deadline": "2026-10-27", "standing": "29 days overdue",
+        "deadline": "2026-10-27", "standing": "29 days overdue", "promise_state": "missed", "legal_state": "overdue",
+        "clocks": "promise missed, legally overdue", "legal_days_left": -29, "legal_standing": "29 days overdue",
+        "due_date": "2026-10-27", "legal_deadline": "2026-10-27",
     }]
 
 

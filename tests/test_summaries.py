@@ -81,11 +81,17 @@ def test_the_week_has_the_figures_of_the_reports(loaded_env):
         cfg, end - 13 * DAY, end, "day")]
 
 
-def test_the_urgent_requests_are_the_open_ones_with_a_clock_fewest_days_first():
-    rows = [{"request_id": "R3", "status": "open", "days_left": 4}, {"request_id": "R1", "status": "completed",
-            "days_left": -9}, {"request_id": "R2", "status": "open", "days_left": -2},
-            {"request_id": "R4", "status": "awaiting_identity", "days_left": None}]
-    assert [r["request_id"] for r in most_urgent(rows)] == ["R2", "R3"]
+def test_the_urgent_requests_are_the_open_ones_with_a_clock_legally_overdue_first():
+    def request(rid: str, status: str, left: int | None, legal_left: int | None, promise: str, legal: str) -> dict:
+        return {"request_id": rid, "status": status, "days_left": left, "legal_days_left": legal_left,
+                "promise_state": promise, "legal_state": legal}
+
+    rows = [request("R3", "received", 4, 20, "on_track", "on_track"),
+            request("R1", "completed", -9, -9, "missed", "done_late"),
+            request("R5", "extended", 50, 50, "missed", "on_track"),  # past the promise, legally on track
+            request("R2", "received", -2, -1, "missed", "overdue"),
+            request("R4", "awaiting_identity", None, None, "paused", "paused")]
+    assert [r["request_id"] for r in most_urgent(rows)] == ["R2", "R5", "R3"]
 
 
 # The digest's own bounds: its connection (2); manager: the inquiries past the SLA, the fourteen days of web sums and

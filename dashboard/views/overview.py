@@ -35,8 +35,9 @@ for section in data["sections"]:
             st.caption("None.")
     chart = section["chart"]
     if chart and chart["rows"]:
-        fig = px.bar(pl.DataFrame(chart["rows"]), x=chart["x"], y=chart["y"], title=chart["title"],
-                     color_discrete_sequence=[chart["colour"]])
+        by = chart.get("colour_by")  # a bar per request coloured by its clocks, else one colour
+        fig = px.bar(pl.DataFrame(chart["rows"]), x=chart["x"], y=chart["y"], title=chart["title"], color=by,
+                     color_discrete_map=chart.get("colours"), color_discrete_sequence=[chart["colour"]])
         fig.update_layout(height=280, xaxis_title="", title_font_size=14)
         st.plotly_chart(fig, width="stretch")
 

@@ -18,8 +18,9 @@ from etl.core.errors import FieldError, VcarError
 from etl.core.metrics import label
 from etl.core.settings import cached_settings
 from etl.core.words import words
-from etl.reporting.charts import colours
+from etl.reporting.charts import URGENCY_TINTS, clock_colours, colours
 from etl.reporting.formatting import display
+from etl.reporting.summaries import RIGHTS_TILES
 
 # The form's words for each field a check may name (the CLI names them by their options instead).
 FORM_LABELS = {
@@ -41,42 +42,39 @@ as_of = top[0].date_input("As of", today, key="rights-as-of")
 open_only = top[1].toggle("Open only", value=True, key="rights-open")
 frame = loaders.rights(as_of, open_only)
 
-SHOWN = ("request_id", "type", "status", "sla_state", "days_left", "deadline", "received_on", "closed_on", "owner")
-STATE_ORDER = ["overdue", "at_risk", "paused", "on_track", "done_late", "done_on_time"]
-STATE_COLOURS = {"overdue": "#f8d0d0", "at_risk": "#fde9c4", "paused": "#e4e4ec", "on_track": "#d8f0dc",
-                 "done_late": "#f3dede", "done_on_time": "#e6f4ea"}
+CLOSED_TILES = ("promise_kept_share", "on_time_share", "median_days_to_close")
+SHOWN = ("request_id", "type", "status", "clocks", "due_date", "legal_deadline", "legal_days_left", "received_on",
+         "closed_on", "owner")
 summary = loaders.rights_summary(as_of)
-for state, banner in (("overdue", st.error), ("at_risk", st.warning)):
-    late = [r for r in summary["attention"] if r["sla_state"] == state]
+attention = summary["attention"]
+for banner, title, late in (
+    (st.error, "Legally overdue", [r for r in attention if r["legal_state"] == "overdue"]),
+    (st.warning, "Past the promise or near a deadline", [r for r in attention if r["legal_state"] != "overdue"]),
+):
     if late:
-        named = "; ".join(f"`{r['request_id']}` {r['standing']}, deadline {r['deadline']}, owner "
-                          f"{r['owner'] or 'nobody'}" for r in late)
-        banner(f"{label(state)}: {named}.")
+        named = "; ".join(f"`{r['request_id']}` {r['clocks']}, legal deadline {r['legal_deadline']} "
+                          f"({r['legal_standing']}), owner {r['owner'] or 'nobody'}" for r in late)
+        banner(f"{title}: {named}.")
 lost = owner_lost_right(cfg, frame.to_dicts()) if frame.height else []
 if lost:  # the owner was disabled, removed or given a role that cannot open this page (etl/admin/lifecycle.py)
     st.warning(f"Owner lost the right: {', '.join(lost)}. Give these requests to another owner below.")
 if summary["received_by_month"]:
-    cols = st.columns(5)
-    for col, key in zip(cols, ("open_requests", "at_risk", "overdue", "on_time_share", "median_days_to_close"),
-                        strict=True):
-        title = label(key) + (f", last {summary['window_days']} days" if key == "on_time_share" else "")
-        col.metric(title, display(key, summary[key]))
+    closed_in_window = f" (closed requests, last {summary['window_days']} days)"
+    for keys, suffix in ((RIGHTS_TILES, ""), (CLOSED_TILES, closed_in_window)):  # open requests, then closed ones
+        for col, key in zip(st.columns(len(keys)), keys, strict=True):
+            col.metric(label(key) + suffix, display(key, summary[key]))
 
 if frame.height:
-    order = {s: i for i, s in enumerate(STATE_ORDER)}
-    view = frame.with_columns(pl.col("sla_state").replace_strict(order, default=99).alias("_o")).sort(
-        "days_left", "_o", nulls_last=True
-    )
-    view = view.select(
-        "request_id", "type", "status", "sla_state", "days_left", "deadline", "due_date", "statutory_deadline",
-        "extended_deadline", "deadline_provisional", "received_on", "paused_from", "paused_until", "closed_on",
-        "channel", "owner",
-    )
     st.caption(
-        "Sorted by days left (overdue first, paused last); coloured by SLA state. The download also holds "
-        "the due date (15 business days), the legal and extended deadlines and the identity check's dates."
+        "Most urgent first: legally overdue, past the promise, at risk, on track, paused, closed; coloured the same "
+        "way. Two clocks: the promise of 15 business days and the legal deadline in force (one month, three after "
+        "an extension, or the PIPL's 15 working days). The download also holds the statutory, extended and PIPL "
+        "dates and the identity check's dates."
     )
-    show_table(view, "rights_requests", colours=("sla_state", STATE_COLOURS), only=SHOWN)
+    tints = clock_colours(frame.to_dicts(), URGENCY_TINTS)
+    view = frame.select(*SHOWN, "promise_state", "legal_state", "deadline_provisional", "statutory_deadline",
+                        "extended_deadline", "pipl_deadline", "paused_from", "paused_until", "channel", "regime")
+    show_table(view, "rights_requests", colours=("clocks", tints), only=SHOWN)
     if summary["provisional_note"]:
         st.warning(summary["provisional_note"])
 else:
@@ -99,7 +97,7 @@ if summary["received_by_month"]:
     st.plotly_chart(fig, width="stretch")
 
 st.subheader("Update a request")
-ids = frame["request_id"].to_list() if frame.height else []
+ids = frame["request_id"].to_list() if frame.height else []  # the table's order: the most urgent first
 # The picker stands outside the form and the form's fields are keyed by the request: picking another request
 # shows that request's values, never what was typed for the previous one.
 if ids and st.session_state.get("upd-id") not in ids:  # none picked, or the one picked left the list

@@ -22,6 +22,7 @@ from etl.cli.common import (
     window,
     with_warehouse,
 )
+from etl.core.metrics import label
 from etl.reporting.formatting import display
 
 report_app = typer.Typer(help="Print reports computed from the warehouse.", no_args_is_help=True)
@@ -97,16 +98,14 @@ def report_rights(
     window_days: Annotated[int, typer.Option(min=1, max=3660, help="Closures counted over this many days.")] = 90,
     as_json: JsonFlag = False,
 ) -> None:
-    """The rights register's figures: open, at risk, overdue; on-time share and median days to close."""
+    """The rights register's figures on its two clocks: open, past the promise, at risk, legally overdue; of the
+    requests closed in the window, the shares closed within the promise and in legal time, median days to close."""
     from etl.reporting.reports import rights_report
+    from etl.reporting.summaries import RIGHTS_TILES
 
     cfg = with_warehouse()
     report = rights_report(cfg, as_of_day(as_of, cfg), window_days)
-    shown = {key: display(key, report[key]) for key in ("open_requests", "at_risk", "overdue", "on_time_share",
-                                                         "median_days_to_close")}
-    human = (
-        f"as of {report['as_of']}: {shown['open_requests']} open, {shown['at_risk']} at risk, {shown['overdue']} "
-        f"overdue; last {window_days} days: on time {shown['on_time_share']}, median days to close "
-        f"{shown['median_days_to_close']}"
-    )
+    keys = (*RIGHTS_TILES, "promise_kept_share", "on_time_share", "median_days_to_close")
+    figures = "\n".join(f"  {label(key)}: {display(key, report[key])}" for key in keys)
+    human = f"as of {report['as_of']} (shares and median: requests closed in the last {window_days} days)\n{figures}"
     emit(report, as_json, human)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from etl.cli.common import JsonFlag, as_of_day, emit, parse_date, say, settings, with_warehouse
-from etl.core.words import count, counted, text_table, words
+from etl.core.words import counted, text_table, words
 
 rights_app = typer.Typer(help="The data-subject rights register (GDPR Art. 15-22) and its deadlines.",
                          no_args_is_help=True)
@@ -86,7 +86,7 @@ def rights_update(
                             note=note, owner=owner)
     row = rights.describe(request, cfg, as_of_day(None, cfg))
     deadline = row["deadline"] or "none while the identity is awaited"
-    emit(row, as_json, f"{request_id}: {words(row['status'])}, {words(row['sla_state'])}, deadline {deadline}, owner "
+    emit(row, as_json, f"{request_id}: {words(row['status'])}, {row['clocks']}, deadline {deadline}, owner "
                        f"{row['owner'] or 'nobody'}")
 
 
@@ -98,8 +98,9 @@ def rights_list(
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """The register with due date (15 business days), legal deadline (one month), days left and SLA state."""
-    from etl.compliance.rights import listing, provisional_note
+    """The register, most urgent first, on two clocks: the promise (due in 15 business days) and the legal
+    deadline in force (one month, three after an extension, or the PIPL's 15 working days)."""
+    from etl.compliance.rights import legal_standing, listing, provisional_note
 
     cfg = with_warehouse()
     day = as_of_day(as_of, cfg)
@@ -107,12 +108,13 @@ def rights_list(
     if as_json:
         typer.echo(json.dumps({"as_of": day.isoformat(), "requests": rows}, ensure_ascii=False, default=str))
         return
-    say(f"as of {day}: {counted(len(rows), 'request')}")
+    say(f"as of {day}: {counted(len(rows), 'request')}, most urgent first")
     if rows:
-        headers = ["Request", "Law", "Type", "Status", "Due", "Legal deadline", "SLA state", "Days left", "Owner"]
-        lines = [[r["request_id"], r["regime"].upper(), words(r["type"]), words(r["status"]), str(r["due_date"] or ""),
-                  str(r["statutory_deadline"] or ""), words(r["sla_state"]),
-                  "" if r["days_left"] is None else count(r["days_left"]), r["owner"] or ""] for r in rows]
+        headers = ["Request", "Law", "Type", "Status", "Both clocks", "Promise due", "Legal deadline in force",
+                   "Legally", "Owner"]
+        lines = [[r["request_id"], r["regime"].upper(), words(r["type"]), words(r["status"]), r["clocks"],
+                  str(r["due_date"] or ""), str(r["legal_deadline"] or ""), legal_standing(r), r["owner"] or ""]
+                 for r in rows]
         say("\n".join(f"  {line}" for line in text_table(headers, lines)))
         note = provisional_note(rows)
         if note:

@@ -15,6 +15,11 @@ worked examples without a clock.
   identity was verified; while identity is awaited there is no deadline yet (``sla_state`` ``paused``).
 - The deadline acted on is the earlier of ``due_date`` and ``statutory_deadline``; after a valid extension it
   is ``extended_deadline`` (the promise of 15 business days is then superseded by what the subject was told).
+- Two clocks, each decided once: ``against_promise`` judges a request against the promise (``due_date``, 15
+  business days: kept, on track, at risk, missed), ``against_law`` against the legal deadline in force
+  (``legal_deadline``: one month, three after a valid extension, or the PIPL's 15 working days; on track, at risk,
+  overdue, answered in time or late). A request extended before its legal deadline but past its 15 business days
+  is "promise missed, legally on track" (``in_words``).
 - A deadline is ``provisional`` while it is counted over a year whose holidays are set by a yearly decree the
   installed calendar does not have yet: China's State Council publishes each year's holidays and make-up working
   days late in the year before, and until the ``holidays`` package carries them its dates for that year are
@@ -117,6 +122,10 @@ class Deadlines:
     sla_state: str  # on_track | at_risk | overdue | done_on_time | done_late | paused
     provisional: str | None = None  # why the dates may still move (a calendar with estimated holidays)
     pipl_deadline: dt.date | None = None  # 15 working days on China's calendar (etl/compliance/regimes.py)
+    legal_deadline: dt.date | None = None  # the legal deadline in force (extensions and the regime included)
+    legal_days_left: int | None = None  # calendar days from as_of to ``legal_deadline`` (negative: overdue)
+    promise_state: str = "paused"  # against ``due_date``: on_track | at_risk | missed | kept | paused
+    legal_state: str = "paused"  # against ``legal_deadline``: on_track | at_risk | overdue | done_on_time | ...
 
 
 def compute(
@@ -142,7 +151,9 @@ def compute(
     start = identity_verified if paused_from else received
     if start is None:  # identity asked for and not yet verified: the clock has not started
         state = "paused" if status not in CLOSED else "done_on_time"
-        return Deadlines(None, paused_from, None, None, None, None, None, None, None, state)
+        closed_state = "kept" if status in CLOSED else "paused"
+        return Deadlines(None, paused_from, None, None, None, None, None, None, None, state,
+                         promise_state=closed_state, legal_state=state)
     due = add_business_days(start, PROMISE_BUSINESS_DAYS, calendars)
     legal = statutory_deadline(start, calendars)
     extended = None
@@ -151,8 +162,11 @@ def compute(
     deadline = extended or min(due, legal)
     provisional = provisional_reason(start, max(due, legal, extended or legal), calendars)
     days_left, business_left, state = judge(deadline, status, closed, as_of, calendars)
+    in_force = extended or legal
+    legal_left, _, legal_state = against_law(in_force, status, closed, as_of, calendars)
     return Deadlines(start, paused_from, identity_verified, due, legal, extended, deadline, days_left, business_left,
-                     state, provisional)
+                     state, provisional, legal_deadline=in_force, legal_days_left=legal_left,
+                     promise_state=against_promise(due, status, closed, as_of, calendars), legal_state=legal_state)
 
 
 def judge(
@@ -169,6 +183,43 @@ def judge(
     else:
         state = "on_track"
     return (deadline - as_of).days, business_left, state
+
+
+def against_promise(due: dt.date, status: str, closed: dt.date | None, as_of: dt.date, calendars: Sequence) -> str:
+    """The one decision of a request against the promise of 15 business days (``due``): ``kept`` (closed by then),
+    ``missed`` (closed later, or open past it), else ``at_risk`` (3 business days or fewer left) or ``on_track``."""
+    state = judge(due, status, closed, as_of, calendars)[2]
+    return PROMISE_STATES[state]
+
+
+def against_law(legal_deadline: dt.date, status: str, closed: dt.date | None, as_of: dt.date,
+                calendars: Sequence) -> tuple[int | None, int | None, str]:
+    """The one decision of a request against the legal deadline in force: days and business days left to it, and
+    ``on_track``, ``at_risk``, ``overdue``, ``done_on_time`` or ``done_late``."""
+    return judge(legal_deadline, status, closed, as_of, calendars)
+
+
+PROMISE_STATES = {"on_track": "on_track", "at_risk": "at_risk", "overdue": "missed", "done_on_time": "kept",
+                  "done_late": "missed"}
+PROMISE_WORDS = {"on_track": "promise on track", "at_risk": "promise at risk", "missed": "promise missed",
+                 "kept": "promise kept", "paused": "promise paused (identity awaited)"}
+LEGAL_WORDS = {"on_track": "legally on track", "at_risk": "legally at risk", "overdue": "legally overdue",
+               "done_on_time": "answered in legal time", "done_late": "answered legally late",
+               "paused": "legal clock paused"}
+# Most urgent first: legally overdue, then past the promise, then at risk, on track, paused; closed ones last.
+URGENCY = {"overdue": 0, "missed": 1, "at_risk": 2, "on_track": 3, "paused": 4}
+
+
+def in_words(promise_state: str, legal_state: str) -> str:
+    """Both clocks, named, side by side: "promise missed, legally on track"."""
+    return f"{PROMISE_WORDS[promise_state]}, {LEGAL_WORDS[legal_state]}"
+
+
+def urgency(promise_state: str, legal_state: str) -> int:
+    """A request's rank in every list of requests (0 first): the worse of its two clocks."""
+    if legal_state in ("done_on_time", "done_late"):
+        return len(URGENCY)
+    return min(URGENCY.get(legal_state, len(URGENCY)), URGENCY.get(promise_state, len(URGENCY)))
 
 
 def extension_allowed(start: dt.date, notified: dt.date, calendars: Sequence) -> bool:

@@ -109,14 +109,17 @@ def under_regime(d: deadlines.Deadlines, regime: str, status: str, closed: dt.da
     pipl = pipl_deadline(start)
     china = china_calendar()
     if regime == "pipl":
-        deadline, on = pipl, china
+        deadline, legal, on = pipl, pipl, china
         d = dataclasses.replace(d, statutory_deadline=None, extended_deadline=None)
     else:
         deadline, on = min(d.deadline or pipl, pipl), [*calendars, *china]
+        legal = min(d.legal_deadline or pipl, pipl)
     days_left, business_left, state = deadlines.judge(deadline, status, closed, as_of, on)
+    legal_left, _, legal_state = deadlines.against_law(legal, status, closed, as_of, on)
     provisional = d.provisional or deadlines.provisional_reason(start, pipl, china)
     return dataclasses.replace(d, deadline=deadline, days_left=days_left, business_days_left=business_left,
-                               sla_state=state, provisional=provisional, pipl_deadline=pipl)
+                               sla_state=state, provisional=provisional, pipl_deadline=pipl, legal_deadline=legal,
+                               legal_days_left=legal_left, legal_state=legal_state)
 
 
 def held_logs(cfg: Settings) -> list[str]:

@@ -231,8 +231,18 @@ def listing(cfg: Settings, *, as_of: dt.date, open_only: bool = False) -> list[d
     with warehouse.read(cfg.warehouse) as con:
         present, changes = _load(con), history.changes_by_request(con, cfg.tz)
     requests = [history.as_it_stood(r, received_day(r, cfg), as_of, changes.get(r.request_id, [])) for r in present]
-    return [describe(r, cfg, as_of) for r in requests
+    rows = [describe(r, cfg, as_of) for r in requests
             if r is not None and not (open_only and r.status in deadlines.CLOSED)]
+    return sorted(rows, key=most_urgent_first)
+
+
+def most_urgent_first(row: dict[str, Any]) -> tuple:
+    """The order of every list of requests: legally overdue, past the promise, at risk, on track, paused, closed;
+    within each, the fewest days left to the legal deadline in force, then to the promise."""
+    far = 10**6
+    return (deadlines.urgency(row["promise_state"], row["legal_state"]),
+            far if row["legal_days_left"] is None else row["legal_days_left"],
+            far if row["days_left"] is None else row["days_left"], row["request_id"])
 
 
 def describe(r: Request, cfg: Settings, as_of: dt.date) -> dict[str, Any]:
@@ -244,7 +254,10 @@ def describe(r: Request, cfg: Settings, as_of: dt.date) -> dict[str, Any]:
         "received_on": received_day(r, cfg), "due_date": d.due_date,
         "statutory_deadline": d.statutory_deadline, "extended_deadline": d.extended_deadline,
         "deadline": d.deadline, "days_left": d.days_left, "business_days_left": d.business_days_left,
-        "sla_state": d.sla_state, "deadline_provisional": d.provisional, "clock_start": d.clock_start,
+        "sla_state": d.sla_state, "legal_deadline": d.legal_deadline, "legal_days_left": d.legal_days_left,
+        "promise_state": d.promise_state, "legal_state": d.legal_state,
+        "clocks": deadlines.in_words(d.promise_state, d.legal_state),
+        "deadline_provisional": d.provisional, "clock_start": d.clock_start,
         "paused_from": d.paused_from, "paused_until": d.paused_until, "identity_verified_on": r.identity_verified_on,
         "extension_notified_on": r.extension_notified_on, "extension_reason": r.extension_reason,
         "closed_on": r.closed_on, "note": r.note, "owner": r.owner,
@@ -264,6 +277,16 @@ def standing(row: dict[str, Any]) -> str:
     if left < 0:
         return f"{days(-left)} overdue{provisional}"
     return f"{days(left)} left ({row['business_days_left']} business{provisional})"
+
+
+def legal_standing(row: dict[str, Any]) -> str:
+    """Where an open request stands against the legal deadline in force: "57 days left", "1 day overdue"; a
+    deadline counted over estimated holidays says so ("21 days left, provisional")."""
+    left = row["legal_days_left"]
+    if left is None or row["status"] in deadlines.CLOSED:
+        return ""
+    provisional = ", provisional" if row.get("deadline_provisional") else ""
+    return (f"{days(-left)} overdue" if left < 0 else f"{days(left)} left") + provisional
 
 
 def provisional_note(rows: list[dict[str, Any]]) -> str:

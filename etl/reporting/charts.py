@@ -10,6 +10,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from etl.compliance.deadlines import urgency
 from etl.core.metrics import label
 from etl.core.words import percent
 from etl.reporting.formatting import display
@@ -34,6 +35,18 @@ def colours(values: Iterable[str | None] = (), known: Sequence[str] = ()) -> dic
         place = known.index(value) if value in known else zlib.crc32(value.encode("utf-8"))
         out[value] = PALETTE[place % len(PALETTE)]
     return out
+
+
+# A request's bar by the worse of its two clocks (etl/compliance/deadlines.py ``urgency``): only a legally overdue
+# one is red; past the promise orange, at risk yellow, on track green, paused grey.
+URGENCY_COLOURS = (PALETTE[2], PALETTE[6], PALETTE[7], PALETTE[4], PALETTE[9])
+# The same order as row tints of a table; a closed request is left untinted-grey.
+URGENCY_TINTS = ("#f8d0d0", "#fde2c4", "#fdf3c4", "#d8f0dc", "#e4e4ec", "#f4f4f6")
+
+
+def clock_colours(rows: Iterable[dict[str, Any]], palette: Sequence[str] = URGENCY_COLOURS) -> dict[str, str]:
+    """The colour of each request's "both clocks" words (``clocks`` of a register row) by its urgency."""
+    return {r["clocks"]: palette[min(urgency(r["promise_state"], r["legal_state"]), len(palette) - 1)] for r in rows}
 
 
 def series_lines(rows: list[dict[str, Any]], measures: Sequence[str]) -> list[dict[str, Any]]:

@@ -33,7 +33,16 @@ from etl.core.settings import Settings, is_address
 from etl.core.words import local_time, text_table, words, zone_name
 from etl.reporting.formatting import display, display_change
 from etl.reporting.reports import past_sla, rights_of_register
-from etl.reporting.summaries import DAY, first_response, pick, register, the_week, week_lists
+from etl.reporting.summaries import (
+    DAY,
+    RIGHTS_TILES,
+    clock_row,
+    first_response,
+    pick,
+    register,
+    the_week,
+    week_lists,
+)
 
 DIGEST_ROLES = ("compliance", "manager", "marketing")
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
@@ -110,13 +119,12 @@ def build(cfg: Settings, role: str, as_of: dt.date, now: dt.datetime) -> Digest:
 
 def _compliance(cfg: Settings, as_of: dt.date, footer: str) -> Digest:
     report = rights_of_register(register(cfg, as_of), as_of)
-    summary = [f"{label(k)}: {display(k, report[k])}" for k in ("open_requests", "at_risk", "overdue")]
+    summary = [f"{label(k)}: {display(k, report[k])}" for k in RIGHTS_TILES]
     attention = Section(
-        "Overdue and at risk",
-        [] if report["attention"] else ["None: every open request is on track."],
-        ["Request", "Type", "Status", "Deadline", "Days left", "Owner"] if report["attention"] else [],
-        [[r["request_id"], words(r["type"]), words(r["status"]), r["deadline"], r["standing"], r["owner"] or "nobody"]
-         for r in report["attention"]],
+        "Past or near a deadline, most urgent first",
+        [] if report["attention"] else ["None: every open request is on track on both clocks."],
+        list(clock_row(report["attention"][0])) if report["attention"] else [],
+        [list(clock_row(r).values()) for r in report["attention"]],
     )
     pending = report["identity_pending"][:LIST_LIMIT]
     identity = Section(
@@ -133,8 +141,10 @@ def _compliance(cfg: Settings, as_of: dt.date, footer: str) -> Digest:
         [[c["id"], c["regime"].upper(), words(c["was"] or "new"), words(c["now"]), c["summary"]] for c in changes],
     )
     return Digest(
-        "compliance", as_of, f"Rights requests on {as_of}: {report['overdue']} overdue, {report['at_risk']} at risk",
-        f"The rights register as of {as_of} (deadlines: the earlier of 15 business days and one month)."
+        "compliance", as_of, f"Rights requests on {as_of}: {report['overdue']} legally overdue, "
+        f"{report['past_promise']} past the promise, {report['at_risk']} at risk",
+        f"The rights register as of {as_of}, on two clocks: the promise of 15 business days and the legal deadline "
+        "in force (one month, three after an extension, or the PIPL's 15 working days)."
         + (f" {report['provisional_note']}" if report["provisional_note"] else ""),
         [Section("Summary", summary), attention, identity, promises], footer,
     )

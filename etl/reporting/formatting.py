@@ -85,7 +85,9 @@ HEADINGS: dict[str, str] = {
     "typed": "Typed", "candidates": "Could be", "rows": "Rows", "issue": "Issue", "field": "Form field",
     "raw_value": "Value typed", "recorded_at": "Recorded", "request_id": "Request", "type": "Type",
     "status": "Status", "sla_state": "SLA state", "days_left": "Days left", "business_days_left": "Business days left",
-    "deadline": "Deadline", "due_date": "Due (15 business days)", "statutory_deadline": "Legal deadline",
+    "deadline": "Deadline", "due_date": "Promise due (15 business days)",
+    "clocks": "Both clocks", "legal_deadline": "Legal deadline in force", "legal_days_left": "Days left (legal)",
+    "promise_state": "Promise (15 business days)", "legal_state": "Legally", "statutory_deadline": "Legal deadline",
     "extended_deadline": "Extended deadline", "deadline_provisional": "Provisional because", "received_on": "Received",
     "paused_from": "Identity asked",
     "paused_until": "Identity verified", "closed_on": "Closed on", "channel": "Channel", "owner": "Owner",
@@ -107,9 +109,9 @@ HEADINGS: dict[str, str] = {
 
 # Units of the columns above that hold numbers other than counts.
 _COLUMN_UNITS: dict[str, Unit] = {
-    "days_left": "days", "business_days_left": "days", "oldest_age_days": "days", "policy_days": "days",
-    "days_pending": "days", "unplaced_share": "share", "share_of_region": "share", "hours": "hours",
-    "hours_waiting": "hours",
+    "days_left": "days", "business_days_left": "days", "legal_days_left": "days", "oldest_age_days": "days",
+    "policy_days": "days", "days_pending": "days", "unplaced_share": "share", "share_of_region": "share",
+    "hours": "hours", "hours_waiting": "hours",
 }
 
 

@@ -20,10 +20,20 @@ from etl.core.metrics import BY_KEY, label
 from etl.core.settings import Settings
 from etl.core.words import local_time, when, words, zone_name
 from etl.geoip.database import MAX_AGE_DAYS, attribution, describe
-from etl.reporting.charts import SERIES_COLOURS
+from etl.reporting.charts import SERIES_COLOURS, clock_colours
 from etl.reporting.formatting import display, display_change, heading
 from etl.reporting.reports import past_sla, rights_of_register
-from etl.reporting.summaries import DAY, conversion, most_urgent, pick, register, the_week, week_lists
+from etl.reporting.summaries import (
+    DAY,
+    RIGHTS_TILES,
+    clock_row,
+    conversion,
+    most_urgent,
+    pick,
+    register,
+    the_week,
+    week_lists,
+)
 
 STALE_LOG_HOURS = 26
 REJECT_JUMP = 2.0  # the last run's rejected share over twice the ten runs before it (and at least 1%)
@@ -148,14 +158,16 @@ def manager(cfg: Settings, week: dict[str, Any], past: dict[str, Any], month: li
 def compliance(report: dict[str, Any], urgent: list[dict[str, Any]]) -> dict[str, Any]:
     """The Rights requests section from ``rights_of_register`` and ``most_urgent`` of one read of the register."""
     tiles = [{"label": label(k), "value": display(k, report[k]), "delta": None, "delta_color": "off"}
-             for k in ("open_requests", "at_risk", "overdue")]
+             for k in RIGHTS_TILES]
     return {
         "title": "Rights requests",
         "tiles": [tiles],
         "note": report["provisional_note"],
         "tables": {
-            ("rights_attention", "Overdue and at risk"): [_deadline_row(r) for r in report["attention"]],
-            ("next_deadlines", "The next five deadlines"): [_deadline_row(r) for r in report["next_deadlines"]],
+            ("rights_attention", "Past or near a deadline, most urgent first"): [
+                clock_row(r) for r in report["attention"]
+            ],
+            ("next_deadlines", "The next five deadlines"): [clock_row(r) for r in report["next_deadlines"]],
             ("identity_pending", "Identity checks pending longest"): [
                 {
                     "Request": r["request_id"],
@@ -167,18 +179,16 @@ def compliance(report: dict[str, Any], urgent: list[dict[str, Any]]) -> dict[str
             ],
         },
         "chart": {
-            "title": "Days left to the deadline, open requests (most urgent first)",
+            "title": "Days left to the legal deadline in force, open requests (most urgent first)",
             "colour": SERIES_COLOURS["overdue"],
             "x": "Request",
-            "y": "Days left",
-            "rows": [{"Request": r["request_id"], "Days left": r["days_left"]} for r in urgent],
+            "y": "Days left (legal)",
+            "colour_by": "Both clocks",
+            "colours": clock_colours(urgent),
+            "rows": [{"Request": r["request_id"], "Days left (legal)": r["legal_days_left"], "Both clocks": r["clocks"]}
+                     for r in urgent],
         },
     }
-
-
-def _deadline_row(r: dict[str, Any]) -> dict[str, str]:
-    return {"Request": r["request_id"], "Type": words(r["type"]), "Deadline": r["deadline"],
-            "Standing": r["standing"], "Owner": r["owner"] or "nobody"}
 
 
 def overview(cfg: Settings, role: str, now: dt.datetime) -> dict[str, Any]:

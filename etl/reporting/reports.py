@@ -250,16 +250,16 @@ def rights_of_register(register: list[dict[str, Any]], as_of: dt.date, window_da
     """The figures of ``rights_report`` from the register as it stood on ``as_of`` (``listing`` rows), so a page
     that shows several of them reads the register once."""
     from etl.compliance.deadlines import CLOSED
-    from etl.compliance.rights import provisional_note
+    from etl.compliance.rights import most_urgent_first, provisional_note
 
     open_now = [r for r in register if r["status"] not in CLOSED]
     since = as_of - dt.timedelta(days=window_days)
     recent = [r for r in register if r["closed_on"] is not None and r["closed_on"] >= since]
     waits = [(r["closed_on"] - r["received_on"]).days for r in recent]
-    late = [r for r in open_now if r["sla_state"] in ("overdue", "at_risk")]
+    late = [r for r in open_now if r["legal_state"] in ("overdue", "at_risk")
+            or r["promise_state"] in ("missed", "at_risk")]
     paused = [r for r in open_now if r["sla_state"] == "paused"]
-    upcoming = sorted((r for r in open_now if r["deadline"] is not None and r["deadline"] >= as_of),
-                      key=lambda r: (r["deadline"], r["request_id"]))
+    upcoming = [r for r in open_now if r["deadline"] is not None and r["deadline"] >= as_of]  # most urgent first
     months: dict[tuple[str, str], int] = {}
     for r in register:
         key = (r["received_on"].strftime("%Y-%m"), r["type"])
@@ -268,12 +268,15 @@ def rights_of_register(register: list[dict[str, Any]], as_of: dt.date, window_da
         "as_of": as_of.isoformat(),
         "window_days": window_days,
         "open_requests": len(open_now),
-        "at_risk": sum(r["sla_state"] == "at_risk" for r in open_now),
-        "overdue": sum(r["sla_state"] == "overdue" for r in open_now),
-        "on_time_share": ratio(sum(r["sla_state"] == "done_on_time" for r in recent), len(recent)),
+        "past_promise": sum(r["promise_state"] == "missed" for r in open_now),
+        "at_risk": sum(r["legal_state"] != "overdue" and r["promise_state"] != "missed"
+                       and "at_risk" in (r["legal_state"], r["promise_state"]) for r in open_now),
+        "overdue": sum(r["legal_state"] == "overdue" for r in open_now),
+        "promise_kept_share": ratio(sum(r["promise_state"] == "kept" for r in recent), len(recent)),
+        "on_time_share": ratio(sum(r["legal_state"] == "done_on_time" for r in recent), len(recent)),
         "median_days_to_close": float(statistics.median(waits)) if waits else None,
         "received_by_month": [{"month": m, "type": t, "requests": n} for (m, t), n in sorted(months.items())],
-        "attention": [_attention_row(r) for r in sorted(late, key=lambda r: (r["deadline"], r["request_id"]))],
+        "attention": [_attention_row(r) for r in sorted(late, key=most_urgent_first)],
         "provisional_note": provisional_note(open_now),
         "next_deadlines": [_attention_row(r) for r in upcoming[:5]],
         "identity_pending": [
@@ -291,11 +294,14 @@ def rights_of_register(register: list[dict[str, Any]], as_of: dt.date, window_da
 def _attention_row(r: dict[str, Any]) -> dict[str, Any]:
     """A request with a deadline as the digest, the Rights page's banner and the overview name it: its id, never
     its subject."""
-    from etl.compliance.rights import standing
+    from etl.compliance.rights import legal_standing, standing
 
     keep = ("request_id", "type", "status", "sla_state", "days_left", "business_days_left", "owner",
-            "deadline_provisional")
-    return {k: r[k] for k in keep} | {"deadline": r["deadline"].isoformat(), "standing": standing(r)}
+            "deadline_provisional", "promise_state", "legal_state", "clocks", "legal_days_left")
+    return {k: r[k] for k in keep} | {"deadline": r["deadline"].isoformat(), "standing": standing(r),
+                                      "legal_standing": legal_standing(r),
+                                      "due_date": r["due_date"].isoformat(),
+                                      "legal_deadline": r["legal_deadline"].isoformat()}
 
 
 def inquiries_past_sla(cfg: Settings, now: dt.datetime) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from etl.reporting.reports import compare, conversion_rows, first_response_figur
 DAY = dt.timedelta(days=1)
 WEEK_FIGURES = ("visitors", "visits", "pageviews", "bounce_rate", "views_per_visit", "visit_duration_s", "inquiries",
                 "not_answered")
+RIGHTS_TILES = ("open_requests", "past_promise", "at_risk", "overdue")  # each names its clock and its requests
 LIST_ROWS = 100  # the pages and sources compared for the movers; the digest's top five are their first rows
 
 
@@ -112,8 +113,20 @@ def register(cfg: Settings, as_of: dt.date) -> list[dict[str, Any]]:
 
 
 def most_urgent(rows: list[dict[str, Any]], limit: int = 15) -> list[dict[str, Any]]:
-    """The open requests of the ``register`` with a running clock, fewest days left first (negative: overdue)."""
+    """The open requests of the ``register`` with a running clock, most urgent first (legally overdue, past the
+    promise, then fewest days left)."""
     from etl.compliance.deadlines import CLOSED
+    from etl.compliance.rights import most_urgent_first
 
     running = [r for r in rows if r["status"] not in CLOSED and r["days_left"] is not None]
-    return sorted(running, key=lambda r: (r["days_left"], r["request_id"]))[:limit]
+    return sorted(running, key=most_urgent_first)[:limit]
+
+
+def clock_row(r: dict[str, Any]) -> dict[str, str]:
+    """A request past or near a deadline (a ``rights_of_register`` attention row) as the Overview and the digest
+    list it: both clocks, named, side by side; by id, never by its subject."""
+    from etl.core.words import words
+
+    return {"Request": r["request_id"], "Type": words(r["type"]), "Status": words(r["status"]),
+            "Both clocks": r["clocks"], "Promise due": r["due_date"], "Legal deadline in force": r["legal_deadline"],
+            "Legally": r["legal_standing"], "Owner": r["owner"] or "nobody"}

@@ -22,8 +22,9 @@ from etl.core.words import local_time, when, words, zone_name
 from etl.geoip.database import MAX_AGE_DAYS, attribution, describe
 from etl.reporting.charts import SERIES_COLOURS
 from etl.reporting.formatting import display, display_change, heading
+from etl.reporting.periods import preset_range
 from etl.reporting.reports import past_sla, rights_of_register
-from etl.reporting.summaries import DAY, conversion, most_urgent, pick, register, the_week, week_lists
+from etl.reporting.summaries import conversion, most_urgent, pick, register, the_week, week_lists
 
 STALE_LOG_HOURS = 26
 REJECT_JUMP = 2.0  # the last run's rejected share over twice the ten runs before it (and at least 1%)
@@ -185,18 +186,18 @@ def overview(cfg: Settings, role: str, now: dt.datetime) -> dict[str, Any]:
     """Everything the Overview page shows to ``role`` as of ``now`` (aware): the sections of
     ``etl/reporting/summaries.py``, read on one connection, and the register read once."""
     today = now.astimezone(cfg.tz).date()
-    end = today - DAY
+    end = preset_range("yesterday", today)[1]
     names = ROLE_SECTIONS.get(role, ())
     sections = []
     if "marketing" in names or "manager" in names:
         with warehouse.read(cfg.warehouse, parquet=cfg.warehouse_parquet) as con:
-            week = the_week(con, end)
+            week = the_week(con, today)
             if "marketing" in names:
                 k_min = cfg.k_min if role == "marketing" else None
-                sections.append(marketing(week, week_lists(con, end), end, k_min))
+                sections.append(marketing(week, week_lists(con, today), end, k_min))
             if "manager" in names:
-                sections.append(manager(cfg, week, past_sla(con, cfg, now), conversion(con, today - 30 * DAY, end),
-                                        end))
+                sections.append(manager(cfg, week, past_sla(con, cfg, now),
+                                        conversion(con, *preset_range("last30", today)), end))
     if "compliance" in names:
         rows = register(cfg, today)
         sections.append(compliance(rights_of_register(rows, today), most_urgent(rows)))

@@ -210,3 +210,17 @@ def test_erasure_unlinks_the_subject_keeps_counts_and_survives_reimport(settings
     assert again.erased_subjects_skipped == 1
     assert one(settings_env, "SELECT count(*) FROM inquiries") == 2
     assert export(settings_env, phone="+86 138 0013 8000")["inquiries"] == []
+
+
+def test_a_subject_export_gives_times_with_their_offset_beside_the_local_day(settings_env, tmp_path):
+    """Submitted at 00:30 in Shanghai is 16:30 UTC the day before: the export says the local time with its offset,
+    so it reads beside the local ``day``, and every time in it carries an offset."""
+    ingest_inquiries(settings_env, write_csv(tmp_path / "i.csv", [row(submitted_at="2026-11-10T00:30:00+08:00")]))
+    held = export(settings_env, email="wang.xm@example-auto.cn")
+    (inquiry,) = held["inquiries"]
+    submitted = dt.datetime.fromisoformat(inquiry["submitted_at"])
+    assert submitted.utcoffset() == dt.timedelta(hours=8) and submitted.date().isoformat() == inquiry["day"]
+    assert submitted == dt.datetime(2026, 11, 9, 16, 30, tzinfo=dt.UTC)
+    times = [v for r in held["inquiries"] + held["audit"] for k, v in r.items() if k.endswith("_at") and v]
+    assert times and all(dt.datetime.fromisoformat(t).utcoffset() is not None for t in times)
+    assert dt.datetime.fromisoformat(held["exported_at"]).utcoffset() is not None

@@ -18,7 +18,7 @@ import queries
 from etl.core import warehouse
 from etl.core.metrics import BY_KEY, label
 from etl.core.settings import Settings
-from etl.core.words import local_time, when, words, zone_name
+from etl.core.words import when, words
 from etl.geoip.database import MAX_AGE_DAYS, attribution, describe
 from etl.reporting.charts import SERIES_COLOURS
 from etl.reporting.formatting import display, display_change, heading
@@ -68,14 +68,18 @@ def _tiles(rows: list[dict[str, Any]], k_min: int | None, suffix: str) -> list[d
     ]
 
 
+SUPPRESSED = "Suppressed"  # the flag column of a table whose small counts are left empty
+
+
 def _mover_rows(moved: list[dict], dimension: str, column: str, metric: str, k_min: int | None) -> list[dict]:
-    """The movers as table rows; no change figure beside a suppressed count (it would tell the count)."""
+    """The movers as table rows of numbers (a CSV of them adds up). To the marketing role (``k_min``) a count under
+    it is left empty and flagged, and so is the change beside it (it would tell the count by subtraction)."""
     rows = []
     for r in moved:
-        shown = [display(metric, r["value"], k_min), display(metric, r["previous"], k_min)]
-        hidden = any(text.startswith("<") for text in shown)
-        rows.append({label(dimension): r[column], "Last 7 days": shown[0], "The 7 before": shown[1],
-                     "Change": "–" if hidden else f"{r['change']:+,}"})
+        small = [k_min is not None and 0 < n < k_min for n in (r["value"], r["previous"])]
+        row = {label(dimension): r[column], "Last 7 days": None if small[0] else r["value"],
+               "The 7 before": None if small[1] else r["previous"], "Change": None if any(small) else r["change"]}
+        rows.append(row | ({SUPPRESSED: any(small)} if k_min is not None else {}))
     return rows
 
 
@@ -124,8 +128,8 @@ def manager(cfg: Settings, week: dict[str, Any], past: dict[str, Any], month: li
         "tables": {
             ("inquiries_past_sla", f"{label('past_sla')}, oldest first"): [
                 {
-                    f"{heading('submitted_at')} ({zone_name(cfg.timezone)})": local_time(r["submitted_at"], cfg.tz),
-                    heading("hours_waiting"): f"{r['hours_waiting']:,.0f}",
+                    heading("submitted_at"): dt.datetime.fromisoformat(r["submitted_at"]),
+                    heading("hours_waiting"): round(r["hours_waiting"]),
                     label("region"): r["region_name"] or r["region"],
                     label("district"): r["district"] or "",
                     label("support_type"): r["support_type"],
@@ -162,7 +166,7 @@ def compliance(report: dict[str, Any], urgent: list[dict[str, Any]]) -> dict[str
                     "Request": r["request_id"],
                     "Type": words(r["type"]),
                     "Asked on": r["pending_since"],
-                    "Days pending": f"{r['days_pending']:,}",
+                    "Days pending": r["days_pending"],
                 }
                 for r in report["identity_pending"][:5]
             ],

@@ -30,7 +30,7 @@ from etl.core.errors import ConfigError, VcarError
 from etl.core.metrics import label
 from etl.core.settings import Settings, is_address
 from etl.core.words import local_time, text_table, words, zone_name
-from etl.reporting.formatting import display, display_change
+from etl.reporting.formatting import change_between, display
 from etl.reporting.reports import past_sla, rights_of_register
 from etl.reporting.summaries import first_response, pick, register, the_week, week_lists, week_periods
 
@@ -186,7 +186,7 @@ def _marketing(cfg: Settings, as_of: dt.date, footer: str) -> Digest:
     for r in compared:
         hidden = any(v is not None and display(r["metric"], v, k).startswith("<") for v in (r["value"], r["previous"]))
         rows.append([label(r["metric"]), display(r["metric"], r["value"], k), display(r["metric"], r["previous"], k),
-                     "–" if hidden else display_change(r["metric"], r["change"])])
+                     "–" if hidden else change_between(r["metric"], r["value"], r["previous"]) or "–"])
     week = Section("The week", [], ["", f"{start} – {end}", f"{before_start} – {before_end}", "Change"], rows)
     pages = [[r["path"], display("pageviews", r["pageviews"], k)] for r in lists["top_pages"][:TOP]]
     sources = [[r["source"], display("visits", r["visits"], k)] for r in lists["sources"][:TOP]]

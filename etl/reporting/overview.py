@@ -21,7 +21,7 @@ from etl.core.settings import Settings
 from etl.core.words import when, words
 from etl.geoip.database import MAX_AGE_DAYS, attribution, describe
 from etl.reporting.charts import SERIES_COLOURS
-from etl.reporting.formatting import display, display_change, heading
+from etl.reporting.formatting import change_between, display, heading
 from etl.reporting.periods import preset_range
 from etl.reporting.reports import past_sla, rights_of_register
 from etl.reporting.summaries import conversion, most_urgent, pick, register, the_week, week_lists
@@ -62,7 +62,7 @@ def _tiles(rows: list[dict[str, Any]], k_min: int | None, suffix: str) -> list[d
     """st.metric arguments for each compared metric; a change is coloured by whether higher is better."""
     return [
         {"label": f"{label(r['metric'])}, {suffix}", "value": display(r["metric"], r["value"], k_min),
-         "delta": None if r["change"] is None else display_change(r["metric"], r["change"]),
+         "delta": change_between(r["metric"], r["value"], r["previous"]),  # worded as the pages word it
          "delta_color": "normal" if BY_KEY[r["metric"]].higher_is_better else "inverse"}
         for r in rows
     ]

@@ -224,3 +224,27 @@ def test_a_subject_export_gives_times_with_their_offset_beside_the_local_day(set
     times = [v for r in held["inquiries"] + held["audit"] for k, v in r.items() if k.endswith("_at") and v]
     assert times and all(dt.datetime.fromisoformat(t).utcoffset() is not None for t in times)
     assert dt.datetime.fromisoformat(held["exported_at"]).utcoffset() is not None
+
+
+def test_every_section_of_the_inquiry_report_follows_the_place_filters(loaded_env):
+    """Issue 28, item 2: with Country CN and a region, conversion by region, inquiries by country and by region
+    hold that place only, with the figures it has without the filter; the gazetteer's panel follows the country."""
+    from etl.core.settings import load_settings
+    from etl.ingest.inquiries.quality import place_quality
+    from tests.conftest import START, TODAY
+
+    cfg = load_settings()
+    whole = inquiries_report(cfg, START, TODAY)
+    region = next(r["region"] for r in whole["by_region"] if r["country"] == "CN" and r["region"] != "unknown")
+    narrowed = inquiries_report(cfg, START, TODAY, country="CN", region=region)
+    assert len({r["region"] for r in whole["conversion_by_region"]}) > 1  # the filter has something to remove
+    for key in ("conversion_by_region", "by_region", "by_district"):
+        assert narrowed[key] and {(r["country"], r["region"]) for r in narrowed[key]} == {("CN", region)}, key
+    assert narrowed["by_country"] == [{"country": "CN", "inquiries": narrowed["inquiries"]}]
+    own = [r for r in whole["conversion_by_region"] if r["region"] == region]
+    assert narrowed["conversion_by_region"] == own
+    everywhere = place_quality(cfg, START, TODAY)
+    assert {s.country for s in everywhere.shares} - {"CN"}  # other countries to leave out
+    china = place_quality(cfg, START, TODAY, country="CN")
+    assert china.shares and {s.country for s in china.shares} == {"CN"}
+    assert {v.country for v in china.unplaced} <= {"CN"}

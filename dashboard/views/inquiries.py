@@ -131,7 +131,7 @@ with right:
         st.plotly_chart(fig, width="stretch")
     show_table(support, "by_support_type", page_width=HALF_WIDTH)
 
-show_place_quality(view.start, view.end)
+show_place_quality(view.start, view.end, place["country"], place["region"])
 
 st.subheader("Data quality of the latest import")
 st.caption("What people typed that could not be mapped, and rows without consent (not loaded: a compliance finding).")

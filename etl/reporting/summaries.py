@@ -109,7 +109,8 @@ def first_response(con, cfg: Settings, start: dt.date, end: dt.date, now: dt.dat
 
 def conversion(con, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     """Inquiries per 1,000 web visitors by region (inquiries_report's ``conversion_by_region``)."""
-    return conversion_rows(queries.rows(con, "inquiries/conversion_by_region.sql", start=start, end=end))
+    return conversion_rows(queries.rows(con, "inquiries/conversion_by_region.sql", start=start, end=end, country=None,
+                                        region=None))
 
 
 def register(cfg: Settings, as_of: dt.date) -> list[dict[str, Any]]:

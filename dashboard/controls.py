@@ -1,24 +1,21 @@
 """Global controls of the analytics pages: date range with presets, comparison period, filters; kept in the URL.
 
-The pure half (``preset_range``, ``comparison_range``, ``from_query``) is tested without Streamlit; ``view_controls``
+The periods themselves (presets, comparison periods, when a change is shown) are etl/reporting/periods.py's. The
+pure half (``from_query``, ``to_query``) is tested without Streamlit; ``view_controls``
 draws the widgets and writes the state back to ``st.query_params`` so a view can be shared as a link.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from etl.core.metrics import FILTERS, INQUIRY_FILTERS, label, normalize_filter
+from etl.reporting import periods
+from etl.reporting.periods import COMPARISONS, PRESETS, comparison_range, preset_range
 
-PRESETS = {
-    "last7": "Last 7 days", "last30": "Last 30 days", "last90": "Last 90 days", "today": "Today",
-    "yesterday": "Yesterday", "month": "This month", "lastmonth": "Last month", "custom": "Custom",
-}
 SHARED_VIEW = "shared_view"  # session key: the last analytics view, for the next analytics page
-COMPARISONS = {"previous": "Previous period", "year": "Same period last year", "none": "No comparison"}
 SERIES = {"hour": "Hour", "day": "Day", "week": "Week", "month": "Month"}  # the usage chart's grains
 
 
@@ -41,38 +38,6 @@ def choices_start(first_day: dt.date, today: dt.date) -> dt.date:
     """Where the filters' choices are collected from: every day with data, and at least the 400 days that a
     preset and its comparison with the same period last year can reach."""
     return min(first_day, today - dt.timedelta(days=400))
-
-
-def preset_range(preset: str, today: dt.date) -> tuple[dt.date, dt.date]:
-    if preset == "today":
-        return today, today
-    if preset == "yesterday":
-        day = today - dt.timedelta(days=1)
-        return day, day
-    if preset in ("last7", "last30", "last90"):
-        days = int(preset.removeprefix("last"))
-        return today - dt.timedelta(days=days - 1), today
-    if preset == "month":
-        return today.replace(day=1), today
-    if preset == "lastmonth":
-        last = today.replace(day=1) - dt.timedelta(days=1)
-        return last.replace(day=1), last
-    raise ValueError(f"unknown preset {preset!r}")
-
-
-def comparison_range(start: dt.date, end: dt.date, mode: str) -> tuple[dt.date, dt.date] | None:
-    """The previous period of the same length, or the same dates a year earlier (29 Feb -> 28 Feb)."""
-    if mode == "previous":
-        length = (end - start).days + 1
-        return start - dt.timedelta(days=length), start - dt.timedelta(days=1)
-    if mode == "year":
-        return _year_earlier(start), _year_earlier(end)
-    return None
-
-
-def _year_earlier(day: dt.date) -> dt.date:
-    year = day.year - 1
-    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -115,20 +80,15 @@ def to_query(view: View) -> dict[str, str]:
     return out | view.filters
 
 
-def covered(period: tuple[dt.date, dt.date] | None, first: dt.date | None, last: dt.date | None) -> bool:
-    """Whether data exists for the whole of ``period`` (from ``first`` to ``last``): only then is a change
-    against it meaningful."""
-    return bool(period and first and last and first <= period[0] and period[1] <= last)
+def comparable(view: View, first: dt.date | None, last: dt.date | None, today: dt.date) -> bool:
+    """Whether the view's tiles show a change: whole periods, the comparison period covered by data
+    (etl/reporting/periods.py decides, for every page, the Overview and the CLI alike)."""
+    return periods.comparable(view.start, view.end, view.compare, today, first, last)
 
 
-def comparison_note(view: View, first: dt.date | None, last: dt.date | None) -> str | None:
+def comparison_note(view: View, first: dt.date | None, last: dt.date | None, today: dt.date) -> str | None:
     """The words under the tiles: against which dates the changes are, or why there are none."""
-    if view.comparison is None:
-        return None
-    start, end = view.comparison
-    if covered(view.comparison, first, last):
-        return f"Changes against {start} – {end}."
-    return f"No data to compare: the comparison period {start} – {end} is not fully covered by data ({first} – {last})."
+    return periods.comparison_note(view.start, view.end, view.compare, today, first, last)
 
 
 def coverage_note(view: View, first: dt.date | None, last: dt.date | None) -> str | None:

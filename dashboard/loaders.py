@@ -104,7 +104,7 @@ def inquiries(start, end, country: str | None = None, region: str | None = None)
 @st.cache_data(ttl=TTL, show_spinner=False)
 def inquiry_places(start, end) -> pl.DataFrame:
     """Countries and regions with inquiries (the place filters' choices), most inquiries first."""
-    return _frame("inquiries/by_region.sql", start=start, end=end)
+    return _frame("inquiries/by_region.sql", start=start, end=end, country=None, region=None)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -1,4 +1,4 @@
-"""Date presets, comparison periods and the URL state of the analytics pages; KPI tiles equal the CLI report."""
+"""The URL state of the analytics pages; KPI tiles equal the CLI report."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.controls import comparison_range, from_query, preset_range, to_query
+from dashboard.controls import from_query, to_query
 from etl.reporting.formatting import change_between
 from tests.conftest import DAYS, START
 from tests.helpers import open_page
@@ -17,26 +17,6 @@ TODAY = D(2026, 11, 25)
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 
 
-@pytest.mark.parametrize(
-    ("preset", "expected"),
-    [
-        ("today", (TODAY, TODAY)), ("yesterday", (D(2026, 11, 24), D(2026, 11, 24))),
-        ("last7", (D(2026, 11, 19), TODAY)), ("last30", (D(2026, 10, 27), TODAY)),
-        ("last90", (D(2026, 8, 28), TODAY)), ("month", (D(2026, 11, 1), TODAY)),
-        ("lastmonth", (D(2026, 10, 1), D(2026, 10, 31))),
-    ],
-)
-def test_presets(preset, expected):
-    assert preset_range(preset, TODAY) == expected
-
-
-def test_comparison_periods():
-    assert comparison_range(D(2026, 11, 19), TODAY, "previous") == (D(2026, 11, 12), D(2026, 11, 18))
-    assert comparison_range(D(2026, 3, 1), D(2026, 3, 31), "previous") == (D(2026, 1, 29), D(2026, 2, 28))
-    assert comparison_range(D(2028, 2, 29), D(2028, 3, 6), "year") == (D(2027, 2, 28), D(2027, 3, 6))
-    assert comparison_range(D(2026, 1, 1), D(2026, 1, 2), "none") is None
-
-
 def test_the_url_round_trips_and_bad_values_fall_back():
     view = from_query({"range": "custom", "from": "2026-11-02", "to": "2026-11-04", "compare": "year",
                        "browser": "Chrome", "junk": "x"}, TODAY, ("country", "browser"))
@@ -44,7 +24,7 @@ def test_the_url_round_trips_and_bad_values_fall_back():
                                                                    {"browser": "Chrome"})
     assert from_query(to_query(view), TODAY, ("country", "browser")) == view
     fallback = from_query({"range": "custom", "from": "yesterday", "compare": "<script>"}, TODAY, ())
-    assert (fallback.preset, fallback.start, fallback.compare) == ("last30", D(2026, 10, 27), "previous")
+    assert (fallback.preset, fallback.start, fallback.compare) == ("last30", D(2026, 10, 26), "previous")
 
 
 def test_the_series_grain_and_filters_of_a_link_are_read_as_stored():
@@ -110,7 +90,7 @@ def test_a_link_whose_end_is_after_today_ends_today():
     view = from_query({"range": "custom", "from": "2026-11-01", "to": "2026-11-30"}, D(2026, 11, 26), ())
     assert (view.preset, view.start, view.end) == ("custom", D(2026, 11, 1), D(2026, 11, 26))
     future = from_query({"range": "custom", "from": "2026-12-01", "to": "2026-12-30"}, D(2026, 11, 26), ())
-    assert future.preset == "last30" and future.end == D(2026, 11, 26)
+    assert future.preset == "last30" and future.end == D(2026, 11, 25)  # the default: 30 whole days to yesterday
 
 
 @pytest.mark.parametrize(

@@ -92,9 +92,9 @@ def test_the_dates_box_follows_the_period(loaded_env):
     after = next(t.value for t in at.text_input if t.label == "Dates")
     from etl.core.settings import load_settings
 
-    today = clock.today(load_settings().tz)
-    assert before == f"{today - dt.timedelta(days=29)} – {today}"
-    assert after == f"{today - dt.timedelta(days=6)} – {today}"
+    yesterday = clock.today(load_settings().tz) - dt.timedelta(days=1)  # "last N days": whole days to yesterday
+    assert before == f"{yesterday - dt.timedelta(days=29)} – {yesterday}"
+    assert after == f"{yesterday - dt.timedelta(days=6)} – {yesterday}"
 
 
 def test_the_region_choices_follow_the_country(loaded_env):

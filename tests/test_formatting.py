@@ -60,7 +60,7 @@ def test_the_csv_export_holds_numbers_and_names_the_unit_of_a_share(shanghai):
     text = table(ROWS, shanghai).export.write_csv()
     assert text.splitlines() == [
         "Request,SLA state,Days left,Deadline,Bounce rate (%),Visitors,Views per visit,Logged (Asia/Shanghai),Page",
-        "DSR-1,at risk,2,2026-11-27,45.7,14132,2.51,2026-11-26 07:40,/in_progress",
+        "DSR-1,at risk,2,2026-11-27,45.7,14132,2.51,2026-11-26T07:40:00+08:00,/in_progress",
         "DSR-2,,,,,3,,,",
     ]
 
@@ -69,7 +69,9 @@ def test_counts_under_k_min_read_less_than_k_and_the_rest_keep_their_digits(shan
     laid_out = table([{"visitors": 14132}, {"visitors": 3}, {"visitors": 0}], shanghai, k_min=5)
     assert laid_out.shown["Visitors"].to_list() == ["14,132", "< 5", "0"]
     assert laid_out.kinds == {"Visitors": "suppressed"}
-    assert laid_out.export.write_csv().splitlines() == ["Visitors", "14132", "< 5", "0"]  # unquoted
+    # the export: numbers only (empty where held back), unquoted, and a flag column that says which were held back
+    assert laid_out.export.write_csv().splitlines() == ["Visitors,Visitors suppressed", "14132,false", ",true",
+                                                        "0,false"]
 
 
 def test_only_the_named_columns_are_shown_and_the_export_keeps_them_all(shanghai):
@@ -157,7 +159,7 @@ def test_marketing_csv_numbers_stay_numbers(loaded_env):
     pages = next(d for d in at.dataframe if "Page" in d.value.columns).value
     assert pages["Pageviews"].map(lambda v: re.fullmatch(r"< 5|\d{1,3}(,\d{3})*", v) is not None).all()
     export = table(pl.DataFrame({"pageviews": [14132, 2]}), load_settings(), k_min=5).export.write_csv()
-    assert export == "Pageviews\n14132\n< 5\n"
+    assert export == "Pageviews,Pageviews suppressed\n14132,false\n,true\n"
 
 
 @pytest.mark.slow

@@ -210,3 +210,41 @@ def test_erasure_unlinks_the_subject_keeps_counts_and_survives_reimport(settings
     assert again.erased_subjects_skipped == 1
     assert one(settings_env, "SELECT count(*) FROM inquiries") == 2
     assert export(settings_env, phone="+86 138 0013 8000")["inquiries"] == []
+
+
+def test_a_subject_export_gives_times_with_their_offset_beside_the_local_day(settings_env, tmp_path):
+    """Submitted at 00:30 in Shanghai is 16:30 UTC the day before: the export says the local time with its offset,
+    so it reads beside the local ``day``, and every time in it carries an offset."""
+    ingest_inquiries(settings_env, write_csv(tmp_path / "i.csv", [row(submitted_at="2026-11-10T00:30:00+08:00")]))
+    held = export(settings_env, email="wang.xm@example-auto.cn")
+    (inquiry,) = held["inquiries"]
+    submitted = dt.datetime.fromisoformat(inquiry["submitted_at"])
+    assert submitted.utcoffset() == dt.timedelta(hours=8) and submitted.date().isoformat() == inquiry["day"]
+    assert submitted == dt.datetime(2026, 11, 9, 16, 30, tzinfo=dt.UTC)
+    times = [v for r in held["inquiries"] + held["audit"] for k, v in r.items() if k.endswith("_at") and v]
+    assert times and all(dt.datetime.fromisoformat(t).utcoffset() is not None for t in times)
+    assert dt.datetime.fromisoformat(held["exported_at"]).utcoffset() is not None
+
+
+def test_every_section_of_the_inquiry_report_follows_the_place_filters(loaded_env):
+    """Issue 28, item 2: with Country CN and a region, conversion by region, inquiries by country and by region
+    hold that place only, with the figures it has without the filter; the gazetteer's panel follows the country."""
+    from etl.core.settings import load_settings
+    from etl.ingest.inquiries.quality import place_quality
+    from tests.conftest import START, TODAY
+
+    cfg = load_settings()
+    whole = inquiries_report(cfg, START, TODAY)
+    region = next(r["region"] for r in whole["by_region"] if r["country"] == "CN" and r["region"] != "unknown")
+    narrowed = inquiries_report(cfg, START, TODAY, country="CN", region=region)
+    assert len({r["region"] for r in whole["conversion_by_region"]}) > 1  # the filter has something to remove
+    for key in ("conversion_by_region", "by_region", "by_district"):
+        assert narrowed[key] and {(r["country"], r["region"]) for r in narrowed[key]} == {("CN", region)}, key
+    assert narrowed["by_country"] == [{"country": "CN", "inquiries": narrowed["inquiries"]}]
+    own = [r for r in whole["conversion_by_region"] if r["region"] == region]
+    assert narrowed["conversion_by_region"] == own
+    everywhere = place_quality(cfg, START, TODAY)
+    assert {s.country for s in everywhere.shares} - {"CN"}  # other countries to leave out
+    china = place_quality(cfg, START, TODAY, country="CN")
+    assert china.shares and {s.country for s in china.shares} == {"CN"}
+    assert {v.country for v in china.unplaced} <= {"CN"}

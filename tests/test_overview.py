@@ -71,12 +71,13 @@ def test_movers_are_the_biggest_changes_either_way():
         {"path": "/b", "value": 50, "previous": 45, "change": 5},
     ]
     rows = _mover_rows(movers(now, before, "path", "pageviews"), "page", "path", "pageviews", k_min=5)
-    assert rows[1] == {"Page": "/c", "Last 7 days": "7", "The 7 before": "0", "Change": "+7"}
+    assert rows[1] == {"Page": "/c", "Last 7 days": 7, "The 7 before": 0, "Change": 7, "Suppressed": False}
     moved = movers([{"path": "/a", "pageviews": 3}], [{"path": "/a", "pageviews": 9}], "path", "pageviews")
     small = _mover_rows(moved, "page", "path", "pageviews", 5)
-    assert small == [
-        {"Page": "/a", "Last 7 days": "< 5", "The 7 before": "9", "Change": "–"}
-    ]  # no count by subtraction
+    assert small == [  # numbers for a CSV; held back (empty, flagged) with the change: no count by subtraction
+        {"Page": "/a", "Last 7 days": None, "The 7 before": 9, "Change": None, "Suppressed": True}
+    ]
+    assert "Suppressed" not in _mover_rows(moved, "page", "path", "pageviews", None)[0]  # no k: nothing held back
 
 
 def test_the_strip_says_when_logs_stopped_and_in_which_zone(loaded_env):
@@ -120,3 +121,27 @@ def test_the_page_draws_the_tiles_of_the_role(loaded_env):
     assert not at.exception
     assert "Rights requests" not in [s.value for s in at.subheader]
     assert len(at.metric) == 6
+
+
+@pytest.mark.parametrize("role", ["marketing", "admin"])
+def test_the_overviews_csvs_hold_numbers_and_iso_times(loaded_env, role):
+    """Issue 28, item 5: what the page's downloads hold (formatting.table's export of each Overview table) is
+    numbers a spreadsheet adds up, never "3,791" or "+296", and times in ISO 8601 with their offset."""
+    import re
+
+    import polars as pl
+
+    from etl.reporting.formatting import table
+
+    cfg = load_settings()
+    tables = [t for s in overview(cfg, role, MORNING)["sections"] for t in s["tables"] if t["rows"]]
+    assert any(t["name"] == "page_movers" for t in tables)
+    for t in tables:
+        export = table(pl.DataFrame(t["rows"], infer_schema_length=None), cfg).export
+        text = export.select(pl.col(pl.String)).write_csv(include_header=False)
+        assert not re.search(r"(^|,)[+-]?\d{1,3}(,\d{3})+|(^|,)\+\d", text), (t["name"], text[:200])
+        for name in ("Last 7 days", "The 7 before", "Change", "Days pending", "Hours waiting"):
+            if name in export.columns:
+                assert export.schema[name].is_numeric(), (t["name"], name)
+        for name in (c for c in export.columns if c.startswith("Submitted")):
+            assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", v) for v in export[name])

@@ -62,10 +62,10 @@ def test_each_overview_runs_few_statements_and_reads_the_register_once(loaded_en
 
 def test_the_week_has_the_figures_of_the_reports(loaded_env):
     cfg = load_settings()
-    end = TODAY
+    end = TODAY  # the sample's last day: yesterday, the last whole day, of the day after it
     with warehouse.read(cfg.warehouse) as con:
-        week = the_week(con, end)
-        lists = week_lists(con, end)
+        week = the_week(con, end + DAY)
+        lists = week_lists(con, end + DAY)
     periods = {"day": ((end, end), (end - 7 * DAY, end - 7 * DAY)),
                "week": ((end - 6 * DAY, end), (end - 13 * DAY, end - 7 * DAY))}
     for name, ((start, last), (before_start, before_last)) in periods.items():

@@ -38,7 +38,7 @@ options = {
 view = controls.view_controls("inquiries", today, options)
 place = {"country": view.filters.get("country"), "region": view.filters.get("region")}
 report = loaders.inquiries(view.start, view.end, **place)
-comparable = controls.covered(view.comparison, first, last)  # changes only against a period that data covers whole
+comparable = controls.comparable(view, first, last, today)  # whole periods that data covers whole
 previous = loaders.inquiries(*view.comparison, **place) if comparable and view.comparison else None
 funnel = report["funnel"]
 before = previous["funnel"] if previous else {}
@@ -50,7 +50,7 @@ cols = st.columns(len(steps))
 for col, step in zip(cols, steps, strict=True):
     change = change_between(step["metric"], step["value"], before.get(step["step"])) if previous else None
     col.metric(label(step["metric"]), display(step["metric"], step["value"]), delta=change)
-for note in (controls.coverage_note(view, first, last), controls.comparison_note(view, first, last)):
+for note in (controls.coverage_note(view, first, last), controls.comparison_note(view, first, last, today)):
     if note:
         st.caption(note)
 fig = go.Figure(go.Funnel(y=[label(s["metric"]) for s in steps], x=[s["value"] for s in steps],
@@ -131,7 +131,7 @@ with right:
         st.plotly_chart(fig, width="stretch")
     show_table(support, "by_support_type", page_width=HALF_WIDTH)
 
-show_place_quality(view.start, view.end)
+show_place_quality(view.start, view.end, place["country"], place["region"])
 
 st.subheader("Data quality of the latest import")
 st.caption("What people typed that could not be mapped, and rows without consent (not loaded: a compliance finding).")

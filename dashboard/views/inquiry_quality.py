@@ -20,16 +20,17 @@ VALUES = {"field": pl.String, "issue": pl.String, "country": pl.String, "typed":
 
 
 @st.cache_data(ttl=cached_settings().cache_ttl_seconds, show_spinner=False)
-def _quality(start: dt.date, end: dt.date) -> PlaceQuality:
-    return place_quality(cached_settings(), start, end)
+def _quality(start: dt.date, end: dt.date, country: str | None) -> PlaceQuality:
+    return place_quality(cached_settings(), start, end, country=country)
 
 
-def show_place_quality(start: dt.date, end: dt.date) -> None:
-    quality = _quality(start, end)
+def show_place_quality(start: dt.date, end: dt.date, country: str | None, region: str | None) -> None:
+    quality = _quality(start, end, country)
     st.subheader("Places the gazetteer could not place")
     st.caption(
         "Share of inquiries whose region (or, in China, district) stayed unknown, per country and form field; "
         "then the values typed most often in the latest import that matched no place or several (never guessed)."
+        + (" The region filter does not apply here: these inquiries have no known region." if region else "")
     )
     shares = pl.DataFrame(quality.shares, schema=SHARES, orient="row")
     show_table(shares.with_columns(pl.col("field").replace(FIELDS)), "inquiry_unplaced_share")

@@ -30,8 +30,8 @@ today = clock.today(cfg.tz)
 view = controls.view_controls("usage", today, loaders.usage_filter_options(controls.choices_start(first, today), today))
 filters = tuple(sorted(view.filters.items()))
 report = loaders.usage(view.start, view.end, 15, filters)
-# a change is shown only against a comparison period that data covers whole: a period without data is no zero
-comparable = controls.covered(view.comparison, first, last)
+# a change only between whole periods, the comparison one covered by data (a period without data is no zero)
+comparable = controls.comparable(view, first, last, today)
 previous = loaders.usage(*view.comparison, 15, filters) if comparable and view.comparison else None
 if not report["pageviews"] and not report["visits"]:
     controls.empty_notice("usage", view, "visits", first, last)
@@ -67,7 +67,7 @@ cols = st.columns(6)
 for col, key in zip(cols, ("visitors", "visits", "pageviews", "views_per_visit", "bounce_rate", "visit_duration_s"),
                     strict=True):
     col.metric(label(key), shown(key, report[key]), **change(key))
-for note in (controls.coverage_note(view, first, last), controls.comparison_note(view, first, last)):
+for note in (controls.coverage_note(view, first, last), controls.comparison_note(view, first, last, today)):
     if note:
         st.caption(note)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Annotated
 
@@ -10,7 +11,7 @@ import typer
 from etl.cli.common import JsonFlag, as_of_day, emit, with_warehouse
 from etl.core import clock
 from etl.core.errors import ConfigError, FieldError
-from etl.core.words import text_table
+from etl.core.words import cell, text_table
 
 
 def digest(
@@ -49,6 +50,11 @@ def digest(
          f"{role} digest of {day} sent to {len(addresses)} recipients through {server}")
 
 
+def _json_value(value: object) -> str:
+    """Dates and times as ISO 8601 (times with their offset); anything else as text."""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
 def overview(
     role: Annotated[str, typer.Option(help="marketing | manager | compliance | admin")],
     as_json: JsonFlag = False,
@@ -63,7 +69,7 @@ def overview(
     cfg = with_warehouse()
     shown = build(cfg, role, clock.now())
     if as_json:
-        typer.echo(json.dumps(shown, ensure_ascii=False, default=str))
+        typer.echo(json.dumps(shown, ensure_ascii=False, default=_json_value))
         return
     fresh = shown["freshness"]
     lines = [f"Last log line: {fresh['last_log_line']}. Last load: {fresh['last_load']}.", *fresh["warnings"]]
@@ -74,6 +80,6 @@ def overview(
         lines += [section["note"]] if section["note"] else []
         for table in section["tables"]:
             lines += ["", f"{table['title']}:"]
-            rows = [list(r.values()) for r in table["rows"]]
+            rows = [[cell(v, cfg) for v in r.values()] for r in table["rows"]]
             lines += [f"  {line}" for line in text_table(list(table["rows"][0]), rows)] if rows else ["  none"]
     typer.echo("\n".join(lines))

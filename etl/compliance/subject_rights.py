@@ -33,8 +33,17 @@ def _keys(cfg: Settings, email: str | None, phone: str | None) -> tuple[str | No
     return email_key, phone_key, fingerprint
 
 
-def _plain(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{k: v.isoformat() if isinstance(v, dt.date | dt.datetime) else v for k, v in r.items()} for r in rows]
+def _iso(value: Any, tz: dt.tzinfo) -> Any:
+    """A date as ISO 8601; a time (naive ones are UTC, as the warehouse keeps them) as ISO 8601 in the reporting
+    time zone with its offset, so it reads beside the local ``day``; anything else as it is."""
+    if isinstance(value, dt.datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return aware.astimezone(tz).isoformat(timespec="seconds")
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _plain(rows: list[dict[str, Any]], tz: dt.tzinfo) -> list[dict[str, Any]]:
+    return [{k: _iso(v, tz) for k, v in r.items()} for r in rows]
 
 
 def export(cfg: Settings, *, email: str | None = None, phone: str | None = None, actor: str | None = None) -> dict:
@@ -51,10 +60,11 @@ def export(cfg: Settings, *, email: str | None = None, phone: str | None = None,
                      {"inquiries": len(inquiries), "rights_requests": len(requests)})
     return {
         "subject": {"identified_by": "email" if email else "phone", "fingerprint": fingerprint},
-        "exported_at": clock.now().isoformat(timespec="seconds"),
-        "inquiries": _plain(inquiries),
-        "rights_requests": _plain(requests),
-        "audit": _plain(history),
+        "exported_at": _iso(clock.now(), cfg.tz),
+        "timezone": cfg.timezone,
+        "inquiries": _plain(inquiries, cfg.tz),
+        "rights_requests": _plain(requests, cfg.tz),
+        "audit": _plain(history, cfg.tz),
         "notes": [WEB_NOTE.format(days=cfg.salt_retention_days), MINIMIZATION_NOTE],
     }
 

@@ -105,6 +105,12 @@ def _value(value: Any, cfg: Settings, code: bool = False) -> str:
     return "" if value is None else str(value)
 
 
+def cell(value: Any, cfg: Settings) -> str:
+    """One table cell as the CLI and the digest print it: numbers with separators, times in the reporting zone
+    with its abbreviation, yes/no, blank for none."""
+    return _value(value.isoformat() if isinstance(value, dt.datetime) else value, cfg)
+
+
 def details(detail: str | Mapping[str, Any] | None, cfg: Settings, skip: Iterable[str] = (), sep: str = "\n") -> str:
     """An audit entry's details (its JSON) as "field: value" lines in order of field (joined by ``sep``: "; " in a
     table's cell): our codes in words, every time in the reporting time zone with its abbreviation (never

@@ -31,10 +31,9 @@ from etl.core.errors import ConfigError, VcarError
 from etl.core.metrics import label
 from etl.core.settings import Settings, is_address
 from etl.core.words import local_time, text_table, words, zone_name
-from etl.reporting.formatting import display, display_change
+from etl.reporting.formatting import change_between, display
 from etl.reporting.reports import past_sla, rights_of_register
 from etl.reporting.summaries import (
-    DAY,
     RIGHTS_TILES,
     clock_row,
     first_response,
@@ -42,6 +41,7 @@ from etl.reporting.summaries import (
     register,
     the_week,
     week_lists,
+    week_periods,
 )
 
 DIGEST_ROLES = ("compliance", "manager", "marketing")
@@ -163,9 +163,10 @@ def _manager(cfg: Settings, as_of: dt.date, moment: dt.datetime, footer: str) ->
     with warehouse.read(cfg.warehouse, parquet=cfg.warehouse_parquet) as con:
         past = past_sla(con, cfg, moment)
         week = {r["metric"]: r["value"] for r in the_week(con, as_of)["week"]}
-        first = first_response(con, cfg, as_of - 6 * DAY, as_of, moment)
+        start, end = week_periods(as_of)["week"][0]
+        first = first_response(con, cfg, start, end, moment)
     summary = [
-        f"{label('inquiries')} in the last 7 days: {display('inquiries', week['inquiries'])}",
+        f"{label('inquiries')} in the last 7 days ({start} – {end}): {display('inquiries', week['inquiries'])}",
         f"{label('not_answered')}: {display('not_answered', week['not_answered'])}",
         f"{label('median_hours')}: {display('median_hours', first['median_hours'])}",
         f"{label('within_sla_share')} ({first['sla_hours']} h): "
@@ -188,17 +189,15 @@ def _manager(cfg: Settings, as_of: dt.date, moment: dt.datetime, footer: str) ->
 
 
 def _marketing(cfg: Settings, as_of: dt.date, footer: str) -> Digest:
-    end = as_of - DAY  # the last full day
-    start, before_end = end - 6 * DAY, end - 7 * DAY
-    before_start = before_end - 6 * DAY
+    (start, end), (before_start, before_end) = week_periods(as_of)["week"]  # seven whole days to the day before
     with warehouse.read(cfg.warehouse, parquet=cfg.warehouse_parquet) as con:
-        compared, lists = pick(the_week(con, end)["week"], WEEK_METRICS), week_lists(con, end)
+        compared, lists = pick(the_week(con, as_of)["week"], WEEK_METRICS), week_lists(con, as_of)
     k = cfg.k_min
     rows = []
     for r in compared:
         hidden = any(v is not None and display(r["metric"], v, k).startswith("<") for v in (r["value"], r["previous"]))
         rows.append([label(r["metric"]), display(r["metric"], r["value"], k), display(r["metric"], r["previous"], k),
-                     "–" if hidden else display_change(r["metric"], r["change"])])
+                     "–" if hidden else change_between(r["metric"], r["value"], r["previous"]) or "–"])
     week = Section("The week", [], ["", f"{start} – {end}", f"{before_start} – {before_end}", "Change"], rows)
     pages = [[r["path"], display("pageviews", r["pageviews"], k)] for r in lists["top_pages"][:TOP]]
     sources = [[r["source"], display("visits", r["visits"], k)] for r in lists["sources"][:TOP]]

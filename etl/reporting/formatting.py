@@ -13,7 +13,7 @@ charts and CSV exports, of the e-mail digest and of the CLI's text.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -175,6 +175,7 @@ class _Column:
     export: pl.Expr
     kind: Kind
     export_title: str | None = None
+    flag: pl.Expr | None = None  # exported beside the column as "<title> suppressed": true where a count is held back
 
 
 def _text(title: str, value: pl.Expr) -> _Column:
@@ -191,8 +192,10 @@ def _column(name: str, dtype: pl.DataType, title: str, cfg: Settings, k_min: int
         return _text(title, column.dt.strftime("%Y-%m-%d"))
     if isinstance(dtype, pl.Datetime):
         aware = column if dtype.time_zone else column.dt.replace_time_zone("UTC")
-        moment = aware.dt.convert_time_zone(cfg.timezone).dt.strftime("%Y-%m-%d %H:%M")
-        return _text(f"{title} ({zone_name(cfg.timezone)})", moment)
+        local = aware.dt.convert_time_zone(cfg.timezone)
+        iso = local.dt.strftime("%Y-%m-%dT%H:%M:%S%:z")  # the export: ISO 8601 with its offset (issue 28, item 5)
+        return _Column(f"{title} ({zone_name(cfg.timezone)})", local.dt.strftime("%Y-%m-%d %H:%M").fill_null(""),
+                       iso, "text")
     if dtype == pl.Boolean:
         return _text(title, pl.when(column).then(pl.lit("yes")).when(column.not_()).then(pl.lit("no")))
     if isinstance(dtype, pl.List):
@@ -204,9 +207,11 @@ def _column(name: str, dtype: pl.DataType, title: str, cfg: Settings, k_min: int
         if names:
             return _Column(title, value.replace(names).fill_null(""), value, "text")
         return _text(title, value)
-    if kind == "count" and k_min is not None:
-        return _Column(title, _suppressed(name, k_min, separators=True), _suppressed(name, k_min, separators=False),
-                       "suppressed")
+    if kind == "count" and k_min is not None:  # the export: the number, empty where suppressed, and a flag column
+        small = (column > 0) & (column < k_min)
+        return _Column(title, _suppressed(name, k_min, separators=True),
+                       pl.when(small).then(None).otherwise(column.cast(pl.Int64)), "suppressed",
+                       flag=small.fill_null(False))
     if kind == "share":
         value = (column * 100).round(1)
         return _Column(title, value, value, kind, export_title=f"{title} (%)")
@@ -216,6 +221,16 @@ def _column(name: str, dtype: pl.DataType, title: str, cfg: Settings, k_min: int
     if kind == "ratio":
         return _Column(title, column.round(2), column.round(2), kind)
     return _Column(title, column, column, kind)
+
+
+def _exported(columns: Iterable[_Column]) -> list[pl.Expr]:
+    """The export's columns: each as a number or text, and after a suppressed one its flag."""
+    out = []
+    for c in columns:
+        out.append(c.export.alias(c.export_title or c.title))
+        if c.flag is not None:
+            out.append(c.flag.alias(f"{c.title} suppressed"))
+    return out
 
 
 def table(
@@ -245,5 +260,5 @@ def table(
     return Table(
         frame.select(c.shown.alias(c.title) for c in shown),
         {c.title: c.kind for c in shown},
-        frame.select(c.export.alias(c.export_title or c.title) for c in columns.values()),
+        frame.select(_exported(columns.values())),
     )

@@ -18,13 +18,13 @@ import queries
 from etl.core import warehouse
 from etl.core.metrics import BY_KEY, label
 from etl.core.settings import Settings
-from etl.core.words import local_time, when, words, zone_name
+from etl.core.words import when, words
 from etl.geoip.database import MAX_AGE_DAYS, attribution, describe
 from etl.reporting.charts import SERIES_COLOURS, clock_colours
-from etl.reporting.formatting import display, display_change, heading
+from etl.reporting.formatting import change_between, display, heading
+from etl.reporting.periods import preset_range
 from etl.reporting.reports import past_sla, rights_of_register
 from etl.reporting.summaries import (
-    DAY,
     RIGHTS_TILES,
     clock_row,
     conversion,
@@ -71,20 +71,24 @@ def _tiles(rows: list[dict[str, Any]], k_min: int | None, suffix: str) -> list[d
     """st.metric arguments for each compared metric; a change is coloured by whether higher is better."""
     return [
         {"label": f"{label(r['metric'])}, {suffix}", "value": display(r["metric"], r["value"], k_min),
-         "delta": None if r["change"] is None else display_change(r["metric"], r["change"]),
+         "delta": change_between(r["metric"], r["value"], r["previous"]),  # worded as the pages word it
          "delta_color": "normal" if BY_KEY[r["metric"]].higher_is_better else "inverse"}
         for r in rows
     ]
 
 
+SUPPRESSED = "Suppressed"  # the flag column of a table whose small counts are left empty
+
+
 def _mover_rows(moved: list[dict], dimension: str, column: str, metric: str, k_min: int | None) -> list[dict]:
-    """The movers as table rows; no change figure beside a suppressed count (it would tell the count)."""
+    """The movers as table rows of numbers (a CSV of them adds up). To the marketing role (``k_min``) a count under
+    it is left empty and flagged, and so is the change beside it (it would tell the count by subtraction)."""
     rows = []
     for r in moved:
-        shown = [display(metric, r["value"], k_min), display(metric, r["previous"], k_min)]
-        hidden = any(text.startswith("<") for text in shown)
-        rows.append({label(dimension): r[column], "Last 7 days": shown[0], "The 7 before": shown[1],
-                     "Change": "–" if hidden else f"{r['change']:+,}"})
+        small = [k_min is not None and 0 < n < k_min for n in (r["value"], r["previous"])]
+        row = {label(dimension): r[column], "Last 7 days": None if small[0] else r["value"],
+               "The 7 before": None if small[1] else r["previous"], "Change": None if any(small) else r["change"]}
+        rows.append(row | ({SUPPRESSED: any(small)} if k_min is not None else {}))
     return rows
 
 
@@ -133,8 +137,8 @@ def manager(cfg: Settings, week: dict[str, Any], past: dict[str, Any], month: li
         "tables": {
             ("inquiries_past_sla", f"{label('past_sla')}, oldest first"): [
                 {
-                    f"{heading('submitted_at')} ({zone_name(cfg.timezone)})": local_time(r["submitted_at"], cfg.tz),
-                    heading("hours_waiting"): f"{r['hours_waiting']:,.0f}",
+                    heading("submitted_at"): dt.datetime.fromisoformat(r["submitted_at"]),
+                    heading("hours_waiting"): round(r["hours_waiting"]),
                     label("region"): r["region_name"] or r["region"],
                     label("district"): r["district"] or "",
                     label("support_type"): r["support_type"],
@@ -173,7 +177,7 @@ def compliance(report: dict[str, Any], urgent: list[dict[str, Any]]) -> dict[str
                     "Request": r["request_id"],
                     "Type": words(r["type"]),
                     "Asked on": r["pending_since"],
-                    "Days pending": f"{r['days_pending']:,}",
+                    "Days pending": r["days_pending"],
                 }
                 for r in report["identity_pending"][:5]
             ],
@@ -195,18 +199,18 @@ def overview(cfg: Settings, role: str, now: dt.datetime) -> dict[str, Any]:
     """Everything the Overview page shows to ``role`` as of ``now`` (aware): the sections of
     ``etl/reporting/summaries.py``, read on one connection, and the register read once."""
     today = now.astimezone(cfg.tz).date()
-    end = today - DAY
+    end = preset_range("yesterday", today)[1]
     names = ROLE_SECTIONS.get(role, ())
     sections = []
     if "marketing" in names or "manager" in names:
         with warehouse.read(cfg.warehouse, parquet=cfg.warehouse_parquet) as con:
-            week = the_week(con, end)
+            week = the_week(con, today)
             if "marketing" in names:
                 k_min = cfg.k_min if role == "marketing" else None
-                sections.append(marketing(week, week_lists(con, end), end, k_min))
+                sections.append(marketing(week, week_lists(con, today), end, k_min))
             if "manager" in names:
-                sections.append(manager(cfg, week, past_sla(con, cfg, now), conversion(con, today - 30 * DAY, end),
-                                        end))
+                sections.append(manager(cfg, week, past_sla(con, cfg, now),
+                                        conversion(con, *preset_range("last30", today)), end))
     if "compliance" in names:
         rows = register(cfg, today)
         sections.append(compliance(rights_of_register(rows, today), most_urgent(rows)))

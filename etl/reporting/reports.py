@@ -100,11 +100,10 @@ def inquiries_report(
         funnel = queries.rows(con, "inquiries/funnel.sql", **window, country=country, region=region)[0]
         response = queries.rows(con, "inquiries/first_response.sql", **window, now=now, country=country,
                                 region=region, sla_hours=cfg.first_response_sla_hours)[0]
-        place = {"country": country, "region": region}
+        place = {"country": country, "region": region}  # every section follows the place filters
         parts = {name: queries.rows(con, f"inquiries/{name}.sql", **window, **place)
-                 for name in ("by_day", "by_district", "by_support_type")}
-        parts |= {name: queries.rows(con, f"inquiries/{name}.sql", **window)
-                  for name in ("by_country", "by_region", "conversion_by_region")}
+                 for name in ("by_day", "by_district", "by_support_type", "by_country", "by_region",
+                              "conversion_by_region")}
     submissions, visitors = int(funnel["submissions"]), int(funnel["visitors"])
     per_1000 = ratio(1000 * submissions, visitors)
     return {

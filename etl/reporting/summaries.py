@@ -1,8 +1,9 @@
 """One model of each role's summary: every section the Overview page, ``vcar overview`` and ``vcar digest`` show is
 built here once, from narrow queries on one read connection, and they only render it.
 
-- the week: the last day and the seven days to it against the same days a week before, web metrics and inquiries
-  (``queries/usage/totals_by_day.sql`` and ``queries/inquiries/by_day.sql``: one read of fourteen days);
+- the week: "Yesterday" and "Last 7 days" as etl/reporting/periods.py defines them for every page, against the same
+  days a week before, web metrics and inquiries (``queries/usage/totals_by_day.sql`` and
+  ``queries/inquiries/by_day.sql``: one read of fourteen days);
 - the week's lists: top pages and sources of the seven days and of the seven before, and what moved most;
 - the inquiries: unanswered past the first-response SLA, the first-response figures, conversion by region;
 - the rights register as it stood on a day: read once by ``register`` and passed to every section that needs it.
@@ -16,6 +17,7 @@ from typing import Any
 import queries
 from etl.core.metrics import ratio
 from etl.core.settings import Settings
+from etl.reporting.periods import compared
 from etl.reporting.reports import compare, conversion_rows, first_response_figures, usage_filters
 
 DAY = dt.timedelta(days=1)
@@ -44,19 +46,25 @@ def _totals(web: list[dict[str, Any]], inquiries: list[dict[str, Any]], start: d
     }
 
 
-def the_week(con, end: dt.date) -> dict[str, Any]:
-    """The day ``end`` against the same weekday a week before (``day``), the seven days to ``end`` against the seven
-    before (``week``), each a ``compare`` of WEEK_FIGURES, and visitors per day of the fourteen days."""
-    first = end - 13 * DAY
+def week_periods(today: dt.date) -> dict[str, tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]]:
+    """The Overview's and the digest's two periods, as the analytics pages define them (etl/reporting/periods.py):
+    ``day`` is "Yesterday" against the same weekday a week earlier, ``week`` is "Last 7 days" against the previous
+    seven; each a (period, comparison period) pair of whole days."""
+    return {"day": compared("yesterday", "week", today), "week": compared("last7", "previous", today)}
+
+
+def the_week(con, today: dt.date) -> dict[str, Any]:
+    """The ``week_periods`` of ``today``, each a ``compare`` of WEEK_FIGURES, and visitors per day of the fourteen
+    whole days to yesterday."""
+    chosen = week_periods(today)
+    first, end = chosen["week"][1][0], chosen["week"][0][1]
     web = queries.rows(con, "usage/totals_by_day.sql", start=first, end=end, filters=usage_filters(None))
     inquiries = queries.rows(con, "inquiries/by_day.sql", start=first, end=end, country=None, region=None)
-    week = end - 6 * DAY
-    return {
-        "day": compare(_totals(web, inquiries, end, end), _totals(web, inquiries, end - 7 * DAY, end - 7 * DAY),
-                       WEEK_FIGURES),
-        "week": compare(_totals(web, inquiries, week, end), _totals(web, inquiries, first, week - DAY), WEEK_FIGURES),
-        "visitors_per_day": [{"day": r["day"], "visitors": int(r["visitors"])} for r in web],
+    out: dict[str, Any] = {
+        name: compare(_totals(web, inquiries, *period), _totals(web, inquiries, *before), WEEK_FIGURES)
+        for name, (period, before) in chosen.items()
     }
+    return out | {"visitors_per_day": [{"day": r["day"], "visitors": int(r["visitors"])} for r in web]}
 
 
 def pick(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -74,11 +82,11 @@ def movers(now: list[dict[str, Any]], before: list[dict[str, Any]], key: str, va
     return [{key: name, "value": a, "previous": b, "change": a - b} for name, a, b in changes[:n] if a != b]
 
 
-def week_lists(con, end: dt.date) -> dict[str, Any]:
-    """The top pages (by pageviews) and sources (by visits) of the seven days to ``end``, biggest first, and the
-    ones that moved most against the seven before."""
+def week_lists(con, today: dt.date) -> dict[str, Any]:
+    """The top pages (by pageviews) and sources (by visits) of the last seven whole days, biggest first, and the
+    ones that moved most against the seven before (``week_periods``)."""
     filters = usage_filters(None)
-    week, before = (end - 6 * DAY, end), (end - 13 * DAY, end - 7 * DAY)
+    week, before = week_periods(today)["week"]
     out: dict[str, Any] = {}
     for name, key, value in (("top_pages", "path", "pageviews"), ("sources", "source", "visits")):
         now, then = (
@@ -102,7 +110,8 @@ def first_response(con, cfg: Settings, start: dt.date, end: dt.date, now: dt.dat
 
 def conversion(con, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     """Inquiries per 1,000 web visitors by region (inquiries_report's ``conversion_by_region``)."""
-    return conversion_rows(queries.rows(con, "inquiries/conversion_by_region.sql", start=start, end=end))
+    return conversion_rows(queries.rows(con, "inquiries/conversion_by_region.sql", start=start, end=end, country=None,
+                                        region=None))
 
 
 def register(cfg: Settings, as_of: dt.date) -> list[dict[str, Any]]:

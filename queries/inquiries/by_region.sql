@@ -1,4 +1,6 @@
--- Inquiries by region (ISO 3166-2 or 'unknown'). Grain: one row per country and region.
+-- Inquiries by region (ISO 3166-2 or 'unknown'), of the place filters ($country, $region; NULL for all). Grain:
+-- one row per country and region.
 SELECT country, region, count(*) AS inquiries
 FROM inquiries WHERE day BETWEEN $start AND $end
+  AND ($country IS NULL OR country = $country) AND ($region IS NULL OR region = $region)
 GROUP BY ALL ORDER BY inquiries DESC, country, region

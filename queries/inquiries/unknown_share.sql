@@ -1,8 +1,10 @@
 -- How many inquiries the gazetteer could not place, per country and form field. Grain: one row per country and
 -- field. province_city: the region is unknown; district (China only, where districts have codes): a district
--- was typed but no county was placed. Country 'unknown' rows are those whose country could not be told.
+-- was typed but no county was placed. Country 'unknown' rows are those whose country could not be told. $country
+-- (NULL for all) keeps one country's rows.
 WITH period AS (
     SELECT country, region, district, adcode FROM inquiries WHERE day BETWEEN $start AND $end
+      AND ($country IS NULL OR country = $country)
 ),
 by_field AS (
     SELECT country, 'province_city' AS field, count(*) AS inquiries,

@@ -37,10 +37,13 @@ class PlaceQuality:
     unplaced: list[UnplacedValue]
 
 
-def place_quality(cfg: Settings, start: dt.date, end: dt.date, *, limit: int = 15) -> PlaceQuality:
+def place_quality(cfg: Settings, start: dt.date, end: dt.date, *, country: str | None = None,
+                  limit: int = 15) -> PlaceQuality:
+    """What the gazetteer missed from ``start`` to ``end``, of one ``country`` (None: all). No region filter: the
+    rows it speaks of have no known region."""
     with warehouse.read(cfg.warehouse) as con:
-        shares = queries.rows(con, "inquiries/unknown_share.sql", start=start, end=end)
-        unplaced = queries.rows(con, "inquiries/unplaced_values.sql", limit=limit)
+        shares = queries.rows(con, "inquiries/unknown_share.sql", start=start, end=end, country=country)
+        unplaced = queries.rows(con, "inquiries/unplaced_values.sql", limit=limit, country=country)
     return PlaceQuality(
         [UnplacedShare(**row) for row in shares],
         [

@@ -43,11 +43,12 @@ def _totals(web: list[dict[str, Any]], inquiries: list[dict[str, Any]], start: d
     }
 
 
-def the_week(con, end: dt.date) -> dict[str, Any]:
+def the_week(con, end: dt.date, site: str | None = None) -> dict[str, Any]:
     """The day ``end`` against the same weekday a week before (``day``), the seven days to ``end`` against the seven
-    before (``week``), each a ``compare`` of WEEK_FIGURES, and visitors per day of the fourteen days."""
+    before (``week``), each a ``compare`` of WEEK_FIGURES, and visitors per day of the fourteen days; the web
+    figures of one ``site`` or of all (None)."""
     first = end - 13 * DAY
-    web = queries.rows(con, "usage/totals_by_day.sql", start=first, end=end, filters=usage_filters(None))
+    web = queries.rows(con, "usage/totals_by_day.sql", start=first, end=end, filters=usage_filters({"site": site}))
     inquiries = queries.rows(con, "inquiries/by_day.sql", start=first, end=end, country=None, region=None)
     week = end - 6 * DAY
     return {
@@ -73,10 +74,10 @@ def movers(now: list[dict[str, Any]], before: list[dict[str, Any]], key: str, va
     return [{key: name, "value": a, "previous": b, "change": a - b} for name, a, b in changes[:n] if a != b]
 
 
-def week_lists(con, end: dt.date) -> dict[str, Any]:
-    """The top pages (by pageviews) and sources (by visits) of the seven days to ``end``, biggest first, and the
-    ones that moved most against the seven before."""
-    filters = usage_filters(None)
+def week_lists(con, end: dt.date, site: str | None = None) -> dict[str, Any]:
+    """The top pages (by pageviews) and sources (by visits) of the seven days to ``end`` (of one ``site`` or all),
+    biggest first, and the ones that moved most against the seven before."""
+    filters = usage_filters({"site": site})
     week, before = (end - 6 * DAY, end), (end - 13 * DAY, end - 7 * DAY)
     out: dict[str, Any] = {}
     for name, key, value in (("top_pages", "path", "pageviews"), ("sources", "source", "visits")):

@@ -19,7 +19,7 @@ from etl.ingest.logs.ingest import ingest_paths
 from etl.ingest.logs.pseudonymize import visitor_id
 from etl.ingest.logs.sites import folder_site, put_site
 from etl.reporting.reports import usage_report
-from tests.helpers import CHROME, DAY, FIREFOX, line, open_page, vcar
+from tests.helpers import CHROME, DAY, FIREFOX, line, open_page, run_page, vcar
 
 # A vhost_combined log of three sites, one host written three ways; site i has i + 2 visitors on DAY.
 HOSTS = {"www.vcar.example": "www.vcar.example", "shop.vcar.cn": "Shop.Vcar.CN:443",
@@ -94,7 +94,8 @@ def test_the_default_sites_visitor_ids_are_what_they_were(settings_env, tmp_path
 
 
 @pytest.mark.slow
-def test_cli_and_digest_per_site_add_up_and_an_unknown_site_is_refused(sites_loaded):
+def test_cli_digest_and_overview_per_site_add_up_and_an_unknown_site_is_refused(sites_loaded, on_day):
+    on_day(DAY + dt.timedelta(days=1))  # the Overview's last 7 days end yesterday
     env = settings_of_this_test()
     window = ("--from", DAY.isoformat(), "--to", DAY.isoformat(), "--json")
     everything = json.loads(vcar("report", "usage", *window, env=env).stdout)
@@ -110,6 +111,16 @@ def test_cli_and_digest_per_site_add_up_and_an_unknown_site_is_refused(sites_loa
         return int(next(row[1] for row in week["rows"] if row[0] == "Visitors"))
 
     assert sum(digest_visitors("--site", s) for s in HOSTS) == digest_visitors() == 9
+
+    def overview_visitors(*site: str) -> int:
+        done = vcar("overview", "--role", "marketing", "--json", *site, env=env)
+        assert done.returncode == 0, done.stderr
+        website = json.loads(done.stdout)["sections"][0]
+        assert website["title"] == " – ".join(["Website", *site[1:]])
+        week = website["tiles"][1]  # the last 7 days
+        return int(next(tile["value"] for tile in week if tile["label"] == "Visitors"))
+
+    assert sum(overview_visitors("--site", s) for s in HOSTS) == overview_visitors() == 9
 
     wrong = vcar("report", "usage", *window, "--site", "www.vcar.exmaple", env=env)
     said = "--site: 'www.vcar.exmaple' is not a known site; known: eu.vcar.example, shop.vcar.cn, www.vcar.example"
@@ -147,3 +158,22 @@ def test_an_old_warehouse_migrates_under_the_default_site(settings_env):
     mine = usage_report(settings_env, DAY, DAY, filters={"site": settings_env.site_host})
     assert (mine["visitors"], mine["requests"]) == (7, 30)
     assert usage_report(settings_env, DAY, DAY, filters={"site": "other.example"})["visitors"] == 0
+
+
+@pytest.mark.slow
+def test_the_overview_narrows_its_website_section_to_the_picked_site(sites_loaded, on_day):
+    on_day(DAY + dt.timedelta(days=1))  # yesterday is DAY
+    page = run_page("views/overview.py", "marketing", {})
+    assert not page.exception
+
+    def visitors() -> int:
+        return int(next(m for m in page.metric if m.label == "Visitors").value.replace(",", ""))
+
+    everything = visitors()
+    per_site = {}
+    for site in HOSTS:
+        next(box for box in page.selectbox if box.label == "Site").set_value(site).run()
+        assert not page.exception
+        per_site[site] = visitors()
+    assert per_site == {"www.vcar.example": 2, "shop.vcar.cn": 3, "eu.vcar.example": 4}
+    assert sum(per_site.values()) == everything

@@ -47,9 +47,10 @@ def report_usage(
     from etl.reporting.reports import usage_report
 
     start, end = window(date_from, date_to)
-    cfg = with_warehouse()
     filters = checked_filters({"country": country, "region": region, "device": device, "browser": browser,
-                               "source": source, "page": page}) | {"site": checked_site(site, cfg)}
+                               "source": source, "page": page})
+    cfg = with_warehouse()
+    filters["site"] = checked_site(site, cfg)
     report = usage_report(cfg, start, end, limit, filters)
     shown = {key: display(key, report[key]) for key in ("visitors", "visits", "pageviews", "bounce_rate", "requests",
                                                           "bot_requests")}

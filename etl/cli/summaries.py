@@ -52,6 +52,7 @@ def digest(
 
 def overview(
     role: Annotated[str, typer.Option(help="marketing | manager | compliance | admin")],
+    site: SiteFilter = None,
     as_json: JsonFlag = False,
 ) -> None:
     """The dashboard's Overview of a role as of now: the same tiles and tables, and how fresh the data is."""
@@ -62,7 +63,7 @@ def overview(
     if role not in ROLES:
         raise ConfigError(f"--role: {role!r} is not one of {', '.join(ROLES)}")
     cfg = with_warehouse()
-    shown = build(cfg, role, clock.now())
+    shown = build(cfg, role, clock.now(), checked_site(site, cfg))
     if as_json:
         typer.echo(json.dumps(shown, ensure_ascii=False, default=str))
         return

@@ -181,9 +181,10 @@ def _deadline_row(r: dict[str, Any]) -> dict[str, str]:
             "Standing": r["standing"], "Owner": r["owner"] or "nobody"}
 
 
-def overview(cfg: Settings, role: str, now: dt.datetime) -> dict[str, Any]:
+def overview(cfg: Settings, role: str, now: dt.datetime, site: str | None = None) -> dict[str, Any]:
     """Everything the Overview page shows to ``role`` as of ``now`` (aware): the sections of
-    ``etl/reporting/summaries.py``, read on one connection, and the register read once."""
+    ``etl/reporting/summaries.py``, read on one connection, and the register read once. ``site`` narrows the
+    Website section to one site (the inquiries and rights have no site)."""
     today = now.astimezone(cfg.tz).date()
     end = today - DAY
     names = ROLE_SECTIONS.get(role, ())
@@ -193,7 +194,9 @@ def overview(cfg: Settings, role: str, now: dt.datetime) -> dict[str, Any]:
             week = the_week(con, end)
             if "marketing" in names:
                 k_min = cfg.k_min if role == "marketing" else None
-                sections.append(marketing(week, week_lists(con, end), end, k_min))
+                web = the_week(con, end, site) if site else week
+                sections.append(marketing(web, week_lists(con, end, site), end, k_min))
+                sections[-1]["title"] += f" – {site}" if site else ""
             if "manager" in names:
                 sections.append(manager(cfg, week, past_sla(con, cfg, now), conversion(con, today - 30 * DAY, end),
                                         end))

@@ -117,8 +117,8 @@ def test_cli_digest_and_overview_per_site_add_up_and_an_unknown_site_is_refused(
         assert done.returncode == 0, done.stderr
         website = json.loads(done.stdout)["sections"][0]
         assert website["title"] == " – ".join(["Website", *site[1:]])
-        week = website["tiles"][1]  # the last 7 days
-        return int(next(tile["value"] for tile in week if tile["label"] == "Visitors"))
+        return int(next(tile["value"] for row in website["tiles"] for tile in row
+                        if tile["label"] == "Visitors, last 7 days"))
 
     assert sum(overview_visitors("--site", s) for s in HOSTS) == overview_visitors() == 9
 
@@ -167,7 +167,7 @@ def test_the_overview_narrows_its_website_section_to_the_picked_site(sites_loade
     assert not page.exception
 
     def visitors() -> int:
-        return int(next(m for m in page.metric if m.label == "Visitors").value.replace(",", ""))
+        return int(next(m for m in page.metric if m.label == "Visitors, last 7 days").value.replace(",", ""))
 
     everything = visitors()
     per_site = {}

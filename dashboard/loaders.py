@@ -128,12 +128,20 @@ def rights(as_of, open_only: bool) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def overview(role: str) -> dict:
-    """The Overview page of a role (etl.reporting.overview), as of now."""
+def overview(role: str, site: str | None = None) -> dict:
+    """The Overview page of a role (etl.reporting.overview), as of now; its Website section of one site or all."""
 
     from etl.reporting.overview import overview as build
 
-    return build(cached_settings(), role, clock.now())
+    return build(cached_settings(), role, clock.now(), site)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def known_sites() -> list[str]:
+    """The sites a page can be narrowed to (etl.reporting.reports.known_sites)."""
+    from etl.reporting.reports import known_sites as sites
+
+    return sites(cached_settings())
 
 
 def rights_timeline(request_id: str, as_of) -> pl.DataFrame:

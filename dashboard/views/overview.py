@@ -11,10 +11,17 @@ from dashboard import loaders
 from dashboard.auth import require_page
 from dashboard.navigation import pages_for
 from dashboard.tables import show_table
+from etl.core.metrics import label
+from etl.reporting.overview import ROLE_SECTIONS
 
 user = require_page("views/overview.py")
 st.title("Overview")
-data = loaders.overview(user.role)
+sites = loaders.known_sites()
+site = None
+if "marketing" in ROLE_SECTIONS.get(user.role, ()) and len(sites) > 1:  # the roles shown the Website section
+    chosen = st.selectbox(label("site"), ["All", *sites], key="overview-site")
+    site = None if chosen == "All" else chosen
+data = loaders.overview(user.role, site)
 fresh = data["freshness"]
 st.caption(f"Last log line: {fresh['last_log_line']}. Last load: {fresh['last_load']}.")
 for warning in fresh["warnings"]:

@@ -37,7 +37,7 @@ if not report["pageviews"] and not report["visits"]:
     controls.empty_notice("usage", view, "visits", first, last)
 if view.filters:
     st.caption("Filtered: " + ", ".join(f"{label(k)} {v}" for k, v in view.filters.items()) + ". The request and bot "
-               "counts and the hourly series are not split by filters.")
+               "counts are split by the site alone, the hourly series by none.")
 
 
 def shown(key: str, value: float | None) -> str:
@@ -87,6 +87,10 @@ if series:
             st.caption(note)
 else:
     st.caption("No visits in this period.")
+
+if len(report["sites"]) > 1:  # the sites side by side; they add up to the figures above
+    st.subheader("Sites")
+    show_table(report["sites"], "sites", k_min=suppress)
 
 left, right = st.columns(2)
 with left:

@@ -39,6 +39,8 @@ SourceFilter = Annotated[str | None, _filter("source")]
 
 PageFilter = Annotated[str | None, _filter("page")]
 
+SiteFilter = Annotated[str | None, _filter("site")]
+
 
 def say(message: str) -> None:
     """Human text: always stderr, so stdout stays one JSON document when --json is given."""
@@ -94,6 +96,19 @@ def checked_filters(filters: dict[str, str | None]) -> dict[str, str | None]:
         if problem:
             raise FieldError(key, problem)
     return {key: normalize_filter(key, value) for key, value in filters.items()}
+
+
+def checked_site(site: str | None, cfg: Settings) -> str | None:
+    """A --site as stored (a host name in lower case), or FieldError (exit 2) listing the known sites."""
+    from etl.reporting.reports import known_sites
+
+    if site is None or not site.strip():
+        return None
+    known = known_sites(cfg)
+    name = site.strip().lower().rstrip(".")
+    if name not in known:
+        raise FieldError("site", f"{site!r} is not a known site; known: {', '.join(known)}")
+    return name
 
 
 def as_of_day(value: str | None, cfg: Settings) -> dt.date:

@@ -15,9 +15,11 @@ from etl.cli.common import (
     JsonFlag,
     PageFilter,
     RegionFilter,
+    SiteFilter,
     SourceFilter,
     as_of_day,
     checked_filters,
+    checked_site,
     emit,
     window,
     with_warehouse,
@@ -39,6 +41,7 @@ def report_usage(
     browser: BrowserFilter = None,
     source: SourceFilter = None,
     page: PageFilter = None,
+    site: SiteFilter = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Website usage for a date range: visitors, visits, pageviews, bounce rate, pages, sources, countries."""
@@ -47,14 +50,16 @@ def report_usage(
     start, end = window(date_from, date_to)
     filters = checked_filters({"country": country, "region": region, "device": device, "browser": browser,
                                "source": source, "page": page})
-    report = usage_report(with_warehouse(), start, end, limit, filters)
+    cfg = with_warehouse()
+    filters["site"] = checked_site(site, cfg)
+    report = usage_report(cfg, start, end, limit, filters)
     shown = {key: display(key, report[key]) for key in ("visitors", "visits", "pageviews", "bounce_rate", "requests",
                                                           "bot_requests")}
     human = (
         f"{report['from']} .. {report['to']} ({report['timezone']}): {shown['visitors']} visitors, "
         f"{shown['visits']} visits, {shown['pageviews']} pageviews, bounce rate {shown['bounce_rate']}; "
         f"{shown['requests']} requests of which {shown['bot_requests']} from bots"
-        + (" (requests and bots are not split by filters)" if report["filters"] else "")
+        + (" (requests and bots are split by the site alone)" if set(report["filters"]) - {"site"} else "")
         + (f"\n{report['geoip_attribution']}" if report["geoip_attribution"] else "")
     )
     emit(report, as_json, human)

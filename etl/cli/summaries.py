@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from etl.cli.common import JsonFlag, as_of_day, emit, with_warehouse
+from etl.cli.common import JsonFlag, SiteFilter, as_of_day, checked_site, emit, with_warehouse
 from etl.core import clock
 from etl.core.errors import ConfigError, FieldError
 from etl.core.words import cell, text_table
@@ -23,6 +23,7 @@ def digest(
         str | None, typer.Option("--as-of", help="The digest of this day (YYYY-MM-DD); default today.")
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the e-mail instead of sending it.")] = False,
+    site: SiteFilter = None,
     as_json: JsonFlag = False,
 ) -> None:
     """E-mail a role its morning summary (plain text and HTML) through the smtp_* settings."""
@@ -34,7 +35,7 @@ def digest(
     if day > clock.today(cfg.tz):
         raise FieldError("as_of", f"{day} is in the future: a digest tells what has happened")
     addresses = recipients(cfg, role, to) if to or not dry_run else []
-    mail = build(cfg, role, day, clock.local_now(cfg.tz))
+    mail = build(cfg, role, day, clock.local_now(cfg.tz), checked_site(site, cfg))
     if dry_run:
         if as_json:
             typer.echo(json.dumps(mail.as_dict() | {"sent": False, "text": mail.text(), "html": mail.html()},
@@ -57,6 +58,7 @@ def _json_value(value: object) -> str:
 
 def overview(
     role: Annotated[str, typer.Option(help="marketing | manager | compliance | admin")],
+    site: SiteFilter = None,
     as_json: JsonFlag = False,
 ) -> None:
     """The dashboard's Overview of a role as of now: the same tiles and tables, and how fresh the data is."""
@@ -67,7 +69,7 @@ def overview(
     if role not in ROLES:
         raise ConfigError(f"--role: {role!r} is not one of {', '.join(ROLES)}")
     cfg = with_warehouse()
-    shown = build(cfg, role, clock.now())
+    shown = build(cfg, role, clock.now(), checked_site(site, cfg))
     if as_json:
         typer.echo(json.dumps(shown, ensure_ascii=False, default=_json_value))
         return

@@ -32,6 +32,7 @@ class Table:
 _VISIT_DIMENSIONS = {
     "country": "country", "region": "region", "device": "device", "browser": "browser", "os": "OS",
     "source": "source (of the visit)", "source_kind": "source kind", "utm_campaign": "campaign",
+    "site": "site (virtual host) of the visit",
 }
 _AGG_WEB = "service operation and experience improvement from web-server log data (privacy policy, log data)"
 
@@ -46,13 +47,14 @@ INVENTORY: list[Table] = [
         {
             "day": "reporting day",
             "ts": "request time, UTC",
-            "visitor_id": "keyed hash of (daily salt, IP, UA, host); unlinkable once the day's salt is destroyed",
+            "visitor_id": "keyed hash of (daily salt, IP, UA, site); unlinkable once the day's salt is destroyed",
             "method": "HTTP method",
             "path": "request path without query string or personal data",
             "status": "HTTP status",
             "source": "traffic source",
             "source_kind": "search/social/campaign/referral/internal/direct",
             "utm_campaign": "campaign tag",
+            "site": "the site (virtual host) the request was served under, not the client's",
             "ua_key": "keyed hash of the user agent",
             "country": "GeoIP country (ISO 3166-1)",
             "region": "GeoIP province/region (ISO 3166-2)",
@@ -86,6 +88,7 @@ INVENTORY: list[Table] = [
             "device": "device type",
             "browser": "browser family",
             "os": "OS family",
+            "site": "site (virtual host) of the visit",
         },
     ),
     Table(
@@ -216,6 +219,7 @@ INVENTORY: list[Table] = [
                     "day": "day",
                     "status_class": "2xx/3xx/4xx/5xx",
                     "is_bot": "bot traffic",
+                    "site": "site (virtual host)",
                     "requests": "requests",
                 },
             ),
@@ -226,6 +230,7 @@ INVENTORY: list[Table] = [
                     "day": "day",
                     "bot_name": "crawler",
                     "bot_reason": "reason",
+                    "site": "site (virtual host)",
                     "requests": "requests",
                     "clients": "distinct daily clients",
                 },

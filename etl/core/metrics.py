@@ -99,6 +99,7 @@ METRICS: tuple[Metric, ...] = (
 )
 
 DIMENSIONS: tuple[Dimension, ...] = (
+    Dimension("site", "Site", "the virtual host a request was served under (see README, Sites)", "site", ("usage",)),
     Dimension("country", "Country", "ISO 3166-1 alpha-2: GeoIP for visits, the form for inquiries", "country",
               ("usage", "inquiries"), shape=r"[A-Z]{2}"),
     Dimension("region", "Region", "ISO 3166-2 first-level division, e.g. CN-GD (a province)", "region",

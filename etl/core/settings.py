@@ -175,6 +175,9 @@ class Settings(BaseSettings):
     log_folders: dict[str, str] = Field(
         default_factory=dict, description="raw log folder -> the regime of its site (gdpr, pipl or both)"
     )
+    site_folders: dict[str, str] = Field(
+        default_factory=dict, description="raw log folder -> the site its requests belong to when a line names no host"
+    )
     raw_log_max_days: int = Field(200, ge=1, description="the longest a raw log file may be kept (storage limitation)")
     public_url: str = Field(
         "http://localhost:8501",

@@ -230,7 +230,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(sql_text(f"{MIGRATIONS}/{name}"))
+            _apply(con, f"{MIGRATIONS}/{name}")
             con.execute(
                 "INSERT INTO schema_version (version, name, applied_at) VALUES ($v, $n, $at)",
                 {"v": version, "n": name, "at": clock.now()},
@@ -241,6 +241,16 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             raise
         applied.append(version)
     return applied
+
+
+def _apply(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Run one migration; one that names ``$default_site`` (0014) gets the setting site_host."""
+    if "default_site" in queries.parameters(name):
+        from etl.core.settings import cached_settings
+
+        queries.run_all(con, name, default_site=cached_settings().site_host)
+    else:
+        con.execute(sql_text(name))
 
 
 def tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:

@@ -27,7 +27,7 @@ from typing import Any
 
 from etl.compliance.promises import changed as promise_changes
 from etl.core import clock, warehouse
-from etl.core.errors import ConfigError, VcarError
+from etl.core.errors import ConfigError, FieldError, VcarError
 from etl.core.metrics import label
 from etl.core.settings import Settings, is_address
 from etl.core.words import local_time, text_table, words, zone_name
@@ -103,10 +103,13 @@ class Digest:
 _CELL = "border:1px solid #ccc;padding:2px 6px;text-align:left"
 
 
-def build(cfg: Settings, role: str, as_of: dt.date, now: dt.datetime) -> Digest:
-    """The digest of ``role`` as of a day; ``now`` (aware) is the moment of a digest of today."""
+def build(cfg: Settings, role: str, as_of: dt.date, now: dt.datetime, site: str | None = None) -> Digest:
+    """The digest of ``role`` as of a day; ``now`` (aware) is the moment of a digest of today. ``site`` narrows the
+    marketing digest's web figures to one site (the other roles' have none)."""
     if role not in DIGEST_ROLES:
         raise ConfigError(f"--role: {role!r} is not one of {', '.join(DIGEST_ROLES)}")
+    if site is not None and role != "marketing":
+        raise FieldError("site", f"the {role} digest has no web figures to narrow; --site is for --role marketing")
     footer = f"Sent by vcar digest --role {role}. The dashboard: {cfg.public_url}"
     if role == "compliance":
         return _compliance(cfg, as_of, footer)
@@ -114,7 +117,7 @@ def build(cfg: Settings, role: str, as_of: dt.date, now: dt.datetime) -> Digest:
         today = now.astimezone(cfg.tz).date()
         moment = now if as_of >= today else dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(0), cfg.tz)
         return _manager(cfg, as_of, moment, footer)
-    return _marketing(cfg, as_of, footer)
+    return _marketing(cfg, as_of, footer, site)
 
 
 def _compliance(cfg: Settings, as_of: dt.date, footer: str) -> Digest:
@@ -188,10 +191,10 @@ def _manager(cfg: Settings, as_of: dt.date, moment: dt.datetime, footer: str) ->
     )
 
 
-def _marketing(cfg: Settings, as_of: dt.date, footer: str) -> Digest:
+def _marketing(cfg: Settings, as_of: dt.date, footer: str, site: str | None) -> Digest:
     (start, end), (before_start, before_end) = week_periods(as_of)["week"]  # seven whole days to the day before
     with warehouse.read(cfg.warehouse, parquet=cfg.warehouse_parquet) as con:
-        compared, lists = pick(the_week(con, as_of)["week"], WEEK_METRICS), week_lists(con, as_of)
+        compared, lists = pick(the_week(con, as_of, site)["week"], WEEK_METRICS), week_lists(con, as_of, site)
     k = cfg.k_min
     rows = []
     for r in compared:
@@ -203,7 +206,7 @@ def _marketing(cfg: Settings, as_of: dt.date, footer: str) -> Digest:
     sources = [[r["source"], display("visits", r["visits"], k)] for r in lists["sources"][:TOP]]
     visitors = display("visitors", pick(compared, ("visitors",))[0]["value"], k)
     return Digest(
-        "marketing", as_of, f"Website week {start} – {end}: {visitors} visitors",
+        "marketing", as_of, f"{site or 'Website'} week {start} – {end}: {visitors} visitors",
         f"Seven full days to {end} against the seven before ({cfg.timezone}); counts under {k} show as \"< {k}\".",
         [week, Section("Top pages", [], [label("page"), label("pageviews")], pages),
          Section("Top sources", [], [label("source"), label("visits")], sources)], footer,

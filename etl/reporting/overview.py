@@ -195,9 +195,10 @@ def compliance(report: dict[str, Any], urgent: list[dict[str, Any]]) -> dict[str
     }
 
 
-def overview(cfg: Settings, role: str, now: dt.datetime) -> dict[str, Any]:
+def overview(cfg: Settings, role: str, now: dt.datetime, site: str | None = None) -> dict[str, Any]:
     """Everything the Overview page shows to ``role`` as of ``now`` (aware): the sections of
-    ``etl/reporting/summaries.py``, read on one connection, and the register read once."""
+    ``etl/reporting/summaries.py``, read on one connection, and the register read once. ``site`` narrows the
+    Website section to one site (the inquiries and rights have no site)."""
     today = now.astimezone(cfg.tz).date()
     end = preset_range("yesterday", today)[1]
     names = ROLE_SECTIONS.get(role, ())
@@ -207,7 +208,9 @@ def overview(cfg: Settings, role: str, now: dt.datetime) -> dict[str, Any]:
             week = the_week(con, today)
             if "marketing" in names:
                 k_min = cfg.k_min if role == "marketing" else None
-                sections.append(marketing(week, week_lists(con, today), end, k_min))
+                web = the_week(con, today, site) if site else week
+                sections.append(marketing(web, week_lists(con, today, site), end, k_min))
+                sections[-1]["title"] += f" – {site}" if site else ""
             if "manager" in names:
                 sections.append(manager(cfg, week, past_sla(con, cfg, now),
                                         conversion(con, *preset_range("last30", today)), end))

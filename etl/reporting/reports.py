@@ -24,16 +24,18 @@ def usage_report(
     """The usage report of ``vcar report usage`` (keys are the documented contract, named in etl/core/metrics.py).
 
     ``filters`` (the dimensions of ``FILTERS``) narrow every visitor-based figure; the request and bot counts are
-    per day and not split by them."""
+    per day and site, and narrowed by the site alone."""
     chosen = usage_filters(filters)
     days = {"start": start, "end": end}
     window = days | {"filters": chosen}
+    per_site = days | {"site": chosen["site"]}
     with warehouse.read(cfg.warehouse, parquet=cfg.warehouse_parquet) as con:
         totals = queries.rows(con, "usage/totals.sql", **window)[0]
-        requests = queries.rows(con, "usage/requests.sql", **days)[0]
+        requests = queries.rows(con, "usage/requests.sql", **per_site)[0]
+        sites = queries.rows(con, "usage/sites.sql", **window)
         by_day = queries.rows(con, "usage/by_day.sql", **window)
         lists = {
-            name: queries.rows(con, f"usage/{file}.sql", **(days if file == "bots" else window), limit=limit)
+            name: queries.rows(con, f"usage/{file}.sql", **(per_site if file == "bots" else window), limit=limit)
             for name, file in [
                 ("top_pages", "top_pages"), ("entry_pages", "entry_pages"), ("countries", "countries"),
                 ("regions", "regions"), ("sources", "sources"), ("campaigns", "campaigns"),
@@ -59,6 +61,7 @@ def usage_report(
         "views_per_visit": ratio(totals["pageviews"], totals["visits"]),
         "visit_duration_s": None if totals["duration_s"] is None else ratio(totals["duration_s"], totals["visits"]),
         "by_day": _jsonable(by_day),
+        "sites": sites,
         "top_pages": [{"path": r["path"], "pageviews": r["pageviews"]} for r in lists["top_pages"]],
         "entry_pages": [{"path": r["path"], "visits": r["visits"]} for r in lists["entry_pages"]],
         "countries": lists["countries"],
@@ -71,6 +74,13 @@ def usage_report(
         "bots": lists["bots"],
         "geoip_attribution": attribution(cfg),  # the credit a DB-IP database asks for beside its places
     }
+
+
+def known_sites(cfg: Settings) -> list[str]:
+    """The sites a report can be narrowed to: those the warehouse has requests of, and the configured ones."""
+    with warehouse.read(cfg.warehouse, parquet=cfg.warehouse_parquet) as con:
+        loaded = [r["site"] for r in queries.rows(con, "usage/known_sites.sql")]
+    return sorted({*loaded, cfg.site_host, *cfg.site_folders.values()})
 
 
 def usage_filters(filters: dict[str, str | None] | None) -> dict[str, str | None]:

@@ -53,12 +53,12 @@ def week_periods(today: dt.date) -> dict[str, tuple[tuple[dt.date, dt.date], tup
     return {"day": compared("yesterday", "week", today), "week": compared("last7", "previous", today)}
 
 
-def the_week(con, today: dt.date) -> dict[str, Any]:
+def the_week(con, today: dt.date, site: str | None = None) -> dict[str, Any]:
     """The ``week_periods`` of ``today``, each a ``compare`` of WEEK_FIGURES, and visitors per day of the fourteen
-    whole days to yesterday."""
+    whole days to yesterday; the web figures of one ``site`` or of all (None)."""
     chosen = week_periods(today)
     first, end = chosen["week"][1][0], chosen["week"][0][1]
-    web = queries.rows(con, "usage/totals_by_day.sql", start=first, end=end, filters=usage_filters(None))
+    web = queries.rows(con, "usage/totals_by_day.sql", start=first, end=end, filters=usage_filters({"site": site}))
     inquiries = queries.rows(con, "inquiries/by_day.sql", start=first, end=end, country=None, region=None)
     out: dict[str, Any] = {
         name: compare(_totals(web, inquiries, *period), _totals(web, inquiries, *before), WEEK_FIGURES)
@@ -82,10 +82,10 @@ def movers(now: list[dict[str, Any]], before: list[dict[str, Any]], key: str, va
     return [{key: name, "value": a, "previous": b, "change": a - b} for name, a, b in changes[:n] if a != b]
 
 
-def week_lists(con, today: dt.date) -> dict[str, Any]:
-    """The top pages (by pageviews) and sources (by visits) of the last seven whole days, biggest first, and the
-    ones that moved most against the seven before (``week_periods``)."""
-    filters = usage_filters(None)
+def week_lists(con, today: dt.date, site: str | None = None) -> dict[str, Any]:
+    """The top pages (by pageviews) and sources (by visits) of the last seven whole days (of one ``site`` or of
+    all), biggest first, and the ones that moved most against the seven before (``week_periods``)."""
+    filters = usage_filters({"site": site})
     week, before = week_periods(today)["week"]
     out: dict[str, Any] = {}
     for name, key, value in (("top_pages", "path", "pageviews"), ("sources", "source", "visits")):

@@ -7,13 +7,13 @@ SET VARIABLE vcar_parquet = $dir;
 
 CREATE OR REPLACE TEMP VIEW agg_daily AS
 SELECT day, country, region, device, browser, os, source, source_kind, utm_campaign,
-       visitors, visits, bounces, pageviews, duration_s
+       visitors, visits, bounces, pageviews, duration_s, site
 FROM read_parquet(getvariable('vcar_parquet') || '/agg_daily/*/*.parquet', hive_partitioning = true,
                   hive_types = {'day': DATE});
 
 CREATE OR REPLACE TEMP VIEW agg_pages AS
 SELECT day, path, country, device, pageviews, visitors, entries, bounces, region, browser, os, source, source_kind,
-       utm_campaign, visits
+       utm_campaign, visits, site
 FROM read_parquet(getvariable('vcar_parquet') || '/agg_pages/*/*.parquet', hive_partitioning = true,
                   hive_types = {'day': DATE});
 
@@ -23,12 +23,12 @@ FROM read_parquet(getvariable('vcar_parquet') || '/agg_hourly/*/*.parquet', hive
                   hive_types = {'day': DATE});
 
 CREATE OR REPLACE TEMP VIEW agg_status AS
-SELECT day, status_class, is_bot, requests
+SELECT day, status_class, is_bot, requests, site
 FROM read_parquet(getvariable('vcar_parquet') || '/agg_status/*/*.parquet', hive_partitioning = true,
                   hive_types = {'day': DATE});
 
 CREATE OR REPLACE TEMP VIEW agg_bots AS
-SELECT day, bot_name, bot_reason, requests, clients
+SELECT day, bot_name, bot_reason, requests, clients, site
 FROM read_parquet(getvariable('vcar_parquet') || '/agg_bots/*/*.parquet', hive_partitioning = true,
                   hive_types = {'day': DATE});
 

@@ -297,7 +297,7 @@ def _new_lines(path: Path, manifest: dict, stats: IngestStats) -> NewLines | Non
 def _stage(cfg, path: Path, start: NewLines, load: LoadContext, stage: Path, salt_for, user_agents, geo) -> Staged:
     """Read the new lines in batches, transform each and write its events and rejects to ``stage`` as Parquet."""
     file_fmt = file_format(load.plan, path)
-    ctx = load.plan.context(file_fmt, salt_for, user_agents, geo)
+    ctx = load.plan.context(file_fmt, salt_for, user_agents, geo, str(path))
 
     def stage_batch(n: int, first: int, lines: pl.DataFrame, directive: str | None) -> BatchCounts:
         batch = lines.with_columns(pl.int_range(first, first + lines.height, eager=True).alias("line_no"))

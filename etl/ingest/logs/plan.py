@@ -23,6 +23,7 @@ from etl.core.settings import Settings
 from etl.core.words import counted
 from etl.ingest.logs import FORMATS
 from etl.ingest.logs.parse import closest_formats, detect_format, mostly_parses
+from etl.ingest.logs.sites import folder_site
 from etl.ingest.logs.transform import TransformContext
 
 UA_KEY_NAME = "user_agent"  # the keystore key user agents are hashed with
@@ -36,6 +37,7 @@ class LoadPlan:
     fmt: str  # as asked: "auto" or a format of FORMATS
     timezone: str
     site_host: str
+    site_folders: tuple[tuple[str, str], ...]  # raw log folder -> its site (setting site_folders)
     static_extensions: tuple[str, ...]
     static_paths: tuple[str, ...]
     custom_regex: str | None
@@ -45,7 +47,8 @@ class LoadPlan:
     @classmethod
     def of(cls, cfg: Settings, fmt: str) -> LoadPlan:
         return cls(
-            fmt=fmt, timezone=cfg.timezone, site_host=cfg.site_host, static_extensions=tuple(cfg.static_extensions),
+            fmt=fmt, timezone=cfg.timezone, site_host=cfg.site_host, site_folders=tuple(cfg.site_folders.items()),
+            static_extensions=tuple(cfg.static_extensions),
             static_paths=tuple(cfg.static_paths), custom_regex=cfg.log_regex, keep_params=tuple(cfg.query_allowlist),
             rebuild={"gap_seconds": cfg.visit_gap_minutes * 60, "tz": cfg.timezone,
                      "contact_paths": list(cfg.contact_paths), "behaviour": cfg.bot_behaviour},
@@ -57,10 +60,12 @@ class LoadPlan:
         salt_for: Callable[[dt.date], bytes],
         user_agents: Callable[[list[str]], pl.DataFrame],
         geo: Callable[[list[str]], pl.DataFrame],
+        file: str,
     ) -> TransformContext:
-        """The transform's context for lines of ``fmt``."""
+        """The transform's context for lines of ``fmt`` read from ``file``."""
         return TransformContext(
-            fmt=fmt, timezone=self.timezone, site_host=self.site_host, salt_for=salt_for, user_agents=user_agents,
+            fmt=fmt, timezone=self.timezone, site_host=folder_site(file, dict(self.site_folders), self.site_host),
+            salt_for=salt_for, user_agents=user_agents,
             geo=geo, static_extensions=self.static_extensions, static_paths=self.static_paths,
             custom_regex=self.custom_regex, keep_params=self.keep_params,
         )

@@ -174,7 +174,8 @@ def transform_partition(job: JobConfig, secrets, agents, batches: Iterator[pa.Re
     formats: dict[tuple[str, int], str] = {}
     counts: dict[tuple[str, int], int] = {}
     for file, block, first, lines in file_blocks(batches):
-        ctx = job.plan.context(block_format(job, file, lines, formats, block), salt_for, user_agents, locator.frame)
+        fmt = block_format(job, file, lines, formats, block)
+        ctx = job.plan.context(fmt, salt_for, user_agents, locator.frame, file)
         batch = pl.DataFrame({"line_no": pl.int_range(first, first + len(lines), eager=True), "line": lines})
         events, rejects = transform(batch, ctx)
         counts[(file, block)] = first - 1 + len(lines)

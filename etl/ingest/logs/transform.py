@@ -24,6 +24,7 @@ from etl.ingest.logs.pseudonymize import (
     scrub_paths,
     visitor_ids,
 )
+from etl.ingest.logs.sites import put_site
 
 EVENT_SCHEMA: dict[str, Any] = {
     "day": pl.Date,
@@ -35,6 +36,7 @@ EVENT_SCHEMA: dict[str, Any] = {
     "source": pl.String,
     "source_kind": pl.String,
     "utm_campaign": pl.String,
+    "site": pl.String,
     "ua_key": pl.UInt64,
     "country": pl.String,
     "region": pl.String,
@@ -50,7 +52,7 @@ REJECT_SCHEMA = {"line_no": pl.Int64, "reason": pl.String, "excerpt": pl.String}
 class TransformContext:
     fmt: str
     timezone: str
-    site_host: str
+    site_host: str  # the site of lines that name no host: the file's folder's (site_folders), else site_host
     salt_for: Callable[[dt.date], bytes]
     # distinct user agents -> frame(ua, ua_key, is_bot, bot_reason); distinct ips -> frame(ip, country, ...)
     user_agents: Callable[[list[str]], pl.DataFrame]
@@ -70,7 +72,7 @@ def transform(batch: pl.DataFrame, ctx: TransformContext) -> tuple[pl.DataFrame,
     if good.is_empty():
         return pl.DataFrame(schema=EVENT_SCHEMA), rejects
     good = put_day(good, ctx.timezone)
-    good = good.with_columns(pl.coalesce(pl.col("host").str.to_lowercase(), pl.lit(ctx.site_host)).alias("host"))
+    good = put_site(good, ctx.site_host).with_columns(host=pl.col("site"))  # visitor ids mix in the site
     good = put_user_agent(good, ctx)
     good = put_geo(good, ctx)
     salts = {day: ctx.salt_for(day) for day in good["day"].unique().to_list()}

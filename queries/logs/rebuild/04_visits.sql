@@ -1,4 +1,5 @@
--- Step 4 of the rebuild. Table: visits. Grain: one row per (day, visitor_id, visit_no). Inputs: events,
+-- Step 4 of the rebuild. Table: visits. Grain: one row per (day, visitor_id, visit_no); a visitor id belongs to one
+-- site (the id mixes the site in), so a visit does too. Inputs: events,
 -- user_agents; $gap_seconds (setting visit_gap_minutes). Leaves the temporary table touched_pageviews (one row
 -- per pageview counted) for step 06.
 -- Parameters: $days (DATE[], the reporting days rebuilt); $file_key and $from_line are null for an open day's rebuild
@@ -24,10 +25,11 @@ numbered AS (
     FROM ordered
 )
 SELECT e.day, e.visitor_id, e.ts, e.path, e.source, e.source_kind, e.utm_campaign, e.country, e.region, e.ua_key,
-       n.rn, n.visit_no
+       e.site, n.rn, n.visit_no
 FROM numbered n JOIN events e ON e.rowid = n.event_row;
 
-INSERT INTO visits
+INSERT INTO visits (day, visitor_id, visit_no, started_at, ended_at, pageviews, entry_page, exit_page, source,
+                    source_kind, utm_campaign, country, region, device, browser, os, site)
 WITH grouped AS (
     SELECT day, visitor_id, visit_no,
            min(ts) AS started_at,
@@ -40,10 +42,11 @@ WITH grouped AS (
            arg_min(utm_campaign, rn) AS utm_campaign,
            any_value(country) AS country,
            any_value(region) AS region,
-           any_value(ua_key) AS ua_key  -- the visitor id includes the user agent: one per visit
+           any_value(ua_key) AS ua_key,  -- the visitor id includes the user agent: one per visit
+           any_value(site) AS site  -- and the site
     FROM touched_pageviews
     GROUP BY day, visitor_id, visit_no
 )
 SELECT g.day, g.visitor_id, g.visit_no, g.started_at, g.ended_at, g.pageviews, g.entry_page, g.exit_page, g.source,
-       g.source_kind, g.utm_campaign, g.country, g.region, u.device, u.browser, u.os
+       g.source_kind, g.utm_campaign, g.country, g.region, u.device, u.browser, u.os, g.site
 FROM grouped g JOIN user_agents u USING (ua_key);

@@ -24,6 +24,15 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_PATTERN = "^[" + "".join(re.escape(c) for c in FORMULA_START) + "]"
 
 
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def literal(value: object) -> str:
+    """Outside text (a path, a source) for a caption or a notice, which Streamlit reads as markdown: every mark
+    escaped, so it reads as it was written."""
+    return _MARKDOWN.sub(r"\\\1", str(value))
+
+
 def neutralized(column: str) -> pl.Expr:
     """Prefix a quote to cells a spreadsheet would run as a formula (OWASP CSV injection).
 

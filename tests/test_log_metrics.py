@@ -145,7 +145,9 @@ def test_filters_narrow_every_visitor_figure(settings_env, tmp_path):
     baidu = report(source="Baidu")
     assert (baidu["visitors"], baidu["pageviews"], baidu["top_pages"][0]["path"]) == (1, 2, "/")
     contact = report(page="/contact")  # visits that included the page
-    assert (contact["visitors"], contact["visits"], contact["pageviews"], contact["bounce_rate"]) == (1, 1, 1, 0.0)
+    # the one visit that included /contact viewed two pages, one of them /contact
+    assert (contact["visitors"], contact["visits"], contact["pageviews"], contact["bounce_rate"]) == (1, 1, 2, 0.0)
+    assert (contact["views_per_visit"], contact["page_pageviews"]) == (2.0, 1)
     assert [p["path"] for p in contact["top_pages"]] == ["/contact"]
     assert report(page="/products/", device="mobile")["visitors"] == 0
     assert report(country="CN")["visitors"] == everyone["visitors"]

@@ -154,3 +154,66 @@ def test_lines_that_only_look_like_a_format_stop_the_run_instead_of_loading_as_r
     log.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match="they start like .* but do not parse as it"):
         ingest_paths(settings_env, [log], today=TODAY)
+
+
+def visits_that_included(con, gap_s: float) -> dict[str, list[tuple[str, int, float]]]:
+    """Independently of the product's SQL: the pageviews of each visitor and day, cut into visits at a gap of
+    ``gap_s`` or more; for each page, the (day and visitor, pageviews, seconds) of every visit that included it."""
+    rows = con.execute("SELECT day, visitor_id, epoch(ts), path FROM events WHERE is_pageview "
+                       "ORDER BY day, visitor_id, ts, line_no").fetchall()
+    visits: list[list[tuple]] = []
+    for row in rows:
+        last = visits[-1][-1] if visits else None
+        if last is not None and last[:2] == row[:2] and row[2] - last[2] < gap_s:
+            visits[-1].append(row)
+        else:
+            visits.append([row])
+    by_page: dict[str, list[tuple[str, int, float]]] = {}
+    for visit in visits:
+        seen = (f"{visit[0][0]} {visit[0][1]}", len(visit), visit[-1][2] - visit[0][2])
+        for path in {r[3] for r in visit}:
+            by_page.setdefault(path, []).append(seen)
+    return by_page
+
+
+@pytest.mark.parametrize("name", ["nasa-http.log", "traefik-json.log", "apache-vhost-combined.log"])
+def test_a_page_filter_gives_the_figures_of_the_visits_that_included_the_page(settings_env, name):
+    """Issue 28: with a page filter, visits, visitors, bounce rate, views per visit and visit duration are those of
+    the visits that included the page, as counted from the events here; the page's own views stay in Top pages."""
+    ingest_paths(settings_env, [DATA / name], today=TODAY)
+    with duckdb.connect(str(settings_env.warehouse), read_only=True) as con:
+        by_page = visits_that_included(con, settings_env.visit_gap_minutes * 60)
+        own = dict(con.execute("SELECT path, count(*) FROM events WHERE is_pageview GROUP BY path").fetchall())
+    assert any(len({v[0] for v in visits}) < len(visits) or any(v[1] > 1 for v in visits)
+               for visits in by_page.values()), "the log has a visit of more than one page"
+    for path, visits in sorted(by_page.items(), key=lambda kv: -len(kv[1]))[:12]:
+        report = usage_report(settings_env, *EVER, filters={"page": path})
+        views, seconds = sum(v[1] for v in visits), sum(v[2] for v in visits)
+        assert report["visits"] == len(visits), path
+        assert report["visitors"] == len({v[0] for v in visits}), path
+        assert report["views_per_visit"] == pytest.approx(views / len(visits)), path
+        assert report["visit_duration_s"] == pytest.approx(seconds / len(visits), abs=1), path
+        assert report["bounce_rate"] == pytest.approx(sum(v[1] == 1 for v in visits) / len(visits)), path
+        assert report["top_pages"][0]["path"] == path and report["page_pageviews"] == own[path], path
+
+
+def test_a_warehouse_loaded_before_migration_15_gets_the_visit_figures_of_its_pages(settings_env):
+    """Days loaded before agg_pages kept the visits' pageviews and duration get them from their events when the
+    warehouse migrates, so a page filter on old days gives the same figures as on new ones."""
+    from etl.core import warehouse
+
+    ingest_paths(settings_env, [DATA / "nasa-http.log"], today=TODAY)
+    with duckdb.connect(str(settings_env.warehouse), read_only=True) as con:
+        by_page = visits_that_included(con, settings_env.visit_gap_minutes * 60)
+    path = max(by_page, key=lambda p: len(by_page[p]))
+    fresh = usage_report(settings_env, *EVER, filters={"page": path})
+    with duckdb.connect(str(settings_env.warehouse)) as con:
+        con.execute("ALTER TABLE agg_pages DROP COLUMN visit_pageviews")
+        con.execute("ALTER TABLE agg_pages DROP COLUMN visit_duration_s")
+        con.execute("DELETE FROM schema_version WHERE version >= 15")
+    with warehouse.write(settings_env.warehouse) as con:
+        assert con.execute("SELECT count(*) FROM agg_pages WHERE visit_pageviews IS NULL").fetchone() == (0,)
+    migrated = usage_report(settings_env, *EVER, filters={"page": path})
+    assert (migrated["views_per_visit"], migrated["visit_duration_s"]) == (fresh["views_per_visit"],
+                                                                         fresh["visit_duration_s"])
+    assert fresh["views_per_visit"] > 1

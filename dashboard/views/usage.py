@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import controls, loaders
 from dashboard.auth import require_page
 from dashboard.navigation import PageEnd
-from dashboard.tables import HALF_WIDTH, MAP_CONFIG, country_codes, show_table
+from dashboard.tables import HALF_WIDTH, MAP_CONFIG, country_codes, literal, show_table
 from etl.core import clock
 from etl.core.metrics import BY_KEY, DIMENSION_BY_KEY, label
 from etl.core.settings import cached_settings
@@ -35,9 +35,12 @@ comparable = controls.comparable(view, first, last, today)
 previous = loaders.usage(*view.comparison, 15, filters) if comparable and view.comparison else None
 if not report["pageviews"] and not report["visits"]:
     controls.empty_notice("usage", view, "visits", first, last)
+if view.filters.get("page"):
+    st.caption(f"Page {literal(view.filters['page'])}: every figure is that of the visits that included it (their "
+               f"pageviews and duration); the page's own views: {display('pageviews', report['page_pageviews'])}.")
 if view.filters:
-    st.caption("Filtered: " + ", ".join(f"{label(k)} {v}" for k, v in view.filters.items()) + ". The request and bot "
-               "counts are split by the site alone, the hourly series by none.")
+    st.caption("Filtered: " + ", ".join(f"{label(k)} {literal(v)}" for k, v in view.filters.items())
+               + ". The request and bot counts are split by the site alone, the hourly series by none.")
 
 
 def shown(key: str, value: float | None) -> str:

@@ -187,7 +187,8 @@ INVENTORY: list[Table] = [
             ),
             (
                 "agg_pages",
-                "pageviews, visitors, visits, entries and bounces per page, by the visit's dimensions",
+                "pageviews, visitors, visits, entries and bounces per page, and the pageviews and duration of the "
+                "visits that included it, by the visit's dimensions",
                 {
                     "day": "day",
                     "path": "page",
@@ -197,6 +198,8 @@ INVENTORY: list[Table] = [
                     "visits": "visits that included the page",
                     "entries": "visits entering here",
                     "bounces": "one-page visits on this page",
+                    "visit_pageviews": "pageviews of the visits that included the page",
+                    "visit_duration_s": "duration of the visits that included the page",
                 },
             ),
             (

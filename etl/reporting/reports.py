@@ -46,6 +46,7 @@ def usage_report(
     for row in by_day:
         row["bounce_rate"] = ratio(row.pop("bounces"), row["visits"])
     requests_n, bots_n = int(requests["requests"]), int(requests["bot_requests"])
+    page = chosen["page"]
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
@@ -60,6 +61,8 @@ def usage_report(
         "bounce_rate": ratio(totals["bounces"], totals["visits"]),
         "views_per_visit": ratio(totals["pageviews"], totals["visits"]),
         "visit_duration_s": None if totals["duration_s"] is None else ratio(totals["duration_s"], totals["visits"]),
+        # with a page filter every figure above is that of the visits that included the page; its own views:
+        "page_pageviews": sum(r["pageviews"] for r in lists["top_pages"] if r["path"] == page) if page else None,
         "by_day": _jsonable(by_day),
         "sites": sites,
         "top_pages": [{"path": r["path"], "pageviews": r["pageviews"]} for r in lists["top_pages"]],

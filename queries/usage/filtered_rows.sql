@@ -3,7 +3,8 @@
 -- that filters (site, country, region, device, browser, source, page), NULL for "all".
 
 -- Visit-level rows for a range and filters. Without a page filter: agg_daily. With one: that page's rows of
--- agg_pages (visitors and visits that included the page, bounces among them, its pageviews).
+-- agg_pages, every figure that of the visits that included the page (visitors, visits, bounces among them, their
+-- pageviews and duration); the page's own views are in page_rows.
 CREATE OR REPLACE TEMP MACRO usage_rows(d0, d1, f) AS TABLE
     SELECT day, site, country, region, device, browser, os, source, source_kind, utm_campaign,
            visitors, visits, bounces, pageviews, duration_s
@@ -14,7 +15,7 @@ CREATE OR REPLACE TEMP MACRO usage_rows(d0, d1, f) AS TABLE
       AND (f['source'] IS NULL OR source = f['source']) AND (f['site'] IS NULL OR site = f['site'])
     UNION ALL
     SELECT day, site, country, region, device, browser, os, source, source_kind, utm_campaign,
-           visitors, coalesce(visits, entries), bounces, pageviews, NULL
+           visitors, coalesce(visits, entries), bounces, visit_pageviews, visit_duration_s
     FROM agg_pages
     WHERE f['page'] IS NOT NULL AND path = f['page'] AND day BETWEEN d0 AND d1
       AND (f['country'] IS NULL OR country = f['country']) AND (f['region'] IS NULL OR region = f['region'])

@@ -13,7 +13,7 @@ FROM read_parquet(getvariable('vcar_parquet') || '/agg_daily/*/*.parquet', hive_
 
 CREATE OR REPLACE TEMP VIEW agg_pages AS
 SELECT day, path, country, device, pageviews, visitors, entries, bounces, region, browser, os, source, source_kind,
-       utm_campaign, visits, site
+       utm_campaign, visits, site, visit_pageviews, visit_duration_s
 FROM read_parquet(getvariable('vcar_parquet') || '/agg_pages/*/*.parquet', hive_partitioning = true,
                   hive_types = {'day': DATE});
 

@@ -20,7 +20,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "events": (),
     "visits": (),
     "agg_daily": ("visitors", "visits", "bounces", "pageviews", "duration_s"),
-    "agg_pages": ("pageviews", "visitors", "entries", "bounces", "visits"),
+    "agg_pages": ("pageviews", "visitors", "entries", "bounces", "visits", "visit_pageviews", "visit_duration_s"),
     "agg_hourly": ("requests", "bot_requests", "pageviews", "visits"),
     "agg_status": ("requests",),
     "agg_bots": ("requests", "clients"),

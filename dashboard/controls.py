@@ -10,8 +10,10 @@ import calendar
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from etl.core.metrics import FILTERS, INQUIRY_FILTERS, label, normalize_filter
+from etl.reporting.formatting import choice
 
 PRESETS = {
     "last7": "Last 7 days", "last30": "Last 30 days", "last90": "Last 90 days", "today": "Today",
@@ -146,8 +148,8 @@ def empty_notice(page_key: str, view: View, what: str, first: dt.date | None, la
     import streamlit as st
 
     if view.filters:
-        st.info(f"No {what} match {', '.join(f'{k} = {v}' for k, v in view.filters.items())} between {view.start} "
-                f"and {view.end}.")
+        chosen = ", ".join(f"{label(k)} {choice(k, v)}" for k, v in view.filters.items())
+        st.info(f"No {what} match {chosen} between {view.start} and {view.end}.")
         st.button("Clear the filters", key=f"{page_key}-clear", on_click=_clear_filters, args=(page_key, view))
     elif first is not None and last is not None:
         st.info(f"No {what} between {view.start} and {view.end}; data exists from {first} to {last}.")
@@ -235,7 +237,7 @@ def view_controls(page_key: str, today: dt.date, options: Mapping[str, list[str]
         if current and current not in values:
             values.append(current)  # a shared link may name a value outside this range's top list
         picked = col.selectbox(label(name), values, index=values.index(current) if current else 0,
-                               key=f"{page_key}-{name}")
+                               key=f"{page_key}-{name}", format_func=partial(_choice_shown, name))
         if picked != "All":
             chosen_filters[name] = picked
     view = View(preset, start, end, compare, chosen_filters, initial.series)
@@ -245,6 +247,11 @@ def view_controls(page_key: str, today: dt.date, options: Mapping[str, list[str]
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
     return view
+
+
+def _choice_shown(name: str, value: str) -> str:
+    """A filter's choice as the tables show it ("China (CN)", "Mobile"); "All" as it is."""
+    return value if value == "All" else choice(name, value)
 
 
 def series_control(page_key: str, view: View) -> str:

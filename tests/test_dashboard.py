@@ -111,7 +111,7 @@ def test_the_rights_page_updates_a_request_and_refuses_a_wrong_step(settings_env
     at.toggle(key="rights-open").set_value(False).run()  # a withdrawn request is no longer open
     at.selectbox(key=f"upd-status-{request_id}").set_value("in_progress")
     [b for b in at.button if b.label == "Save"][0].click().run()
-    assert any("cannot go from withdrawn to in_progress" in e.value for e in at.error)
+    assert any("cannot go from withdrawn to in progress" in e.value for e in at.error)
     with duckdb.connect(str(settings_env.warehouse), read_only=True) as con:
         actors = con.execute("SELECT actor, action FROM audit_log ORDER BY seq").fetchall()
     assert actors[-1] == ("dashboard:t-compliance", "rights.update")
@@ -195,3 +195,16 @@ def test_subject_export_and_erasure_from_the_rights_page(settings_env, tmp_path)
 def dt_today(cfg):
 
     return clock.today(cfg.tz)
+
+
+def test_filter_choices_read_as_the_tables_do(loaded_env):
+    """Places by name with their code, devices in words; choosing one filters by its code."""
+    at = app_as("marketing").run()
+    at.switch_page("views/usage.py").run()
+    country, device = at.selectbox(key="usage-country"), at.selectbox(key="usage-device")
+    assert "China (CN)" in country.options and "CN" not in country.options
+    assert "Mobile" in device.options and "mobile" not in device.options
+    country.set_value("CN").run()
+    assert not at.exception
+    assert at.query_params["country"] == "CN"
+    assert all(option == "All" or option.endswith(")") for option in at.selectbox(key="usage-region").options)

@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.navigation import PAGES
 from etl.core.settings import load_settings
 from etl.core.words import details, local_time, when
-from etl.reporting.formatting import GRID_FORMATS, heading, table
+from etl.reporting.formatting import GRID_FORMATS, choice, heading, table
 from tests.conftest import TODAY
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
@@ -40,6 +40,15 @@ ROWS = [
 def shanghai(monkeypatch):
     monkeypatch.setenv("VCAR_TIMEZONE", "Asia/Shanghai")
     return load_settings()
+
+
+@pytest.mark.parametrize("dimension, value, shown", [
+    ("country", "CN", "China (CN)"), ("region", "CN-GD", "Guangdong Sheng (CN-GD)"), ("device", "mobile", "Mobile"),
+    ("browser", "Chrome Mobile", "Chrome Mobile"), ("country", "unknown", "unknown"),
+    ("page", "/in_progress", "/in_progress"),
+])
+def test_a_filter_choice_reads_as_a_table_shows_it(dimension, value, shown):
+    assert choice(dimension, value) == shown
 
 
 def test_a_table_reads_in_words_with_numbers_kept_as_numbers(shanghai):

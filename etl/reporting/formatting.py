@@ -216,6 +216,14 @@ def _column(name: str, dtype: pl.DataType, title: str, cfg: Settings, k_min: int
     return _Column(title, column, column, kind)
 
 
+def choice(dimension: str, value: str) -> str:
+    """A filter's value as a table shows it: a place by name with its code ("China (CN)"), one of our own codes
+    in words ("Mobile"), any other value as it is."""
+    if dimension in PLACE_COLUMNS:
+        return place_name(dimension, value) or value
+    return words(value).capitalize() if DIMENSION_BY_KEY[dimension].values else value
+
+
 def table(
     data: pl.DataFrame | Sequence[Mapping[str, Any]],
     cfg: Settings,

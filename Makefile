@@ -25,8 +25,10 @@ $(PY):
 
 # Stamps make re-runs fast: pip runs again only when pyproject.toml or the lock changed. Every install is
 # constrained by requirements.lock, so what runs is what `make audit` checked.
+# The demo installs a copy (an editable install makes setuptools warn about folders that shadow the package);
+# make test's install is editable, so a change to the code runs without reinstalling.
 $(VENV)/.demo-installed: pyproject.toml requirements.lock | $(PY)
-	$(PY) -m pip install --quiet -c requirements.lock -e '.[demo]'
+	$(PY) -m pip install --quiet -c requirements.lock '.[demo]'
 	touch $@
 
 $(VENV)/.dev-installed: pyproject.toml requirements.lock | $(PY)

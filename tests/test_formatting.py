@@ -227,3 +227,8 @@ def test_counts_of_things_are_singular_for_one():
     assert [counted(n, "file") for n in (0, 1, -1, 2, 1204)] == ["0 files", "1 file", "-1 file", "2 files",
                                                                   "1,204 files"]
     assert days(1) == "1 day" and days(3) == "3 days"
+
+
+def test_the_bots_clients_say_they_are_a_sum_of_days():
+    """A client seen on three days counts three times over a range: the heading says so."""
+    assert "per day" in heading("clients")

@@ -81,7 +81,9 @@ def change_between(key: str, current: float | None, previous: float | None) -> s
 # Headings of the columns that are no metric or dimension of the registry (those read as the registry's labels).
 HEADINGS: dict[str, str] = {
     "path": "Page", "region_name": "Region name", "adcode": "Division code", "bot_name": "Bot",
-    "bot_reason": "Why a bot", "clients": "Clients", "unplaced": "Unplaced", "unplaced_share": "Unplaced share",
+    # a bot's distinct clients of each day, added over the days: one client seen on three days counts three times
+    "bot_reason": "Why a bot", "clients": "Clients, summed per day", "unplaced": "Unplaced",
+    "unplaced_share": "Unplaced share",
     "typed": "Typed", "candidates": "Could be", "rows": "Rows", "issue": "Issue", "field": "Form field",
     "raw_value": "Value typed", "recorded_at": "Recorded", "request_id": "Request", "type": "Type",
     "status": "Status", "sla_state": "SLA state", "days_left": "Days left", "business_days_left": "Business days left",

@@ -362,3 +362,22 @@ def test_the_world_map_is_drawn_without_any_cdn(served):
         finally:
             browser.close()
     assert not [url for url in fetched if "plot.ly" in url], fetched
+
+
+def test_an_unknown_address_says_so_and_links_home_without_a_dialog(served):
+    """A mistyped link shows a page that says the address leads nowhere, with a link home, signed in or not."""
+    base, logins, _ = served
+    with browser_page(base) as (_, page):
+        page.goto(f"{base}/usgae", wait_until="networkidle")
+        page.wait_for_selector('h1:has-text("No such page")', timeout=60_000)
+        settle(page)
+        assert "Nothing is at the address /usgae" in page.inner_text("body")
+        assert page.locator('[role="dialog"]').count() == 0
+        page.get_by_role("link", name="Log in").click()
+        log_in(page, *logins["marketing"])
+        page.wait_for_selector('h1:has-text("Overview")', timeout=60_000)
+        page.goto(f"{base}/no-such-page", wait_until="networkidle")
+        page.wait_for_selector('h1:has-text("No such page")', timeout=60_000)
+        assert page.locator('[role="dialog"]').count() == 0
+        page.get_by_role("link", name="Go to the Overview").click()
+        page.wait_for_selector('h1:has-text("Overview")', timeout=60_000)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.navigation import PAGES, pages_for
+from dashboard.navigation import PAGES, pages_for, unknown_address
 from etl.core import clock
 from etl.core.roles import ROLES
 from tests.helpers import APP, app_as
@@ -208,3 +208,9 @@ def test_filter_choices_read_as_the_tables_do(loaded_env):
     assert not at.exception
     assert at.query_params["country"] == "CN"
     assert all(option == "All" or option.endswith(")") for option in at.selectbox(key="usage-region").options)
+
+
+@pytest.mark.parametrize(("asked", "unknown"), [("usgae", "usgae"), ("usage", None), ("login", None), ("", None),
+                                                (None, None), ("a/b", None)])
+def test_an_address_no_page_has_is_told_apart(asked, unknown):
+    assert unknown_address(asked) == unknown

@@ -381,3 +381,33 @@ def test_an_unknown_address_says_so_and_links_home_without_a_dialog(served):
         assert page.locator('[role="dialog"]').count() == 0
         page.get_by_role("link", name="Go to the Overview").click()
         page.wait_for_selector('h1:has-text("Overview")', timeout=60_000)
+
+
+# Text the page cut short: wider than its box (scrolled or ellipsed). Tiles, headings, captions and the cells of
+# the tables drawn as HTML; st.dataframe's grid is a canvas, so the long-text tables are drawn as st.table.
+CUT = """() => Array.from(document.querySelectorAll(
+    '[data-testid="stMetricLabel"] *, [data-testid="stMetricValue"] *, [data-testid="stMetricDelta"] *, '
+    + 'h1, h2, h3, [data-testid="stCaptionContainer"], [data-testid="stTable"] th, [data-testid="stTable"] td'))
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+  .map(e => e.innerText.slice(0, 60))"""
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_nothing_is_cut_at_common_screen_widths(served, width):
+    base, logins, _ = served
+    cut: dict[str, list[str]] = {}
+    with browser_page(base) as (context, page):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(base, wait_until="networkidle")
+        log_in(page, *logins["admin"])
+        page.wait_for_selector(".st-key-nav", timeout=60_000)
+        settle(page)
+        for title in [p.title for p in pages_for("admin")]:
+            page.locator(".st-key-nav a", has_text=title).first.click()
+            page.wait_for_selector(f'h1:has-text("{title}")', timeout=60_000)
+            settle(page)
+            page.wait_for_timeout(1500)
+            found = page.evaluate(CUT)
+            if found:
+                cut[title] = found
+    assert cut == {}, f"cut at {width} px: {cut}"

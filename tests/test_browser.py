@@ -145,9 +145,10 @@ def test_a_region_cleared_by_another_country_stays_cleared(recent):
     with browser_page(base) as (_, page):
         signed_in_at(page, f"{base}/usage", logins["marketing"], "Usage trends")
         region = page.get_by_role("combobox", name="Region", exact=True)
-        for country, expected in (("CN", "All"), (None, "CN-GD"), ("DE", "All"), ("All", "All")):
+        guangdong = "Guangdong Sheng (CN-GD)"  # choices read by name, with the code
+        for country, expected in (("China (CN)", "All"), (None, guangdong), ("Germany (DE)", "All"), ("All", "All")):
             if country is None:
-                pick(page, "Region", "CN-GD")
+                pick(page, "Region", guangdong)
             else:
                 pick(page, "Country", country)
             assert region.input_value() == expected, (country, region.input_value())
@@ -160,12 +161,12 @@ def test_back_returns_to_the_view_before_a_filter_change(recent):
     with browser_page(base) as (_, page):
         signed_in_at(page, f"{base}/usage", logins["marketing"], "Usage trends")
         country = page.get_by_role("combobox", name="Country", exact=True)
-        pick(page, "Country", "CN")
-        pick(page, "Country", "DE")
+        pick(page, "Country", "China (CN)")
+        pick(page, "Country", "Germany (DE)")
         assert "country=DE" in page.url
         page.go_back()
         settle(page)
-        assert "country=CN" in page.url and country.input_value() == "CN", (page.url, country.input_value())
+        assert "country=CN" in page.url and country.input_value() == "China (CN)", (page.url, country.input_value())
 
 
 def test_a_hostile_path_is_shown_as_text(served):

@@ -168,7 +168,7 @@ def test_the_privacy_page_opens_with_every_promise_and_its_status(loaded_env):
     at = app_as("compliance").run()
     at.switch_page("views/privacy.py").run()
     assert not at.exception
-    panel = at.dataframe[0].value
+    panel = at.table[0].value
     assert panel["Promise"].to_list() == [p.text for p in PROMISES]
     assert set(panel["Status"]) <= {"kept", "at risk", "broken", "not checked"}
 

@@ -25,8 +25,15 @@ $(PY):
 
 # Stamps make re-runs fast: pip runs again only when pyproject.toml or the lock changed. Every install is
 # constrained by requirements.lock, so what runs is what `make audit` checked.
-$(VENV)/.demo-installed: pyproject.toml requirements.lock | $(PY)
-	$(PY) -m pip install --quiet -c requirements.lock -e '.[demo]'
+# The demo installs a copy (an editable install makes setuptools warn about folders that shadow the package),
+# installed again when the code changes; after make test's editable install (current for this pyproject and lock)
+# the code runs live and the demo installs nothing.
+SOURCES := $(shell git ls-files etl dashboard queries 2>/dev/null)
+DEV_CURRENT = [ -f $(VENV)/.dev-installed ] && [ $(VENV)/.dev-installed -nt pyproject.toml ] && \
+	[ $(VENV)/.dev-installed -nt requirements.lock ]
+
+$(VENV)/.demo-installed: pyproject.toml requirements.lock $(SOURCES) | $(PY)
+	@if $(DEV_CURRENT); then :; else $(PY) -m pip install --quiet -c requirements.lock '.[demo]'; fi
 	touch $@
 
 $(VENV)/.dev-installed: pyproject.toml requirements.lock | $(PY)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from dashboard.session import SESSION_KEY, TOKEN_KEY, remember
 from etl.access import sessions
@@ -156,6 +157,19 @@ def login_at(url_path: str):
         login_page()
 
     page.__name__ = f"login_{url_path}"
+    return page
+
+
+def not_found(asked: str, home: StreamlitPage, home_label: str):
+    """What anyone sees at an address no page has (a mistyped or old link): that, and a link home; Streamlit's
+    own "Page not found" dialog would show over the first page instead."""
+
+    def page() -> None:
+        st.title("No such page")
+        st.text(f"Nothing is at the address /{asked[:200]}: the link may be mistyped or out of date.")
+        st.page_link(home, label=home_label, icon=":material/home:")
+
+    page.__name__ = "not_found"
     return page
 
 

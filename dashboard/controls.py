@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
+from dashboard.tables import literal
 from etl.core.metrics import FILTERS, INQUIRY_FILTERS, label, normalize_filter
 from etl.reporting import periods
+from etl.reporting.formatting import choice
 from etl.reporting.periods import COMPARISONS, PRESETS, comparison_range, preset_range
 
 SHARED_VIEW = "shared_view"  # session key: the last analytics view, for the next analytics page
@@ -106,8 +109,8 @@ def empty_notice(page_key: str, view: View, what: str, first: dt.date | None, la
     import streamlit as st
 
     if view.filters:
-        st.info(f"No {what} match {', '.join(f'{k} = {v}' for k, v in view.filters.items())} between {view.start} "
-                f"and {view.end}.")
+        chosen = ", ".join(f"{label(k)} {literal(choice(k, v))}" for k, v in view.filters.items())
+        st.info(f"No {what} match {chosen} between {view.start} and {view.end}.")
         st.button("Clear the filters", key=f"{page_key}-clear", on_click=_clear_filters, args=(page_key, view))
     elif first is not None and last is not None:
         st.info(f"No {what} between {view.start} and {view.end}; data exists from {first} to {last}.")
@@ -195,7 +198,7 @@ def view_controls(page_key: str, today: dt.date, options: Mapping[str, list[str]
         if current and current not in values:
             values.append(current)  # a shared link may name a value outside this range's top list
         picked = col.selectbox(label(name), values, index=values.index(current) if current else 0,
-                               key=f"{page_key}-{name}")
+                               key=f"{page_key}-{name}", format_func=partial(_choice_shown, name))
         if picked != "All":
             chosen_filters[name] = picked
     view = View(preset, start, end, compare, chosen_filters, initial.series)
@@ -205,6 +208,11 @@ def view_controls(page_key: str, today: dt.date, options: Mapping[str, list[str]
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
     return view
+
+
+def _choice_shown(name: str, value: str) -> str:
+    """A filter's choice as the tables show it ("China (CN)", "Mobile"); "All" as it is."""
+    return value if value == "All" else choice(name, value)
 
 
 def series_control(page_key: str, view: View) -> str:

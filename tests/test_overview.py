@@ -105,6 +105,9 @@ def test_the_strip_warns_of_an_old_geoip_database_and_a_jump_in_rejected_lines(s
     assert warnings[0] == "No log lines are held yet: run vcar ingest logs."
     assert any(w.startswith("The GeoIP database is from 2018-07-03, over six months old") for w in warnings)
     assert any(w.startswith("Rejected lines jumped to 6.0% of the last run (from 0.1%)") for w in warnings)
+    for role in ("marketing", "manager", "compliance"):  # only the admin can update the database
+        others = freshness(cfg, MORNING, role)["warnings"]
+        assert not any("GeoIP" in w for w in others) and len(others) == len(warnings) - 1, role
 
 
 @pytest.mark.slow

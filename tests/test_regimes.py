@@ -97,6 +97,6 @@ def test_the_privacy_page_shows_each_promises_law_and_the_raw_log_folders(loaded
     at = app_as("compliance").run()
     at.switch_page("views/privacy.py").run()
     assert not at.exception
-    assert {"GDPR", "PIPL", "BOTH"} <= set(at.dataframe[0].value["Law"])
+    assert {"GDPR", "PIPL", "BOTH"} <= set(at.table[0].value["Law"])
     folders = next(d.value for d in at.dataframe if "Folder" in d.value.columns)
     assert (folders["Folder"].to_list(), folders["Status"].to_list()) == ([str(tmp_path / "cn")], ["broken"])

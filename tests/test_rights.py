@@ -65,7 +65,7 @@ def test_invalid_transitions_and_late_extensions_are_refused(settings_env, on_da
     assert (row["status"], row["extended_deadline"], row["sla_state"]) == ("extended", D(2027, 2, 2), "on_track")
     on_day(D(2026, 12, 21))
     rights.update(settings_env, r.request_id, status="completed")
-    with pytest.raises(InputError, match="cannot go from completed to in_progress"):
+    with pytest.raises(InputError, match="cannot go from completed to in progress"):
         rights.update(settings_env, r.request_id, status="in_progress")
 
 

@@ -117,7 +117,7 @@ with left:
     conversion = pl.DataFrame(report["conversion_by_region"], infer_schema_length=None)
     if conversion.height and place["country"]:
         conversion = conversion.filter(pl.col("country") == place["country"])
-    show_table(conversion, "conversion_by_region", page_width=HALF_WIDTH)
+    show_table(conversion, "conversion_by_region", page_width=HALF_WIDTH, wrap=True)
     if report["geoip_attribution"]:
         st.caption(report["geoip_attribution"])
 with right:

@@ -31,7 +31,7 @@ st.caption(f"Each promise of the privacy policy (version {kept['policy_version']
 panel = [{"status": p["status"], "law": p["regime"].upper(), "section": p["section"], "promise": p["text"],
           "evidence": p["summary"],
           "details_on": p["page"]} for p in kept["promises"]]
-show_table(panel, "privacy_promises", colours=("status", STATUS_COLOURS))
+show_table(panel, "privacy_promises", colours=("status", STATUS_COLOURS), wrap=True)
 with st.expander("The evidence of each promise in full"):
     for p in kept["promises"]:
         st.text(f"{words(p['status'])}: {p['id']} (section {p['section']}): {p['summary']}")
@@ -66,7 +66,7 @@ st.caption("Each processing activity with its purposes, data subjects, personal 
            "limits and security measures, and the tables above that it uses; `vcar inventory --by-activity` prints "
            "the same.")
 show_table(activities.record(cfg), "record_of_processing_by_activity",
-           headings={"activity": "Activity", "tables": "Tables", **activities.HEADINGS})
+           headings={"activity": "Activity", "tables": "Tables", **activities.HEADINGS}, wrap=True)
 st.download_button(
     "Download the record by activity (HTML, printable)", activities.html_record(cfg, today.isoformat()),
     file_name=f"record-of-processing-{today}.html", mime="text/html", key="activities-report",

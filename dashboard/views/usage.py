@@ -66,10 +66,10 @@ def change(key: str) -> dict:
     return {"delta": moved, "delta_color": "normal" if BY_KEY[key].higher_is_better else "inverse"}
 
 
-cols = st.columns(6)
-for col, key in zip(cols, ("visitors", "visits", "pageviews", "views_per_visit", "bounce_rate", "visit_duration_s"),
-                    strict=True):
-    col.metric(label(key), shown(key, report[key]), **change(key))
+# two rows of three: six tiles in one row cut "Visit duration" at 1,280 px
+for keys in (("visitors", "visits", "pageviews"), ("views_per_visit", "bounce_rate", "visit_duration_s")):
+    for col, key in zip(st.columns(3), keys, strict=True):
+        col.metric(label(key), shown(key, report[key]), **change(key))
 for note in (controls.coverage_note(view, first, last), controls.comparison_note(view, first, last, today)):
     if note:
         st.caption(note)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from typing import Any
 
 import typer
 
@@ -29,6 +30,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # click's plain help: a flag reads "--json", not "--json <bool>" (rich help gives every option a type)
+    rich_markup_mode=None,
 )
 
 app.add_typer(ingest_app, name="ingest")
@@ -55,6 +58,20 @@ def _check_settings() -> None:
     load_settings()
 
 
+def _values_by_name(command: Any) -> Any:
+    """Every argument and option that takes a value reads by its name in help (``--as-of AS_OF``, ``REQUEST_ID``),
+    not by its Python type (``<str>``, ``<int range>``); flags read bare. Duck-typed: Typer vendors its own click."""
+    for param in command.params:
+        takes_value = param.param_type_name == "argument" or not param.is_flag
+        if takes_value and param.metavar is None:
+            param.metavar = (param.name or "value").upper()
+        if param.param_type_name == "argument":  # Typer writes an argument's type after its name, metavar or not
+            param.display_type_rich = lambda ctx: None
+    for sub in getattr(command, "commands", {}).values():
+        _values_by_name(sub)
+    return command
+
+
 def _is_click(exc: BaseException, name: str) -> bool:
     """Typer vendors its own click: match its exception classes by name, whichever click raised them."""
     return any(cls.__name__ == name for cls in type(exc).__mro__)
@@ -73,7 +90,7 @@ def main() -> None:
         sys.exit(code)
 
     try:
-        code = app(standalone_mode=False, prog_name="vcar")
+        code = _values_by_name(typer.main.get_command(app))(standalone_mode=False, prog_name="vcar")
         sys.exit(code if isinstance(code, int) else 0)
     except VcarError as exc:
         fail(f"vcar: error: {exc}", exc.exit_code)

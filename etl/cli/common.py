@@ -15,16 +15,18 @@ from etl.core.settings import Settings, load_settings
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 
-DateFrom = Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD), in the reporting time zone.")]
+DateFrom = Annotated[str, typer.Option("--from", metavar="YYYY-MM-DD",
+                                       help="First day (YYYY-MM-DD), in the reporting time zone.")]
 
-DateTo = Annotated[str, typer.Option("--to", help="Last day (YYYY-MM-DD), inclusive.")]
+DateTo = Annotated[str, typer.Option("--to", metavar="YYYY-MM-DD", help="Last day (YYYY-MM-DD), inclusive.")]
 
 
 def _filter(key: str) -> Any:
     """A report's filter option, its help from the metric registry (etl/core/metrics.py)."""
     from etl.core.metrics import DIMENSION_BY_KEY
 
-    return typer.Option(help=f"Only this {key}: {DIMENSION_BY_KEY[key].definition}.")
+    shown = {"country": "NAME|CODE", "region": "NAME|CODE"}.get(key, key.upper())
+    return typer.Option(metavar=shown, help=f"Only this {key}: {DIMENSION_BY_KEY[key].definition}.")
 
 
 CountryFilter = Annotated[str | None, _filter("country")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -25,7 +25,15 @@ from etl.cli.common import (
     with_warehouse,
 )
 from etl.core.metrics import label
+from etl.core.places import place_name
+from etl.core.words import text_table
 from etl.reporting.formatting import display
+
+# The lists `vcar report usage` prints as tables on stdout, as its help names them: (report key, title, the
+# dimension and the column a row is named by, the count beside it).
+USAGE_LISTS = (("top_pages", "Pages", "page", "path", "pageviews"),
+               ("sources", "Sources", "source", "source", "visits"),
+               ("countries", "Countries", "country", "country", "visitors"))
 
 report_app = typer.Typer(help="Print reports computed from the warehouse.", no_args_is_help=True)
 
@@ -34,7 +42,7 @@ report_app = typer.Typer(help="Print reports computed from the warehouse.", no_a
 def report_usage(
     date_from: DateFrom,
     date_to: DateTo,
-    limit: Annotated[int, typer.Option(min=1, max=1000, help="Rows per list.")] = 10,
+    limit: Annotated[int, typer.Option(min=1, max=1000, metavar="N", help="Rows per list.")] = 10,
     country: CountryFilter = None,
     region: RegionFilter = None,
     device: DeviceFilter = None,
@@ -60,9 +68,24 @@ def report_usage(
         f"{shown['visits']} visits, {shown['pageviews']} pageviews, bounce rate {shown['bounce_rate']}; "
         f"{shown['requests']} requests of which {shown['bot_requests']} from bots"
         + (" (requests and bots are split by the site alone)" if set(report["filters"]) - {"site"} else "")
+        + (f"\npage {filters['page']}: every figure is that of the visits that included it; the page's own views "
+           f"{display('pageviews', report['page_pageviews'])}" if filters.get('page') else "")
         + (f"\n{report['geoip_attribution']}" if report["geoip_attribution"] else "")
     )
     emit(report, as_json, human)
+    if not as_json:
+        typer.echo("\n\n".join(usage_tables(report)))
+
+
+def usage_tables(report: dict[str, Any]) -> list[str]:
+    """The report's lists as titled text tables, places by name with their code, counts with separators."""
+    out = []
+    for key, title, dimension, column, measure in USAGE_LISTS:
+        rows = [[place_name(column, row[column]) or str(row[column]), display(measure, row[measure])]
+                for row in report[key]]
+        table = text_table([label(dimension), label(measure)], rows) if rows else ["(none)"]
+        out.append("\n".join([title, *table]))
+    return out
 
 
 @report_app.command("inquiries")

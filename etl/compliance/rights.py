@@ -167,8 +167,9 @@ def update(
             if status not in STATUSES:
                 raise FieldError("status", f"{status!r} is not one of {', '.join(STATUSES)}")
             if status not in TRANSITIONS[before.status]:
-                allowed = ", ".join(sorted(TRANSITIONS[before.status])) or "none (it is closed)"
-                raise InputError(f"{request_id}: cannot go from {before.status} to {status} (allowed: {allowed})")
+                allowed = ", ".join(words(s) for s in sorted(TRANSITIONS[before.status])) or "none (it is closed)"
+                raise InputError(f"{request_id}: cannot go from {words(before.status)} to {words(status)} (allowed: "
+                                 f"{allowed})")
             after.status = status
         if status == "rejected" and before.status != "rejected":
             if not (reason and reason.strip()):

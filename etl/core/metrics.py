@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from etl.core.places import PLACE_COLUMNS, close_places, place_code
+
 Unit = Literal["count", "share", "ratio", "seconds", "hours", "days", "per_1000"]
 
 
@@ -132,11 +134,13 @@ def label(key: str) -> str:
 
 
 def normalize_filter(key: str, value: str | None) -> str | None:
-    """A filter value as stored: codes in upper case (``cn-gd`` -> ``CN-GD``), a fixed set's values in lower case
-    (``Mobile`` -> ``mobile``), other text as typed; blank is none."""
+    """A filter value as stored: a place by its code (``germany`` -> ``DE``, ``cn-gd`` -> ``CN-GD``), a fixed set's
+    values in lower case (``Mobile`` -> ``mobile``), other text as typed; blank is none."""
     if value is None or not value.strip():
         return None
     dimension = DIMENSION_BY_KEY[key]
+    if key in PLACE_COLUMNS:
+        return place_code(key, value) or value.strip().upper()
     if dimension.shape:
         return value.strip().upper()
     if dimension.values:
@@ -151,6 +155,10 @@ def check_filter(key: str, value: str | None) -> str | None:
     stored = normalize_filter(key, value)
     if value is None or stored is None:
         return None
+    if key in PLACE_COLUMNS and place_code(key, value) is None:
+        near = close_places(key, value)
+        return (f"{value!r} is no {key}'s name or code ({dimension.definition.split(',')[0].split(':')[0]})"
+                + (f"; close: {', '.join(near)}" if near else ""))
     if dimension.values and stored not in dimension.values:
         return f"{value!r} is not one of {', '.join(dimension.values)}"
     if dimension.shape and not re.fullmatch(dimension.shape, stored):

@@ -6,6 +6,7 @@ files in ``data/`` they come from (SOURCES.md there says from where). The contac
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 from functools import lru_cache
 from importlib import resources
@@ -70,4 +71,37 @@ def place_name(column: str, code: str | None) -> str | None:
     return f"{name} ({upper})"
 
 
-PLACE_COLUMNS = ("country", "region")  # codes in the warehouse, names with their code on a page (exports keep codes)
+@lru_cache(maxsize=2)
+def _codes_by_word(column: str) -> dict[str, frozenset[str]]:
+    """Every code and name of a country or a region, in lower case, with the codes it may mean (a region's name
+    can be shared: "Limburg" is in BE and NL)."""
+    import pycountry
+
+    found: dict[str, set[str]] = {}
+    if column == "country":
+        named = [(c.alpha_2, [c.alpha_2, c.alpha_3, c.name, getattr(c, "common_name", ""),
+                              getattr(c, "official_name", "")]) for c in pycountry.countries]
+    else:
+        named = [(s.code, [s.code, s.name]) for s in pycountry.subdivisions]
+        named += [(code, [code, name]) for code, name in _region_names().items()]
+    for code, names in named:
+        for name in names:
+            for word in {name, re.sub(r"\s*\[[^\]]*\]", "", name)} - {""}:
+                found.setdefault(word.casefold(), set()).add(code.upper())
+    return {word: frozenset(codes) for word, codes in found.items()}
+
+
+def place_code(column: str, typed: str) -> str | None:
+    """The ISO code a person means by a country's or region's name or code in any case (``germany``, ``de`` ->
+    ``DE``; ``guangdong sheng``, ``cn-gd`` -> ``CN-GD``); None when it names no place, or more than one."""
+    codes = _codes_by_word(column).get(typed.strip().casefold(), frozenset())
+    return next(iter(codes)) if len(codes) == 1 else None
+
+
+def close_places(column: str, typed: str, n: int = 5) -> list[str]:
+    """The places whose name or code is nearest to ``typed`` ("Germany (DE)"), nearest first: what to offer
+    when it names none."""
+    index, word = _codes_by_word(column), typed.strip().casefold()
+    near = difflib.get_close_matches(word, index, n=n * 2, cutoff=0.5 if len(word) <= 3 else 0.6)  # codes: 2, 3
+    codes = dict.fromkeys(code for word in near for code in sorted(index[word]))
+    return [place_name(column, code) or code for code in list(codes)[:n]]

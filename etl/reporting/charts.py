@@ -91,8 +91,10 @@ _STEP = {"hour": dt.timedelta(hours=1), "day": dt.timedelta(days=1), "week": dt.
 def time_axis(rows: list[dict[str, Any]], grain: str, key: str = "period") -> dict[str, Any]:
     """Layout of a series chart's time axis: ticks that name the grain's periods, and, when the series has one
     period (a single day chosen, a first day of data), a range of a period either side of it, where plotly would
-    zoom to milliseconds around the lone point."""
-    axis: dict[str, Any] = {"xaxis_type": "date", "xaxis_tickformat": _TICKS.get(grain, "%Y-%m-%d")}
+    zoom to milliseconds around the lone point. The series are counts, so the y-axis starts at zero: a small
+    dip does not fill the chart."""
+    axis: dict[str, Any] = {"xaxis_type": "date", "xaxis_tickformat": _TICKS.get(grain, "%Y-%m-%d"),
+                            "yaxis_rangemode": "tozero"}
     periods = {r[key] for r in rows}
     if len(periods) == 1:
         (only,) = periods

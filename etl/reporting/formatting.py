@@ -81,7 +81,9 @@ def change_between(key: str, current: float | None, previous: float | None) -> s
 # Headings of the columns that are no metric or dimension of the registry (those read as the registry's labels).
 HEADINGS: dict[str, str] = {
     "path": "Page", "region_name": "Region name", "adcode": "Division code", "bot_name": "Bot",
-    "bot_reason": "Why a bot", "clients": "Clients", "unplaced": "Unplaced", "unplaced_share": "Unplaced share",
+    # a bot's distinct clients of each day, added over the days: one client seen on three days counts three times
+    "bot_reason": "Why a bot", "clients": "Clients, summed per day", "unplaced": "Unplaced",
+    "unplaced_share": "Unplaced share",
     "typed": "Typed", "candidates": "Could be", "rows": "Rows", "issue": "Issue", "field": "Form field",
     "raw_value": "Value typed", "recorded_at": "Recorded", "request_id": "Request", "type": "Type",
     "status": "Status", "sla_state": "SLA state", "days_left": "Days left", "business_days_left": "Business days left",
@@ -231,6 +233,14 @@ def _exported(columns: Iterable[_Column]) -> list[pl.Expr]:
         if c.flag is not None:
             out.append(c.flag.alias(f"{c.title} suppressed"))
     return out
+
+
+def choice(dimension: str, value: str) -> str:
+    """A filter's value as a table shows it: a place by name with its code ("China (CN)"), one of our own codes
+    in words ("Mobile"), any other value as it is."""
+    if dimension in PLACE_COLUMNS:
+        return place_name(dimension, value) or value
+    return words(value).capitalize() if DIMENSION_BY_KEY[dimension].values else value
 
 
 def table(

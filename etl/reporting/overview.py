@@ -41,9 +41,10 @@ ROLE_SECTIONS = {"marketing": ("marketing",), "manager": ("manager",), "complian
                  "admin": ("marketing", "manager", "compliance")}
 
 
-def freshness(cfg: Settings, now: dt.datetime) -> dict[str, Any]:
+def freshness(cfg: Settings, now: dt.datetime, role: str = "admin") -> dict[str, Any]:
     """The last log line and the last load, and what to worry about: no new lines for over 26 hours, a GeoIP
-    database over six months old, a jump in rejected lines."""
+    database over six months old (told to the admin only: no other role can update it), a jump in rejected
+    lines."""
     with warehouse.read(cfg.warehouse) as con:
         row = queries.rows(con, "status/freshness.sql")[0]
     warnings = []
@@ -55,7 +56,7 @@ def freshness(cfg: Settings, now: dt.datetime) -> dict[str, Any]:
         warnings.append(f"No new log lines for {hours:,} hours (over {STALE_LOG_HOURS}): check that the logs still "
                         "arrive and that the daily ingest runs.")
     built = None if cfg.geoip_db is None else describe(cfg.geoip_db).built
-    if built is not None and (now.date() - built).days > MAX_AGE_DAYS:
+    if role == "admin" and built is not None and (now.date() - built).days > MAX_AGE_DAYS:
         warnings.append(f"The GeoIP database is from {built}, over six months old: places drift; update it with "
                         "vcar geoip update (geoip_update_url), monthly from a timer (README, GeoIP).")
     last_share = row["rejected_last"] / row["read_last"] if row["read_last"] else 0.0
@@ -220,4 +221,4 @@ def overview(cfg: Settings, role: str, now: dt.datetime, site: str | None = None
     for section in sections:  # (name, title) keys -> a list the page can draw in order
         section["tables"] = [{"name": name, "title": title, "rows": rows}
                              for (name, title), rows in section["tables"].items()]
-    return {"freshness": freshness(cfg, now), "sections": sections}
+    return {"freshness": freshness(cfg, now, role), "sections": sections}

@@ -141,6 +141,17 @@ def test_a_broken_line_is_one_reject_and_touches_no_other_line(settings_env, tmp
     assert {line_no - (line_no > 2): event for line_no, event in broken_run.items()} == clean
 
 
+def test_a_run_times_each_stage_and_a_rerun_has_no_file_stages(settings_env, tmp_path):
+    log = tmp_path / "access.log"
+    log.write_text("\n".join(line(f"1.2.2.{n}", "10/Nov/2026:10:00:00 +0800", "/") for n in range(1, 4)) + "\n")
+    first = ingest_paths(settings_env, [log], today=DAY)
+    assert list(first.stage_seconds) == ["start", "transform", "load", "rebuild", "retention"]
+    assert all(value >= 0 for value in first.stage_seconds.values())
+    assert sum(first.stage_seconds.values()) <= first.seconds + 0.01
+    again = ingest_paths(settings_env, [log], today=DAY)
+    assert list(again.stage_seconds) == ["start", "retention"]
+
+
 def test_a_file_that_is_not_a_log_is_refused_with_one_line(settings_env, tmp_path):
     from etl.core.errors import InputError
 

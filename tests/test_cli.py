@@ -52,7 +52,7 @@ def test_ingest_and_report_json(tmp_path, mmdb):
     stats = json.loads(ingest.stdout)
     assert set(stats) == {"files", "lines_read", "lines_loaded", "lines_rejected", "lines_not_requests",
                           "lines_ignored", "lines_skipped_already_loaded", "bot_requests", "lines_into_sealed_days",
-                          "sealed_days", "seconds"}
+                          "sealed_days", "seconds", "stage_seconds"}
     assert stats["lines_into_sealed_days"] == 0 and stats["sealed_days"] == []
     report = json.loads(vcar("report", "usage", "--from", "2026-11-01", "--to", "2026-11-02", "--json", env=env).stdout)
     for key in ("from", "to", "timezone", "requests", "bot_requests", "pageviews", "visitors", "visits", "bounce_rate",

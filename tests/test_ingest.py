@@ -108,6 +108,50 @@ def test_invalid_utf8_nul_bytes_and_empty_files_never_crash(settings_env, tmp_pa
     assert stats.lines_rejected == 2
 
 
+def _events_by_line(cfg) -> dict[int, tuple]:
+    with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
+        rows = con.execute("SELECT line_no, ts, method, path, status, visitor_id FROM events").fetchall()
+    return {row[0]: row[1:] for row in rows}
+
+
+# Each breaks one line in a way a line reader could carry into the next: an unbalanced quote where a field starts
+# (a quoting CSV reader takes the following lines into the field it opens), a NUL byte inside the time (where a C
+# string would end), and the byte the reader splits lines into one field on (0x1f) inside the status.
+BROKEN_LINES = {
+    "quote opening the line": b'"1.2.2.30 - - [10/Nov/2026:10:00:30 +0800] "GET /open HTTP/1.1" 200 100 "-" "x"',
+    "NUL byte": b'1.2.2.30 - - [10/Nov/2026:10:00\x00:30 +0800] "GET /nul HTTP/1.1" 200 100 "-" "x"',
+    "reader's separator": b'1.2.2.30 - - [10/Nov/2026:10:00:30 +0800] "GET /sep HTTP/1.1" 200\x1f 100 "-" "x"',
+}
+
+
+@pytest.mark.parametrize("broken", list(BROKEN_LINES.values()), ids=list(BROKEN_LINES))
+def test_a_broken_line_is_one_reject_and_touches_no_other_line(settings_env, tmp_path, broken):
+    good = [line(f"1.2.2.{n}", f"10/Nov/2026:10:0{n}:00 +0800", f"/p{n}").encode() for n in range(1, 5)]
+    (tmp_path / "clean").mkdir()
+    (tmp_path / "clean" / "access.log").write_bytes(b"\n".join(good) + b"\n")
+    ingest_paths(settings_env, [tmp_path / "clean" / "access.log"], today=DAY)
+    clean = _events_by_line(settings_env)
+    cfg = settings_env.model_copy(update={"warehouse": tmp_path / "broken.duckdb"})
+    (tmp_path / "access.log").write_bytes(b"\n".join([good[0], broken, good[1], good[2], good[3]]) + b"\n")
+    stats = ingest_paths(cfg, [tmp_path / "access.log"], today=DAY)
+    assert (stats.lines_read, stats.lines_loaded, stats.lines_rejected) == (5, 4, 1) and reconciles(stats)
+    with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
+        assert [row[0] for row in con.execute("SELECT line_no FROM log_rejects").fetchall()] == [2]
+    broken_run = _events_by_line(cfg)
+    assert {line_no - (line_no > 2): event for line_no, event in broken_run.items()} == clean
+
+
+def test_a_run_times_each_stage_and_a_rerun_has_no_file_stages(settings_env, tmp_path):
+    log = tmp_path / "access.log"
+    log.write_text("\n".join(line(f"1.2.2.{n}", "10/Nov/2026:10:00:00 +0800", "/") for n in range(1, 4)) + "\n")
+    first = ingest_paths(settings_env, [log], today=DAY)
+    assert list(first.stage_seconds) == ["start", "transform", "load", "rebuild", "retention"]
+    assert all(value >= 0 for value in first.stage_seconds.values())
+    assert sum(first.stage_seconds.values()) <= first.seconds + 0.01
+    again = ingest_paths(settings_env, [log], today=DAY)
+    assert list(again.stage_seconds) == ["start", "retention"]
+
+
 def test_a_file_that_is_not_a_log_is_refused_with_one_line(settings_env, tmp_path):
     from etl.core.errors import InputError
 

@@ -143,6 +143,7 @@ def ingest_paths(
         return salts[day]
 
     load = LoadContext(run_id, now, frozenset(sealed), plan, progress)
+    stats.lap("start", started)
     try:
         for path in files:
             stats.files += 1
@@ -153,8 +154,10 @@ def ingest_paths(
         raise
     finally:
         locator.close()
+    since = time.monotonic()
     if stats.lines_read > stats.lines_skipped_already_loaded:  # lines loaded may already be past retention
         apply_retention(cfg, now=now)
+    stats.lap("retention", since)
     stats.seconds = time.monotonic() - started
     _record_run(cfg, run_id, started_at, stats, "ok")
     return stats
@@ -259,12 +262,14 @@ def _ingest_file(cfg, path: Path, load: LoadContext, catalog, locator, salt_for,
         return
     stage = Path(tempfile.mkdtemp(prefix=f".vcar-stage-{os.getpid()}-", dir=cfg.warehouse.parent))
     try:
+        since = time.monotonic()
         staged = _stage(cfg, path, start, load, stage, _locked(salt_for), _locked(catalog.frame),
                         _locked(locator.frame))
+        stats.lap("transform", since)
         assert staged.progress is not None
         late = {day: count for day, count in staged.days.items() if day in load.sealed}
         bots = _load_file(cfg, stage, load, start.file_key, staged.progress, catalog, sorted(staged.days), late,
-                          start.lines_done + 1)
+                          start.lines_done + 1, stats)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     manifest[start.file_key] = staged.progress
@@ -349,14 +354,15 @@ def _stage(cfg, path: Path, start: NewLines, load: LoadContext, stage: Path, sal
 
 
 def _load_file(cfg, stage: Path, load: LoadContext, file_key: str, progress: Progress, catalog, days: list[dt.date],
-               late: dict[dt.date, int], first_new_line: int) -> int:
+               late: dict[dt.date, int], first_new_line: int, stats: IngestStats) -> int:
     """Commit a staged file in one transaction: events, rejects, new user agents, the manifest and the touched
     days' aggregates.
 
     An open day is rebuilt from all its events. A sealed day (``late``: its lines of this file) keeps what it
     has and gains what the new lines add: its old rows are set aside, the rebuild counts the new lines alone,
-    and the old rows come back beside them."""
+    and the old rows come back beside them. ``stats`` hears how long the load and the rebuild (to the commit) took."""
     run_id = load.run_id
+    since = time.monotonic()
     with warehouse.write(cfg.warehouse, memory_mb=cfg.warehouse_memory_mb) as con:
         if catalog.pending:
             con.register("new_user_agents", catalog.pending_frame().to_arrow())
@@ -369,6 +375,7 @@ def _load_file(cfg, stage: Path, load: LoadContext, file_key: str, progress: Pro
                         file_key=file_key, file_name=progress.file_name)
         queries.run(con, "logs/upsert_manifest.sql", now=clock.now(), file_key=file_key, **asdict(progress))
         faults.reach("logs.load")
+        since = stats.lap("load", since)
         rebuild = load.plan.rebuild
         open_days = [day for day in days if day not in late]
         if open_days:
@@ -388,5 +395,6 @@ def _load_file(cfg, stage: Path, load: LoadContext, file_key: str, progress: Pro
         # bots of this load, those the rebuild found by their behaviour included
         bots = queries.run(con, "logs/bots_of_load.sql", file_key=file_key, from_line=first_new_line).fetchone()[0]
         faults.reach("logs.rebuild")
+    stats.lap("rebuild", since)
     catalog.pending.clear()
     return bots

@@ -96,6 +96,15 @@ class LogRunStats(RunStats):
     lines_rejected: int = 0
     bot_requests: int = 0
     seconds: float = 0.0
+    # wall seconds per stage, in the engine's own stage names (embedded: start, transform, load, rebuild,
+    # retention, record; Spark: start, survey, transform, rebuild, publish), what `make bench` prints
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    def lap(self, stage: str, since: float) -> float:
+        """Adds the time since ``since`` to ``stage`` (a stage met once per file adds up) and returns now."""
+        now = time.monotonic()
+        self.stage_seconds[stage] = round(self.stage_seconds.get(stage, 0.0) + now - since, 3)
+        return now
 
     def counts(self) -> str:
         return (f"{counted(self.files, 'file')}, {self.lines_read:,} lines read: {self.lines_loaded:,} loaded, "
@@ -135,12 +144,6 @@ class SparkIngestStats(LogRunStats):
     days: list[str] = field(default_factory=list)
     out: str = ""
     expired_days: list[str] = field(default_factory=list)  # events and visits past event_retention_days, deleted
-    stage_seconds: dict[str, float] = field(default_factory=dict)  # start, survey, transform, rebuild, publish
-
-    def lap(self, stage: str, since: float) -> float:
-        now = time.monotonic()
-        self.stage_seconds[stage] = round(now - since, 2)
-        return now
 
     def summary(self) -> str:
         return (

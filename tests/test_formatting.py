@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.navigation import PAGES
 from etl.core.settings import load_settings
-from etl.core.words import details, local_time, when
+from etl.core.words import details, local_time, moment_with_zone
 from etl.reporting.formatting import GRID_FORMATS, choice, heading, table
 from tests.conftest import TODAY
 
@@ -107,7 +107,7 @@ def test_audit_details_read_as_field_value_lines_in_the_reporting_zone(shanghai)
 
 def test_moments_name_the_reporting_zone(shanghai):
     moment = dt.datetime(2026, 11, 25, 23, 40, tzinfo=dt.UTC)
-    assert when(moment, shanghai) == "2026-11-26 07:40 CST (Asia/Shanghai)"
+    assert moment_with_zone(moment, shanghai) == "2026-11-26 07:40 CST (Asia/Shanghai)"
     assert local_time("2026-11-26T07:40+08:00", shanghai.tz) == "2026-11-26 07:40"
 
 
@@ -226,11 +226,11 @@ def test_places_read_as_names_with_their_code_and_export_as_codes():
 
 
 def test_counts_of_things_are_singular_for_one():
-    from etl.core.words import counted, days
+    from etl.core.words import plural
 
-    assert [counted(n, "file") for n in (0, 1, -1, 2, 1204)] == ["0 files", "1 file", "-1 file", "2 files",
+    assert [plural(n, "file") for n in (0, 1, -1, 2, 1204)] == ["0 files", "1 file", "-1 file", "2 files",
                                                                   "1,204 files"]
-    assert days(1) == "1 day" and days(3) == "3 days"
+    assert plural(1, "day") == "1 day" and plural(3, "day") == "3 days"
 
 
 def test_the_bots_clients_say_they_are_a_sum_of_days():

@@ -16,7 +16,7 @@ from etl.compliance.inventory import INVENTORY
 from etl.compliance.promises import STATUS_COLOURS, html_report
 from etl.core import clock, keystore
 from etl.core.settings import cached_settings
-from etl.core.words import count, when, words
+from etl.core.words import as_words, moment_with_zone, thousands
 from etl.reporting.formatting import heading
 
 user = require_page("views/privacy.py")
@@ -34,7 +34,7 @@ panel = [{"status": p["status"], "law": p["regime"].upper(), "section": p["secti
 show_table(panel, "privacy_promises", colours=("status", STATUS_COLOURS), wrap=True)
 with st.expander("The evidence of each promise in full"):
     for p in kept["promises"]:
-        st.text(f"{words(p['status'])}: {p['id']} (section {p['section']}): {p['summary']}")
+        st.text(f"{as_words(p['status'])}: {p['id']} (section {p['section']}): {p['summary']}")
 st.download_button(
     "Download the promises report (HTML, printable)", html_report(kept),
     file_name=f"privacy-promises-{kept['as_of']}.html", mime="text/html", key="promises-report",
@@ -47,8 +47,8 @@ verification = loaders.audit_verification()
 salts = keystore.salt_days(cfg.secrets_dir) if cfg.secrets_dir.exists() else []
 cols = st.columns(3)
 cols[0].metric("Audit chain", "intact" if verification.ok else f"broken at {verification.first_broken}")
-cols[1].metric("Audit entries", count(verification.entries))
-cols[2].metric("Visitor salts kept", count(len(salts)), help=f"destroyed after {cfg.salt_retention_days} days")
+cols[1].metric("Audit entries", thousands(verification.entries))
+cols[2].metric("Visitor salts kept", thousands(len(salts)), help=f"destroyed after {cfg.salt_retention_days} days")
 if not verification.ok:
     st.error(f"The audit log was altered: entry {verification.first_broken}: {verification.reason}.")
 
@@ -106,7 +106,7 @@ show_table(loaders.sealed_merges(), "sealed_merges")
 st.subheader("Ingest runs and rejected lines")
 status = loaders.warehouse_status()
 st.caption(f"Schema version {status['schema_version'] or 0}; {status['runs'] or 0:,} runs; the last successful load "
-           f"{when(status['last_run_at'], cfg)}.")
+           f"{moment_with_zone(status['last_run_at'], cfg)}.")
 show_table(loaders.ingest_runs(), "ingest_runs")
 st.caption(
     "Lines that gave no event: rejected (they failed to parse), or not a request at all (a connection "

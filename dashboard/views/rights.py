@@ -17,7 +17,7 @@ from etl.core import clock
 from etl.core.errors import FieldError, VcarError
 from etl.core.metrics import label
 from etl.core.settings import cached_settings
-from etl.core.words import words
+from etl.core.words import as_words
 from etl.reporting.charts import URGENCY_TINTS, clock_colours, colours
 from etl.reporting.formatting import display
 from etl.reporting.summaries import RIGHTS_TILES
@@ -82,7 +82,7 @@ else:
 
 if summary["received_by_month"]:
     st.subheader("Requests received per month, by type")
-    in_words = {kind: words(kind) for kind in rights.TYPES}  # legend and hover in words
+    in_words = {kind: as_words(kind) for kind in rights.TYPES}  # legend and hover in words
     fig = px.bar(
         pl.DataFrame(summary["received_by_month"]).with_columns(pl.col("type").replace(in_words)),
         x="month",
@@ -106,9 +106,9 @@ request_id = st.selectbox("Request", ids, key="upd-id")
 if request_id:
     current = frame.filter(pl.col("request_id") == request_id).row(0, named=True)
     with st.form(f"update-request-{request_id}"):
-        st.caption(f"{request_id} is now {words(current['status'])}.")
+        st.caption(f"{request_id} is now {as_words(current['status'])}.")
         status = st.selectbox(
-            "New status", [UNCHANGED, *rights.STATUSES], key=f"upd-status-{request_id}", format_func=words
+            "New status", [UNCHANGED, *rights.STATUSES], key=f"upd-status-{request_id}", format_func=as_words
         )
         verified = st.date_input("Identity verified on", value=current["identity_verified_on"], max_value=today,
                                  key=f"upd-verified-{request_id}")
@@ -135,8 +135,8 @@ if request_id:
 st.subheader("Register a new request")
 with st.form("add-request", clear_on_submit=True):
     fields = st.columns(3)
-    kind = fields[0].selectbox("Type", rights.TYPES, key="add-type", format_func=words)
-    channel = fields[1].selectbox("Channel", rights.CHANNELS, key="add-channel", format_func=words)
+    kind = fields[0].selectbox("Type", rights.TYPES, key="add-type", format_func=as_words)
+    channel = fields[1].selectbox("Channel", rights.CHANNELS, key="add-channel", format_func=as_words)
     received = fields[2].date_input("Received on", today, max_value=today, key="add-received")
     email = st.text_input("Subject's e-mail (kept only as a keyed hash)", key="add-email")
     phone = st.text_input("or phone", key="add-phone")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from etl.cli.common import JsonFlag, emit, parse_date, say, settings, with_warehouse
-from etl.core.words import text_table, words
+from etl.core.words import as_words, text_table
 
 assessments_app = typer.Typer(help="Personal-information impact assessments (PIPL Art. 55-56), kept three years.",
                               no_args_is_help=True)
@@ -28,7 +28,8 @@ def assessments_add(
 
     row = add(settings(), activity=activity, assessed_on=parse_date(assessed, "--assessed"), conclusion=conclusion,
               next_review=parse_date(next_review, "--next-review"), summary=summary)
-    emit(row, as_json, f"{row['assessment_id']}: {words(activity)}, {words(conclusion)}, next review {next_review}")
+    emit(row, as_json,
+         f"{row['assessment_id']}: {as_words(activity)}, {as_words(conclusion)}, next review {next_review}")
 
 
 @assessments_app.command("list")

@@ -12,7 +12,7 @@ from etl.cli.common import JsonFlag, emit, parse_date, say, settings, with_wareh
 from etl.core import clock
 from etl.core.errors import ConfigError
 from etl.core.settings import Settings
-from etl.core.words import count, counted, words
+from etl.core.words import as_words, plural, thousands
 
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 
@@ -26,7 +26,7 @@ def audit_verify(as_json: JsonFlag = False) -> None:
     with warehouse.read(settings().warehouse) as con:
         result = audit.verify(con)
     payload = {"entries": result.entries, "ok": result.ok, "first_broken": result.first_broken, "reason": result.reason}
-    human = (f"audit chain intact: {count(result.entries)} entries" if result.ok
+    human = (f"audit chain intact: {thousands(result.entries)} entries" if result.ok
              else f"audit chain broken at entry {result.first_broken}: {result.reason}")
     emit(payload, as_json, human)
     if not result.ok:
@@ -54,8 +54,8 @@ def promises(
     day = parse_date(as_of, "--as-of") if as_of else None
     result = evaluate(cfg, day, regime)
     lines = [f"privacy policy {result['policy_version']}, as of {result['as_of']} ({regime}):"]
-    lines += [f"  {words(p['status']):<11} {p['regime'].upper():<4} {p['id']} (section {p['section']}): {p['summary']}"
-              for p in result["promises"]]
+    lines += [f"  {as_words(p['status']):<11} {p['regime'].upper():<4} {p['id']} (section {p['section']}): "
+              f"{p['summary']}" for p in result["promises"]]
     emit(result, as_json, "\n".join(lines))
     if fail_on is not None and SEVERITY[worst(result)] >= SEVERITY[fail_on]:
         raise typer.Exit(1)
@@ -115,11 +115,11 @@ def retention(
     cfg = settings()
     result = apply_retention(cfg, dry_run=dry_run)
     delete, seal, destroy = ("would delete", "seal", "destroy") if dry_run else ("deleted", "sealed", "destroyed")
-    deleted = ", ".join(f"{count(n)} {table}" for table, n in result["deleted"].items() if n) or "nothing"
+    deleted = ", ".join(f"{thousands(n)} {table}" for table, n in result["deleted"].items() if n) or "nothing"
     next_seal = result["open_days"][0]["seals_at"] if result["open_days"] else None
     emit(result, as_json, (
-        f"{delete} {deleted}, {seal} {counted(len(result['days_sealed']), 'day')} and {destroy} "
-        f"{counted(len(result['salts_destroyed']), 'salt')}; {counted(len(result['open_days']), 'day')} stay"
+        f"{delete} {deleted}, {seal} {plural(len(result['days_sealed']), 'day')} and {destroy} "
+        f"{plural(len(result['salts_destroyed']), 'salt')}; {plural(len(result['open_days']), 'day')} stay"
         f"{'s' if len(result['open_days']) == 1 else ''} open"
         + (f" (the next is sealed at {local_time(next_seal, cfg.tz)}, {cfg.timezone})" if next_seal else "")
     ))

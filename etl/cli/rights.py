@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from etl.cli.common import JsonFlag, as_of_day, emit, parse_date, say, settings, with_warehouse
-from etl.core.words import counted, text_table, words
+from etl.core.words import as_words, plural, text_table
 
 rights_app = typer.Typer(help="The data-subject rights register (GDPR Art. 15-22) and its deadlines.",
                          no_args_is_help=True)
@@ -54,7 +54,7 @@ def rights_add(
     emit(
         row,
         as_json,
-        f"{request.request_id}: {words(type_)} under {row['regime'].upper()},"
+        f"{request.request_id}: {as_words(type_)} under {row['regime'].upper()},"
         f" due {row['due_date'] or 'when the identity is verified'}, legal "
         f"deadline {row['statutory_deadline'] or row['pipl_deadline'] or 'when the identity is verified'}",
     )
@@ -86,7 +86,7 @@ def rights_update(
                             note=note, owner=owner)
     row = rights.describe(request, cfg, as_of_day(None, cfg))
     deadline = row["deadline"] or "none while the identity is awaited"
-    emit(row, as_json, f"{request_id}: {words(row['status'])}, {row['clocks']}, deadline {deadline}, owner "
+    emit(row, as_json, f"{request_id}: {as_words(row['status'])}, {row['clocks']}, deadline {deadline}, owner "
                        f"{row['owner'] or 'nobody'}")
 
 
@@ -108,11 +108,11 @@ def rights_list(
     if as_json:
         typer.echo(json.dumps({"as_of": day.isoformat(), "requests": rows}, ensure_ascii=False, default=str))
         return
-    say(f"as of {day}: {counted(len(rows), 'request')}, most urgent first")
+    say(f"as of {day}: {plural(len(rows), 'request')}, most urgent first")
     if rows:
         headers = ["Request", "Law", "Type", "Status", "Both clocks", "Promise due", "Legal deadline in force",
                    "Legally", "Owner"]
-        lines = [[r["request_id"], r["regime"].upper(), words(r["type"]), words(r["status"]), r["clocks"],
+        lines = [[r["request_id"], r["regime"].upper(), as_words(r["type"]), as_words(r["status"]), r["clocks"],
                   str(r["due_date"] or ""), str(r["legal_deadline"] or ""), legal_standing(r), r["owner"] or ""]
                  for r in rows]
         say("\n".join(f"  {line}" for line in text_table(headers, lines)))

@@ -19,7 +19,7 @@ from etl.cli.common import JsonFlag, emit, parse_date, say, settings
 from etl.core import clock
 from etl.core.errors import ConfigError
 from etl.core.settings import Settings
-from etl.core.words import count, counted
+from etl.core.words import plural, thousands
 
 STOP_GRACE_SECONDS = 7.0
 
@@ -57,8 +57,8 @@ def generate(
     emit(
         result.as_dict(),
         as_json,
-        f"wrote {count(result.log_lines)} log lines in {count(len(result.log_files))} files, {count(result.inquiries)} "
-        f"inquiries and {count(result.rights_requests)} rights requests to {out}",
+        f"wrote {thousands(result.log_lines)} log lines in {thousands(len(result.log_files))} files, "
+        f"{thousands(result.inquiries)} inquiries and {thousands(result.rights_requests)} rights requests to {out}",
     )
 
 
@@ -158,7 +158,7 @@ def demo(
     if not (DEMO_DIR / "inquiries.csv").exists():
         start, now = _sample_window(days)
         result = run_generate(DEMO_DIR, days=days, start=start, seed=42, visitors_per_day=600, until=now)
-        say(f"generated {counted(result.log_lines, 'log line')}, {count(result.inquiries)} inquiries in {DEMO_DIR}")
+        say(f"generated {plural(result.log_lines, 'log line')}, {thousands(result.inquiries)} inquiries in {DEMO_DIR}")
     from etl.ingest.logs.ingest import ingest_paths
 
     say(f"logs: {ingest_paths(cfg, [DEMO_DIR / 'logs']).summary()}")

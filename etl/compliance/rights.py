@@ -19,7 +19,7 @@ from etl.compliance.subjects import EMAIL, PHONE, SubjectKeys
 from etl.core import clock, warehouse
 from etl.core.errors import FieldError, InputError
 from etl.core.settings import Settings, calendar_for
-from etl.core.words import count, days, details, words
+from etl.core.words import as_words, details, plural, thousands
 
 TYPES = regimes.PIPL_TYPES  # the GDPR's rights and the PIPL's explanation (Art. 48)
 CHANNELS = ("email", "web_form", "phone", "post", "in_person", "other")
@@ -167,9 +167,9 @@ def update(
             if status not in STATUSES:
                 raise FieldError("status", f"{status!r} is not one of {', '.join(STATUSES)}")
             if status not in TRANSITIONS[before.status]:
-                allowed = ", ".join(words(s) for s in sorted(TRANSITIONS[before.status])) or "none (it is closed)"
-                raise InputError(f"{request_id}: cannot go from {words(before.status)} to {words(status)} (allowed: "
-                                 f"{allowed})")
+                allowed = ", ".join(as_words(s) for s in sorted(TRANSITIONS[before.status])) or "none (it is closed)"
+                raise InputError(f"{request_id}: cannot go from {as_words(before.status)} to {as_words(status)} "
+                                 f"(allowed: {allowed})")
             after.status = status
         if status == "rejected" and before.status != "rejected":
             if not (reason and reason.strip()):
@@ -276,8 +276,8 @@ def standing(row: dict[str, Any]) -> str:
         return "no deadline yet" if row["sla_state"] == "paused" else ""
     provisional = ", provisional" if row.get("deadline_provisional") else ""
     if left < 0:
-        return f"{days(-left)} overdue{provisional}"
-    return f"{days(left)} left ({row['business_days_left']} business{provisional})"
+        return f"{plural(-left, 'day')} overdue{provisional}"
+    return f"{plural(left, 'day')} left ({row['business_days_left']} business{provisional})"
 
 
 def legal_standing(row: dict[str, Any]) -> str:
@@ -287,7 +287,7 @@ def legal_standing(row: dict[str, Any]) -> str:
     if left is None or row["status"] in deadlines.CLOSED:
         return ""
     provisional = ", provisional" if row.get("deadline_provisional") else ""
-    return (f"{days(-left)} overdue" if left < 0 else f"{days(left)} left") + provisional
+    return (f"{plural(-left, 'day')} overdue" if left < 0 else f"{plural(left, 'day')} left") + provisional
 
 
 def provisional_note(rows: list[dict[str, Any]]) -> str:
@@ -296,7 +296,7 @@ def provisional_note(rows: list[dict[str, Any]]) -> str:
     marked = [r for r in rows if r.get("deadline_provisional") and r["status"] not in deadlines.CLOSED]
     if not marked:
         return ""
-    ids = ", ".join(r["request_id"] for r in marked[:5]) + (f" and {count(len(marked) - 5)} more" if len(marked) > 5
+    ids = ", ".join(r["request_id"] for r in marked[:5]) + (f" and {thousands(len(marked) - 5)} more" if len(marked) > 5
                                                             else "")
     return (f"Provisional deadlines ({ids}): {marked[0]['deadline_provisional']}. They become final when the "
             "holidays package is updated (README: business calendars).")
@@ -323,15 +323,15 @@ def timeline(cfg: Settings, request_id: str, as_of: dt.date) -> list[dict[str, A
     d = describe(stood, cfg, as_of)
     clock_starts = f"the clock starts: due {d['due_date']}, legal deadline {d['statutory_deadline']}"
     asked = d["paused_from"]
-    rows = [(d["received_on"], 0, "Received", f"{words(d['type'])} request by {words(d['channel'])}"
+    rows = [(d["received_on"], 0, "Received", f"{as_words(d['type'])} request by {as_words(d['channel'])}"
              + ("" if asked else f"; {clock_starts}"), None)]
     if asked is not None:
         until = d["identity_verified_on"]
         pending = ((until or as_of) - asked).days
-        rows.append((asked, 1, "Identity asked for", f"verified after {days(pending)}" if until
-                     else f"pending for {days(pending)} on {as_of}", None))
+        rows.append((asked, 1, "Identity asked for", f"verified after {plural(pending, 'day')}" if until
+                     else f"pending for {plural(pending, 'day')} on {as_of}", None))
         if until is not None:
-            rows.append((until, 2, "Identity verified", f"after {days(pending)}; {clock_starts}", None))
+            rows.append((until, 2, "Identity verified", f"after {plural(pending, 'day')}; {clock_starts}", None))
     if d["extension_notified_on"] is not None:
         rows.append(
             (
@@ -344,10 +344,10 @@ def timeline(cfg: Settings, request_id: str, as_of: dt.date) -> list[dict[str, A
         )
     if d["closed_on"] is not None:
         verdict = "on time" if d["sla_state"] == "done_on_time" else "late"
-        rows.append((d["closed_on"], 4, f"Closed: {words(d['status'])}", f"{verdict}; deadline {d['deadline']}",
+        rows.append((d["closed_on"], 4, f"Closed: {as_words(d['status'])}", f"{verdict}; deadline {d['deadline']}",
                      None))
     elif d["days_left"] is not None:
-        rows.append((as_of, 5, f"Open: {words(d['sla_state'])}", f"{standing(d)}; deadline {d['deadline']}", None))
+        rows.append((as_of, 5, f"Open: {as_words(d['sla_state'])}", f"{standing(d)}; deadline {d['deadline']}", None))
     for entry in reversed(entries):  # oldest first
         detail = details(entry["detail"], cfg, skip=("occurred_at",), sep="; ")
         rows.append((entry["logged_at"].astimezone(cfg.tz).date(), 6, AUDIT_EVENTS.get(entry["action"],

@@ -22,23 +22,18 @@ def percent(share: float | None) -> str:
     return "–" if share is None else f"{share:.1%}"
 
 
-def words(value: str | None) -> str:
+def as_words(value: str | None) -> str:
     """A status, type, field or action as words (``awaiting_identity`` -> "awaiting identity", ``rights.update``
     -> "rights update"); blank for none."""
     return "" if value is None else value.replace("_", " ").replace(".", " ")
 
 
-def counted(n: int, noun: str) -> str:
+def plural(n: int, noun: str) -> str:
     """A number of things with its noun, singular for one: "1 file", "1,204 files"."""
     return f"{n:,} {noun}" if abs(n) == 1 else f"{n:,} {noun}s"
 
 
-def days(n: int) -> str:
-    """A whole number of days in words: "1 day", "3 days"."""
-    return counted(n, "day")
-
-
-def count(n: float | None) -> str:
+def thousands(n: float | None) -> str:
     """A number of things with thousands separators ("12,345"); blank for none."""
     return "" if n is None else f"{n:,.0f}"
 
@@ -62,7 +57,7 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 
 def zone_name(timezone: str) -> str:
     """The reporting time zone as a heading names it ("Asia/Shanghai", "America/New York")."""
-    return words(timezone)
+    return as_words(timezone)
 
 
 def local_time(moment: dt.datetime | str | None, tz: dt.tzinfo) -> str:
@@ -75,7 +70,7 @@ def local_time(moment: dt.datetime | str | None, tz: dt.tzinfo) -> str:
     return f"{_aware(moment).astimezone(tz):%Y-%m-%d %H:%M}"
 
 
-def when(moment: dt.datetime | None, cfg: Settings) -> str:
+def moment_with_zone(moment: dt.datetime | None, cfg: Settings) -> str:
     """A moment in the reporting time zone with its name: "2026-11-26 07:40 CST (Asia/Shanghai)"."""
     if moment is None:
         return "never"
@@ -93,7 +88,7 @@ def _value(value: Any, cfg: Settings, code: bool = False) -> str:
         if _MOMENT.match(value):
             local = _aware(dt.datetime.fromisoformat(value)).astimezone(cfg.tz)
             return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
-        return words(value) if code else value
+        return as_words(value) if code else value
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):
@@ -101,7 +96,7 @@ def _value(value: Any, cfg: Settings, code: bool = False) -> str:
     if isinstance(value, list):
         return ", ".join(_value(v, cfg, code) for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{words(k)} {_value(v, cfg, k in CODE_COLUMNS)}" for k, v in value.items())
+        return ", ".join(f"{as_words(k)} {_value(v, cfg, k in CODE_COLUMNS)}" for k, v in value.items())
     return "" if value is None else str(value)
 
 
@@ -121,5 +116,5 @@ def details(detail: str | Mapping[str, Any] | None, cfg: Settings, skip: Iterabl
     if not isinstance(fields, dict):
         return _value(fields, cfg)
     left_out = set(skip)
-    return sep.join(f"{words(k)}: {_value(v, cfg, k in CODE_COLUMNS)}" for k, v in sorted(fields.items())
+    return sep.join(f"{as_words(k)}: {_value(v, cfg, k in CODE_COLUMNS)}" for k, v in sorted(fields.items())
                     if k not in left_out)

@@ -18,7 +18,7 @@ from etl.core.errors import InputError
 from etl.core.readers import parse_time, read_rows
 from etl.core.runstats import RunStats
 from etl.core.settings import Settings
-from etl.core.words import count
+from etl.core.words import thousands
 from etl.ingest.runs import record_run
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
@@ -36,8 +36,9 @@ class ImportStats(RunStats):
     rejects: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        text = (f"{self.file}: {count(self.rows_read)} rows: {count(self.added)} added, {count(self.updated)} updated, "
-                f"{count(self.unchanged)} unchanged, {count(self.rejected)} rejected")
+        text = (f"{self.file}: {thousands(self.rows_read)} rows: {thousands(self.added)} added, "
+                f"{thousands(self.updated)} updated, {thousands(self.unchanged)} unchanged, "
+                f"{thousands(self.rejected)} rejected")
         return self.with_rejects(text, self.rejects)
 
 

@@ -30,7 +30,7 @@ from etl.core import clock, warehouse
 from etl.core.errors import ConfigError, FieldError, VcarError
 from etl.core.metrics import label
 from etl.core.settings import Settings, is_address
-from etl.core.words import local_time, text_table, words, zone_name
+from etl.core.words import as_words, local_time, text_table, zone_name
 from etl.reporting.formatting import change_between, display
 from etl.reporting.reports import past_sla, rights_of_register
 from etl.reporting.summaries import (
@@ -134,14 +134,15 @@ def _compliance(cfg: Settings, as_of: dt.date, footer: str) -> Digest:
         "Identity checks pending",
         [] if pending else ["None."],
         ["Request", "Type", "Asked on", "Days pending"] if pending else [],
-        [[r["request_id"], words(r["type"]), r["pending_since"], f"{r['days_pending']:,}"] for r in pending],
+        [[r["request_id"], as_words(r["type"]), r["pending_since"], f"{r['days_pending']:,}"] for r in pending],
     )
     changes = promise_changes(cfg, as_of)
     promises = Section(
         "Promises that changed status since the day before",
         [] if changes else ["None."],
         ["Promise", "Law", "Was", "Now", "Evidence"] if changes else [],
-        [[c["id"], c["regime"].upper(), words(c["was"] or "new"), words(c["now"]), c["summary"]] for c in changes],
+        [[c["id"], c["regime"].upper(), as_words(c["was"] or "new"), as_words(c["now"]), c["summary"]]
+         for c in changes],
     )
     return Digest(
         "compliance", as_of, f"Rights requests on {as_of}: {report['overdue']} legally overdue, "
@@ -183,7 +184,7 @@ def _manager(cfg: Settings, as_of: dt.date, moment: dt.datetime, footer: str) ->
         ([] if shown else ["None: every inquiry was answered within the SLA."]) + more,
         [f"Submitted ({zone_name(cfg.timezone)})", "Waiting", "Region", "District", "Support type"] if shown else [],
         [[local_time(r["submitted_at"], cfg.tz), _waiting(r["hours_waiting"]), r["region_name"] or r["region"],
-          r["district"] or "", words(r["support_type"])] for r in shown],
+          r["district"] or "", as_words(r["support_type"])] for r in shown],
     )
     return Digest(
         "manager", as_of, f"Inquiries on {as_of}: {past['past_sla']:,} unanswered past the {past['sla_hours']} h SLA",

@@ -22,7 +22,7 @@ import polars as pl
 from etl.core.metrics import BY_KEY, DIMENSION_BY_KEY, Unit
 from etl.core.places import PLACE_COLUMNS, place_name
 from etl.core.settings import Settings
-from etl.core.words import CODE_COLUMNS, words, zone_name
+from etl.core.words import CODE_COLUMNS, as_words, zone_name
 
 # How a table column reads: a unit of the registry, "text", or "suppressed" (counts as text, "< k" below k_min).
 Kind = Literal["count", "share", "ratio", "per_1000", "hours", "days", "seconds", "text", "suppressed"]
@@ -124,7 +124,7 @@ def heading(key: str) -> str:
         return found.label
     if key in HEADINGS:
         return HEADINGS[key]
-    text = words(key).strip()
+    text = as_words(key).strip()
     return text[:1].upper() + text[1:]
 
 
@@ -240,7 +240,7 @@ def choice(dimension: str, value: str) -> str:
     in words ("Mobile"), any other value as it is."""
     if dimension in PLACE_COLUMNS:
         return place_name(dimension, value) or value
-    return words(value).capitalize() if DIMENSION_BY_KEY[dimension].values else value
+    return as_words(value).capitalize() if DIMENSION_BY_KEY[dimension].values else value
 
 
 def table(

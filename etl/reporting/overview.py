@@ -18,7 +18,7 @@ import queries
 from etl.core import warehouse
 from etl.core.metrics import BY_KEY, label
 from etl.core.settings import Settings
-from etl.core.words import when, words
+from etl.core.words import as_words, moment_with_zone
 from etl.geoip.database import MAX_AGE_DAYS, attribution, describe
 from etl.reporting.charts import SERIES_COLOURS, clock_colours
 from etl.reporting.formatting import change_between, display, heading
@@ -64,7 +64,7 @@ def freshness(cfg: Settings, now: dt.datetime, role: str = "admin") -> dict[str,
     if before_share is not None and last_share >= 0.01 and last_share > REJECT_JUMP * before_share:
         warnings.append(f"Rejected lines jumped to {last_share:.1%} of the last run (from {before_share:.1%}): see "
                         "Data & privacy for the reasons.")
-    return {"last_log_line": when(last_line, cfg), "last_load": when(row["last_load"], cfg),
+    return {"last_log_line": moment_with_zone(last_line, cfg), "last_load": moment_with_zone(row["last_load"], cfg),
             "geoip_built": None if built is None else built.isoformat(), "warnings": warnings}
 
 
@@ -176,7 +176,7 @@ def compliance(report: dict[str, Any], urgent: list[dict[str, Any]]) -> dict[str
             ("identity_pending", "Identity checks pending longest"): [
                 {
                     "Request": r["request_id"],
-                    "Type": words(r["type"]),
+                    "Type": as_words(r["type"]),
                     "Asked on": r["pending_since"],
                     "Days pending": r["days_pending"],
                 }

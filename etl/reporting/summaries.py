@@ -134,8 +134,8 @@ def most_urgent(rows: list[dict[str, Any]], limit: int = 15) -> list[dict[str, A
 def clock_row(r: dict[str, Any]) -> dict[str, str]:
     """A request past or near a deadline (a ``rights_of_register`` attention row) as the Overview and the digest
     list it: both clocks, named, side by side; by id, never by its subject."""
-    from etl.core.words import words
+    from etl.core.words import as_words
 
-    return {"Request": r["request_id"], "Type": words(r["type"]), "Status": words(r["status"]),
+    return {"Request": r["request_id"], "Type": as_words(r["type"]), "Status": as_words(r["status"]),
             "Both clocks": r["clocks"], "Promise due": r["due_date"], "Legal deadline in force": r["legal_deadline"],
             "Legally": r["legal_standing"], "Owner": r["owner"] or "nobody"}

@@ -29,7 +29,7 @@ from etl.core.places import UNKNOWN
 from etl.core.readers import open_export, parse_time
 from etl.core.runstats import RunStats
 from etl.core.settings import Settings
-from etl.core.words import count
+from etl.core.words import thousands
 from etl.ingest.inquiries.regions import normalize_place
 from etl.ingest.runs import record_run
 
@@ -66,10 +66,10 @@ class InquiryStats(RunStats):
 
     def summary(self) -> str:
         text = (
-            f"{self.file}: {count(self.rows_read)} rows: {count(self.rows_loaded)} loaded, {count(self.rows_rejected)} "
-            f"rejected, {count(self.no_consent)} without consent (not loaded: compliance finding), "
-            f"{count(self.unknown_region)} with an unknown region, {count(self.erased_subjects_skipped)} of erased "
-            f"subjects skipped ({self.seconds:.1f} s); "
+            f"{self.file}: {thousands(self.rows_read)} rows: {thousands(self.rows_loaded)} loaded, "
+            f"{thousands(self.rows_rejected)} rejected, {thousands(self.no_consent)} without consent (not loaded: "
+            f"compliance finding), {thousands(self.unknown_region)} with an unknown region, "
+            f"{thousands(self.erased_subjects_skipped)} of erased subjects skipped ({self.seconds:.1f} s); "
             f"read as {self.how_read()}"
         )
         return self.with_rejects(text, self.rejects)

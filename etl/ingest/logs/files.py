@@ -19,7 +19,7 @@ from typing import BinaryIO
 import polars as pl
 
 from etl.core.errors import InputError
-from etl.core.words import counted
+from etl.core.words import plural
 
 READ_BLOCK = 8 * 1024 * 1024
 
@@ -39,7 +39,7 @@ def expand_paths(paths: list[Path]) -> list[Path]:
             logs = [p for p in files if _looks_like_log(p)]
             if not logs:  # nothing to read is an error, not a silent success
                 seen = ", ".join(p.name for p in files[:5]) + (", ..." if len(files) > 5 else "")
-                what = f"found {counted(len(files), 'other file')}: {seen}" if files else "the folder is empty"
+                what = f"found {plural(len(files), 'other file')}: {seen}" if files else "the folder is empty"
                 raise InputError(f"{path}: no log files in this folder (a log file's name contains 'log'; {what})")
             found.extend(logs)
         elif path.is_file():

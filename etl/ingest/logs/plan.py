@@ -20,7 +20,7 @@ import polars as pl
 from etl.core.errors import InputError
 from etl.core.runstats import RunStats
 from etl.core.settings import Settings
-from etl.core.words import counted
+from etl.core.words import plural
 from etl.ingest.logs import FORMATS
 from etl.ingest.logs.parse import closest_formats, detect_format, mostly_parses
 from etl.ingest.logs.sites import folder_site
@@ -107,7 +107,7 @@ class LogRunStats(RunStats):
         return now
 
     def counts(self) -> str:
-        return (f"{counted(self.files, 'file')}, {self.lines_read:,} lines read: {self.lines_loaded:,} loaded, "
+        return (f"{plural(self.files, 'file')}, {self.lines_read:,} lines read: {self.lines_loaded:,} loaded, "
                 f"{self.lines_rejected:,} rejected")
 
 

@@ -61,7 +61,7 @@ browser:
 		echo "chromium could not be installed: the browser tests will be skipped"; \
 	else echo "chromium is missing and this is not root: the browser tests will be skipped"; fi
 
-# The Spark tests (tests/test_spark.py) need a Java runtime (17 or newer for pyspark 4). Installed here when
+# The Spark tests (tests/ingest/test_spark.py) need a Java runtime (17 or newer for pyspark 4). Installed here when
 # missing and we are root; otherwise those tests are skipped and pytest shows why.
 java:
 	@if command -v java >/dev/null; then :; \
@@ -91,7 +91,7 @@ test-later:
 	$(MAKE) test-at NOW=+45d
 	$(MAKE) test-at NOW=+400d
 
-# The container test (tests/test_container.py) needs podman, runc, debootstrap and uidmap from Debian, installed
+# The container test (tests/project/test_container.py) needs podman, runc, debootstrap and uidmap from Debian, installed
 # here when missing and we are root, and podman-compose 1.1 or newer (Debian's 1.0.3 cannot run network_mode: host),
 # installed from PyPI into data/container/tools. Without them the test is skipped and pytest says why.
 PODMAN_COMPOSE_VERSION ?= 1.6.0
@@ -108,7 +108,7 @@ container-tools:
 		echo "podman-compose could not be installed: the container test will be skipped"
 
 test-container: $(VENV)/.dev-installed browser container-tools
-	$(PY) -m pytest -rs -m container tests/test_container.py
+	$(PY) -m pytest -rs -m container tests/project/test_container.py
 
 # Known vulnerabilities in the pinned set fail the build; an unreachable registry is reported, not failed.
 audit: $(VENV)/.dev-installed
@@ -132,7 +132,7 @@ bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/dashboard_load.py
 
 fuzz: $(VENV)/.dev-installed
-	VCAR_FUZZ_EXAMPLES=2000 $(PY) -m pytest -q tests/test_fuzz.py
+	VCAR_FUZZ_EXAMPLES=2000 $(PY) -m pytest -q tests/ingest/test_fuzz.py
 
 screenshots: $(VENV)/.dev-installed browser
 	@fc-list 2>/dev/null | grep -q "Noto Sans CJK" || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \

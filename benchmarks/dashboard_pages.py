@@ -30,19 +30,19 @@ SELECT d::DATE, ['CN', 'CN', 'CN', 'CN', 'CN', 'DE', 'FR', 'GB'][1 + (i % 8)],
        ['Direct', 'Baidu', 'Google', 'WeChat', 'Bing', 'LinkedIn', 'Zhihu', 'forum.example'][1 + (i % 7)],
        ['direct', 'search', 'search', 'social', 'search', 'social', 'social', 'referral'][1 + (i % 7)],
        CASE WHEN i % 11 = 0 THEN 'campaign_' || (i % 13) END,
-       8, 10, 4, 25, 1200
+       8, 10, 4, 25, 1200, 'www.vcar.example'
 FROM generate_series(CAST($first AS DATE), CAST($last AS DATE), INTERVAL 1 DAY) t(d), range(4000) r(i);
 INSERT INTO agg_pages (day, path, country, region, device, browser, os, source, source_kind, utm_campaign,
-                       pageviews, visitors, visits, entries, bounces)
+                       pageviews, visitors, visits, entries, bounces, site, visit_pageviews, visit_duration_s)
 SELECT day, '/page/' || (h % 120), country, region, device, browser, os, source, source_kind, utm_campaign,
-       4, 3, 3, 1, 1
+       4, 3, 3, 1, 1, site, 9, 360
 FROM (SELECT *, hash(day, country, device, browser, source) AS h FROM agg_daily), range(2) r(k);
 INSERT INTO agg_hourly (day, hour, requests, bot_requests, pageviews, visits) SELECT d::DATE, h, 6000, 1500, 4200, 1700
 FROM generate_series(CAST($first AS DATE), CAST($last AS DATE), INTERVAL 1 DAY) t(d), range(24) r(h);
-INSERT INTO agg_status SELECT d::DATE, s, b, 30000
+INSERT INTO agg_status SELECT d::DATE, s, b, 30000, 'www.vcar.example'
 FROM generate_series(CAST($first AS DATE), CAST($last AS DATE), INTERVAL 1 DAY) t(d),
      (VALUES ('2xx'), ('3xx'), ('4xx')) v(s), (VALUES (true), (false)) w(b);
-INSERT INTO agg_bots SELECT d::DATE, 'Bot' || (i % 40), 'crawler_list', 900, 12
+INSERT INTO agg_bots SELECT d::DATE, 'Bot' || (i % 40), 'crawler_list', 900, 12, 'www.vcar.example'
 FROM generate_series(CAST($first AS DATE), CAST($last AS DATE), INTERVAL 1 DAY) t(d), range(40) r(i);
 INSERT INTO agg_contact SELECT day, country, region, sum(visitors) // 20 FROM agg_daily GROUP BY ALL;
 INSERT INTO inquiries (inquiry_key, subject_email, subject_phone, submitted_at, day, country, region, district,

@@ -3,7 +3,8 @@ one side, people's browsers and in-app browsers on the other.
 
 Matomo's fixtures and crawler-user-agents' instances are read from the installed packages; CrawlerDetect's test
 data and the in-app browsers are small files in tests/data/user_agents/. tests/data/README.md names every source,
-commit and licence. Used by tests/test_bots.py and benchmarks/bot_accuracy.py (so it lives here, which both may import).
+commit and licence. Used by tests/ingest/test_bots.py and benchmarks/bot_accuracy.py (so it lives here, which
+both may import).
 """
 
 from __future__ import annotations

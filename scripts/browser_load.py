@@ -1,9 +1,9 @@
 """Several people using the dashboard at once, each in their own headless Chromium context.
 
-Each simulated user logs in and opens every page of their role by its sidebar link, round after round, while a
-watchdog asks the server's health endpoint every half second. Used by the load test (tests/test_concurrency.py,
-6 users) and by ``benchmarks/dashboard_load.py`` (10 users for 2 minutes). Streamlit runs every session as a
-thread of one process, so this is what finds a lock or a deadlock that one user never meets.
+Each simulated user logs in and opens every page of their role by its sidebar link, round after round, while a watchdog
+asks the server's health endpoint every half second. Used by the load test (tests/dashboard/test_concurrency.py, 6
+users) and by ``benchmarks/dashboard_load.py`` (10 users for 2 minutes). Streamlit runs every session as a thread of one
+process, so this is what finds a lock or a deadlock that one user never meets.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Drive the real dashboard in headless Chromium: log in, open every page of a role, look for charts and errors.
 
-Used by the browser test (tests/test_browser.py) and, run as a script, to refresh README's screenshots:
+Used by the browser test (tests/dashboard/test_browser.py) and, run as a script, to refresh README's screenshots:
 
     python scripts/browser_tour.py --out docs/screenshots
 

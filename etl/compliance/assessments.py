@@ -41,7 +41,8 @@ def add(cfg: Settings, *, activity: str, assessed_on: dt.date, conclusion: str, 
     """Register an assessment; the activity must be one of the record's, the review after the assessment."""
     from etl.compliance.rights import mask_note
 
-    keys = list(PIPL_BASIS)  # one entry per activity of the record (tests/test_transfers.py holds them together)
+    # one entry per activity of the record (tests/compliance/test_transfers.py holds them together)
+    keys = list(PIPL_BASIS)
     if activity not in keys:
         raise FieldError("activity", f"{activity!r} is not one of {', '.join(keys)}")
     if conclusion not in CONCLUSIONS:

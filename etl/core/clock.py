@@ -11,7 +11,7 @@ data comes from here, so the whole product can be run as of another moment.
 
 Security times are not the product's: sessions and lock-outs compare real moments (``wall``), so a dashboard run
 as of last year neither keeps a session alive for ever nor locks a person out for good. Durations and timeouts
-use ``time.monotonic``. ``tests/test_clock.py`` fails on any other read of the calendar in product code or SQL.
+use ``time.monotonic``. ``tests/core/test_clock.py`` fails on any other read of the calendar in product code or SQL.
 """
 
 from __future__ import annotations

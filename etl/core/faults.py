@@ -1,7 +1,7 @@
 """Fault injection for the crash tests: the process kills itself (SIGKILL) at a named point.
 
 ``VCAR_KILL_AT=point`` or ``point@n`` kills the process the n-th time (default the first) it reaches
-``reach(point)``. The crash tests in tests/test_crash.py use it to stop a load exactly during parsing, loading,
+``reach(point)``. The crash tests in tests/ingest/test_crash.py use it to stop a load exactly during parsing, loading,
 the aggregate rebuild, retention or a commit, then check that the warehouse is as it was before and that the
 next run completes the work. Unset (always, outside those tests) a point costs one environment look-up.
 
@@ -13,7 +13,7 @@ yet committed), ``inquiries.upsert`` (inquiries written, withdrawn consent not y
 (one request written), ``commit`` (any write transaction, just before COMMIT).
 
 ``VCAR_STALL_AT=read`` makes every warehouse read start with a query that runs for minutes, as a page stuck
-on a huge period would: the page-timeout and shutdown tests (tests/test_concurrency.py) use it.
+on a huge period would: the page-timeout and shutdown tests (tests/dashboard/test_concurrency.py) use it.
 """
 
 from __future__ import annotations

@@ -171,7 +171,7 @@ def ratio(numerator: float, denominator: float) -> float | None:
 
 
 def readme_tables() -> tuple[str, str]:
-    """README's metric and dimension tables, as they must read (tests/test_metrics.py compares them)."""
+    """README's metric and dimension tables, as they must read (tests/core/test_metrics.py compares them)."""
     metrics = ["| metric | label | unit | definition |", "|---|---|---|---|"]
     metrics += [f"| `{m.key}` | {m.label} | {m.unit} | {m.definition} |" for m in METRICS]
     dimensions = ["| dimension | label | column | filters | definition |", "|---|---|---|---|---|"]

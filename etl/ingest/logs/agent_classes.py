@@ -21,7 +21,7 @@ class AgentClass:
     kind: str  # one of KINDS
     name: str  # what the row decides, for README
     pattern: str  # native regex over the whole agent
-    catches: str  # a real agent it decides (tests/test_agent_classes.py)
+    catches: str  # a real agent it decides (tests/ingest/test_agent_classes.py)
     spares: str  # a real agent close to it that it must not decide
 
 

@@ -94,7 +94,8 @@ def _ua_parser():
 def parse_agent(text: str):
     """user-agents' ``UserAgent`` for ``text``, parsed by ua-parser 1.0's best resolver (native when
     ua-parser-rs is installed) instead of the pure-Python legacy ``Parse`` that user-agents calls itself.
-    The fields are filled exactly as the legacy parser fills them (tests/test_user_agents.py holds the two equal)."""
+    The fields are filled exactly as the legacy parser fills them (tests/ingest/test_user_agents.py holds the
+    two equal)."""
     from user_agents.parsers import UserAgent, parse_browser, parse_device, parse_operating_system
 
     result = _ua_parser().parse(text)

@@ -17,7 +17,7 @@ from tests.helpers import run_page
 
 pytestmark = pytest.mark.slow
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 STATES = {
     "period without data": {"range": "custom", "from": "2020-01-01", "to": "2020-01-31"},
     "single day": {"range": "custom", "from": START.isoformat(), "to": START.isoformat()},

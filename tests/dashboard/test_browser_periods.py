@@ -13,8 +13,8 @@ import pytest
 
 from etl.core import clock
 from etl.reporting.formatting import display
+from tests.dashboard.test_browser import overview_in_the_browser, pytestmark, recent  # noqa: F401 (fixture, marks)
 from tests.helpers import browser_page, log_in, settle
-from tests.test_browser import overview_in_the_browser, pytestmark, recent  # noqa: F401 (fixture, marks)
 
 # the Overview's tile, the page and its tile, the report and its figure: one question each
 QUESTIONS = {

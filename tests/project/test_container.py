@@ -29,7 +29,7 @@ from scripts.browser_tour import CHROMIUM, free_port, tour
 
 pytestmark = [pytest.mark.container, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "data" / "container"  # git-ignored: the debootstrap tarball and the podman-compose tool venv
 BASE_IMAGE = "localhost/vcar-insights-base:bookworm"
 BASE_TARBALL = CACHE / "bookworm-minbase.tar"

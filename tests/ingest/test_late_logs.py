@@ -265,7 +265,7 @@ def test_a_merge_killed_anywhere_leaves_no_day_half_merged(tmp_path, mmdb, march
     before = figures(runs["killed"].warehouse)
     env = outside_env() | {
         "VCAR_WAREHOUSE": str(runs["killed"].warehouse), "VCAR_SECRETS_DIR": str(runs["killed"].secrets_dir),
-        "VCAR_GEOIP_DB": str(mmdb), "VCAR_TIMEZONE": "Asia/Shanghai", "PYTHONPATH": str(Path(__file__).parents[1]),
+        "VCAR_GEOIP_DB": str(mmdb), "VCAR_TIMEZONE": "Asia/Shanghai", "PYTHONPATH": str(Path(__file__).parents[2]),
     }
     killed = subprocess.run([sys.executable, "-c", MERGE_RUN, str(second), later.isoformat()],
                             env=env | {"VCAR_KILL_AT": point}, capture_output=True, text=True)

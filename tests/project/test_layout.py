@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def imported(path: Path) -> set[str]:
@@ -177,7 +177,7 @@ def unmarked_slow_tests(folder: Path) -> list[str]:
     """Tests that start a process, a page or a browser (SLOW_CALLS, subprocess.run) but are marked neither slow nor
     browser, so make test-fast would run them."""
     found = []
-    for path in sorted(folder.glob("test_*.py")):
+    for path in sorted(folder.rglob("test_*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         module = set()
         for node in tree.body:

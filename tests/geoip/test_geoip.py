@@ -393,7 +393,7 @@ def test_the_pages_that_show_places_credit_a_dbip_database(loaded_env, tmp_path,
         monkeypatch.setenv("VCAR_GEOIP_DB", str(database))
         cached_settings.cache_clear()
         clear_dashboard_cache()
-        at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py"), default_timeout=60)
+        at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py"), default_timeout=60)
         at.session_state["auth_user"] = {"name": "t-admin", "role": "admin", "last_seen": time.time()}
         at.run()
         at.switch_page(page).run()

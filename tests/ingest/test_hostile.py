@@ -21,7 +21,7 @@ from etl.ingest.logs.pseudonymize import MAX_PATH
 from tests.conftest import TODAY
 from tests.helpers import FORMULA, SCRIPT, hostile_inquiries, line
 
-DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard"
+DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 TIME = f"{TODAY:%d/%b/%Y}:10:00:00 +0800"  # yesterday on the clock: inside every page's default period
 HOSTILE_LOG = [
     line("1.2.2.10", TIME, "/<script>alert(1)</script>"),

@@ -57,6 +57,6 @@ def test_toml_file_is_read_and_env_wins(tmp_path, settings_env, monkeypatch):
 
 
 def test_every_setting_is_documented_in_readme():
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     missing = [name for name in Settings.model_fields if f"`{name}`" not in readme]
     assert missing == []

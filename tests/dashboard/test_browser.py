@@ -177,7 +177,7 @@ def test_a_hostile_path_is_shown_as_text(served):
     cached_settings.cache_clear()
     clear_dashboard_cache()
     try:
-        app = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+        app = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
         at = AppTest.from_file(app, default_timeout=60)
         at.session_state["auth_user"] = {"name": "t", "role": "admin", "last_seen": time.monotonic()}
         at.run()

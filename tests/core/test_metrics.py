@@ -17,7 +17,7 @@ from etl.core import metrics
 from etl.core.metrics import DIMENSIONS, FILTERS, INQUIRY_FILTERS, METRICS
 from etl.reporting.formatting import display
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_readme_tables_are_the_registry():

@@ -16,7 +16,7 @@ from etl.core import clock
 from etl.core.errors import ConfigError
 from tests.conftest import outside_env
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = ["etl", "dashboard", "queries", "scripts", "benchmarks"]
 # Python reads of the calendar; durations and timeouts use time.monotonic, sessions and lock-outs clock.wall
 PYTHON_READS = re.compile(r"\b(?:datetime|date)\.(?:now|today|utcnow)\(|\btime\.time\(\)|\bdate\.today\b")

@@ -15,7 +15,7 @@ from etl.ingest.logs.ingest import ingest_paths
 from etl.ingest.logs.parse import detect_format
 from etl.reporting.reports import usage_report
 
-DATA = Path(__file__).parent / "data" / "logs"
+DATA = Path(__file__).parents[1] / "data" / "logs"
 EVER = (dt.date(1990, 1, 1), dt.date(2030, 1, 1))
 TODAY = dt.date(2026, 11, 25)
 

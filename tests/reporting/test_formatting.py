@@ -26,7 +26,7 @@ from etl.core.words import details, local_time, moment_with_zone
 from etl.reporting.formatting import GRID_FORMATS, choice, heading, table
 from tests.conftest import TODAY
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 ROWS = [
     {"request_id": "DSR-1", "sla_state": "at_risk", "days_left": 2, "deadline": dt.date(2026, 11, 27),
      "bounce_rate": 0.4567, "visitors": 14132, "views_per_visit": 2.50913,

@@ -15,7 +15,7 @@ from etl.ingest.logs.ingest import ingest_paths
 from etl.ingest.logs.pseudonymize import visitor_id
 from tests.helpers import CHROME, line
 
-REAL_LOG = Path(__file__).resolve().parents[2] / "shared" / "real-logs" / "apache_combined_elastic_examples.log"
+REAL_LOG = Path(__file__).resolve().parents[3] / "shared" / "real-logs" / "apache_combined_elastic_examples.log"
 DAY = dt.date(2026, 11, 10)
 
 

@@ -20,7 +20,7 @@ from etl.core.roles import ROLES
 
 pytestmark = pytest.mark.slow
 
-DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard"
+DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 
 # The contract, written out rather than read from dashboard/navigation.py: who may open each page, and the
 # actions (form buttons) it offers. Every table on every page also has a CSV export ("Download <name>.csv").
@@ -78,7 +78,7 @@ def test_each_visitor_gets_exactly_the_pages_exports_and_actions_of_their_role(l
         assert offered <= actions
         assert all(label.startswith("Download ") for label in exports)
         # the overview links to pages; the accounts page has no account to list in the sample (its table and
-        # download are in tests/test_browser_accounts.py); the others show data and export it
+        # download are in tests/dashboard/test_browser_accounts.py); the others show data and export it
         if page.file not in ("views/overview.py", "views/admin.py"):
             assert exports and data
     else:

@@ -14,7 +14,7 @@ from tests.helpers import open_page
 
 D = dt.date
 TODAY = D(2026, 11, 25)
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 
 def test_the_url_round_trips_and_bad_values_fall_back():

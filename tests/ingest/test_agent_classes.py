@@ -43,5 +43,5 @@ def test_the_people_rows_do_real_work(monkeypatch):
 
 
 def test_readme_holds_the_table_of_decisions():
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert readme_table() in readme, f"README's table of decisions is out of date; it must read:\n{readme_table()}"

@@ -11,7 +11,7 @@ import pytest
 
 from scripts.audit_deps import judge, read_lock
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOT_LOCKED = {"vcar-insights", "pip", "setuptools", "wheel"}
 
 

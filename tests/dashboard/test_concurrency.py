@@ -23,7 +23,7 @@ import pytest
 from scripts.browser_tour import CHROMIUM
 from tests.conftest import outside_env
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # Polars runs these callbacks on its own thread pool, whose workers then wait for the GIL that another
 # session's thread holds while it waits for that pool: the whole server hangs.
 POLARS_CALLBACKS = {"map_elements", "map_batches", "map_rows", "map_groups", "apply"}

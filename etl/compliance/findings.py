@@ -6,7 +6,7 @@ module and on nothing of theirs."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from etl.core.settings import Settings
@@ -37,3 +37,4 @@ class Context:
     cfg: Settings
     as_of: dt.date
     con: Any  # a read-only warehouse connection
+    read: dict[str, Any] = field(default_factory=dict)  # what the checks of one evaluation share, read once

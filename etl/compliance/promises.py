@@ -175,10 +175,14 @@ def worst(result: dict[str, Any]) -> str:
 
 
 def _rights_as_of(ctx: Context) -> list[dict[str, Any]]:
-    """The register as it stood on ``as_of`` (rights.listing leaves out later requests and later closures)."""
+    """The register as it stood on ``as_of`` (rights.listing leaves out later requests and later closures), read
+    once per evaluation."""
     from etl.compliance.rights import listing
 
-    return listing(ctx.cfg, as_of=ctx.as_of)
+    if "rights" not in ctx.read:
+        ctx.read["rights"] = listing(ctx.cfg, as_of=ctx.as_of)
+    rows: list[dict[str, Any]] = ctx.read["rights"]
+    return rows
 
 
 def respond_15_business_days(ctx: Context) -> Finding:

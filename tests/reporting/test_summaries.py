@@ -106,3 +106,12 @@ def test_each_digest_runs_few_statements(loaded_env, counted, role):
 
     build(load_settings(), role, TODAY, MORNING)
     assert sum(counted.values()) <= DIGEST_BOUNDS[role], dict(counted)
+
+
+def test_the_compliance_digest_reads_the_register_once_per_day_it_shows(loaded_env, counted):
+    """Its request lists (today) and the promises that changed (today against the day before): three reads, not
+    one per check of each promise."""
+    from etl.reporting.digest import build
+
+    build(load_settings(), "compliance", TODAY, MORNING)
+    assert counted["rights/all.sql"] == 3, dict(counted)

@@ -157,43 +157,14 @@ def update(
             raise InputError(f"rights request {request_id}: not in the register")
         before = found[0]
         after = dataclasses.replace(before)
-        if extend:
-            if status not in (None, "extended"):
-                raise FieldError("extend", f"an extension cannot be combined with the status {status}")
-            status = "extended"
-        if status == "extended" and (extend or before.status != "extended") and not (reason and reason.strip()):
-            raise FieldError("reason", "an extension needs a reason (Art. 12(3): the subject is told why)")
-        if status is not None and status != before.status:
-            if status not in STATUSES:
-                raise FieldError("status", f"{status!r} is not one of {', '.join(STATUSES)}")
-            if status not in TRANSITIONS[before.status]:
-                allowed = ", ".join(as_words(s) for s in sorted(TRANSITIONS[before.status])) or "none (it is closed)"
-                raise InputError(f"{request_id}: cannot go from {as_words(before.status)} to {as_words(status)} "
-                                 f"(allowed: {allowed})")
-            after.status = status
-        if status == "rejected" and before.status != "rejected":
-            if not (reason and reason.strip()):
-                raise FieldError("reason", "a refusal needs a reason (PIPL Art. 50, GDPR Art. 12(4): the subject is "
-                                 "told why)")
-            after.refusal_reason = mask_note(reason)
+        status = _asked_status(before, status, extend, reason)
+        _move(after, before, status, reason)
         if after.status == "awaiting_identity" and after.identity_requested_on is None:
             after.identity_requested_on = today
         if identity_verified is not None:
-            if identity_verified < received_day(before, cfg) or identity_verified > today:
-                raise FieldError("identity_verified", f"{identity_verified} is before the request was received or "
-                                 "in the future")
-            after.identity_verified_on = identity_verified
-            if status is None and after.status == "awaiting_identity":
-                after.status = "in_progress"
+            _verify(after, before, identity_verified, status is None, cfg, today)
         if after.status == "extended" and before.status != "extended":
-            regimes.check_extension(before, cfg)
-            start = after.identity_verified_on or received_day(before, cfg)
-            if not deadlines.extension_allowed(start, today, calendars(cfg)):
-                last = deadlines.statutory_deadline(start, calendars(cfg))
-                raise InputError(f"{request_id}: an extension had to be notified by {last} (Art. 12(3)); "
-                                 f"today is {today}")
-            after.extension_notified_on = today
-            after.extension_reason = mask_note(reason)
+            _extend(after, before, reason, cfg, today)
         if after.status in deadlines.CLOSED and before.status not in deadlines.CLOSED:
             after.closed_on = today
         if note is not None:
@@ -205,6 +176,56 @@ def update(
             _save(con, after)
             audit.append(con, actor or audit.cli_actor(), "rights.update", request_id, changes)
     return after
+
+
+def _asked_status(before: Request, status: str | None, extend: bool, reason: str | None) -> str | None:
+    """The status a change asks for (``--extend`` asks for "extended"); an extension without a reason is refused."""
+    if extend:
+        if status not in (None, "extended"):
+            raise FieldError("extend", f"an extension cannot be combined with the status {status}")
+        status = "extended"
+    if status == "extended" and (extend or before.status != "extended") and not (reason and reason.strip()):
+        raise FieldError("reason", "an extension needs a reason (Art. 12(3): the subject is told why)")
+    return status
+
+
+def _move(after: Request, before: Request, status: str | None, reason: str | None) -> None:
+    """A new status, if the lifecycle allows it; a refusal keeps its reason."""
+    if status is not None and status != before.status:
+        if status not in STATUSES:
+            raise FieldError("status", f"{status!r} is not one of {', '.join(STATUSES)}")
+        if status not in TRANSITIONS[before.status]:
+            allowed = ", ".join(as_words(s) for s in sorted(TRANSITIONS[before.status])) or "none (it is closed)"
+            raise InputError(f"{before.request_id}: cannot go from {as_words(before.status)} to {as_words(status)} "
+                             f"(allowed: {allowed})")
+        after.status = status
+    if status == "rejected" and before.status != "rejected":
+        if not (reason and reason.strip()):
+            raise FieldError("reason", "a refusal needs a reason (PIPL Art. 50, GDPR Art. 12(4): the subject is "
+                             "told why)")
+        after.refusal_reason = mask_note(reason)
+
+
+def _verify(after: Request, before: Request, on: dt.date, moves_on: bool, cfg: Settings, today: dt.date) -> None:
+    """The identity verified on a day between receipt and today; a request awaiting it moves on to in progress
+    unless the change names another status (``moves_on`` false)."""
+    if on < received_day(before, cfg) or on > today:
+        raise FieldError("identity_verified", f"{on} is before the request was received or in the future")
+    after.identity_verified_on = on
+    if moves_on and after.status == "awaiting_identity":
+        after.status = "in_progress"
+
+
+def _extend(after: Request, before: Request, reason: str | None, cfg: Settings, today: dt.date) -> None:
+    """An extension, allowed by the request's law and notified before the first deadline ran out."""
+    regimes.check_extension(before, cfg)
+    start = after.identity_verified_on or received_day(before, cfg)
+    if not deadlines.extension_allowed(start, today, calendars(cfg)):
+        last = deadlines.statutory_deadline(start, calendars(cfg))
+        raise InputError(f"{before.request_id}: an extension had to be notified by {last} (Art. 12(3)); "
+                         f"today is {today}")
+    after.extension_notified_on = today
+    after.extension_reason = mask_note(reason)
 
 
 def owner_of(cfg: Settings, name: str) -> str | None:

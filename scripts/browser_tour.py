@@ -116,7 +116,9 @@ def tour(
                 page.wait_for_timeout(1500)  # the grids and charts below the first one finish drawing
                 _settle(page)
                 shot = out / f"{role}-{title.lower().replace(' & ', '-').replace(' ', '-')}.png"
-                page.screenshot(path=str(shot), full_page=True)
+                tall = page.evaluate("document.documentElement.scrollHeight")
+                page.screenshot(path=str(shot), full_page=True,  # its first REPORT_HEIGHT pixels: a page, not a scroll
+                                clip={"x": 0, "y": 0, "width": REPORT_WIDTH, "height": min(tall, REPORT_HEIGHT)})
                 visits.append(
                     PageVisit(
                         role, title, page.locator(".js-plotly-plot").count(),
@@ -129,12 +131,13 @@ def tour(
 
 
 REPORT_WIDTH = 1280  # README's pictures of the printable reports: the narrowest screen the product is made for
+REPORT_HEIGHT = 2400
 
 
 def report_shots(env: dict[str, str], out: Path) -> list[Path]:
     """The printable promises report and record of processing by activity, both laws in each, as the compliance
     officer downloads them from Data & privacy: written from the sample warehouse of ``env`` and shot whole in
-    Chromium at REPORT_WIDTH pixels (HTML tables wrap their text, so no cell is cut)."""
+    Chromium at REPORT_WIDTH pixels (HTML tables wrap their text, so no cell is cut), at most REPORT_HEIGHT tall."""
     from playwright.sync_api import sync_playwright
 
     pages = {"promises-report": _report_html(env, "promises"), "record-of-processing": _report_html(env, "record")}
@@ -148,7 +151,9 @@ def report_shots(env: dict[str, str], out: Path) -> list[Path]:
                 source.write_text(text, encoding="utf-8")
                 page.goto(source.as_uri(), wait_until="load")
                 shot = out / f"{name}.png"
-                page.screenshot(path=str(shot), full_page=True)
+                tall = page.evaluate("document.documentElement.scrollHeight")
+                page.screenshot(path=str(shot), full_page=True,  # its first REPORT_HEIGHT pixels: a page, not a scroll
+                                clip={"x": 0, "y": 0, "width": REPORT_WIDTH, "height": min(tall, REPORT_HEIGHT)})
                 shots.append(shot)
         finally:
             browser.close()

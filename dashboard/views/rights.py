@@ -15,7 +15,7 @@ from etl.admin.lifecycle import owner_lost_right
 from etl.compliance import rights
 from etl.core import clock
 from etl.core.errors import FieldError, VcarError
-from etl.core.metrics import label
+from etl.core.metrics import BY_KEY, label
 from etl.core.settings import cached_settings
 from etl.core.words import as_words
 from etl.reporting.charts import URGENCY_TINTS, clock_colours, colours
@@ -59,10 +59,11 @@ lost = owner_lost_right(cfg, frame.to_dicts()) if frame.height else []
 if lost:  # the owner was disabled, removed or given a role that cannot open this page (etl/admin/lifecycle.py)
     st.warning(f"Owner lost the right: {', '.join(lost)}. Give these requests to another owner below.")
 if summary["received_by_month"]:
-    closed_in_window = f" (closed requests, last {summary['window_days']} days)"
-    for keys, suffix in ((RIGHTS_TILES, ""), (CLOSED_TILES, closed_in_window)):  # open requests, then closed ones
+    for keys, heading in ((RIGHTS_TILES, "Open requests"),
+                          (CLOSED_TILES, f"Closed requests, last {summary['window_days']} days")):
+        st.caption(heading)  # which requests each row counts; each tile's help names its clock
         for col, key in zip(st.columns(len(keys)), keys, strict=True):
-            col.metric(label(key) + suffix, display(key, summary[key]))
+            col.metric(label(key), display(key, summary[key]), help=BY_KEY[key].definition)
 
 if frame.height:
     st.caption(

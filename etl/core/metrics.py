@@ -81,10 +81,10 @@ METRICS: tuple[Metric, ...] = (
     # the rights register (vcar report rights, the Rights requests page)
     Metric("open_requests", "Open requests", "requests not completed, rejected or withdrawn", "count",
            "rights_requests", higher_is_better=False),
-    Metric("past_promise", "Open, past the promise (15 business days)",
+    Metric("past_promise", "Open, past the promise",
            "open requests past the privacy policy's 15 business days; not all of them are legally late", "count",
            "rights_requests", higher_is_better=False),
-    Metric("at_risk", "Open, at risk (3 business days or fewer)",
+    Metric("at_risk", "Open, at risk",
            "open requests on time on both clocks with 3 business days or fewer left before the promise or the legal"
            " deadline in force", "count", "rights_requests", higher_is_better=False),
     Metric("overdue", "Open, legally overdue", "open requests past the legal deadline in force (one month, three"

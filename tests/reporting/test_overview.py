@@ -49,8 +49,8 @@ def test_the_tiles_are_the_figures_of_the_reports(loaded_env):
     register = rights_report(cfg, MORNING.date())
     assert {t["label"]: t["value"] for t in rights["tiles"][0]} == {
         label(key): display(key, register[key]) for key in ("open_requests", "past_promise", "at_risk", "overdue")}
-    assert [t["label"] for t in rights["tiles"][0]] == ["Open requests", "Open, past the promise (15 business days)",
-                                                        "Open, at risk (3 business days or fewer)",
+    assert [t["label"] for t in rights["tiles"][0]] == ["Open requests", "Open, past the promise",
+                                                        "Open, at risk",
                                                         "Open, legally overdue"]
     attention = next(t for t in rights["tables"] if t["name"] == "rights_attention")["rows"]
     assert [r["Request"] for r in attention] == [r["request_id"] for r in register["attention"]]

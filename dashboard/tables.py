@@ -19,7 +19,7 @@ from etl.reporting.formatting import GRID_FORMATS, Table, grouped, table
 MAP_CONFIG = {"topojsonURL": "./app/static/"}
 # The page's width for a table in pixels (1280-pixel screens and up, the sidebar open), and how a column's width
 # is guessed from its text.
-PAGE_WIDTH, HALF_WIDTH, CHAR_PX, PADDING_PX, NARROWEST, LONG = 820, 400, 8, 20, 56, 60
+PAGE_WIDTH, HALF_WIDTH, CHAR_PX, PADDING_PX, LONG = 820, 400, 8, 20, 60
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_PATTERN = "^[" + "".join(re.escape(c) for c in FORMULA_START) + "]"
 
@@ -79,9 +79,10 @@ def show_table(
     if wrap:
         st.table(shown, hide_index=True)
     else:
-        st.dataframe(
-            shown, hide_index=True, width="stretch", column_config=column_config(laid_out, page_width), placeholder=""
-        )
+        config = column_config(laid_out, page_width)
+        st.dataframe(shown, hide_index=True, width="stretch", column_config=config, placeholder="")
+        if any(c.get("pinned") for c in config.values()):
+            st.caption(f"{len(config)} columns, wider than the page: scroll sideways; the first column stays.")
     st.download_button(
         f"Download {name}.csv", csv_bytes(laid_out.export), file_name=f"{name}.csv", mime="text/csv",
         key=f"csv-{name}",
@@ -106,20 +107,21 @@ def as_text(laid_out: Table) -> pl.DataFrame:
 
 
 def column_config(laid_out: Table, page_width: int = PAGE_WIDTH) -> dict[str, Any]:
-    """Each column's format (the digits of etl.reporting.formatting) and a width, so that the whole table fits the page:
-    numbers and short text take what they need, long text shares the rest (the full text shows on hover)."""
+    """Each column's format (the digits of etl.reporting.formatting) and the width its heading and cells need, so
+    nothing is cut short: a table wider than the page scrolls sideways with its first column pinned (the row's
+    name stays in view); only text longer than LONG characters is shortened, the whole of it shown on hover."""
     frame = laid_out.shown
     wanted = {title: _width(frame, title) for title in frame.columns}
-    total = sum(wanted.values())
-    if total > page_width:  # every column gives up the same part of its width, down to a narrowest one
-        wanted = {t: max(NARROWEST, w * page_width // total) for t, w in wanted.items()}
+    pinned = frame.columns[0] if sum(wanted.values()) > page_width else None
     config: dict[str, Any] = {}
     for title, kind in laid_out.kinds.items():
+        pin = True if title == pinned else None
         if kind in GRID_FORMATS:
-            config[title] = st.column_config.NumberColumn(title, format=GRID_FORMATS[kind], width=wanted[title])
+            config[title] = st.column_config.NumberColumn(title, format=GRID_FORMATS[kind], width=wanted[title],
+                                                          pinned=pin)
         else:
             align: Literal["right"] | None = "right" if kind == "suppressed" else None  # counts read "< k"
-            config[title] = st.column_config.TextColumn(title, width=wanted[title], alignment=align)
+            config[title] = st.column_config.TextColumn(title, width=wanted[title], alignment=align, pinned=pin)
     return config
 
 

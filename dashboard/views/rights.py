@@ -43,8 +43,9 @@ open_only = top[1].toggle("Open only", value=True, key="rights-open")
 frame = loaders.rights(as_of, open_only)
 
 CLOSED_TILES = ("promise_kept_share", "on_time_share", "median_days_to_close")
-SHOWN = ("request_id", "type", "status", "clocks", "due_date", "legal_deadline", "legal_days_left", "received_on",
-         "closed_on", "owner")
+# what decides the next step first (the table scrolls sideways to the rest; the download has every column)
+SHOWN = ("request_id", "clocks", "legal_days_left", "legal_deadline", "due_date", "status", "type", "owner",
+         "received_on", "closed_on")
 summary = loaders.rights_summary(as_of)
 attention = summary["attention"]
 for banner, title, late in (

@@ -16,7 +16,7 @@ from etl.core import clock
 from etl.core.metrics import label
 from etl.core.settings import cached_settings
 from etl.reporting.charts import colours, district_bars, funnel_texts, partial_note, partial_opacity, time_axis
-from etl.reporting.formatting import change_between, display
+from etl.reporting.formatting import change_between, change_colour, display
 
 require_page("views/inquiries.py")
 cfg = cached_settings()
@@ -49,7 +49,8 @@ steps = report["funnel_steps"]
 cols = st.columns(len(steps))
 for col, step in zip(cols, steps, strict=True):
     change = change_between(step["metric"], step["value"], before.get(step["step"])) if previous else None
-    col.metric(label(step["metric"]), display(step["metric"], step["value"]), delta=change)
+    col.metric(label(step["metric"]), display(step["metric"], step["value"]), delta=change,
+               delta_color=change_colour(step["metric"], change))
 for note in (controls.coverage_note(view, first, last), controls.comparison_note(view, first, last, today)):
     if note:
         st.caption(note)

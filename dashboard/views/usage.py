@@ -15,7 +15,7 @@ from etl.core import clock
 from etl.core.metrics import BY_KEY, DIMENSION_BY_KEY, label
 from etl.core.settings import cached_settings
 from etl.reporting.charts import clock_change_note, colours, partial_note, series_lines, time_axis
-from etl.reporting.formatting import change_between, display
+from etl.reporting.formatting import change_between, change_colour, display
 
 user = require_page("views/usage.py")
 cfg = cached_settings()
@@ -63,7 +63,7 @@ def change(key: str) -> dict:
     moved = change_between(key, report[key], previous[key])
     if moved is None:
         return {}
-    return {"delta": moved, "delta_color": "normal" if BY_KEY[key].higher_is_better else "inverse"}
+    return {"delta": moved, "delta_color": change_colour(key, moved)}
 
 
 # two rows of three: six tiles in one row cut "Visit duration" at 1,280 px

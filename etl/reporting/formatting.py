@@ -78,6 +78,14 @@ def change_between(key: str, current: float | None, previous: float | None) -> s
     return display_change(key, (current - previous) / previous)
 
 
+def change_colour(key: str, change: str | None) -> Literal["normal", "inverse", "off"]:
+    """How a tile colours its change: green when it is good, red when it is bad (by the metric's direction), grey
+    when it rounds to nothing ("0.0%", "0.0 pts"), which is neither."""
+    if change is None or change.lstrip("+-").startswith("0.0"):
+        return "off"
+    return "normal" if BY_KEY[key].higher_is_better else "inverse"
+
+
 # Headings of the columns that are no metric or dimension of the registry (those read as the registry's labels).
 HEADINGS: dict[str, str] = {
     "path": "Page", "region_name": "Region name", "adcode": "Division code", "bot_name": "Bot",

@@ -16,12 +16,12 @@ from typing import Any
 
 import queries
 from etl.core import warehouse
-from etl.core.metrics import BY_KEY, label
+from etl.core.metrics import label
 from etl.core.settings import Settings
 from etl.core.words import as_words, moment_with_zone
 from etl.geoip.database import MAX_AGE_DAYS, attribution, describe
 from etl.reporting.charts import SERIES_COLOURS, clock_colours
-from etl.reporting.formatting import change_between, display, heading
+from etl.reporting.formatting import change_between, change_colour, display, heading
 from etl.reporting.periods import preset_range
 from etl.reporting.reports import past_sla, rights_of_register
 from etl.reporting.summaries import (
@@ -72,8 +72,8 @@ def _tiles(rows: list[dict[str, Any]], k_min: int | None, suffix: str) -> list[d
     """st.metric arguments for each compared metric; a change is coloured by whether higher is better."""
     return [
         {"label": f"{label(r['metric'])}, {suffix}", "value": display(r["metric"], r["value"], k_min),
-         "delta": change_between(r["metric"], r["value"], r["previous"]),  # worded as the pages word it
-         "delta_color": "normal" if BY_KEY[r["metric"]].higher_is_better else "inverse"}
+         "delta": (moved := change_between(r["metric"], r["value"], r["previous"])),  # worded as the pages do
+         "delta_color": change_colour(r["metric"], moved)}
         for r in rows
     ]
 

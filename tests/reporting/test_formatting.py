@@ -236,3 +236,11 @@ def test_counts_of_things_are_singular_for_one():
 def test_the_bots_clients_say_they_are_a_sum_of_days():
     """A client seen on three days counts three times over a range: the heading says so."""
     assert "per day" in heading("clients")
+
+
+def test_a_change_is_coloured_by_the_metrics_direction_and_grey_when_it_rounds_to_nothing():
+    from etl.reporting.formatting import change_colour
+
+    assert (change_colour("visitors", "+3.0%"), change_colour("visitors", "-3.0%")) == ("normal", "normal")
+    assert change_colour("bounce_rate", "+1.2 pts") == "inverse"  # more bounces are worse
+    assert [change_colour("bounce_rate", c) for c in ("0.0 pts", "0.0%", None)] == ["off", "off", "off"]

@@ -43,7 +43,8 @@ def test_the_tiles_are_the_figures_of_the_reports(loaded_env):
     assert shown["Visitors, last 7 days"]["value"] == display("visitors", week["visitors"])
     assert shown[f"Pageviews, yesterday ({TODAY})"]["value"] == display("pageviews", yesterday["pageviews"])
     assert shown["Bounce rate, last 7 days"]["delta"] is None  # nothing the week before to compare with
-    assert shown["Bounce rate, last 7 days"]["delta_color"] == "inverse"  # a lower bounce rate is better
+    bounce = shown["Bounce rate, last 7 days"]  # a lower bounce rate is better; no change is neither
+    assert bounce["delta_color"] == ("off" if bounce["delta"] in (None, "0.0 pts") else "inverse")
     inquiry_week = inquiries_report(cfg, WEEK_START, TODAY)
     assert tiles(inquiries)["Inquiries, last 7 days"]["value"] == display("inquiries", inquiry_week["inquiries"])
     register = rights_report(cfg, MORNING.date())

@@ -33,7 +33,8 @@ DEV_CURRENT = [ -f $(VENV)/.dev-installed ] && [ $(VENV)/.dev-installed -nt pypr
 	[ $(VENV)/.dev-installed -nt requirements.lock ]
 
 $(VENV)/.demo-installed: pyproject.toml requirements.lock $(SOURCES) | $(PY)
-	@if $(DEV_CURRENT); then :; else $(PY) -m pip install --quiet -c requirements.lock '.[demo]'; fi
+	@if $(DEV_CURRENT); then :; else echo "installing vcar-insights and its dependencies (a minute or two)"; \
+		$(PY) -m pip install --quiet -c requirements.lock '.[demo]'; fi
 	touch $@
 
 $(VENV)/.dev-installed: pyproject.toml requirements.lock | $(PY)
